@@ -1,0 +1,1 @@
+//! Sentence alignment: monotone beads between source and target sentences.

@@ -1,0 +1,569 @@
+//! The canonical bitext: the JSONL file every stage reads and writes (schema version 1).
+//!
+//! One JSON object per line, each with a `type`:
+//!
+//! ```text
+//! {"type":"header","schema":1,"tool":"tarjama 0.1.0","source_lang":"ar","target_lang":"en", …}
+//! {"type":"sentence","side":"source","id":0,"para":0,"start":0,"end":120,"text":"…"}
+//! {"type":"sentence","side":"target","id":0,"para":0,"text":"…","origin":"network","provider":"deepl"}
+//! {"type":"bead","id":0,"source":[0],"target":[0],"score":1.0}
+//! {"type":"flag","code":"fragment","severity":"warning","source":[15],"target":[15],"bead":15,"message":"…","evidence":"…"}
+//! {"type":"decision","bead":15,"action":"edit","text":"…","note":"…","time":"…"}
+//! ```
+//!
+//! The header comes first. Sentence ids are 0-based and dense per side, in document order. Beads
+//! are monotone and cover every sentence of both sides exactly once. Flags and decisions are
+//! appended; for a bead the last decision wins, so a review never rewrites history. Readers
+//! ignore unknown fields and record types of the same schema version, so fields can be added
+//! without a version bump; removing or changing the meaning of a field bumps [`SCHEMA_VERSION`].
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::{BufRead, Write};
+
+use serde::{Deserialize, Serialize};
+
+use crate::lang::Lang;
+
+/// The schema version this build reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A whole bitext: sentences of both sides, beads between them, flags and review decisions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bitext {
+    /// The first record: languages, tool, provenance.
+    pub header: Header,
+    /// Source sentences, by id.
+    pub source: Vec<Sentence>,
+    /// Target sentences, by id.
+    pub target: Vec<Sentence>,
+    /// Beads in document order.
+    pub beads: Vec<Bead>,
+    /// Flags raised by the quality checks.
+    pub flags: Vec<Flag>,
+    /// Review decisions, oldest first.
+    pub decisions: Vec<Decision>,
+}
+
+/// The header record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Header {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub schema: u32,
+    /// The writing tool and its version, e.g. `tarjama 0.1.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool: Option<String>,
+    /// Language of the source side.
+    pub source_lang: Lang,
+    /// Language of the target side.
+    pub target_lang: Lang,
+    /// When the file was created (RFC 3339, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// The source file the sentences come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_file: Option<String>,
+    /// The target file, when the target is a given translation rather than machine output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_file: Option<String>,
+    /// Translation unit: `sentence` or `paragraph`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// Providers of the translation chain, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub providers: Vec<String>,
+    /// A fingerprint of the settings that change the result (never contains secrets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_fingerprint: Option<String>,
+    /// Any other fields, kept as they are so that a rewrite loses nothing.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl Header {
+    /// A header for a new bitext written by this build.
+    pub fn new(source_lang: Lang, target_lang: Lang) -> Header {
+        Header {
+            schema: SCHEMA_VERSION,
+            tool: Some(format!("tarjama {}", env!("CARGO_PKG_VERSION"))),
+            source_lang,
+            target_lang,
+            created: None,
+            source_file: None,
+            target_file: None,
+            unit: None,
+            providers: Vec::new(),
+            config_fingerprint: None,
+            extra: BTreeMap::new(),
+        }
+    }
+}
+
+/// Which side of the bitext a sentence belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    /// The original text.
+    Source,
+    /// The translation.
+    Target,
+}
+
+/// Where a target sentence came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// Translated by a service during this run.
+    Network,
+    /// Found in the translation cache (paid for in an earlier run).
+    Cache,
+    /// Found in a translation memory (see `memory_score`).
+    Memory,
+    /// Given by the user (a human translation read from a file).
+    File,
+}
+
+/// One sentence of either side.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sentence {
+    /// Source or target.
+    pub side: Side,
+    /// 0-based id, dense per side, in document order.
+    pub id: usize,
+    /// 0-based paragraph index.
+    pub para: usize,
+    /// Byte offset of the sentence's first byte in the side's original file, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<usize>,
+    /// Byte offset one past the sentence's last byte, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<usize>,
+    /// The sentence text, exactly as in the input (or as the service returned it).
+    pub text: String,
+    /// Target side: where the translation came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+    /// Target side: the provider name from the configuration (`deepl`, `memory`…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// Target side from a translation memory: the match score (1.0 exact).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_score: Option<f64>,
+    /// Source side: a machine translation of this sentence, kept when the target is a human
+    /// translation (the aligner and some checks compare it with the target).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mt: Option<String>,
+    /// Any other fields, kept as they are.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl Sentence {
+    /// A sentence with only the required fields set.
+    pub fn new(side: Side, id: usize, para: usize, text: impl Into<String>) -> Sentence {
+        Sentence {
+            side,
+            id,
+            para,
+            start: None,
+            end: None,
+            text: text.into(),
+            origin: None,
+            provider: None,
+            memory_score: None,
+            mt: None,
+            extra: BTreeMap::new(),
+        }
+    }
+}
+
+/// A bead: consecutive source sentences aligned with consecutive target sentences.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bead {
+    /// 0-based id in document order.
+    pub id: usize,
+    /// Source sentence ids (consecutive; empty for an insertion).
+    pub source: Vec<usize>,
+    /// Target sentence ids (consecutive; empty for an omission).
+    pub target: Vec<usize>,
+    /// Confidence in 0..=1 (1 for a bead given by construction).
+    pub score: f64,
+    /// Any other fields, kept as they are.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl Bead {
+    /// A bead with no extra fields.
+    pub fn new(id: usize, source: Vec<usize>, target: Vec<usize>, score: f64) -> Bead {
+        Bead { id, source, target, score, extra: BTreeMap::new() }
+    }
+
+    /// The bead type as `m-n` (`1-1`, `2-1`, `1-0`…).
+    pub fn kind(&self) -> String {
+        format!("{}-{}", self.source.len(), self.target.len())
+    }
+}
+
+/// How serious a flag is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; no action needed.
+    Info,
+    /// A human should look.
+    Warning,
+    /// Almost certainly wrong.
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// A problem found by a quality check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Flag {
+    /// The check's stable code (`fragment`, `number-mismatch`…).
+    pub code: String,
+    /// How serious it is.
+    pub severity: Severity,
+    /// Source sentence ids concerned.
+    #[serde(default)]
+    pub source: Vec<usize>,
+    /// Target sentence ids concerned.
+    #[serde(default)]
+    pub target: Vec<usize>,
+    /// The bead concerned, when the flag is about a bead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bead: Option<usize>,
+    /// What is wrong, in words a translator understands.
+    pub message: String,
+    /// The evidence: the token, the ratio, the score, the span.
+    #[serde(default)]
+    pub evidence: String,
+    /// Any other fields, kept as they are.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// What a reviewer decided about a bead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// The pair is fine as it is.
+    Accept,
+    /// The translation was corrected (`text` holds the new translation).
+    Edit,
+    /// The source passage itself is garbled (`note` says how).
+    Garbled,
+    /// The pair must not be used.
+    Reject,
+}
+
+/// A reviewer's decision about one bead. The last decision for a bead wins.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    /// The bead decided on.
+    pub bead: usize,
+    /// What was decided.
+    pub action: Action,
+    /// For `edit`: the corrected translation of the whole bead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// A free note (why the source is garbled, what was wrong).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Who decided, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewer: Option<String>,
+    /// When (RFC 3339, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// Any other fields, kept as they are.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// One line of the JSONL file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Record {
+    /// The header (first line).
+    Header(Header),
+    /// A sentence of either side.
+    Sentence(Sentence),
+    /// A bead.
+    Bead(Bead),
+    /// A quality flag.
+    Flag(Flag),
+    /// A review decision.
+    Decision(Decision),
+}
+
+/// A bitext file that cannot be read. The message names the line and what is wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum BitextError {
+    /// Reading failed.
+    #[error("{name}: cannot read: {source}")]
+    Io {
+        /// File name.
+        name: String,
+        /// Cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A line is not a valid record, or the records do not fit together.
+    #[error("{name}:{line}: {message}")]
+    Invalid {
+        /// File name.
+        name: String,
+        /// 1-based line number (0 when the problem is the file as a whole).
+        line: usize,
+        /// What is wrong and what to do.
+        message: String,
+    },
+}
+
+impl Bitext {
+    /// An empty bitext with a fresh header.
+    pub fn new(source_lang: Lang, target_lang: Lang) -> Bitext {
+        Bitext {
+            header: Header::new(source_lang, target_lang),
+            source: Vec::new(),
+            target: Vec::new(),
+            beads: Vec::new(),
+            flags: Vec::new(),
+            decisions: Vec::new(),
+        }
+    }
+
+    /// Text of a run of sentences of one side, joined by a space.
+    pub fn text_of(&self, side: Side, ids: &[usize]) -> String {
+        let sentences = match side {
+            Side::Source => &self.source,
+            Side::Target => &self.target,
+        };
+        ids.iter().filter_map(|&i| sentences.get(i)).map(|s| s.text.as_str()).collect::<Vec<_>>().join(" ")
+    }
+
+    /// The latest decision for each bead that has one.
+    pub fn latest_decisions(&self) -> BTreeMap<usize, &Decision> {
+        self.decisions.iter().map(|d| (d.bead, d)).collect()
+    }
+
+    /// Flags concerning a bead: those naming it, or naming one of its sentences.
+    pub fn flags_for_bead(&self, bead: &Bead) -> Vec<&Flag> {
+        self.flags
+            .iter()
+            .filter(|f| {
+                f.bead == Some(bead.id)
+                    || (f.bead.is_none()
+                        && (f.source.iter().any(|s| bead.source.contains(s))
+                            || f.target.iter().any(|t| bead.target.contains(t))))
+            })
+            .collect()
+    }
+
+    /// Writes the bitext as JSONL: header, source sentences, target sentences, beads, flags,
+    /// decisions.
+    pub fn write_jsonl<W: Write>(&self, mut out: W) -> std::io::Result<()> {
+        write_record(&mut out, &Record::Header(self.header.clone()))?;
+        for s in self.source.iter().chain(&self.target) {
+            write_record(&mut out, &Record::Sentence(s.clone()))?;
+        }
+        for b in &self.beads {
+            write_record(&mut out, &Record::Bead(b.clone()))?;
+        }
+        for f in &self.flags {
+            write_record(&mut out, &Record::Flag(f.clone()))?;
+        }
+        for d in &self.decisions {
+            write_record(&mut out, &Record::Decision(d.clone()))?;
+        }
+        out.flush()
+    }
+
+    /// Reads and validates a JSONL bitext. `name` is used in error messages.
+    pub fn read_jsonl<R: BufRead>(input: R, name: &str) -> Result<Bitext, BitextError> {
+        let invalid = |line: usize, message: String| BitextError::Invalid { name: name.to_string(), line, message };
+        let mut header = None;
+        let (mut source, mut target, mut beads, mut flags, mut decisions) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (index, line) in input.lines().enumerate() {
+            let number = index + 1;
+            let line = line.map_err(|source| BitextError::Io { name: name.to_string(), source })?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let value: serde_json::Value = serde_json::from_str(&line)
+                .map_err(|e| invalid(number, format!("not a JSON object: {e}")))?;
+            let kind = value.get("type").and_then(|t| t.as_str()).unwrap_or_default().to_string();
+            if header.is_none() && kind != "header" {
+                return Err(invalid(number, "the first record must be the header ({\"type\":\"header\",…}); is this a tarjama bitext?".into()));
+            }
+            if !matches!(kind.as_str(), "header" | "sentence" | "bead" | "flag" | "decision") {
+                continue; // a record type from a newer tarjama of the same schema: keep reading
+            }
+            let record: Record = serde_json::from_value(value)
+                .map_err(|e| invalid(number, format!("invalid {kind} record: {e}")))?;
+            match record {
+                Record::Header(h) => {
+                    if header.is_some() {
+                        return Err(invalid(number, "a second header record".into()));
+                    }
+                    if h.schema != SCHEMA_VERSION {
+                        return Err(invalid(
+                            number,
+                            format!("schema version {} is not supported (this tarjama reads version {SCHEMA_VERSION}); upgrade tarjama", h.schema),
+                        ));
+                    }
+                    header = Some(h);
+                }
+                Record::Sentence(s) => {
+                    let list = if s.side == Side::Source { &mut source } else { &mut target };
+                    if s.id != list.len() {
+                        return Err(invalid(number, format!("{:?} sentence id {} out of order (expected {})", s.side, s.id, list.len()).to_lowercase()));
+                    }
+                    list.push(s);
+                }
+                Record::Bead(b) => beads.push((number, b)),
+                Record::Flag(f) => flags.push(f),
+                Record::Decision(d) => decisions.push((number, d)),
+            }
+        }
+        let header = header.ok_or_else(|| invalid(0, "empty file: no header record".into()))?;
+        let beads: Vec<Bead> = {
+            let mut next = (0, 0);
+            let mut checked = Vec::with_capacity(beads.len());
+            for (number, bead) in beads {
+                if let Err(message) = check_bead(&bead, next, checked.len()) {
+                    return Err(invalid(number, message));
+                }
+                next = (next.0 + bead.source.len(), next.1 + bead.target.len());
+                checked.push(bead);
+            }
+            if !checked.is_empty() && next != (source.len(), target.len()) {
+                return Err(invalid(0, format!(
+                    "the beads cover {} of {} source and {} of {} target sentences; every sentence must be in exactly one bead",
+                    next.0, source.len(), next.1, target.len()
+                )));
+            }
+            checked
+        };
+        let decisions = decisions
+            .into_iter()
+            .map(|(number, d)| {
+                if d.bead < beads.len() { Ok(d) } else { Err(invalid(number, format!("decision for unknown bead {}", d.bead))) }
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Bitext { header, source, target, beads, flags, decisions })
+    }
+
+    /// Reads a bitext file, or standard input for `-`.
+    pub fn read_path(path: &std::path::Path) -> Result<Bitext, BitextError> {
+        let source = crate::input::Source::from_arg(path);
+        let name = source.display_name();
+        match source {
+            crate::input::Source::Stdin => Bitext::read_jsonl(std::io::stdin().lock(), &name),
+            crate::input::Source::File(p) => {
+                let file = std::fs::File::open(&p).map_err(|source| BitextError::Io { name: name.clone(), source })?;
+                Bitext::read_jsonl(std::io::BufReader::new(file), &name)
+            }
+        }
+    }
+}
+
+/// Checks that a bead continues where the previous one stopped, with consecutive ids.
+fn check_bead(bead: &Bead, next: (usize, usize), expected_id: usize) -> Result<(), String> {
+    if bead.id != expected_id {
+        return Err(format!("bead id {} out of order (expected {expected_id})", bead.id));
+    }
+    if bead.source.is_empty() && bead.target.is_empty() {
+        return Err(format!("bead {} is empty on both sides", bead.id));
+    }
+    let consecutive = |ids: &[usize], start: usize| ids.iter().enumerate().all(|(k, &i)| i == start + k);
+    if !consecutive(&bead.source, next.0) || !consecutive(&bead.target, next.1) {
+        return Err(format!(
+            "bead {} is not monotone: it should continue at source {} and target {}",
+            bead.id, next.0, next.1
+        ));
+    }
+    Ok(())
+}
+
+fn write_record<W: Write>(out: &mut W, record: &Record) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, record)?;
+    out.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Bitext {
+        let mut b = Bitext::new(Lang::parse("ar").unwrap(), Lang::parse("en").unwrap());
+        b.source.push(Sentence::new(Side::Source, 0, 0, "جملة أولى."));
+        b.source.push(Sentence::new(Side::Source, 1, 0, "ثانية."));
+        let mut t = Sentence::new(Side::Target, 0, 0, "First \"sentence\".\tSecond.");
+        t.origin = Some(Origin::Memory);
+        t.memory_score = Some(1.0);
+        b.target.push(t);
+        b.beads.push(Bead::new(0, vec![0, 1], vec![0], 0.9));
+        b.flags.push(Flag {
+            code: "fragment".into(),
+            severity: Severity::Warning,
+            source: vec![1],
+            target: vec![0],
+            bead: Some(0),
+            message: "m".into(),
+            evidence: "e".into(),
+            extra: BTreeMap::new(),
+        });
+        b
+    }
+
+    #[test]
+    fn round_trips_through_jsonl() {
+        let b = sample();
+        let mut buf = Vec::new();
+        b.write_jsonl(&mut buf).unwrap();
+        let text = String::from_utf8(buf.clone()).unwrap();
+        assert!(text.starts_with("{\"type\":\"header\",\"schema\":1,"));
+        let back = Bitext::read_jsonl(&buf[..], "t.jsonl").unwrap();
+        assert_eq!(back, b);
+    }
+
+    #[test]
+    fn rejects_beads_that_skip_sentences() {
+        let mut b = sample();
+        b.beads[0].source = vec![1];
+        let mut buf = Vec::new();
+        b.write_jsonl(&mut buf).unwrap();
+        let err = Bitext::read_jsonl(&buf[..], "t.jsonl").unwrap_err().to_string();
+        assert!(err.contains("not monotone"), "{err}");
+    }
+
+    #[test]
+    fn rejects_files_without_header_and_newer_schemas() {
+        let err = Bitext::read_jsonl(&b"{\"type\":\"bead\"}\n"[..], "x").unwrap_err().to_string();
+        assert!(err.starts_with("x:1: the first record must be the header"), "{err}");
+        let err = Bitext::read_jsonl(&b"{\"type\":\"header\",\"schema\":2,\"source_lang\":\"ar\",\"target_lang\":\"en\"}\n"[..], "x")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("schema version 2 is not supported"), "{err}");
+    }
+
+    #[test]
+    fn keeps_unknown_fields_and_skips_unknown_records() {
+        let text = "{\"type\":\"header\",\"schema\":1,\"source_lang\":\"ar\",\"target_lang\":\"en\",\"x-run\":7}\n{\"type\":\"future\",\"a\":1}\n";
+        let b = Bitext::read_jsonl(text.as_bytes(), "x").unwrap();
+        assert_eq!(b.header.extra["x-run"], 7);
+    }
+}

@@ -1,0 +1,57 @@
+//! The command line: global options and one variant per command (`src/cmd/<command>.rs` does the work).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::cmd;
+
+/// Segment, translate, align and check news articles; write aligned bilingual files for review.
+#[derive(Debug, Parser)]
+#[command(
+    name = "tarjama",
+    version,
+    about,
+    after_help = "Example:\n  tarjama run corpora/austin-baghdad/ar.txt\n\nExit codes: 0 ok, 1 quality gate failed (--fail-on), 2 error, 130 interrupted."
+)]
+pub struct Cli {
+    /// Options shared by every command.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by every command.
+#[derive(Debug, Clone, clap::Args)]
+pub struct GlobalArgs {
+    /// Configuration file (default: ./config.toml if present, then the user's configuration directory, then built-in defaults).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+}
+
+/// One variant per command.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Split text into paragraphs and sentences with byte offsets into the input.
+    Split(cmd::split::Args),
+    /// Segment and translate an article; write the canonical bitext.
+    Translate(cmd::translate::Args),
+    /// Align source and target sentences into beads.
+    Align(cmd::align::Args),
+    /// Run the quality checks on a bitext and append flags.
+    Check(cmd::check::Args),
+    /// Render a bitext as TSV, TMX, XLIFF, HTML or Markdown.
+    Export(cmd::export::Args),
+    /// The whole job: segment, translate, align, check and write every output.
+    Run(cmd::run::Args),
+    /// Go through flagged beads and record decisions, or import a reviewed XLIFF/TSV.
+    Review(cmd::review::Args),
+    /// List the configured translation providers, or test one.
+    Providers(cmd::providers::Args),
+    /// Inspect, clear or export the translation cache.
+    Cache(cmd::cache::Args),
+    /// Score segmentation, alignment or flags against gold annotations.
+    Eval(cmd::eval::Args),
+}

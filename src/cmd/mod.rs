@@ -1,0 +1,32 @@
+//! One module per command: its arguments and the code that wires the library stages together.
+
+pub mod align;
+pub mod cache;
+pub mod check;
+pub mod eval;
+pub mod export;
+pub mod providers;
+pub mod review;
+pub mod run;
+pub mod split;
+pub mod translate;
+
+use crate::Status;
+use crate::cli::{Cli, Command};
+
+/// Runs the command named on the command line.
+pub fn dispatch(cli: Cli) -> anyhow::Result<Status> {
+    let global = &cli.global;
+    match &cli.command {
+        Command::Split(args) => split::run(args, global),
+        Command::Translate(args) => translate::run(args, global),
+        Command::Align(args) => align::run(args, global),
+        Command::Check(args) => check::run(args, global),
+        Command::Export(args) => export::run(args, global),
+        Command::Run(args) => run::run(args, global),
+        Command::Review(args) => review::run(args, global),
+        Command::Providers(args) => providers::run(args, global),
+        Command::Cache(args) => cache::run(args, global),
+        Command::Eval(args) => eval::run(args, global),
+    }
+}

@@ -1,0 +1,74 @@
+//! tarjama (ترجمة, "translation"): a toolkit for people who translate, edit and check news text.
+//!
+//! The pipeline, one module per stage; stages depend forward only:
+//!
+//! 1. [`segment`]: paragraphs and sentences as byte spans into the original text (lossless),
+//!    Arabic-aware, with normalisation helpers used for comparison only.
+//! 2. [`translate`]: a chain of providers ([`memory`] first, then a network [`provider`]) with a
+//!    durable SQLite [`cache`] behind; requests planned against each service's limits.
+//! 3. [`align`]: monotone beads (1-1, 1-n, n-1, 1-0, 0-1, small m-n) between source and target
+//!    sentences, scored by MT similarity, a length model and anchors.
+//! 4. [`quality`]: a registry of checks that flag what a human must look at, with evidence.
+//! 5. [`output`] and [`review`]: the canonical [`bitext`] JSONL, exporters (TSV, TMX, XLIFF, HTML)
+//!    and a reviewer's decisions.
+//!
+//! [`cli`] declares the commands; `cmd::<command>` wires the stages together for each of them.
+
+pub mod align;
+pub mod bitext;
+pub mod cache;
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod eval;
+pub mod input;
+pub mod interrupt;
+pub mod lang;
+pub mod memory;
+pub mod output;
+pub mod provider;
+pub mod quality;
+pub mod review;
+pub mod segment;
+pub mod translate;
+
+use std::process::ExitCode;
+
+/// How a command that did not fail ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Everything went well (exit code 0).
+    Success,
+    /// The command completed but a quality gate (`--fail-on`) was not met (exit code 1).
+    GateFailed,
+}
+
+impl Status {
+    /// The process exit code for this status.
+    pub fn exit_code(self) -> ExitCode {
+        match self {
+            Status::Success => ExitCode::SUCCESS,
+            Status::GateFailed => ExitCode::from(1),
+        }
+    }
+}
+
+/// Runs one parsed command line.
+pub fn run(cli: cli::Cli) -> anyhow::Result<Status> {
+    cmd::dispatch(cli)
+}
+
+/// Prints an error as one line, `tarjama: error: …` with its cause chain, and picks the exit code:
+/// 0 for a closed pipe (the reader went away, as with `| head`), 2 for everything else.
+pub fn report_error(err: &anyhow::Error) -> ExitCode {
+    let broken_pipe = err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    });
+    if broken_pipe {
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("tarjama: error: {err:#}");
+    ExitCode::from(2)
+}

@@ -1,0 +1,1 @@
+//! Translation memory read from TMX files: exact and fuzzy matches.

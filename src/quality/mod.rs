@@ -1,0 +1,1 @@
+//! Quality checks: a registry of checks that flag what a human must look at.

@@ -1,0 +1,1 @@
+//! Review: a reviewer's decisions on flagged beads, interactive or imported.

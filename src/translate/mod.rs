@@ -1,0 +1,1 @@
+//! Translation: the provider chain (memory, then a service), the cache, request planning.

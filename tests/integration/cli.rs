@@ -1,0 +1,46 @@
+//! The command line as a whole: help, version, errors and exit codes.
+
+use crate::util::{Workdir, stderr, stdout};
+
+#[test]
+fn version_and_help() {
+    let wd = Workdir::new();
+    let out = wd.run(&["--version"]);
+    assert!(out.status.success());
+    assert!(stdout(&out).starts_with("tarjama "));
+    let out = wd.run(&["--help"]);
+    assert!(stdout(&out).contains("Example:"));
+}
+
+#[test]
+fn usage_error_exits_2() {
+    let out = Workdir::new().run(&["no-such-command"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn invalid_utf8_is_one_clear_line_and_exit_2() {
+    let wd = Workdir::new();
+    wd.write("bad.txt", b"abc\xff");
+    let out = wd.run(&["split", "bad.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.starts_with("tarjama: error: bad.txt: invalid UTF-8 at byte 3"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn binary_input_is_refused() {
+    let wd = Workdir::new();
+    wd.write("bin.dat", b"ab\0cd");
+    let out = wd.run(&["split", "bin.dat"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("looks like a binary file"));
+}
+
+#[test]
+fn empty_input_gives_no_sentences() {
+    let out = Workdir::new().run_with_stdin(&["split", "-"], b"");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "");
+}
