@@ -196,7 +196,13 @@ pub struct Bead {
 impl Bead {
     /// A bead with no extra fields.
     pub fn new(id: usize, source: Vec<usize>, target: Vec<usize>, score: f64) -> Bead {
-        Bead { id, source, target, score, extra: BTreeMap::new() }
+        Bead {
+            id,
+            source,
+            target,
+            score,
+            extra: BTreeMap::new(),
+        }
     }
 
     /// The bead type as `m-n` (`1-1`, `2-1`, `1-0`…).
@@ -350,7 +356,11 @@ impl Bitext {
             Side::Source => &self.source,
             Side::Target => &self.target,
         };
-        ids.iter().filter_map(|&i| sentences.get(i)).map(|s| s.text.as_str()).collect::<Vec<_>>().join(" ")
+        ids.iter()
+            .filter_map(|&i| sentences.get(i))
+            .map(|s| s.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// The latest decision for each bead that has one.
@@ -392,23 +402,37 @@ impl Bitext {
 
     /// Reads and validates a JSONL bitext. `name` is used in error messages.
     pub fn read_jsonl<R: BufRead>(input: R, name: &str) -> Result<Bitext, BitextError> {
-        let invalid = |line: usize, message: String| BitextError::Invalid { name: name.to_string(), line, message };
+        let invalid = |line: usize, message: String| BitextError::Invalid {
+            name: name.to_string(),
+            line,
+            message,
+        };
         let mut header = None;
         let (mut source, mut target, mut beads, mut flags, mut decisions) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (index, line) in input.lines().enumerate() {
             let number = index + 1;
-            let line = line.map_err(|source| BitextError::Io { name: name.to_string(), source })?;
+            let line = line.map_err(|source| BitextError::Io {
+                name: name.to_string(),
+                source,
+            })?;
             if line.trim().is_empty() {
                 continue;
             }
             let value: serde_json::Value = serde_json::from_str(&line)
                 .map_err(|e| invalid(number, format!("not a JSON object: {e}")))?;
-            let kind = value.get("type").and_then(|t| t.as_str()).unwrap_or_default().to_string();
+            let kind = value
+                .get("type")
+                .and_then(|t| t.as_str())
+                .unwrap_or_default()
+                .to_string();
             if header.is_none() && kind != "header" {
                 return Err(invalid(number, "the first record must be the header ({\"type\":\"header\",…}); is this a tarjama bitext?".into()));
             }
-            if !matches!(kind.as_str(), "header" | "sentence" | "bead" | "flag" | "decision") {
+            if !matches!(
+                kind.as_str(),
+                "header" | "sentence" | "bead" | "flag" | "decision"
+            ) {
                 continue; // a record type from a newer tarjama of the same schema: keep reading
             }
             let record: Record = serde_json::from_value(value)
@@ -421,15 +445,31 @@ impl Bitext {
                     if h.schema != SCHEMA_VERSION {
                         return Err(invalid(
                             number,
-                            format!("schema version {} is not supported (this tarjama reads version {SCHEMA_VERSION}); upgrade tarjama", h.schema),
+                            format!(
+                                "schema version {} is not supported (this tarjama reads version {SCHEMA_VERSION}); upgrade tarjama",
+                                h.schema
+                            ),
                         ));
                     }
                     header = Some(h);
                 }
                 Record::Sentence(s) => {
-                    let list = if s.side == Side::Source { &mut source } else { &mut target };
+                    let list = if s.side == Side::Source {
+                        &mut source
+                    } else {
+                        &mut target
+                    };
                     if s.id != list.len() {
-                        return Err(invalid(number, format!("{:?} sentence id {} out of order (expected {})", s.side, s.id, list.len()).to_lowercase()));
+                        return Err(invalid(
+                            number,
+                            format!(
+                                "{:?} sentence id {} out of order (expected {})",
+                                s.side,
+                                s.id,
+                                list.len()
+                            )
+                            .to_lowercase(),
+                        ));
                     }
                     list.push(s);
                 }
@@ -450,20 +490,40 @@ impl Bitext {
                 checked.push(bead);
             }
             if !checked.is_empty() && next != (source.len(), target.len()) {
-                return Err(invalid(0, format!(
-                    "the beads cover {} of {} source and {} of {} target sentences; every sentence must be in exactly one bead",
-                    next.0, source.len(), next.1, target.len()
-                )));
+                return Err(invalid(
+                    0,
+                    format!(
+                        "the beads cover {} of {} source and {} of {} target sentences; every sentence must be in exactly one bead",
+                        next.0,
+                        source.len(),
+                        next.1,
+                        target.len()
+                    ),
+                ));
             }
             checked
         };
         let decisions = decisions
             .into_iter()
             .map(|(number, d)| {
-                if d.bead < beads.len() { Ok(d) } else { Err(invalid(number, format!("decision for unknown bead {}", d.bead))) }
+                if d.bead < beads.len() {
+                    Ok(d)
+                } else {
+                    Err(invalid(
+                        number,
+                        format!("decision for unknown bead {}", d.bead),
+                    ))
+                }
             })
             .collect::<Result<_, _>>()?;
-        Ok(Bitext { header, source, target, beads, flags, decisions })
+        Ok(Bitext {
+            header,
+            source,
+            target,
+            beads,
+            flags,
+            decisions,
+        })
     }
 
     /// Reads a bitext file, or standard input for `-`.
@@ -473,7 +533,10 @@ impl Bitext {
         match source {
             crate::input::Source::Stdin => Bitext::read_jsonl(std::io::stdin().lock(), &name),
             crate::input::Source::File(p) => {
-                let file = std::fs::File::open(&p).map_err(|source| BitextError::Io { name: name.clone(), source })?;
+                let file = std::fs::File::open(&p).map_err(|source| BitextError::Io {
+                    name: name.clone(),
+                    source,
+                })?;
                 Bitext::read_jsonl(std::io::BufReader::new(file), &name)
             }
         }
@@ -483,12 +546,16 @@ impl Bitext {
 /// Checks that a bead continues where the previous one stopped, with consecutive ids.
 fn check_bead(bead: &Bead, next: (usize, usize), expected_id: usize) -> Result<(), String> {
     if bead.id != expected_id {
-        return Err(format!("bead id {} out of order (expected {expected_id})", bead.id));
+        return Err(format!(
+            "bead id {} out of order (expected {expected_id})",
+            bead.id
+        ));
     }
     if bead.source.is_empty() && bead.target.is_empty() {
         return Err(format!("bead {} is empty on both sides", bead.id));
     }
-    let consecutive = |ids: &[usize], start: usize| ids.iter().enumerate().all(|(k, &i)| i == start + k);
+    let consecutive =
+        |ids: &[usize], start: usize| ids.iter().enumerate().all(|(k, &i)| i == start + k);
     if !consecutive(&bead.source, next.0) || !consecutive(&bead.target, next.1) {
         return Err(format!(
             "bead {} is not monotone: it should continue at source {} and target {}",
@@ -509,7 +576,8 @@ mod tests {
 
     fn sample() -> Bitext {
         let mut b = Bitext::new(Lang::parse("ar").unwrap(), Lang::parse("en").unwrap());
-        b.source.push(Sentence::new(Side::Source, 0, 0, "جملة أولى."));
+        b.source
+            .push(Sentence::new(Side::Source, 0, 0, "جملة أولى."));
         b.source.push(Sentence::new(Side::Source, 1, 0, "ثانية."));
         let mut t = Sentence::new(Side::Target, 0, 0, "First \"sentence\".\tSecond.");
         t.origin = Some(Origin::Memory);
@@ -546,17 +614,28 @@ mod tests {
         b.beads[0].source = vec![1];
         let mut buf = Vec::new();
         b.write_jsonl(&mut buf).unwrap();
-        let err = Bitext::read_jsonl(&buf[..], "t.jsonl").unwrap_err().to_string();
+        let err = Bitext::read_jsonl(&buf[..], "t.jsonl")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("not monotone"), "{err}");
     }
 
     #[test]
     fn rejects_files_without_header_and_newer_schemas() {
-        let err = Bitext::read_jsonl(&b"{\"type\":\"bead\"}\n"[..], "x").unwrap_err().to_string();
-        assert!(err.starts_with("x:1: the first record must be the header"), "{err}");
-        let err = Bitext::read_jsonl(&b"{\"type\":\"header\",\"schema\":2,\"source_lang\":\"ar\",\"target_lang\":\"en\"}\n"[..], "x")
+        let err = Bitext::read_jsonl(&b"{\"type\":\"bead\"}\n"[..], "x")
             .unwrap_err()
             .to_string();
+        assert!(
+            err.starts_with("x:1: the first record must be the header"),
+            "{err}"
+        );
+        let err = Bitext::read_jsonl(
+            &b"{\"type\":\"header\",\"schema\":2,\"source_lang\":\"ar\",\"target_lang\":\"en\"}\n"
+                [..],
+            "x",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("schema version 2 is not supported"), "{err}");
     }
 

@@ -18,7 +18,11 @@ pub enum Source {
 impl Source {
     /// `-` means standard input, anything else a path.
     pub fn from_arg(arg: &Path) -> Source {
-        if arg.as_os_str() == "-" { Source::Stdin } else { Source::File(arg.to_path_buf()) }
+        if arg.as_os_str() == "-" {
+            Source::Stdin
+        } else {
+            Source::File(arg.to_path_buf())
+        }
     }
 
     /// The name used in messages: the path, or `<stdin>`.
@@ -53,7 +57,9 @@ pub enum InputError {
         offset: usize,
     },
     /// The input contains a NUL byte, so it is not text.
-    #[error("{name}: looks like a binary file (NUL byte at byte {offset}); give tarjama a UTF-8 text file")]
+    #[error(
+        "{name}: looks like a binary file (NUL byte at byte {offset}); give tarjama a UTF-8 text file"
+    )]
     Binary {
         /// The input's display name.
         name: String,
@@ -70,14 +76,20 @@ pub fn read_text(source: &Source) -> Result<String, InputError> {
         Source::Stdin => std::io::stdin().lock().read_to_end(&mut bytes),
         Source::File(path) => std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)),
     };
-    read.map_err(|source| InputError::Io { name: name.clone(), source })?;
+    read.map_err(|source| InputError::Io {
+        name: name.clone(),
+        source,
+    })?;
     text_from_bytes(bytes, &name)
 }
 
 /// Checks bytes for NUL and UTF-8 validity without copying them.
 pub fn text_from_bytes(bytes: Vec<u8>, name: &str) -> Result<String, InputError> {
     if let Some(offset) = memchr_nul(&bytes) {
-        return Err(InputError::Binary { name: name.to_string(), offset });
+        return Err(InputError::Binary {
+            name: name.to_string(),
+            offset,
+        });
     }
     String::from_utf8(bytes).map_err(|err| InputError::InvalidUtf8 {
         name: name.to_string(),
@@ -105,7 +117,10 @@ mod tests {
     #[test]
     fn rejects_nul_bytes() {
         let err = text_from_bytes(b"ab\0c".to_vec(), "x.bin").unwrap_err();
-        assert!(err.to_string().contains("looks like a binary file (NUL byte at byte 2)"));
+        assert!(
+            err.to_string()
+                .contains("looks like a binary file (NUL byte at byte 2)")
+        );
     }
 
     #[test]

@@ -3,7 +3,9 @@
 use std::fmt;
 
 /// A language tag such as `ar`, `en`, `fr`, `pt-BR` (lower-case primary subtag, as BCP 47).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct Lang(String);
 
@@ -12,10 +14,14 @@ impl Lang {
     pub fn parse(tag: &str) -> Result<Lang, String> {
         let mut parts = tag.split(['-', '_']);
         let primary = parts.next().unwrap_or_default();
-        let ok_primary = (2..=3).contains(&primary.len()) && primary.chars().all(|c| c.is_ascii_alphabetic());
-        let ok_rest = parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+        let ok_primary =
+            (2..=3).contains(&primary.len()) && primary.chars().all(|c| c.is_ascii_alphabetic());
+        let ok_rest = parts
+            .all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
         if !ok_primary || !ok_rest {
-            return Err(format!("'{tag}' is not a language tag (expected e.g. ar, en, fr, pt-BR)"));
+            return Err(format!(
+                "'{tag}' is not a language tag (expected e.g. ar, en, fr, pt-BR)"
+            ));
         }
         let mut normalised = primary.to_ascii_lowercase();
         for part in tag.split(['-', '_']).skip(1) {
@@ -151,7 +157,10 @@ mod tests {
 
     #[test]
     fn detects_arabic_by_script() {
-        assert_eq!(Lang::detect("قال الوزير إن Austin زار بغداد").as_str(), "ar");
+        assert_eq!(
+            Lang::detect("قال الوزير إن Austin زار بغداد").as_str(),
+            "ar"
+        );
         assert_eq!(Lang::detect("The minister said").as_str(), "en");
         assert!(Lang::parse("ar").unwrap().is_rtl());
     }

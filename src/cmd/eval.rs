@@ -1,13 +1,32 @@
-//! `tarjama eval` (not implemented yet).
+//! `tarjama eval`: score segmentation, alignment or flags against gold.
 
 use crate::Status;
 use crate::cli::GlobalArgs;
 
 /// Arguments of `tarjama eval`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// What to evaluate.
+    #[command(subcommand)]
+    pub what: What,
+}
+
+/// The evaluations.
+#[derive(Debug, clap::Subcommand)]
+pub enum What {
+    /// Sentence boundaries against gold segmentations (precision, recall, F1).
+    Segment(crate::eval::segment::Args),
+    /// Alignment beads against gold beads (strict and lax precision, recall, F1).
+    Align(crate::eval::align::Args),
+    /// Flags against gold annotations (precision and recall per check).
+    Flags(crate::eval::flags::Args),
+}
 
 /// Runs `tarjama eval`.
-pub fn run(_args: &Args, _global: &GlobalArgs) -> anyhow::Result<Status> {
-    anyhow::bail!("'tarjama eval' is not implemented yet")
+pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
+    match &args.what {
+        What::Segment(a) => crate::eval::segment::run(a, global),
+        What::Align(a) => crate::eval::align::run(a, global),
+        What::Flags(a) => crate::eval::flags::run(a, global),
+    }
 }

@@ -42,7 +42,10 @@ pub struct Args {
 pub fn run(args: &Args, _global: &GlobalArgs) -> anyhow::Result<Status> {
     let text = read_text(&Source::from_arg(&args.file))?;
     let lang = args.lang.clone().unwrap_or_else(|| Lang::detect(&text));
-    let options = Options { lang, join_lines: args.join_lines };
+    let options = Options {
+        lang,
+        join_lines: args.join_lines,
+    };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for s in segment::split(&text, &options) {
@@ -65,5 +68,8 @@ pub fn run(args: &Args, _global: &GlobalArgs) -> anyhow::Result<Status> {
 
 /// Escapes backslash, tab, CR and LF so a field stays on one TSV line.
 fn escape_tsv(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('\t', "\\t").replace('\r', "\\r").replace('\n', "\\n")
+    text.replace('\\', "\\\\")
+        .replace('\t', "\\t")
+        .replace('\r', "\\r")
+        .replace('\n', "\\n")
 }

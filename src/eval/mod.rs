@@ -1,1 +1,5 @@
-//! Evaluation against gold: segmentation, alignment and flags.
+//! Evaluation against gold: segmentation, alignment and flags (one module each).
+
+pub mod align;
+pub mod flags;
+pub mod segment;

@@ -24,10 +24,15 @@ where
     {
         let mut out = BufWriter::new(tmp.as_file());
         write(&mut out).with_context(|| format!("writing {}", path.display()))?;
-        out.flush().with_context(|| format!("writing {}", path.display()))?;
+        out.flush()
+            .with_context(|| format!("writing {}", path.display()))?;
     }
-    tmp.as_file().sync_all().with_context(|| format!("syncing {}", path.display()))?;
-    tmp.persist(path).map_err(|e| e.error).with_context(|| format!("renaming into {}", path.display()))?;
+    tmp.as_file()
+        .sync_all()
+        .with_context(|| format!("syncing {}", path.display()))?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("renaming into {}", path.display()))?;
     Ok(())
 }
 
@@ -45,7 +50,11 @@ mod tests {
         });
         assert!(result.is_err());
         assert!(!path.exists());
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "temporary file left behind");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "temporary file left behind"
+        );
     }
 
     #[test]

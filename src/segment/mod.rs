@@ -19,7 +19,10 @@ pub struct Options {
 impl Options {
     /// Default options for a language.
     pub fn new(lang: Lang) -> Options {
-        Options { lang, join_lines: false }
+        Options {
+            lang,
+            join_lines: false,
+        }
     }
 }
 
@@ -47,7 +50,11 @@ pub fn split(text: &str, _options: &Options) -> Vec<SentenceSpan> {
         let lead = piece.len() - piece.trim_start().len();
         let trail = piece.len() - piece.trim_end().len();
         if lead + trail < piece.len() {
-            out.push(SentenceSpan { id: out.len(), para, span: s + lead..e - trail });
+            out.push(SentenceSpan {
+                id: out.len(),
+                para,
+                span: s + lead..e - trail,
+            });
         }
     };
     for (i, c) in text.char_indices() {

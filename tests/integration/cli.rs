@@ -25,7 +25,10 @@ fn invalid_utf8_is_one_clear_line_and_exit_2() {
     let out = wd.run(&["split", "bad.txt"]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.starts_with("tarjama: error: bad.txt: invalid UTF-8 at byte 3"), "{err}");
+    assert!(
+        err.starts_with("tarjama: error: bad.txt: invalid UTF-8 at byte 3"),
+        "{err}"
+    );
     assert_eq!(err.lines().count(), 1, "{err}");
 }
 

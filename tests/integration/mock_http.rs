@@ -32,18 +32,28 @@ impl Request {
     /// The first header with this (case-insensitive) name.
     pub fn header(&self, name: &str) -> Option<&str> {
         let name = name.to_ascii_lowercase();
-        self.headers.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The first query parameter with this name.
     pub fn query_param(&self, name: &str) -> Option<&str> {
-        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The body parsed as JSON (panics with the body text if it is not JSON).
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("request body is not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "request body is not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
     }
 
     /// The body parsed as `application/x-www-form-urlencoded`.
@@ -86,7 +96,10 @@ impl Response {
     pub fn json(status: u16, value: &serde_json::Value) -> Reply {
         Reply::Respond(Response {
             status,
-            headers: vec![("Content-Type".into(), "application/json; charset=utf-8".into())],
+            headers: vec![(
+                "Content-Type".into(),
+                "application/json; charset=utf-8".into(),
+            )],
             body: serde_json::to_vec(value).unwrap(),
             delay: Duration::ZERO,
         })
@@ -153,7 +166,11 @@ impl MockServer {
                 }
             });
         }
-        MockServer { addr, requests, stop }
+        MockServer {
+            addr,
+            requests,
+            stop,
+        }
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -180,7 +197,9 @@ fn serve(stream: TcpStream, requests: &Mutex<Vec<Request>>, handler: &Handler) {
         Ok(s) => s,
         Err(_) => return,
     });
-    let Some(request) = read_request(&mut reader) else { return };
+    let Some(request) = read_request(&mut reader) else {
+        return;
+    };
     requests.lock().unwrap().push(request.clone());
     let mut stream = stream;
     match handler(&request) {
@@ -188,11 +207,18 @@ fn serve(stream: TcpStream, requests: &Mutex<Vec<Request>>, handler: &Handler) {
         Reply::Hang(duration) => thread::sleep(duration),
         Reply::Respond(response) => {
             thread::sleep(response.delay);
-            let mut head = format!("HTTP/1.1 {} {}\r\n", response.status, reason(response.status));
+            let mut head = format!(
+                "HTTP/1.1 {} {}\r\n",
+                response.status,
+                reason(response.status)
+            );
             for (k, v) in &response.headers {
                 head.push_str(&format!("{k}: {v}\r\n"));
             }
-            head.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n", response.body.len()));
+            head.push_str(&format!(
+                "Content-Length: {}\r\nConnection: close\r\n\r\n",
+                response.body.len()
+            ));
             let _ = stream.write_all(head.as_bytes());
             let _ = stream.write_all(&response.body);
             let _ = stream.flush();
@@ -217,14 +243,24 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
         let (k, v) = h.split_once(':')?;
         headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
     }
-    let length: usize = headers.iter().find(|(k, _)| k == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+    let length: usize = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
     let mut body = vec![0; length];
     reader.read_exact(&mut body).ok()?;
     let (path, query) = match target.split_once('?') {
         Some((p, q)) => (p.to_string(), parse_urlencoded(q)),
         None => (target, Vec::new()),
     };
-    Some(Request { method, path, query, headers, body })
+    Some(Request {
+        method,
+        path,
+        query,
+        headers,
+        body,
+    })
 }
 
 /// Parses `a=1&b=x+y%20z` into decoded pairs.
@@ -243,7 +279,10 @@ fn percent_decode(text: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
         match (bytes[i], hex) {
             (b'+', _) => out.push(b' '),
             (b'%', Some(byte)) => {

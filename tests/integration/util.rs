@@ -29,7 +29,9 @@ pub struct Workdir {
 impl Workdir {
     /// A new empty folder.
     pub fn new() -> Workdir {
-        Workdir { dir: tempfile::tempdir().unwrap() }
+        Workdir {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     /// The folder's path.
@@ -52,7 +54,11 @@ impl Workdir {
         let mut cmd = Command::new(bin());
         cmd.current_dir(self.path()).args(args).stdin(Stdio::null());
         for (key, _) in std::env::vars() {
-            if key.ends_with("_KEY") || key.ends_with("_API_KEY") || key.starts_with("TARJAMA_") || key.to_ascii_lowercase().ends_with("_proxy") {
+            if key.ends_with("_KEY")
+                || key.ends_with("_API_KEY")
+                || key.starts_with("TARJAMA_")
+                || key.to_ascii_lowercase().ends_with("_proxy")
+            {
                 cmd.env_remove(key);
             }
         }
@@ -68,7 +74,13 @@ impl Workdir {
     /// Runs the binary with `stdin` as standard input.
     pub fn run_with_stdin(&self, args: &[&str], stdin: &[u8]) -> Output {
         use std::io::Write;
-        let mut child = self.command(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
         child.stdin.take().unwrap().write_all(stdin).unwrap();
         child.wait_with_output().unwrap()
     }

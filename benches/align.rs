@@ -1,0 +1,3 @@
+//! Benchmark: align (placeholder).
+
+fn main() {}

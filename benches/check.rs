@@ -1,0 +1,3 @@
+//! Benchmark: check (placeholder).
+
+fn main() {}

@@ -1,0 +1,3 @@
+//! Benchmark: segment (placeholder).
+
+fn main() {}

@@ -1,0 +1,3 @@
+//! Benchmark: translate (placeholder).
+
+fn main() {}
