@@ -102,10 +102,12 @@ pub fn classify(
             TokenKind::Word
         };
     }
-    if let Some(kind) = arabic_kind(form, raw, previous) {
-        return kind;
-    }
-    if let Some(kind) = latin_kind(form, french) {
+    let first = form.chars().next().unwrap_or(' ');
+    if is_arabic_letter(first) || is_digit(first) {
+        if let Some(kind) = arabic_kind(form, raw, previous) {
+            return kind;
+        }
+    } else if let Some(kind) = latin_kind(form, french) {
         return kind;
     }
     match dotted_letters(form) {
@@ -119,12 +121,17 @@ pub fn classify(
 fn arabic_kind(form: &str, raw: &str, previous: &str) -> Option<TokenKind> {
     const ERA: &[&str] = &["م", "ه", "ق.م", "ب.م"];
     const UNITS: &[&str] = &["كم", "كلم", "سم", "مم", "كغ", "كجم", "كج", "جم", "ملم"];
-    const ETC: &[&str] = &["الخ", "اه", "انتهى"];
-    if ETC.contains(&form) && form != "انتهى" {
+    const ETC: &[&str] = &["الخ", "اه"];
+    // Abbreviations are short: skip the lists for ordinary words.
+    if form.len() > 12 {
+        return None;
+    }
+    if ETC.contains(&form) {
         return Some(TokenKind::EndsIfClause);
     }
-    let after_number = is_number(previous) || previous.trim_end_matches('.') == "ق";
-    if (ERA.contains(&form) || UNITS.contains(&form)) && after_number {
+    if (ERA.contains(&form) || UNITS.contains(&form))
+        && (is_number(previous) || previous.trim_end_matches('.') == "ق")
+    {
         return Some(TokenKind::EndsIfClause);
     }
     // A year with the era letter glued to it: `2003م.`
@@ -140,6 +147,9 @@ fn arabic_kind(form: &str, raw: &str, previous: &str) -> Option<TokenKind> {
 
 /// Latin abbreviations from the English (and, for French text, French) lists.
 fn latin_kind(form: &str, french: bool) -> Option<TokenKind> {
+    if form.len() > 8 {
+        return None;
+    }
     const PREFIX: &[&str] = &[
         "mr", "mrs", "ms", "messrs", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "cmdr",
         "adm", "maj", "gov", "sen", "rep", "rev", "hon", "pres", "supt", "e.g", "i.e", "cf", "vs",

@@ -8,18 +8,24 @@ use crate::util::{Workdir, repo_file, stderr, stdout};
 /// regressions. Raise it when the segmenter gets better, never lower it.
 const PUD_F1_BASELINE: f64 = 0.998338;
 
-/// A file of ../shared (beside the clone in CI), or `None` (with a message) if it is missing.
+/// A file of ../shared (beside the clone in CI; two levels up for a git worktree kept in a
+/// folder of worktrees), or `None` (with a message) if it is missing.
 fn shared(relative: &str) -> Option<PathBuf> {
-    let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/")).join(relative);
-    if path.exists() {
-        Some(path)
-    } else {
+    let candidates = [
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/"),
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/"),
+    ];
+    let found = candidates
+        .iter()
+        .map(|dir| PathBuf::from(dir).join(relative))
+        .find(|path| path.exists());
+    if found.is_none() {
         eprintln!(
             "skipping: {} is missing (the shared data folder is not beside the repository)",
-            path.display()
+            PathBuf::from(candidates[0]).join(relative).display()
         );
-        None
     }
+    found
 }
 
 fn json_lines(text: &str) -> Vec<serde_json::Value> {
