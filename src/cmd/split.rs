@@ -28,7 +28,7 @@ pub struct Args {
     /// Text file to split, or - for standard input.
     #[arg(default_value = "-")]
     pub file: PathBuf,
-    /// Language of the text (default: detected from the script).
+    /// Language of the text: ar, en, fr… (default: detected from the script).
     #[arg(long)]
     pub lang: Option<Lang>,
     /// Output format.

@@ -393,6 +393,12 @@ pub fn run(args: &Args, _global: &GlobalArgs) -> anyhow::Result<Status> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut gate_failed = false;
+    // Read every gold file first, so that a bad file fails before anything is printed.
+    let golds = args
+        .gold
+        .iter()
+        .map(|path| read_gold(path, args.gold_format, args.text.as_deref(), args.all_cases))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     if !args.json {
         writeln!(
             out,
@@ -400,9 +406,8 @@ pub fn run(args: &Args, _global: &GlobalArgs) -> anyhow::Result<Status> {
             "gold", "docs", "exact", "gold", "found", "correct", "precision", "recall", "F1"
         )?;
     }
-    for path in &args.gold {
-        let docs = read_gold(path, args.gold_format, args.text.as_deref(), args.all_cases)?;
-        let score = score(&docs, &options);
+    for (path, docs) in args.gold.iter().zip(&golds) {
+        let score = score(docs, &options);
         gate_failed |= args.min_f1.is_some_and(|min| score.f1() < min);
         if args.json {
             let record = serde_json::json!({

@@ -58,6 +58,10 @@ const ARABIC_CASES: &[(&str, &[&str])] = &[
         &["ولد عام 300 ق. م.", "وقال آخرون"],
     ),
     ("ولد عام 300 ق.م. في أثينا", &["ولد عام 300 ق.م. في أثينا"]),
+    (
+        "كان ذلك في القرن الخامس ق.م. وقد",
+        &["كان ذلك في القرن الخامس ق.م.", "وقد"],
+    ),
     ("توفي سنة 1444 هـ. وكان", &["توفي سنة 1444 هـ.", "وكان"]),
     (
         "اشترى خبزا وجبنا إلخ. وعاد",
@@ -150,6 +154,16 @@ fn english_and_french() {
     assert_eq!(
         texts("Apples, pears etc. They sell well. Wait... what?", &en),
         ["Apples, pears etc.", "They sell well.", "Wait... what?"]
+    );
+    assert_eq!(
+        texts(
+            "At 3 p.m. Friday he lived on Main St. in St. Louis. Then he left.",
+            &en
+        ),
+        [
+            "At 3 p.m. Friday he lived on Main St. in St. Louis.",
+            "Then he left."
+        ]
     );
     let fr = Options::new(Lang::parse("fr").unwrap());
     assert_eq!(

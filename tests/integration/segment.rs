@@ -192,6 +192,7 @@ fn bad_gold_is_one_clear_error() {
     let err = stderr(&out);
     assert!(err.starts_with("tarjama: error: "), "{err}");
     assert!(err.contains("gold.jsonl:2: not a JSON object"), "{err}");
+    assert_eq!(stdout(&out), "", "nothing printed before the error");
     let spans = wd.write("spans.jsonl", "{\"start\": 0, \"end\": 5}\n");
     let out = wd.run(&["eval", "segment", spans.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
