@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use tarjama::eval::segment::{GoldDoc, GoldFormat, boundary_key_counts, read_gold, score};
 use tarjama::lang::Lang;
+use tarjama::segment::normalize::normalize_for_compare_into;
 use tarjama::segment::{self, Options};
 
 /// ../shared beside the clone (CI), or two levels up for a git worktree in a folder of worktrees.
@@ -92,6 +93,21 @@ fn main() {
     println!(
         "speed-up: {:.1}x (best of 3 runs each)",
         sentencex_time.as_secs_f64() / tarjama_time.as_secs_f64()
+    );
+
+    // The comparison normalisation the aligner and checks run on every sentence.
+    let spans = segment::split(&text, &options);
+    let (normalize_time, changed) = best_of(3, || {
+        let mut buffer = String::new();
+        spans
+            .iter()
+            .filter(|s| normalize_for_compare_into(&text[s.span.clone()], &mut buffer))
+            .count()
+    });
+    println!(
+        "normalize_for_compare: {:.1} MB/s over the same sentences ({changed} of {} changed)",
+        mb / normalize_time.as_secs_f64(),
+        spans.len()
     );
 }
 

@@ -382,8 +382,8 @@ pub(crate) fn split_unit(
         unit: unit.clone(),
         rules,
         sentence_start: unit.start,
-        alnum_seen: false,
-        alnum_checked: unit.start,
+        first_content: None,
+        content_checked: unit.start,
         pair_index: 0,
         max_close: None,
     };
@@ -420,8 +420,10 @@ struct Walk<'t, 'r> {
     unit: Range<usize>,
     rules: &'r Rules,
     sentence_start: usize,
-    alnum_seen: bool,
-    alnum_checked: usize,
+    /// Byte position of the sentence's first letter or digit, once found.
+    first_content: Option<usize>,
+    /// How far the search for it has looked.
+    content_checked: usize,
     pair_index: usize,
     /// Largest closing position among the pairs opened so far.
     max_close: Option<usize>,
@@ -430,8 +432,8 @@ struct Walk<'t, 'r> {
 impl Walk<'_, '_> {
     fn start_sentence(&mut self, at: usize) {
         self.sentence_start = at;
-        self.alnum_seen = false;
-        self.alnum_checked = at;
+        self.first_content = None;
+        self.content_checked = at;
     }
 
     fn advance_pairs(&mut self, pairs: &[(usize, usize)], pos: usize) {
@@ -447,11 +449,15 @@ impl Walk<'_, '_> {
     /// Whether the sentence so far has a letter or digit (a run of punctuation alone is not a
     /// sentence). Amortised linear: each byte is looked at once per sentence.
     fn has_content_before(&mut self, pos: usize) -> bool {
-        if !self.alnum_seen && self.alnum_checked < pos {
-            self.alnum_seen = self.text[self.alnum_checked..pos].chars().any(is_word_char);
-            self.alnum_checked = pos;
+        if self.first_content.is_none() && self.content_checked < pos {
+            let from = self.content_checked;
+            self.first_content = self.text[from..pos]
+                .char_indices()
+                .find(|&(_, c)| is_word_char(c))
+                .map(|(i, _)| from + i);
+            self.content_checked = pos;
         }
-        self.alnum_seen
+        self.first_content.is_some()
     }
 
     /// Where the sentence ends if the terminator run at `pos` ends it.
@@ -546,9 +552,8 @@ impl Walk<'_, '_> {
         if raw.is_empty() {
             return Some(end);
         }
-        let first_in_sentence = text[self.sentence_start..token_start]
-            .chars()
-            .all(|c| !is_word_char(c));
+        // decide() has found the sentence's first letter or digit before this period.
+        let first_in_sentence = self.first_content.is_none_or(|first| first >= token_start);
         // Abbreviations are short; a long token is a word (or a number).
         let kind = if raw.len() > 16 && !raw.starts_with(is_digit) {
             TokenKind::Word

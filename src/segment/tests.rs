@@ -224,6 +224,41 @@ fn seed_article_matches_gold() {
     assert_eq!(got, expected);
 }
 
+/// Inputs that would make a careless rule quadratic (re-scanning a long sentence prefix, a long
+/// run of marks, or long tokens for every terminator) still take linear time.
+#[test]
+fn pathological_inputs_take_linear_time() {
+    let n = 40_000;
+    let inputs = [
+        format!("{}{}", "-".repeat(n), " J. K. L.".repeat(n / 8)),
+        "\u{200F}.".repeat(n),
+        "(".repeat(n) + &"a. ".repeat(n / 4),
+        "\"a. b\" ".repeat(n / 6),
+        "x".repeat(n) + &". ".repeat(n / 2),
+        "؟ ".repeat(n),
+        "د. ".repeat(n / 3),
+        "«".repeat(n / 2) + &"»".repeat(n / 2),
+    ];
+    for input in &inputs {
+        let start = std::time::Instant::now();
+        for options in [
+            ar(),
+            Options {
+                join_lines: true,
+                ..ar()
+            },
+        ] {
+            check_invariants(input, &options);
+        }
+        let elapsed = start.elapsed();
+        assert!(
+            elapsed.as_secs() < 5,
+            "{} bytes took {elapsed:?}",
+            input.len()
+        );
+    }
+}
+
 /// Characters the property tests draw from: Arabic, Latin, digits of both sets, terminators,
 /// quotes and brackets, bidi and format marks, spaces, line ends and the odd abbreviation.
 fn piece() -> impl Strategy<Value = String> {
@@ -270,6 +305,16 @@ fn check_invariants(text: &str, options: &Options) {
         previous_end = r.end;
     }
     assert!(is_blank(&text[previous_end..]));
+    // Spans and gaps rebuild the input exactly.
+    let mut rebuilt = String::with_capacity(text.len());
+    let mut at = 0;
+    for s in &spans {
+        rebuilt.push_str(&text[at..s.span.start]);
+        rebuilt.push_str(&text[s.span.clone()]);
+        at = s.span.end;
+    }
+    rebuilt.push_str(&text[at..]);
+    assert_eq!(rebuilt, text);
 }
 
 /// Whether a gap between two sentences contains a blank line (two line ends with only
