@@ -10,7 +10,9 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use tarjama::eval::segment::{GoldDoc, GoldFormat, boundary_key_counts, read_gold, score};
+use tarjama::eval::segment::{
+    GoldDoc, GoldFormat, GoldSource, boundary_key_counts, read_gold, score,
+};
 use tarjama::lang::Lang;
 use tarjama::segment::normalize::normalize_for_compare_into;
 use tarjama::segment::{self, Options};
@@ -123,7 +125,11 @@ fn gold(relative: &str) -> Vec<GoldDoc> {
         );
         return Vec::new();
     };
-    read_gold(&path, GoldFormat::Docs, None, false).expect("shared gold is readable")
+    let source = GoldSource {
+        format: GoldFormat::Docs,
+        ..GoldSource::default()
+    };
+    read_gold(&path, &source).expect("shared gold is readable")
 }
 
 fn build_text(pud: &[GoldDoc], cases: &[GoldDoc], target: usize) -> String {

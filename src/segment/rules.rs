@@ -128,6 +128,12 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
+/// A lower-case Latin letter (only Latin letters have case in the texts tarjama segments; an
+/// Arabic word never says "the sentence goes on").
+fn is_latin_lowercase(c: char) -> bool {
+    c.is_ascii_lowercase() || (abbreviations::is_latin_letter(c) && c.is_lowercase())
+}
+
 /// The character at byte `i` (which must be a char boundary and < text.len()).
 #[inline]
 fn char_at(text: &str, i: usize) -> char {
@@ -322,11 +328,12 @@ fn token_start_before(text: &str, end: usize, floor: usize) -> usize {
     start
 }
 
-/// The word that starts at the first non-space character at or after `from` (up to `limit`):
-/// letters, digits and marks, at most `TOKEN_LIMIT` bytes.
+/// The word that starts at the first letter or digit at or after `from` (up to `limit`), past
+/// spaces and opening quotes: letters, digits and marks, at most `TOKEN_LIMIT` bytes.
 fn word_after(text: &str, from: usize, limit: usize) -> &str {
     let rest = &text[from..limit];
-    let trimmed = rest.trim_start_matches(|c: char| c.is_whitespace() || is_invisible(c));
+    let trimmed =
+        rest.trim_start_matches(|c: char| c.is_whitespace() || is_invisible(c) || is_opener(c));
     let start = from + (rest.len() - trimmed.len());
     let mut end = start;
     for (i, c) in trimmed.char_indices() {
@@ -503,14 +510,16 @@ impl Walk<'_, '_> {
         }
     }
 
-    /// `?` `!` `؟`: always an ending, except a question followed by "or" (`؟ أو`, `؟ أم`),
-    /// which offers an alternative inside the same sentence.
+    /// `?` `!` `؟`: an ending, except a question followed by "or" (`؟ أو`, `؟ أم`, `? Or`),
+    /// which offers an alternative inside the same sentence, and a lower-case Latin word
+    /// (`"Really?" he asked`).
     fn after_strong(&self, end: usize, run: &Run) -> Option<usize> {
-        if run.only_questions {
-            let word = word_after(self.text, end, self.unit.end);
-            if matches!(word, "أو" | "او" | "أم" | "ام" | "or") {
-                return None;
-            }
+        let word = word_after(self.text, end, self.unit.end);
+        if run.only_questions && matches!(word, "أو" | "او" | "أم" | "ام" | "or" | "Or") {
+            return None;
+        }
+        if word.starts_with(is_latin_lowercase) {
+            return None;
         }
         Some(end)
     }
@@ -568,7 +577,7 @@ impl Walk<'_, '_> {
         let first = || {
             text[end..self.unit.end]
                 .chars()
-                .find(|&c| !c.is_whitespace() && !is_invisible(c))
+                .find(|&c| !c.is_whitespace() && !is_invisible(c) && !is_opener(c))
         };
         let ends = match kind {
             TokenKind::Prefix | TokenKind::ListNumber => false,
@@ -579,9 +588,7 @@ impl Walk<'_, '_> {
                 abbreviations::opens_arabic_clause(form)
             }
             // Only ASCII/Latin letters have case; an Arabic word never vetoes the boundary.
-            TokenKind::Word => !first().is_some_and(|c| {
-                c.is_ascii_lowercase() || (abbreviations::is_latin_letter(c) && c.is_lowercase())
-            }),
+            TokenKind::Word => !first().is_some_and(is_latin_lowercase),
         };
         ends.then_some(end)
     }

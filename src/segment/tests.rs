@@ -165,6 +165,21 @@ fn english_and_french() {
             "Then he left."
         ]
     );
+    assert_eq!(
+        texts(
+            "\"Did you notice?\" says Pall. He studied at the School of Art. “I loved it.”",
+            &en
+        ),
+        [
+            "\"Did you notice?\" says Pall.",
+            "He studied at the School of Art.",
+            "“I loved it.”"
+        ]
+    );
+    assert_eq!(
+        texts("Where does it come from? Or that voice? Nobody knows.", &en),
+        ["Where does it come from? Or that voice?", "Nobody knows."]
+    );
     let fr = Options::new(Lang::parse("fr").unwrap());
     assert_eq!(
         texts("Mme. Dupont est là. M. Martin aussi.", &fr),

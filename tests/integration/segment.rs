@@ -134,6 +134,22 @@ fn pud_f1_does_not_drop_below_the_baseline() {
 }
 
 #[test]
+fn pud_english_side_scores_perfectly() {
+    let Some(pud) = shared("data/segmentation/ud_arabic_pud/docs.jsonl") else {
+        return;
+    };
+    let args = ["eval", "segment", pud.to_str().unwrap(), "--json"];
+    let english = [
+        &args[..],
+        &["--sentences-field", "sentences_en", "--lang", "en"],
+    ]
+    .concat();
+    let score = eval_json(&english);
+    assert_eq!(score["gold_boundaries"], 603);
+    assert_eq!(score["f1"], 1.0, "{score}");
+}
+
+#[test]
 fn all_active_sentencex_cases_pass() {
     let Some(cases) = shared("data/segmentation/sentencex_ar/cases.jsonl") else {
         return;
