@@ -278,14 +278,15 @@ impl Run {
             let c = char_at(text, i);
             if is_terminator(c) {
                 run.add(c);
-            } else if is_closer(c) || is_invisible(c) {
-                // absorbed
-            } else if c == '"' || c == '\'' {
-                // An ASCII quote closes only if no word is glued after it.
-                let after = text[i + 1..limit].chars().next();
+            } else if matches!(c, '"' | '\'' | '«') {
+                // A quote that can open as well as close (`«` closes reversed `»…«`) closes
+                // only if no word is glued after it: `انتهى.«قال` starts a new quotation.
+                let after = text[i + c.len_utf8()..limit].chars().next();
                 if after.is_some_and(is_word_char) {
                     break;
                 }
+            } else if is_closer(c) || is_invisible(c) {
+                // absorbed
             } else {
                 break;
             }
