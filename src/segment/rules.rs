@@ -94,7 +94,7 @@ fn is_hard_break(c: char) -> bool {
 fn is_closer(c: char) -> bool {
     matches!(
         c,
-        '”' | '»' | '’' | ')' | ']' | '}' | '›' | '«' | '」' | '』' | '\u{FD3E}' | '\u{FD3F}'
+        '”' | '»' | '’' | ')' | ']' | '}' | '›' | '」' | '』' | '\u{FD3E}' | '\u{FD3F}'
     )
 }
 
