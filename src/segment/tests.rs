@@ -106,6 +106,8 @@ const ARABIC_CASES: &[(&str, &[&str])] = &[
         &["قال »لن نعود. أبدا« ثم غادر"],
     ),
     ("وقال “ستواصل”. التي", &["وقال “ستواصل”.", "التي"]),
+    ("وقال “ستواصل . ” التي", &["وقال “ستواصل . ”", "التي"]),
+    ("انتهى. »قال« ذلك", &["انتهى.", "»قال« ذلك"]),
     // Ellipsis inside a sentence, question with "or".
     (
         "إن ما تقوله... في الواقع أمر",
@@ -183,6 +185,16 @@ fn english_and_french() {
         ["Where does it come from? Or that voice?", "Nobody knows."]
     );
     let fr = Options::new(Lang::parse("fr").unwrap());
+    assert_eq!(
+        texts(
+            "Il a dit\u{A0}: «\u{A0}Je pars.\u{A0}» Puis il est parti.",
+            &fr
+        ),
+        [
+            "Il a dit\u{A0}: «\u{A0}Je pars.\u{A0}»",
+            "Puis il est parti."
+        ]
+    );
     assert_eq!(
         texts("Mme. Dupont est là. M. Martin aussi.", &fr),
         ["Mme. Dupont est là.", "M. Martin aussi."]
