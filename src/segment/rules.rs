@@ -98,14 +98,14 @@ fn is_closer(c: char) -> bool {
     )
 }
 
-/// If the text at `i` is up to three spaces (not line breaks) followed by a closing quote or
+/// If the text at `i` is a short space (at most 3 bytes, no line break) followed by a closing quote or
 /// bracket that ends a word, the position of that closer.
 fn spaced_closer(text: &str, i: usize, limit: usize) -> Option<usize> {
     let rest = &text[i..limit];
     let after_spaces = rest.trim_start_matches([' ', '\u{00A0}', '\u{202F}', '\t']);
     let skipped = rest.len() - after_spaces.len();
     let mut chars = after_spaces.chars();
-    // A closer glued to the next word opens instead (`» قال` in reversed quoting stays out).
+    // A closer glued to the next word opens instead (`»قال` in reversed quoting stays out).
     let closer = chars.next().is_some_and(is_closer) && !chars.next().is_some_and(is_word_char);
     (skipped > 0 && skipped <= 3 && closer).then_some(i + skipped)
 }
