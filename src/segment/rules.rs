@@ -98,8 +98,8 @@ fn is_closer(c: char) -> bool {
     )
 }
 
-/// If the text at `i` is a short space (at most 3 bytes, no line break) followed by a closing quote or
-/// bracket that ends a word, the position of that closer.
+/// If the text at `i` is a short space (at most 3 bytes, no line break) followed by a closing
+/// quote or bracket that ends a word, the position of that closer.
 fn spaced_closer(text: &str, i: usize, limit: usize) -> Option<usize> {
     let rest = &text[i..limit];
     let after_spaces = rest.trim_start_matches([' ', '\u{00A0}', '\u{202F}', '\t']);
