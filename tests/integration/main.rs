@@ -3,4 +3,5 @@
 
 mod cli;
 mod mock_http;
+mod providers;
 mod util;
