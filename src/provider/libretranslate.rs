@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::http::{Http, Reply, Secret, Transport, Verdict, classify_status, service_settings};
 use super::{
     Batch, Encoding, Limits, ProviderError, Stats, Translate, Translated, billed_by_source,
-    endpoint, pair_results,
+    endpoint, finish,
 };
 
 service_settings! {
@@ -132,10 +132,7 @@ impl Translate for LibreTranslate {
             interpret,
         )?;
         let translations = billed_by_source(batch.texts, texts);
-        let results = pair_results(batch.texts, translations)?;
-        self.http
-            .add_billed(results.iter().flatten().map(|t| t.billed_chars).sum());
-        Ok(results)
+        finish(&self.http, batch.texts, translations)
     }
 
     fn stats(&self) -> Stats {

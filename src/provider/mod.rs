@@ -11,8 +11,13 @@
 //! - API keys are read from the environment variable named in the settings, kept in a
 //!   [`http::Secret`] (redacted in `Debug`) and scrubbed from every error message.
 
+pub mod azure;
+pub mod deepl;
+pub mod google;
 pub mod http;
 pub mod libretranslate;
+pub mod mymemory;
+pub mod openai;
 
 use std::time::Duration;
 
@@ -208,6 +213,16 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub enum ProviderSettings {
     /// LibreTranslate (self-hosted or libretranslate.com).
     Libretranslate(libretranslate::LibreTranslateSettings),
+    /// DeepL API v2.
+    Deepl(deepl::DeeplSettings),
+    /// Google Cloud Translation Basic (v2).
+    Google(google::GoogleSettings),
+    /// MyMemory.
+    Mymemory(mymemory::MyMemorySettings),
+    /// Microsoft Azure AI Translator v3.0.
+    Azure(azure::AzureSettings),
+    /// Any OpenAI-compatible chat completions server (OpenAI, Ollama, vLLM, llama.cpp).
+    Openai(openai::OpenAiSettings),
 }
 
 impl ProviderSettings {
@@ -215,6 +230,11 @@ impl ProviderSettings {
     pub fn kind(&self) -> &'static str {
         match self {
             ProviderSettings::Libretranslate(_) => "libretranslate",
+            ProviderSettings::Deepl(_) => "deepl",
+            ProviderSettings::Google(_) => "google",
+            ProviderSettings::Mymemory(_) => "mymemory",
+            ProviderSettings::Azure(_) => "azure",
+            ProviderSettings::Openai(_) => "openai",
         }
     }
 
@@ -222,6 +242,11 @@ impl ProviderSettings {
     pub fn api_key_env(&self) -> Option<&str> {
         let name = match self {
             ProviderSettings::Libretranslate(s) => &s.api_key_env,
+            ProviderSettings::Deepl(s) => &s.api_key_env,
+            ProviderSettings::Google(s) => &s.api_key_env,
+            ProviderSettings::Mymemory(s) => &s.api_key_env,
+            ProviderSettings::Azure(s) => &s.api_key_env,
+            ProviderSettings::Openai(s) => &s.api_key_env,
         };
         (!name.is_empty()).then_some(name.as_str())
     }
@@ -232,6 +257,16 @@ impl ProviderSettings {
 pub enum Provider {
     /// LibreTranslate.
     Libretranslate(libretranslate::LibreTranslate),
+    /// DeepL.
+    Deepl(deepl::Deepl),
+    /// Google v2.
+    Google(google::Google),
+    /// MyMemory.
+    Mymemory(mymemory::MyMemory),
+    /// Azure v3.
+    Azure(azure::Azure),
+    /// OpenAI-compatible chat completions.
+    Openai(openai::OpenAi),
 }
 
 /// Looks up an environment variable by name (a seam so tests need not mutate the process env).
@@ -254,6 +289,11 @@ impl Provider {
             ProviderSettings::Libretranslate(s) => {
                 Provider::Libretranslate(libretranslate::LibreTranslate::new(s, key)?)
             }
+            ProviderSettings::Deepl(s) => Provider::Deepl(deepl::Deepl::new(name, s, key)?),
+            ProviderSettings::Google(s) => Provider::Google(google::Google::new(name, s, key)?),
+            ProviderSettings::Mymemory(s) => Provider::Mymemory(mymemory::MyMemory::new(s, key)?),
+            ProviderSettings::Azure(s) => Provider::Azure(azure::Azure::new(name, s, key)?),
+            ProviderSettings::Openai(s) => Provider::Openai(openai::OpenAi::new(s, key)?),
         };
         Ok(provider)
     }
@@ -261,6 +301,11 @@ impl Provider {
     fn inner(&self) -> &dyn Translate {
         match self {
             Provider::Libretranslate(p) => p,
+            Provider::Deepl(p) => p,
+            Provider::Google(p) => p,
+            Provider::Mymemory(p) => p,
+            Provider::Azure(p) => p,
+            Provider::Openai(p) => p,
         }
     }
 }
@@ -285,7 +330,6 @@ fn read_key(
 }
 
 /// A key the service cannot work without: an error naming the setting when it is absent.
-#[allow(dead_code)] // used by the services that cannot work without a key
 pub(crate) fn require_key(name: &str, kind: &str, key: Option<Secret>) -> anyhow::Result<Secret> {
     key.ok_or_else(|| {
         anyhow::anyhow!(
@@ -319,6 +363,18 @@ pub(crate) fn pair_results(
             }
         })
         .collect())
+}
+
+/// [`pair_results`], then counts the characters billed for the batch.
+pub(crate) fn finish(
+    http: &http::Http,
+    sources: &[String],
+    translations: Vec<Translated>,
+) -> Result<Vec<Result<Translated, String>>, ProviderError> {
+    let billed = translations.iter().map(|t| t.billed_chars).sum();
+    let results = pair_results(sources, translations)?;
+    http.add_billed(billed);
+    Ok(results)
 }
 
 /// Translations billed by the length of their source in characters (Unicode scalar values),
@@ -430,5 +486,27 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("LIBRETRANSLATE_API_KEY"), "{err}");
+        let s: ProviderSettings = toml::from_str("kind = \"deepl\"\n").unwrap();
+        let err = Provider::from_settings_with_env("deepl", &s, &|_| None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("DEEPL_AUTH_KEY"), "{err}");
+        let s: ProviderSettings =
+            toml::from_str("kind = \"azure\"\napi_key_env = \"\"\n").unwrap();
+        let err = Provider::from_settings_with_env("az", &s, &|_| None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("needs an API key"), "{err}");
+    }
+
+    #[test]
+    fn every_kind_parses_with_defaults() {
+        for kind in ["libretranslate", "deepl", "google", "mymemory", "azure", "openai"] {
+            let s: ProviderSettings = toml::from_str(&format!("kind = \"{kind}\"\n")).unwrap();
+            assert_eq!(s.kind(), kind);
+            let p = Provider::from_settings_with_env(kind, &s, &|_| Some("k:fx".into())).unwrap();
+            assert!(p.limits().max_texts >= 1);
+            assert!(p.cache_identity().starts_with(kind));
+        }
     }
 }
