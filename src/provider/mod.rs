@@ -491,8 +491,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("DEEPL_AUTH_KEY"), "{err}");
-        let s: ProviderSettings =
-            toml::from_str("kind = \"azure\"\napi_key_env = \"\"\n").unwrap();
+        let s: ProviderSettings = toml::from_str("kind = \"azure\"\napi_key_env = \"\"\n").unwrap();
         let err = Provider::from_settings_with_env("az", &s, &|_| None)
             .unwrap_err()
             .to_string();
@@ -501,7 +500,14 @@ mod tests {
 
     #[test]
     fn every_kind_parses_with_defaults() {
-        for kind in ["libretranslate", "deepl", "google", "mymemory", "azure", "openai"] {
+        for kind in [
+            "libretranslate",
+            "deepl",
+            "google",
+            "mymemory",
+            "azure",
+            "openai",
+        ] {
             let s: ProviderSettings = toml::from_str(&format!("kind = \"{kind}\"\n")).unwrap();
             assert_eq!(s.kind(), kind);
             let p = Provider::from_settings_with_env(kind, &s, &|_| Some("k:fx".into())).unwrap();

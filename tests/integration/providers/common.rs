@@ -164,9 +164,9 @@ impl Case {
         let server = MockServer::start(sequence(vec![reply], self.success));
         let provider = self.provider(&server, "");
         let start = Instant::now();
-        let results = translate(&provider, &arabic(2)).expect("translate after retry");
+        let results = translate(&provider, &arabic(1)).expect("translate after retry");
         let elapsed = start.elapsed();
-        assert_eq!(results.len(), 2);
+        assert_eq!(results.len(), 1);
         assert!(
             elapsed >= Duration::from_millis(990),
             "waited only {elapsed:?}"
@@ -259,6 +259,15 @@ impl Case {
         let err = translate(&provider, &arabic(3)).unwrap_err();
         assert!(matches!(err, ProviderError::BadResponse(_)), "{err:?}");
         assert!(err.to_string().contains("3 texts"), "{err}");
+        assert_eq!(server.requests().len(), 1);
+    }
+
+    /// A reply whose translations do not match the ids/count sent: whole batch rejected.
+    pub fn check_wrong_count_or_ids(&self, reply: Reply) {
+        let server = MockServer::start(move |_| reply.clone());
+        let provider = self.provider(&server, "");
+        let err = translate(&provider, &arabic(3)).unwrap_err();
+        assert!(matches!(err, ProviderError::BadResponse(_)), "{err:?}");
         assert_eq!(server.requests().len(), 1);
     }
 
