@@ -298,6 +298,18 @@ impl Provider {
         Ok(provider)
     }
 
+    /// The `kind` of the service (`deepl`, `openai`…).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Provider::Libretranslate(_) => "libretranslate",
+            Provider::Deepl(_) => "deepl",
+            Provider::Google(_) => "google",
+            Provider::Mymemory(_) => "mymemory",
+            Provider::Azure(_) => "azure",
+            Provider::Openai(_) => "openai",
+        }
+    }
+
     fn inner(&self) -> &dyn Translate {
         match self {
             Provider::Libretranslate(p) => p,
@@ -442,6 +454,14 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn encoded_lengths_match_the_real_encoders(text in "\\PC{0,40}|[\\x00-\\x7f]{0,40}") {
+            proptest::prop_assert_eq!(json_string_len(&text), serde_json::to_string(&text).unwrap().len());
+            proptest::prop_assert_eq!(percent_encoded_len(&text), http::percent_encode(&text).len());
+        }
+    }
+
     #[test]
     fn arabic_percent_encoding_triples() {
         assert_eq!(percent_encoded_len("ذهب"), 18);
@@ -513,6 +533,7 @@ mod tests {
             let p = Provider::from_settings_with_env(kind, &s, &|_| Some("k:fx".into())).unwrap();
             assert!(p.limits().max_texts >= 1);
             assert!(p.cache_identity().starts_with(kind));
+            assert_eq!(p.kind(), kind);
         }
     }
 }

@@ -9,3 +9,4 @@ mod google;
 mod libretranslate;
 mod mymemory;
 mod openai;
+mod transport;
