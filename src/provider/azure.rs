@@ -76,9 +76,7 @@ fn interpret(reply: &Reply) -> Verdict<Vec<Item>> {
         });
         return match code {
             403001 => Verdict::Fail(ProviderError::Quota(message)),
-            400050 | 400072 | 400077 => Verdict::Fail(ProviderError::BadRequest(format!(
-                "{message}; lower max_texts or max_request_bytes for this provider"
-            ))),
+            400050 | 400072 | 400077 => Verdict::Fail(ProviderError::too_large(message)),
             401000..=401999 => Verdict::Fail(ProviderError::Auth(message)),
             408000..=408999 => {
                 Verdict::Retry(ProviderError::Unavailable(message), reply.retry_after)

@@ -417,9 +417,7 @@ pub fn classify_status<T>(reply: &Reply, message: String) -> Verdict<T> {
         401 | 403 => Verdict::Fail(ProviderError::Auth(message)),
         429 => Verdict::Retry(ProviderError::RateLimited(message), reply.retry_after),
         408 | 500..=599 => Verdict::Retry(ProviderError::Unavailable(message), reply.retry_after),
-        413 => Verdict::Fail(ProviderError::BadRequest(format!(
-            "request too large, send smaller batches: {message}"
-        ))),
+        413 | 414 => Verdict::Fail(ProviderError::too_large(message)),
         200..=299 => Verdict::Fail(ProviderError::BadResponse(message)),
         _ if reply.is_html() => Verdict::Fail(ProviderError::BadResponse(message)),
         _ => Verdict::Fail(ProviderError::BadRequest(message)),

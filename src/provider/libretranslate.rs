@@ -70,7 +70,7 @@ fn interpret(reply: &Reply) -> Verdict<Vec<String>> {
             return Verdict::Fail(ProviderError::Auth(message));
         }
         if reply.status == 400 && message.contains("exceeds text limit") {
-            return Verdict::Fail(ProviderError::BadRequest(format!(
+            return Verdict::Fail(ProviderError::too_large(format!(
                 "{message}; lower max_texts or max_text_bytes for this provider"
             )));
         }

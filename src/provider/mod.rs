@@ -19,6 +19,7 @@ pub mod libretranslate;
 pub mod mymemory;
 pub mod openai;
 
+use std::fmt;
 use std::time::Duration;
 
 use crate::lang::Lang;
@@ -156,6 +157,19 @@ impl ProviderError {
         matches!(self, ProviderError::Auth(_) | ProviderError::Quota(_))
     }
 
+    /// The request was too big for the service (HTTP 413, LibreTranslate "exceeds text limit",
+    /// Azure 400050/400072/400077, OpenAI `context_length_exceeded` or a cut-off answer): a
+    /// [`ProviderError::BadRequest`] the caller may resend as smaller batches
+    /// ([`ProviderError::is_too_large`]).
+    pub fn too_large(detail: impl fmt::Display) -> ProviderError {
+        ProviderError::BadRequest(format!("{TOO_LARGE}{detail}"))
+    }
+
+    /// Whether splitting the batch (or the text) and resending may succeed.
+    pub fn is_too_large(&self) -> bool {
+        matches!(self, ProviderError::BadRequest(m) if m.starts_with(TOO_LARGE))
+    }
+
     /// The same error with its message passed through `f` (used to scrub keys).
     pub(crate) fn map_message(self, f: impl Fn(&str) -> String) -> ProviderError {
         use ProviderError::*;
@@ -169,6 +183,9 @@ impl ProviderError {
         }
     }
 }
+
+/// How [`ProviderError::too_large`] messages start.
+const TOO_LARGE: &str = "too large for one request, send smaller batches: ";
 
 /// Counters a provider keeps across calls, for the run summary.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

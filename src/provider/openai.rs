@@ -195,7 +195,7 @@ fn interpret(reply: &Reply) -> Verdict<String> {
             return Verdict::Fail(ProviderError::Quota(message));
         }
         if code == "context_length_exceeded" {
-            return Verdict::Fail(ProviderError::BadRequest(format!(
+            return Verdict::Fail(ProviderError::too_large(format!(
                 "{message}; lower max_texts or max_request_bytes for this provider"
             )));
         }
@@ -207,9 +207,8 @@ fn interpret(reply: &Reply) -> Verdict<String> {
     };
     let choice = &value["choices"][0];
     if choice["finish_reason"] == "length" {
-        return Verdict::Fail(ProviderError::BadResponse(
-            "the answer was cut off (finish_reason \"length\"); lower max_texts or raise max_tokens"
-                .into(),
+        return Verdict::Fail(ProviderError::too_large(
+            "the answer was cut off (finish_reason \"length\"); lower max_texts or raise max_tokens",
         ));
     }
     match choice["message"]["content"].as_str() {

@@ -226,5 +226,12 @@ fn auth_failures_are_not_retried_and_never_show_the_key() {
 #[test]
 fn request_too_large_is_a_rejection() {
     let too_large = Response::json(413, &json!({"message": "Request Entity Too Large"}));
-    CASE.check_not_retried(too_large, |e| matches!(e, ProviderError::BadRequest(_)));
+    CASE.check_not_retried(too_large, |e| e.is_too_large());
+    let bad_lang = Response::json(
+        400,
+        &json!({"message": "Value for 'target_lang' not supported."}),
+    );
+    CASE.check_not_retried(bad_lang, |e| {
+        matches!(e, ProviderError::BadRequest(_)) && !e.is_too_large()
+    });
 }

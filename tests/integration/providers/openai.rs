@@ -167,7 +167,7 @@ fn a_truncated_answer_fails_the_batch() {
     let provider = CASE.provider(&server, "");
     let err = common::translate(&provider, &arabic(2)).unwrap_err();
     assert!(
-        matches!(&err, ProviderError::BadResponse(m) if m.contains("length")),
+        err.is_too_large() && err.to_string().contains("length"),
         "{err:?}"
     );
     assert_eq!(server.requests().len(), 1);
@@ -219,6 +219,17 @@ fn insufficient_quota_429_is_not_retried() {
         "insufficient_quota",
     );
     CASE.check_not_retried(quota, |e| matches!(e, ProviderError::Quota(_)));
+}
+
+#[test]
+fn context_length_exceeded_asks_for_smaller_batches() {
+    let long = openai_error(
+        400,
+        "This model's maximum context length is 8192 tokens.",
+        "invalid_request_error",
+        "context_length_exceeded",
+    );
+    CASE.check_not_retried(long, |e| e.is_too_large());
 }
 
 #[test]
