@@ -17,14 +17,13 @@ service_settings! {
     pub struct AzureSettings {
         /// Server root (or a geography: `https://api-eur.cognitive.microsofttranslator.com`).
         pub base_url: String = "https://api.cognitive.microsofttranslator.com".into(),
-        /// Environment variable holding the resource key.
-        pub api_key_env: String = "AZURE_TRANSLATOR_KEY".into(),
         /// Resource region (`westeurope`…), sent as `Ocp-Apim-Subscription-Region`; required for
         /// regional and multi-service resources; empty = not sent (global resource).
         pub region: String = String::new(),
         /// `category` (a Custom Translator model); empty = not sent (general model).
         pub category: String = String::new(),
     }
+    api_key_env = "AZURE_TRANSLATOR_KEY";
     // 1,000 texts and 50,000 characters per request (bytes ≥ characters, so 50,000 bytes is
     // safe); F0's 2 M characters per hour, spread evenly, is 33,000 per minute.
     transport = Transport {

@@ -22,8 +22,6 @@ service_settings! {
     pub struct DeeplSettings {
         /// Server root; when absent, the Free host for keys ending in `:fx`, else the Pro host.
         pub base_url: Option<String> = None,
-        /// Environment variable holding the key.
-        pub api_key_env: String = "DEEPL_AUTH_KEY".into(),
         /// `split_sentences`: `"nonewlines"` (default: split sentences inside a text but keep
         /// line breaks), `"0"` (each text is one sentence), or `"1"`.
         pub split_sentences: String = "nonewlines".into(),
@@ -37,6 +35,7 @@ service_settings! {
         /// Send `Batch::context` (neighbouring sentences) as `context`.
         pub send_context: bool = true,
     }
+    api_key_env = "DEEPL_AUTH_KEY";
     // 50 texts and 128 KiB per request; the official CLI keeps 5 requests in flight.
     transport = Transport {
         concurrency: 5,

@@ -19,11 +19,10 @@ service_settings! {
     pub struct GoogleSettings {
         /// Server root.
         pub base_url: String = "https://translation.googleapis.com".into(),
-        /// Environment variable holding the API key.
-        pub api_key_env: String = "GOOGLE_API_KEY".into(),
         /// `model` (`nmt` or `base`); empty = not sent (the service's default, nmt).
         pub model: String = String::new(),
     }
+    api_key_env = "GOOGLE_API_KEY";
     // 128 segments and 100 K bytes per request; default quota 6 M characters per minute.
     transport = Transport {
         requests_per_second: 10.0,

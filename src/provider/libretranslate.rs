@@ -15,9 +15,8 @@ service_settings! {
     pub struct LibreTranslateSettings {
         /// Server root. A self-hosted server is usually `http://localhost:5000`.
         pub base_url: String = "https://libretranslate.com".into(),
-        /// Environment variable holding the key; `""` for a server without keys.
-        pub api_key_env: String = "LIBRETRANSLATE_API_KEY".into(),
     }
+    api_key_env = "LIBRETRANSLATE_API_KEY";
     // libretranslate.com: 2,000 characters per text (2,000 bytes is never more characters).
     transport = Transport {
         requests_per_second: 2.0,

@@ -348,6 +348,14 @@ fn read_key(
     let Some(var) = settings.api_key_env() else {
         return Ok(None);
     };
+    if !is_env_var_name(var) {
+        // Most likely the key itself pasted into the config: never echo it.
+        anyhow::bail!(
+            "provider '{name}' ({}): api_key_env must be the NAME of an environment variable \
+             (letters, digits and _), not the key itself; put the key in the environment",
+            settings.kind()
+        );
+    }
     match env(var) {
         Some(key) if !key.trim().is_empty() => Ok(Some(Secret::new(key.trim().to_string()))),
         _ => anyhow::bail!(
@@ -356,6 +364,15 @@ fn read_key(
             settings.kind()
         ),
     }
+}
+
+/// `DEEPL_AUTH_KEY`-like: a letter or `_`, then letters, digits or `_`.
+pub(crate) fn is_env_var_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// A key the service cannot work without: an error naming the setting when it is absent.
@@ -533,6 +550,23 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("needs an API key"), "{err}");
+    }
+
+    #[test]
+    fn a_key_pasted_as_api_key_env_is_refused_without_echo() {
+        let key = "279a2e9d-83b3-c416-7e2d-f721593e42a0:fx";
+        let s: ProviderSettings =
+            toml::from_str(&format!("kind = \"deepl\"\napi_key_env = \"{key}\"\n")).unwrap();
+        let err = Provider::from_settings_with_env("deepl", &s, &|_| None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("NAME of an environment variable"), "{err}");
+        assert!(!err.contains("279a2e9d"), "{err}");
+        let shown = format!("{s:?}");
+        assert!(
+            shown.contains("api_key_env") && !shown.contains("279a2e9d"),
+            "{shown}"
+        );
     }
 
     #[test]

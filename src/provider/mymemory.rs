@@ -16,11 +16,10 @@ service_settings! {
     pub struct MyMemorySettings {
         /// Server root.
         pub base_url: String = "https://api.mymemory.translated.net".into(),
-        /// Environment variable holding a MyMemory key (private memories); `""` = none.
-        pub api_key_env: String = String::new(),
         /// E-mail sent as `de`, which raises the free daily allowance; empty = not sent.
         pub email: String = String::new(),
     }
+    api_key_env = "";
     // One text of at most 500 bytes per request; the free service is shared, so go gently.
     transport = Transport {
         requests_per_second: 2.0,

@@ -20,8 +20,6 @@ service_settings! {
     pub struct OpenAiSettings {
         /// API root including `/v1` (Ollama: `http://localhost:11434/v1`).
         pub base_url: String = "https://api.openai.com/v1".into(),
-        /// Environment variable holding the key; `""` for servers without keys (Ollama).
-        pub api_key_env: String = "OPENAI_API_KEY".into(),
         /// Model name.
         pub model: String = "gpt-4o-mini".into(),
         /// `response_format`: `"json_schema"` (strict schema), `"json_object"`, or `"none"` for
@@ -32,6 +30,7 @@ service_settings! {
         /// Replaces the built-in system prompt (which must still ask for the same JSON).
         pub system_prompt: String = String::new(),
     }
+    api_key_env = "OPENAI_API_KEY";
     // Language models are slow and their limits are in tokens: small batches, patient timeout.
     transport = Transport {
         timeout: std::time::Duration::from_secs(120),
