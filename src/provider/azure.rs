@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 
 use super::http::{Http, Reply, Secret, Transport, Verdict, classify_status, service_settings};
 use super::{
-    Batch, Encoding, Limits, ProviderError, Stats, Translate, Translated, endpoint, finish,
-    require_key,
+    Batch, Encoding, Limits, ProviderError, Stats, Translate, Translated, check_fits, endpoint,
+    finish, require_key,
 };
 
 service_settings! {
@@ -144,6 +144,7 @@ impl Translate for Azure {
         if batch.texts.is_empty() {
             return Ok(Vec::new());
         }
+        check_fits(&self.limits(), batch.texts)?;
         let body: Vec<Value> = batch.texts.iter().map(|t| json!({ "Text": t })).collect();
         let key = self.http.secret().map_or("", |s| s.expose());
         let chars = batch.texts.iter().map(|t| t.chars().count()).sum();

@@ -7,8 +7,8 @@ use serde_json::{Value, json};
 
 use super::http::{Http, Reply, Secret, Transport, Verdict, classify_status, service_settings};
 use super::{
-    Batch, Encoding, Limits, ProviderError, Stats, Translate, Translated, endpoint, finish,
-    require_key,
+    Batch, Encoding, Limits, ProviderError, Stats, Translate, Translated, check_fits, endpoint,
+    finish, require_key,
 };
 use crate::lang::Lang;
 
@@ -203,6 +203,7 @@ impl Translate for Deepl {
         if batch.texts.is_empty() {
             return Ok(Vec::new());
         }
+        check_fits(&self.limits(), batch.texts)?;
         let body = self.request_body(batch);
         let auth = format!(
             "DeepL-Auth-Key {}",

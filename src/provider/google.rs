@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::http::{Http, Reply, Secret, Transport, Verdict, classify_status, service_settings};
 use super::{
     Batch, Encoding, Limits, ProviderError, Stats, Translate, Translated, billed_by_source,
-    endpoint, finish, require_key,
+    check_fits, endpoint, finish, require_key,
 };
 
 service_settings! {
@@ -131,6 +131,7 @@ impl Translate for Google {
         if batch.texts.is_empty() {
             return Ok(Vec::new());
         }
+        check_fits(&self.limits(), batch.texts)?;
         let mut body = json!({
             "q": batch.texts,
             "source": batch.from.as_str(),

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::http::{Http, Reply, Secret, Transport, Verdict, classify_status, service_settings};
 use super::{
     Batch, Encoding, Limits, ProviderError, Stats, Translate, Translated, billed_by_source,
-    endpoint, finish,
+    check_fits, endpoint, finish,
 };
 
 service_settings! {
@@ -123,6 +123,7 @@ impl Translate for LibreTranslate {
         if batch.texts.is_empty() {
             return Ok(Vec::new());
         }
+        check_fits(&self.limits(), batch.texts)?;
         let body = self.request_body(batch);
         let chars = batch.texts.iter().map(|t| t.chars().count()).sum();
         let texts = self.http.call(

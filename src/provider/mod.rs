@@ -1,7 +1,9 @@
 //! Translation services: one trait, one file per service, a shared HTTP layer.
 //!
 //! - [`Translate::translate`] sends ONE request for a batch that fits [`Translate::limits`]
-//!   (the caller plans batches with [`Limits::batch_fits`]), with rate limiting and retries done
+//!   (the caller plans batches with [`Limits::batch_fits`]; a batch that does not fit is refused
+//!   with [`ProviderError::too_large`] before any request; MyMemory, which has no batch form,
+//!   sends one request per text), with rate limiting and retries done
 //!   inside (the shared [`http`] layer). It returns one result per input text, in order, or a
 //!   [`ProviderError`] for the whole batch. A response with the wrong number of translations is a
 //!   whole-batch [`ProviderError::BadResponse`]: results are never padded or shifted. An empty
@@ -409,6 +411,27 @@ pub(crate) fn pair_results(
             }
         })
         .collect())
+}
+
+/// Refuses, before any request, a batch that does not fit the provider's limits (a planning
+/// error would otherwise cost a refused request, or quota).
+pub(crate) fn check_fits(limits: &Limits, texts: &[String]) -> Result<(), ProviderError> {
+    if limits.batch_fits(texts) {
+        return Ok(());
+    }
+    let longest = texts.iter().map(String::len).max().unwrap_or(0);
+    let encoded: usize = texts.iter().map(|t| limits.encoded_len(t)).sum();
+    Err(ProviderError::too_large(format!(
+        "{} texts (limit {}), longest {longest} bytes (limit {}), {encoded} encoded bytes (limit {})",
+        texts.len(),
+        limits.max_texts,
+        limits
+            .max_text_bytes
+            .map_or("none".into(), |n| n.to_string()),
+        limits
+            .max_request_bytes
+            .map_or("none".into(), |n| n.to_string()),
+    )))
 }
 
 /// [`pair_results`], then counts the characters billed for the batch.

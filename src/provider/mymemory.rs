@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::http::{Http, Reply, Secret, Transport, Verdict, classify_status, service_settings};
 use super::{
     Batch, Encoding, Limits, ProviderError, Stats, Translate, Translated, billed_by_source,
-    endpoint, finish,
+    check_fits, endpoint, finish,
 };
 
 service_settings! {
@@ -174,6 +174,10 @@ impl Translate for MyMemory {
         &self,
         batch: &Batch<'_>,
     ) -> Result<Vec<Result<Translated, String>>, ProviderError> {
+        if batch.texts.is_empty() {
+            return Ok(Vec::new());
+        }
+        check_fits(&self.limits(), batch.texts)?;
         let langpair = format!("{}|{}", batch.from, batch.to);
         let mut texts = Vec::with_capacity(batch.texts.len());
         let mut too_long = Vec::new();

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::http::{Http, Reply, Secret, Transport, Verdict, classify_status, service_settings};
 use super::{
     Batch, Encoding, Limits, ProviderError, Stats, Translate, Translated, billed_by_source,
-    endpoint, finish,
+    check_fits, endpoint, finish,
 };
 use crate::lang::Lang;
 
@@ -304,6 +304,7 @@ impl Translate for OpenAi {
         if batch.texts.is_empty() {
             return Ok(Vec::new());
         }
+        check_fits(&self.limits(), batch.texts)?;
         let body = self.request_body(batch);
         let auth = self
             .http

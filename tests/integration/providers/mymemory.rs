@@ -29,7 +29,8 @@ fn rate_limited() -> Reply {
 
 const CASE: Case = Case {
     kind: "mymemory",
-    extra: "api_key_env = \"TEST_KEY\"\nemail = \"desk@example.org\"\n",
+    // Several texts per batch (one GET each) so the scenarios can send more than one.
+    extra: "api_key_env = \"TEST_KEY\"\nemail = \"desk@example.org\"\nmax_texts = 4\n",
     success,
     rate_limited,
 };
@@ -60,8 +61,7 @@ fn sends_one_get_per_text_with_the_documented_query() {
 
 #[test]
 fn limits_are_one_text_of_500_bytes_percent_encoded() {
-    let server = MockServer::start(success);
-    let limits = CASE.provider(&server, "").limits();
+    let limits = common::build(&common::settings("mymemory", None, "")).limits();
     assert_eq!((limits.max_texts, limits.max_text_bytes), (1, Some(500)));
     assert_eq!(limits.encoding, Encoding::Query);
     assert!(limits.text_fits(&"ب".repeat(250)));
@@ -145,7 +145,7 @@ fn an_over_long_text_fails_alone() {
         vec![answer(limit, json!("403"), limit, false)],
         success,
     ));
-    let provider = CASE.provider(&server, "max_texts = 2\n");
+    let provider = CASE.provider(&server, "");
     let texts = arabic(2);
     let results = common::translate(&provider, &texts).unwrap();
     assert!(
