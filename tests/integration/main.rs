@@ -3,5 +3,6 @@
 
 mod cli;
 mod mock_http;
+mod providers;
 mod segment;
 mod util;
