@@ -284,7 +284,9 @@ pub fn parse(text: &str, origin: ConfigOrigin) -> Result<Settings, ConfigError> 
     if from.primary() == to.primary() {
         return Err(invalid(
             raw.translate.to.as_ref().map(Spanned::span),
-            format!("[translate] from and to are both '{from}'; set to = the language to translate into"),
+            format!(
+                "[translate] from and to are both '{from}'; set to = the language to translate into"
+            ),
         ));
     }
 
@@ -546,7 +548,10 @@ mod tests {
         let err = parse_str("[translate]\nconcurrency = 0\nchain = [\"memory\"]\n")
             .unwrap_err()
             .to_string();
-        assert!(err.starts_with("config.toml:2: [translate] concurrency"), "{err}");
+        assert!(
+            err.starts_with("config.toml:2: [translate] concurrency"),
+            "{err}"
+        );
         let err = parse_str("[translate]\nto = \"english\"\nchain = [\"memory\"]\n")
             .unwrap_err()
             .to_string();
@@ -554,7 +559,10 @@ mod tests {
         let err = parse_str("[memory]\nfuzzy_threshold = 0.1\n[translate]\nchain = [\"memory\"]\n")
             .unwrap_err()
             .to_string();
-        assert!(err.starts_with("config.toml:2: [memory] fuzzy_threshold"), "{err}");
+        assert!(
+            err.starts_with("config.toml:2: [memory] fuzzy_threshold"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -562,17 +570,24 @@ mod tests {
         let err = parse_str("[translate]\nchain = [\"memory\",\n  \"deepl\"]\n")
             .unwrap_err()
             .to_string();
-        assert!(err.starts_with("config.toml:3: [translate] chain names 'deepl'"), "{err}");
+        assert!(
+            err.starts_with("config.toml:3: [translate] chain names 'deepl'"),
+            "{err}"
+        );
         let s = parse_str("[translate]\nchain = [\"memory\"]\n").unwrap();
         assert_eq!(s.translate.chain, ["memory"]);
     }
 
     #[test]
     fn missing_memory_file_is_an_error_with_its_line() {
-        let err = parse_str("[memory]\nfiles = [\"nope.tmx\"]\n[translate]\nchain = [\"memory\"]\n")
-            .unwrap_err()
-            .to_string();
-        assert!(err.starts_with("config.toml:2: [memory] file nope.tmx not found"), "{err}");
+        let err =
+            parse_str("[memory]\nfiles = [\"nope.tmx\"]\n[translate]\nchain = [\"memory\"]\n")
+                .unwrap_err()
+                .to_string();
+        assert!(
+            err.starts_with("config.toml:2: [memory] file nope.tmx not found"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -624,7 +639,11 @@ mod tests {
         b.translate.concurrency = 9;
         let mut c = a.clone();
         c.translate.concurrency = 9;
-        assert_eq!(a.fingerprint(&[]), c.fingerprint(&[]), "concurrency does not change output");
+        assert_eq!(
+            a.fingerprint(&[]),
+            c.fingerprint(&[]),
+            "concurrency does not change output"
+        );
         assert_eq!(fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
     }
 }

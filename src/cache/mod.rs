@@ -386,7 +386,10 @@ mod tests {
         assert_eq!(cache.get(&key("مرحبا", None)).unwrap(), None);
         cache.put(&key("مرحبا", None), "Hello", "lt", 5).unwrap();
         let hit = cache.get(&key("مرحبا", None)).unwrap().unwrap();
-        assert_eq!((hit.target.as_str(), hit.provider.as_str(), hit.billed_chars), ("Hello", "lt", 5));
+        assert_eq!(
+            (hit.target.as_str(), hit.provider.as_str(), hit.billed_chars),
+            ("Hello", "lt", 5)
+        );
         // Context is part of the key.
         assert_eq!(cache.get(&key("مرحبا", Some("سياق"))).unwrap(), None);
         // NFD and NFC spellings are the same key.

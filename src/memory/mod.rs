@@ -110,9 +110,11 @@ impl Memory {
         let mut pairs = Vec::new();
         for file in files {
             let units = read_tmx_file(file)?;
-            pairs.extend(units.iter().filter_map(|u| {
-                Some((u.variant(from)?.to_string(), u.variant(to)?.to_string()))
-            }));
+            pairs.extend(
+                units.iter().filter_map(|u| {
+                    Some((u.variant(from)?.to_string(), u.variant(to)?.to_string()))
+                }),
+            );
         }
         Ok(Memory::from_pairs(pairs, threshold))
     }
@@ -139,9 +141,7 @@ impl Memory {
         }
         memory.by_length = (0..memory.entries.len()).collect();
         let entries = &memory.entries;
-        memory
-            .by_length
-            .sort_by_key(|&i| (entries[i].form_len, i));
+        memory.by_length.sort_by_key(|&i| (entries[i].form_len, i));
         memory
     }
 
@@ -178,7 +178,9 @@ impl Memory {
                 break;
             }
             let score = strsim::normalized_levenshtein(&form, &candidate.form);
-            if score >= self.threshold && best.is_none_or(|(s, j)| score > s || (score == s && i < j)) {
+            if score >= self.threshold
+                && best.is_none_or(|(s, j)| score > s || (score == s && i < j))
+            {
                 best = Some((score, i));
             }
         }
@@ -210,37 +212,26 @@ pub fn exact_key(text: &str) -> String {
     nfc.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The form texts are compared in for fuzzy matching (never shown): NFC, lower case, Arabic
-/// diacritics, tatweel and bidi controls removed, alef variants → `ا`, `ى` → `ي`, `ة` → `ه`,
-/// Arabic-Indic digits → ASCII, Arabic punctuation → Latin, whitespace collapsed.
+/// The form texts are compared in for fuzzy matching (never shown): the segmenter's comparison
+/// normalisation ([`crate::segment::normalize::normalize_for_compare`]: digits, number
+/// separators, tatweel, diacritics, alef variants, invisible characters), then Arabic
+/// punctuation folded to Latin, `ى` → `ي`, `ة` → `ه` (often confused in news copy), lower case,
+/// and whitespace collapsed.
 pub fn comparison_form(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut space = false;
-    for c in text.nfc().flat_map(char::to_lowercase) {
-        let mapped = match c {
-            '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' => continue,
-            '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => continue,
-            'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
-            'ى' => 'ي',
-            'ة' => 'ه',
-            '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
-            '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
-            '،' => ',',
-            '؛' => ';',
-            '؟' => '?',
-            '٫' => '.',
-            '٪' => '%',
-            c if c.is_whitespace() => {
-                space = true;
-                continue;
-            }
-            c => c,
-        };
-        if space && !out.is_empty() {
+    use crate::segment::normalize;
+    let nfc: String = text.nfc().collect();
+    let folded = normalize::normalize_for_compare(&nfc);
+    let folded = normalize::fold_arabic_punctuation(&folded);
+    let mut out = String::with_capacity(folded.len());
+    for word in folded.split_whitespace() {
+        if !out.is_empty() {
             out.push(' ');
         }
-        space = false;
-        out.push(mapped);
+        out.extend(word.chars().flat_map(char::to_lowercase).map(|c| match c {
+            'ى' => 'ي',
+            'ة' => 'ه',
+            c => c,
+        }));
     }
     out
 }
@@ -314,7 +305,10 @@ pub fn read_tmx(xml: &str, name: &str) -> Result<Vec<TranslationUnit>, MemoryErr
                     lang = attribute(&e, "xml:lang")
                         .or_else(|| attribute(&e, "lang"))
                         .ok_or_else(|| {
-                            invalid(position, "<tuv> without xml:lang (or lang) attribute".into())
+                            invalid(
+                                position,
+                                "<tuv> without xml:lang (or lang) attribute".into(),
+                            )
                         })?;
                 }
                 (Place::InTuv, "seg") => {
@@ -345,12 +339,14 @@ pub fn read_tmx(xml: &str, name: &str) -> Result<Vec<TranslationUnit>, MemoryErr
             Event::GeneralRef(r) if place == Place::InSeg && code_depth == 0 => {
                 let resolved = match r.resolve_char_ref() {
                     Ok(Some(c)) => Cow::Owned(c.to_string()),
-                    Ok(None) => Cow::Borrowed(
-                        quick_xml::escape::resolve_predefined_entity(&r).ok_or_else(|| {
-                            invalid(position, format!("unknown entity &{};", &*r))
-                        })?,
-                    ),
-                    Err(e) => return Err(invalid(position, format!("bad character reference: {e}"))),
+                    Ok(None) => {
+                        Cow::Borrowed(quick_xml::escape::resolve_predefined_entity(&r).ok_or_else(
+                            || invalid(position, format!("unknown entity &{};", &*r)),
+                        )?)
+                    }
+                    Err(e) => {
+                        return Err(invalid(position, format!("bad character reference: {e}")));
+                    }
                 };
                 seg.push_str(&resolved);
             }
@@ -362,7 +358,10 @@ pub fn read_tmx(xml: &str, name: &str) -> Result<Vec<TranslationUnit>, MemoryErr
         return Err(invalid(0, "not a TMX file (no <tmx> element)".into()));
     }
     if place != Place::Outside {
-        return Err(invalid(xml.len() as u64, "the file ends inside a <tu>".into()));
+        return Err(invalid(
+            xml.len() as u64,
+            "the file ends inside a <tu>".into(),
+        ));
     }
     Ok(units)
 }
@@ -377,7 +376,11 @@ fn attribute(element: &quick_xml::events::BytesStart<'_>, key: &str) -> Option<S
         .attributes()
         .flatten()
         .find(|a| a.key.as_ref() == key)
-        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(Cow::into_owned))
+        .and_then(|a| {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .ok()
+                .map(Cow::into_owned)
+        })
 }
 
 #[cfg(test)]
@@ -414,21 +417,33 @@ mod tests {
         let units = read_tmx(TMX, "t.tmx").unwrap();
         assert_eq!(units.len(), 3);
         assert_eq!(units[0].id.as_deref(), Some("1"));
-        assert_eq!(units[0].variant(&en()), Some("The boy went to <school> & back!"));
+        assert_eq!(
+            units[0].variant(&en()),
+            Some("The boy went to <school> & back!")
+        );
         assert_eq!(units[1].variant(&ar()), Some("قال الوزير إنها مهمة."));
-        assert_eq!(units[1].variant(&en()), Some("The minister said it is important."));
+        assert_eq!(
+            units[1].variant(&en()),
+            Some("The minister said it is important.")
+        );
         assert_eq!(units[2].variant(&ar()), None);
     }
 
     #[test]
     fn malformed_xml_names_the_line() {
-        let err = read_tmx("<tmx>\n<body>\n<tu><tuv xml:lang=\"ar\"><seg>x</tuv>\n</body></tmx>", "bad.tmx")
-            .unwrap_err()
-            .to_string();
+        let err = read_tmx(
+            "<tmx>\n<body>\n<tu><tuv xml:lang=\"ar\"><seg>x</tuv>\n</body></tmx>",
+            "bad.tmx",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.starts_with("bad.tmx:3: not well-formed XML"), "{err}");
-        let err = read_tmx("<tmx><body><tu><tuv><seg>x</seg></tuv></tu></body></tmx>", "b.tmx")
-            .unwrap_err()
-            .to_string();
+        let err = read_tmx(
+            "<tmx><body><tu><tuv><seg>x</seg></tuv></tu></body></tmx>",
+            "b.tmx",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("<tuv> without xml:lang"), "{err}");
         let err = read_tmx("<html/>", "c.tmx").unwrap_err().to_string();
         assert!(err.contains("not a TMX file"), "{err}");
@@ -450,8 +465,14 @@ mod tests {
     fn fuzzy_match_above_threshold_only() {
         let memory = Memory::from_pairs(
             [
-                ("ذهب الولد إلى المدرسة يوم ٣ مارس.".to_string(), "The boy went to school on 3 March.".to_string()),
-                ("قال الوزير إنها مهمة جدا.".to_string(), "The minister said it is very important.".to_string()),
+                (
+                    "ذهب الولد إلى المدرسة يوم ٣ مارس.".to_string(),
+                    "The boy went to school on 3 March.".to_string(),
+                ),
+                (
+                    "قال الوزير إنها مهمة جدا.".to_string(),
+                    "The minister said it is very important.".to_string(),
+                ),
             ],
             0.85,
         );
