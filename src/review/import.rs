@@ -1,0 +1,1 @@
+//! Importing decisions from a reviewed XLIFF or a TSV of decisions.
