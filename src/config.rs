@@ -499,8 +499,7 @@ fn describe_toml_error(text: &str, err: &toml::de::Error) -> String {
             .trim_start_matches(',')
             .trim()
             .replace('`', "")
-            .replace("expected one of", "expected one of:")
-            .replace("expected", "expected");
+            .replace("expected one of", "expected one of:");
         return format!("unknown key '{key}' in {table}; {expected}");
     }
     if let Some(rest) = message.strip_prefix("unknown variant `") {
@@ -517,6 +516,29 @@ mod tests {
 
     fn parse_str(text: &str) -> Result<Settings, ConfigError> {
         parse(text, ConfigOrigin::File(PathBuf::from("config.toml")))
+    }
+
+    #[test]
+    fn the_committed_config_parses_and_uses_the_seed_memory() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml");
+        let s = load_file(&path).unwrap();
+        assert_eq!(s.translate.chain, ["memory", "libretranslate"]);
+        assert!(s.memory.files[0].ends_with("corpora/austin-baghdad/en.tmx"));
+        let kinds: Vec<&str> = s
+            .provider_tables
+            .values()
+            .filter_map(|t| t.get("kind")?.as_str())
+            .collect();
+        for kind in [
+            "libretranslate",
+            "deepl",
+            "google",
+            "mymemory",
+            "azure",
+            "openai",
+        ] {
+            assert!(kinds.contains(&kind), "config.toml shows no {kind} table");
+        }
     }
 
     #[test]

@@ -282,9 +282,7 @@ pub fn read_tmx(xml: &str, name: &str) -> Result<Vec<TranslationUnit>, MemoryErr
         match event {
             // An empty element (`<ph/>`) has no content and no end tag: nothing to count.
             Event::Start(e) if place == Place::InSeg => {
-                if is_code(e.local_name().as_ref()) {
-                    code_depth += 1;
-                }
+                code_depth += usize::from(is_code(e.local_name().as_ref()))
             }
             Event::End(e) if place == Place::InSeg => match e.local_name().as_ref() {
                 "seg" => place = Place::InTuv,

@@ -141,7 +141,7 @@ pub enum RunError {
         /// The cache file.
         cache: String,
         /// Counts so far.
-        summary: Summary,
+        summary: Box<Summary>,
     },
     /// The cache could not be read or written.
     #[error(transparent)]
@@ -283,7 +283,7 @@ impl Translator {
                             .as_ref()
                             .map(|c| c.path().display().to_string())
                             .unwrap_or_default(),
-                        summary,
+                        summary: Box::new(summary),
                     },
                 });
             }
@@ -486,6 +486,9 @@ fn lookup_memory(
     }
 }
 
+/// Per unit: its translation, and why it has none (the last service's error).
+type Results = Mutex<(Vec<Option<Done>>, Vec<Option<String>>)>;
+
 /// Why a service step stopped the run.
 enum Stop {
     Fatal(ProviderError),
@@ -637,7 +640,7 @@ impl ServiceRun<'_> {
         identity: &str,
         batch: &[Piece],
         assembly: &Mutex<Assembly>,
-        results: &Mutex<(Vec<Option<Done>>, Vec<Option<String>>)>,
+        results: &Results,
     ) -> Result<(), Stop> {
         let texts: Vec<String> = batch.iter().map(|p| p.text.clone()).collect();
         let context = self.units[batch[0].unit].context.as_deref();
@@ -720,12 +723,7 @@ impl ServiceRun<'_> {
     }
 
     /// Records why the units of these pieces got no translation from this service.
-    fn fail(
-        &self,
-        batch: &[Piece],
-        why: &str,
-        results: &Mutex<(Vec<Option<Done>>, Vec<Option<String>>)>,
-    ) {
+    fn fail(&self, batch: &[Piece], why: &str, results: &Results) {
         let mut r = results.lock().unwrap_or_else(|e| e.into_inner());
         for p in batch {
             r.1[p.unit] = Some(why.to_string());

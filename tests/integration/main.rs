@@ -3,4 +3,5 @@
 
 mod cli;
 mod mock_http;
+mod translate;
 mod util;
