@@ -543,6 +543,10 @@ impl ServiceRun<'_> {
     ) -> Result<(), Stop> {
         let identity = self.provider.cache_identity();
         let mut missing = Vec::new();
+        // A text repeated in the document is requested (and paid for) once; its copies follow.
+        let mut first_of: std::collections::HashMap<(&str, Option<&str>), usize> =
+            std::collections::HashMap::new();
+        let mut copies: Vec<(usize, usize)> = Vec::new();
         for &i in pending {
             let hit = match self.cache {
                 Some(cache) => cache
@@ -560,7 +564,18 @@ impl ServiceRun<'_> {
                     });
                     self.progress.inc();
                 }
-                None => missing.push(i),
+                None => {
+                    let unit = &self.units[i];
+                    match first_of.entry((&unit.text, unit.context.as_deref())) {
+                        std::collections::hash_map::Entry::Occupied(first) => {
+                            copies.push((i, *first.get()));
+                        }
+                        std::collections::hash_map::Entry::Vacant(slot) => {
+                            slot.insert(i);
+                            missing.push(i);
+                        }
+                    }
+                }
             }
         }
         if missing.is_empty() {
@@ -624,6 +639,13 @@ impl ServiceRun<'_> {
         let (d, e) = results.into_inner().unwrap_or_else(|e| e.into_inner());
         done.clone_from_slice(&d);
         errors.clone_from_slice(&e);
+        for (copy, first) in copies {
+            done[copy] = done[first].clone();
+            errors[copy] = errors[first].clone();
+            if done[copy].is_some() {
+                self.progress.inc();
+            }
+        }
         match assembly
             .into_inner()
             .unwrap_or_else(|e| e.into_inner())

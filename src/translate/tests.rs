@@ -336,3 +336,15 @@ fn context_is_the_neighbouring_sentences_of_the_same_paragraph() {
             .all(|u| u.context.is_none())
     );
 }
+
+#[test]
+fn a_repeated_sentence_is_requested_once() {
+    let fake = std::sync::Arc::new(Fake::new());
+    let text = "جملة مكررة. جملة أخرى. جملة مكررة.";
+    let out = translator(Unit::Sentence, Memory::default(), &fake, None)
+        .translate_document(text, &RunOptions::default())
+        .unwrap();
+    assert_eq!(fake.sent().len(), 2);
+    assert_eq!(out.bitext.target.len(), 3);
+    assert_eq!(out.bitext.target[2].text, "EN[جملة مكررة.]");
+}
