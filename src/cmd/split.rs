@@ -1,5 +1,6 @@
 //! `tarjama split`: paragraphs and sentences with byte offsets into the input.
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -41,22 +42,30 @@ pub struct Args {
 /// Runs `tarjama split`.
 pub fn run(args: &Args, _global: &GlobalArgs) -> anyhow::Result<Status> {
     let text = read_text(&Source::from_arg(&args.file))?;
-    let lang = args.lang.clone().unwrap_or_else(|| Lang::detect(&text));
+    let lang = args
+        .lang
+        .clone()
+        .unwrap_or_else(|| Lang::detect(detection_sample(&text)));
     let options = Options {
         lang,
         join_lines: args.join_lines,
     };
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    for s in segment::split(&text, &options) {
+    // Sentences are written as they are found: no copy of the text, no list of spans.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    for s in segment::sentences(&text, &options) {
         let sentence = &text[s.span.clone()];
         match args.format {
-            Format::Text => writeln!(out, "{}", sentence.replace(['\n', '\r'], " "))?,
+            Format::Text => writeln!(out, "{}", one_line(sentence))?,
             Format::Tsv => writeln!(out, "{}\t{}\t{}", s.id, s.para, escape_tsv(sentence))?,
             Format::Jsonl => {
-                let record = serde_json::json!({
-                    "id": s.id, "para": s.para, "start": s.span.start, "end": s.span.end, "text": sentence,
-                });
+                let record = Record {
+                    id: s.id,
+                    para: s.para,
+                    start: s.span.start,
+                    end: s.span.end,
+                    text: sentence,
+                };
                 serde_json::to_writer(&mut out, &record)?;
                 out.write_all(b"\n")?;
             }
@@ -66,10 +75,43 @@ pub fn run(args: &Args, _global: &GlobalArgs) -> anyhow::Result<Status> {
     Ok(Status::Success)
 }
 
+/// One `--format jsonl` line.
+#[derive(serde::Serialize)]
+struct Record<'a> {
+    id: usize,
+    para: usize,
+    start: usize,
+    end: usize,
+    text: &'a str,
+}
+
+/// The start of the text, enough to tell its script (detection need not read 100 MB).
+fn detection_sample(text: &str) -> &str {
+    let mut end = text.len().min(64 * 1024);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// A sentence on one line: line breaks inside it (only with --join-lines) become spaces.
+fn one_line(sentence: &str) -> Cow<'_, str> {
+    if sentence.contains(['\n', '\r']) {
+        Cow::Owned(sentence.replace("\r\n", " ").replace(['\n', '\r'], " "))
+    } else {
+        Cow::Borrowed(sentence)
+    }
+}
+
 /// Escapes backslash, tab, CR and LF so a field stays on one TSV line.
-fn escape_tsv(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('\t', "\\t")
-        .replace('\r', "\\r")
-        .replace('\n', "\\n")
+fn escape_tsv(text: &str) -> Cow<'_, str> {
+    if !text.contains(['\\', '\t', '\r', '\n']) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.replace('\\', "\\\\")
+            .replace('\t', "\\t")
+            .replace('\r', "\\r")
+            .replace('\n', "\\n"),
+    )
 }

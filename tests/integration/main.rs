@@ -3,5 +3,6 @@
 
 mod cli;
 mod mock_http;
+mod segment;
 mod translate;
 mod util;
