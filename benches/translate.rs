@@ -7,7 +7,7 @@
 //! sentences (goal 0: every sentence translated once, in its place, never paid twice), and the
 //! time of a fully cached re-run (goal < 1 % of the first run).
 //!
-//! `cargo bench --bench translate [-- --sentences N]` (default 1000; PUD Arabic sentences from
+//! `cargo bench --bench translate [-- --sentences N] [-- --memory-only]` (default 1000; PUD Arabic sentences from
 //! `shared/data/segmentation/ud_arabic_pud/sentences.tsv`, found next to the repository or in
 //! `$TARJAMA_SHARED_DATA`).
 
@@ -119,15 +119,78 @@ fn shared_data() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-fn sentences(n: usize) -> Vec<String> {
+/// (Arabic, English) pairs of the PUD treebank.
+fn pairs(n: usize) -> Vec<(String, String)> {
     let path = shared_data().expect("PUD sentences.tsv not found; set TARJAMA_SHARED_DATA");
     std::fs::read_to_string(&path)
         .unwrap()
         .lines()
         .skip(1)
-        .filter_map(|l| l.split('\t').nth(2).map(str::to_string))
+        .filter_map(|l| {
+            let mut fields = l.split('\t').skip(2);
+            Some((fields.next()?.to_string(), fields.next()?.to_string()))
+        })
         .take(n)
         .collect()
+}
+
+fn sentences(n: usize) -> Vec<String> {
+    pairs(n).into_iter().map(|(ar, _)| ar).collect()
+}
+
+/// Translation-memory lookups: every PUD sentence with one word dropped, against the 1,000 pairs.
+fn memory_lookups() {
+    let pairs = pairs(1000);
+    let memory = tarjama::memory::Memory::from_pairs(pairs.clone(), 0.85);
+    let queries: Vec<String> = pairs
+        .iter()
+        .map(|(ar, _)| {
+            let words: Vec<&str> = ar.split(' ').collect();
+            let drop = words.len() / 2;
+            words
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| i != drop)
+                .map(|(_, w)| *w)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    let started = Instant::now();
+    let mut right = 0;
+    let mut found = 0;
+    for (q, (_, en)) in queries.iter().zip(&pairs) {
+        if let Some(m) = memory.lookup(q) {
+            found += 1;
+            right += usize::from(&m.target == en);
+        }
+    }
+    let exact_started = Instant::now();
+    let exact = pairs
+        .iter()
+        .filter(|(ar, _)| memory.lookup(ar).is_some_and(|m| m.score == 1.0))
+        .count();
+    let exact_time = exact_started.elapsed();
+    let fuzzy_time = exact_started - started;
+    println!();
+    println!(
+        "translation memory: {} PUD pairs, threshold 0.85",
+        memory.len()
+    );
+    println!("| lookup | queries | found | correct | time | per lookup |");
+    println!("|---|---|---|---|---|---|");
+    println!(
+        "| exact (the sentences themselves) | {} | {exact} | {exact} | {:.1} ms | {:.1} µs |",
+        pairs.len(),
+        exact_time.as_secs_f64() * 1e3,
+        exact_time.as_secs_f64() * 1e6 / pairs.len() as f64
+    );
+    println!(
+        "| fuzzy (one word dropped) | {} | {found} | {right} | {:.1} ms | {:.1} µs |",
+        queries.len(),
+        fuzzy_time.as_secs_f64() * 1e3,
+        fuzzy_time.as_secs_f64() * 1e6 / queries.len() as f64
+    );
 }
 
 fn main() {
@@ -139,6 +202,10 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(1000);
     // One sentence per paragraph, so units are exactly the PUD sentences whatever the segmenter.
+    if args.iter().any(|a| a == "--memory-only") {
+        memory_lookups();
+        return;
+    }
     let text = sentences(n).join("\n\n");
     let ledger = Arc::new(Mutex::new(Ledger::default()));
     let server = server(Arc::clone(&ledger));
