@@ -476,7 +476,12 @@ fn line_of(text: &str, offset: usize) -> usize {
 /// The `[table]` header in force at `offset` (`[providers.deepl]`), or `top level`.
 fn table_at(text: &str, offset: usize) -> String {
     let offset = offset.min(text.len());
-    text[..offset]
+    // Only whole lines before the error's line: an unknown `[table]` header is at the top level.
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    if text[line_start..].trim_start().starts_with('[') {
+        return "the top level".to_string();
+    }
+    text[..line_start]
         .lines()
         .map(str::trim)
         .filter(|l| l.starts_with('[') && !l.starts_with("[["))
@@ -559,6 +564,17 @@ mod tests {
         );
         assert!(err.contains("chain"), "{err}");
         assert_eq!(err.lines().count(), 1);
+    }
+
+    #[test]
+    fn unknown_table_is_reported_at_the_top_level() {
+        let err = parse_str("[translate]\nchain = [\"memory\"]\n[transalte]\nx = 1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("config.toml:3: unknown key 'transalte' in the top level; expected one of: translate, memory, providers, checks"),
+            "{err}"
+        );
     }
 
     #[test]
