@@ -532,3 +532,30 @@ fn the_committed_config_translates_the_seed_article_from_memory() {
         "a memory-only run opened the cache"
     );
 }
+
+#[test]
+fn providers_test_translates_one_text_and_stdin_works() {
+    let server = libretranslate(Duration::ZERO);
+    let wd = Workdir::new();
+    write_config(&wd, "[\"lt\"]", &server.url(), "");
+    let out = wd.run(&["providers", "test", "lt", "--text", "مرحبا."]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with("lt (libretranslate): EN<مرحبا.>"),
+        "{}",
+        stdout(&out)
+    );
+    let out = wd.run(&["providers", "test", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no [providers.nope] table"),
+        "{}",
+        stderr(&out)
+    );
+    let out = wd.run_with_stdin(
+        &["translate", "-", "--format", "text"],
+        "جملة واحدة.".as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "EN<جملة واحدة.>\n");
+}
