@@ -3,6 +3,7 @@
 
 mod cli;
 mod mock_http;
+mod providers;
 mod segment;
 mod translate;
 mod util;

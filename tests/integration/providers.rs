@@ -1,0 +1,6 @@
+//! Provider clients against real HTTP servers on 127.0.0.1, at library level: each test builds
+//! a provider with `Provider::from_settings_with_env`, translates, and checks the exact request
+//! the server received and how faults are classified, retried and redacted.
+
+mod common;
+mod libretranslate;
