@@ -86,7 +86,7 @@ fn list(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<()> {
             chain: position(MEMORY),
         });
     }
-    for name in settings.providers.keys() {
+    for (name, provider) in &settings.providers {
         let table = settings.provider_tables.get(name);
         let text = |key: &str| {
             table
@@ -94,7 +94,7 @@ fn list(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<()> {
                 .and_then(toml::Value::as_str)
                 .map(str::to_string)
         };
-        let key = match text("api_key_env").as_deref() {
+        let key = match provider.api_key_env() {
             Some(var) => {
                 let set = std::env::var_os(var).is_some_and(|v| !v.is_empty());
                 format!("${var} ({})", if set { "set" } else { "not set" })
@@ -103,7 +103,7 @@ fn list(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<()> {
         };
         rows.push(Row {
             name: name.clone(),
-            kind: text("kind").unwrap_or_default(),
+            kind: provider.kind().to_string(),
             base_url: text("base_url").unwrap_or_else(|| "(service default)".into()),
             key,
             chain: position(name),
@@ -151,7 +151,12 @@ fn test(settings: &Settings, name: &str, text: &str, out: &mut dyn Write) -> any
         .context("the service returned no translation")?
         .map_err(|why| anyhow::anyhow!("testing provider {name}: {why}"))?;
     let stats = provider.stats();
-    writeln!(out, "{name}: {}", answer.text)?;
+    writeln!(
+        out,
+        "{name} ({}): {}",
+        provider_settings.kind(),
+        answer.text
+    )?;
     writeln!(
         out,
         "{:.0} ms, {} request(s), {} retries, {} characters billed",

@@ -609,7 +609,7 @@ impl ServiceRun<'_> {
             }
             batches
         } else {
-            let lengths: Vec<usize> = pieces.iter().map(|p| plan::encoded_len(&p.text)).collect();
+            let lengths: Vec<usize> = pieces.iter().map(|p| limits.encoded_len(&p.text)).collect();
             plan::pack(&lengths, &limits)
         };
         let assembly = Mutex::new(Assembly {
@@ -619,7 +619,12 @@ impl ServiceRun<'_> {
         let results = Mutex::new((done.to_vec(), errors.to_vec()));
         let next = AtomicUsize::new(0);
         let stop = AtomicBool::new(false);
-        let workers = self.concurrency.clamp(1, batches.len().max(1));
+        // The service says how many requests it takes at once; [translate] concurrency caps it.
+        let workers = self
+            .provider
+            .concurrency()
+            .min(self.concurrency)
+            .clamp(1, batches.len().max(1));
         std::thread::scope(|scope| {
             for _ in 0..workers {
                 scope.spawn(|| {

@@ -5,10 +5,6 @@ use std::ops::Range;
 
 use crate::provider::Limits;
 
-/// Bytes a request needs around its texts (JSON keys, languages, options) – a conservative guess
-/// used when packing against `max_request_bytes`.
-pub const REQUEST_OVERHEAD_BYTES: usize = 1024;
-
 /// Characters at which a long text is preferably cut, best first: clause punctuation (Arabic and
 /// Latin), then sentence-internal punctuation. A cut falls after the mark.
 const CLAUSE_MARKS: &[char] = &['،', '؛', ',', ';', ':', '.', '؟', '?', '!', '…'];
@@ -68,27 +64,13 @@ fn cut_point(rest: &str, max: usize) -> usize {
     }
 }
 
-/// Bytes a text adds to a JSON request body: its escaped form, quotes and a comma.
-pub fn encoded_len(text: &str) -> usize {
-    let escapes = text
-        .bytes()
-        .map(|b| match b {
-            b'"' | b'\\' | b'\n' | b'\r' | b'\t' => 1,
-            0..=0x1f => 5,
-            _ => 0,
-        })
-        .sum::<usize>();
-    text.len() + escapes + 3
-}
-
-/// Packs texts (given by their encoded lengths, in order) into consecutive batches of at most
-/// `limits.max_texts` texts and `limits.max_request_bytes` bytes. A text too big for any request
-/// still gets a batch of its own (the service will say no, and that unit fails alone).
+/// Packs texts (given by their encoded lengths, [`Limits::encoded_len`], in order) into
+/// consecutive batches of at most `limits.max_texts` texts and `limits.max_request_bytes` encoded
+/// bytes. A text too big for any request still gets a batch of its own (the service will say
+/// no, and that unit fails alone).
 pub fn pack(lengths: &[usize], limits: &Limits) -> Vec<Range<usize>> {
     let max_texts = limits.max_texts.max(1);
-    let budget = limits
-        .max_request_bytes
-        .map(|b| b.saturating_sub(REQUEST_OVERHEAD_BYTES).max(1));
+    let budget = limits.max_request_bytes.map(|b| b.max(1));
     let mut batches = Vec::new();
     let mut start = 0;
     let mut bytes = 0;
@@ -110,6 +92,7 @@ pub fn pack(lengths: &[usize], limits: &Limits) -> Vec<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::provider::Encoding;
     use proptest::prelude::*;
 
     #[test]
@@ -139,21 +122,17 @@ mod tests {
             max_texts: 2,
             max_text_bytes: None,
             max_request_bytes: None,
+            encoding: Encoding::Json,
         };
         assert_eq!(pack(&[1, 1, 1, 1, 1], &limits), [0..2, 2..4, 4..5]);
         let limits = Limits {
             max_texts: 50,
             max_text_bytes: None,
-            max_request_bytes: Some(REQUEST_OVERHEAD_BYTES + 10),
+            max_request_bytes: Some(10),
+            encoding: Encoding::Json,
         };
         assert_eq!(pack(&[4, 4, 4, 20, 1], &limits), [0..2, 2..3, 3..4, 4..5]);
         assert!(pack(&[], &limits).is_empty());
-    }
-
-    #[test]
-    fn encoded_length_counts_escapes() {
-        assert_eq!(encoded_len("a\"b"), 3 + 1 + 3);
-        assert_eq!(encoded_len("مرحبا"), 10 + 3);
     }
 
     proptest! {
@@ -183,7 +162,7 @@ mod tests {
             max_texts in 1usize..10,
             bytes in proptest::option::of(1usize..3000),
         ) {
-            let limits = Limits { max_texts, max_text_bytes: None, max_request_bytes: bytes.map(|b| b + REQUEST_OVERHEAD_BYTES) };
+            let limits = Limits { max_texts, max_text_bytes: None, max_request_bytes: bytes, encoding: Encoding::Json };
             let batches = pack(&lengths, &limits);
             let mut next = 0;
             for b in &batches {

@@ -26,6 +26,7 @@ impl Fake {
                 max_texts: 3,
                 max_text_bytes: None,
                 max_request_bytes: None,
+                encoding: crate::provider::Encoding::Json,
             },
             requests: Mutex::new(Vec::new()),
             count: AtomicU64::new(0),
@@ -43,6 +44,9 @@ impl Fake {
 impl Translate for Fake {
     fn limits(&self) -> Limits {
         self.limits
+    }
+    fn concurrency(&self) -> usize {
+        8
     }
     fn cache_identity(&self) -> String {
         "fake|http://127.0.0.1".into()
@@ -89,6 +93,9 @@ struct Shared(std::sync::Arc<Fake>);
 impl Translate for Shared {
     fn limits(&self) -> Limits {
         self.0.limits()
+    }
+    fn concurrency(&self) -> usize {
+        self.0.concurrency()
     }
     fn cache_identity(&self) -> String {
         self.0.cache_identity()
