@@ -86,6 +86,8 @@ struct Entry {
     form: String,
     /// Its length in characters.
     form_len: usize,
+    /// Character counts per bucket, for a cheap lower bound of the edit distance.
+    sketch: Sketch,
 }
 
 /// A loaded translation memory for one language pair.
@@ -136,6 +138,7 @@ impl Memory {
                 source,
                 target,
                 form_len: form.chars().count(),
+                sketch: Sketch::of(&form),
                 form,
             });
         }
@@ -167,7 +170,9 @@ impl Memory {
         if form.is_empty() {
             return None;
         }
-        let (low, high) = length_window(form.chars().count(), self.threshold);
+        let form_len = form.chars().count();
+        let sketch = Sketch::of(&form);
+        let (low, high) = length_window(form_len, self.threshold);
         let first = self
             .by_length
             .partition_point(|&i| self.entries[i].form_len < low);
@@ -176,6 +181,12 @@ impl Memory {
             let candidate = &self.entries[i];
             if candidate.form_len > high {
                 break;
+            }
+            // Skip candidates whose character counts alone rule out beating the best so far.
+            let longest = form_len.max(candidate.form_len) as f64;
+            let ceiling = 1.0 - sketch.distance_floor(&candidate.sketch) as f64 / longest;
+            if ceiling < best.map_or(self.threshold, |(s, _)| s.max(self.threshold)) {
+                continue;
             }
             let score = strsim::normalized_levenshtein(&form, &candidate.form);
             if score >= self.threshold
@@ -194,6 +205,36 @@ impl Memory {
             source: entry.source.clone(),
             score,
         }
+    }
+}
+
+/// Character counts in 64 buckets. Each edit (insertion, deletion, substitution) changes at most
+/// one count up and one down, so the edit distance is at least the larger of the total surplus
+/// and the total deficit between two sketches.
+#[derive(Debug, Clone)]
+struct Sketch([u16; 64]);
+
+impl Sketch {
+    fn of(text: &str) -> Sketch {
+        let mut counts = [0u16; 64];
+        for c in text.chars() {
+            let bucket = ((c as u32).wrapping_mul(0x9E37_79B1) >> 26) as usize;
+            counts[bucket] = counts[bucket].saturating_add(1);
+        }
+        Sketch(counts)
+    }
+
+    /// A lower bound of the edit distance between the texts of two sketches.
+    fn distance_floor(&self, other: &Sketch) -> usize {
+        let (mut surplus, mut deficit) = (0usize, 0usize);
+        for (&a, &b) in self.0.iter().zip(&other.0) {
+            if a > b {
+                surplus += usize::from(a - b);
+            } else {
+                deficit += usize::from(b - a);
+            }
+        }
+        surplus.max(deficit)
     }
 }
 
@@ -484,6 +525,14 @@ mod tests {
         assert!(memory.lookup("سافر الرئيس إلى باريس أمس.").is_none());
         let exact_only = Memory::from_pairs([("أ".to_string(), "a".to_string())], 1.0);
         assert!(exact_only.lookup("ا").is_none());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_sketch_bound_never_exceeds_the_edit_distance(a in "[a-eا-ي ]{0,30}", b in "[a-eا-ي ]{0,30}") {
+            let floor = Sketch::of(&a).distance_floor(&Sketch::of(&b));
+            proptest::prop_assert!(floor <= strsim::levenshtein(&a, &b));
+        }
     }
 
     #[test]
