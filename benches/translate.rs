@@ -282,6 +282,11 @@ fn main() {
         accepted as f64 / seconds
     );
     println!(
+        "| sentences translated/s | {:.2} ({:.0} % of allowed; the rest went to retrying faults) | |",
+        units as f64 / seconds,
+        100.0 * units as f64 / seconds / ALLOWED_PER_SECOND
+    );
+    println!(
         "| lost or misplaced sentences | {lost} ({} failed) | 0 |",
         first.summary.failed
     );
