@@ -111,13 +111,17 @@ macro_rules! service_settings {
         pub struct $name:ident {
             $( $(#[$fmeta:meta])* pub $field:ident : $ty:ty = $default:expr, )*
         }
+        api_key_env = $key_env:expr;
         transport = $transport:expr;
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+        #[derive(Clone, PartialEq, serde::Deserialize)]
         #[serde(default, deny_unknown_fields)]
         pub struct $name {
             $( $(#[$fmeta])* pub $field: $ty, )*
+            /// NAME of the environment variable holding the API key (never the key itself);
+            /// `""` = no key, where the service allows it.
+            pub api_key_env: String,
             /// Timeout of one HTTP request, e.g. `"30s"`.
             #[serde(deserialize_with = "crate::provider::http::deserialize_duration")]
             pub timeout: std::time::Duration,
@@ -148,6 +152,7 @@ macro_rules! service_settings {
                 let t: $crate::provider::http::Transport = $transport;
                 $name {
                     $( $field: $default, )*
+                    api_key_env: String::from($key_env),
                     timeout: t.timeout,
                     max_retries: t.max_retries,
                     backoff_base: t.backoff_base,
@@ -159,6 +164,19 @@ macro_rules! service_settings {
                     max_text_bytes: t.max_text_bytes,
                     max_request_bytes: t.max_request_bytes,
                 }
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($name))
+                    $( .field(stringify!($field), &self.$field) )*
+                    .field(
+                        "api_key_env",
+                        &$crate::provider::http::KeyEnvDebug(&self.api_key_env),
+                    )
+                    .field("transport", &self.transport())
+                    .finish()
             }
         }
 
@@ -182,6 +200,20 @@ macro_rules! service_settings {
     };
 }
 pub(crate) use service_settings;
+
+/// Shows an `api_key_env` value in `Debug` only when it is a variable name: a key pasted there
+/// by mistake stays hidden.
+pub struct KeyEnvDebug<'a>(pub &'a str);
+
+impl fmt::Debug for KeyEnvDebug<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if super::is_env_var_name(self.0) || self.0.is_empty() {
+            fmt::Debug::fmt(self.0, f)
+        } else {
+            f.write_str("[redacted: not a variable name]")
+        }
+    }
+}
 
 /// Reads a duration written like `"30s"`, `"250ms"`, `"2m"` (humantime).
 pub fn deserialize_duration<'de, D>(deserializer: D) -> Result<Duration, D::Error>
@@ -417,9 +449,7 @@ pub fn classify_status<T>(reply: &Reply, message: String) -> Verdict<T> {
         401 | 403 => Verdict::Fail(ProviderError::Auth(message)),
         429 => Verdict::Retry(ProviderError::RateLimited(message), reply.retry_after),
         408 | 500..=599 => Verdict::Retry(ProviderError::Unavailable(message), reply.retry_after),
-        413 => Verdict::Fail(ProviderError::BadRequest(format!(
-            "request too large, send smaller batches: {message}"
-        ))),
+        413 | 414 => Verdict::Fail(ProviderError::too_large(message)),
         200..=299 => Verdict::Fail(ProviderError::BadResponse(message)),
         _ if reply.is_html() => Verdict::Fail(ProviderError::BadResponse(message)),
         _ => Verdict::Fail(ProviderError::BadRequest(message)),

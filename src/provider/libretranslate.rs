@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::http::{Http, Reply, Secret, Transport, Verdict, classify_status, service_settings};
 use super::{
     Batch, Encoding, Limits, ProviderError, Stats, Translate, Translated, billed_by_source,
-    endpoint, pair_results,
+    check_fits, endpoint, finish,
 };
 
 service_settings! {
@@ -15,9 +15,8 @@ service_settings! {
     pub struct LibreTranslateSettings {
         /// Server root. A self-hosted server is usually `http://localhost:5000`.
         pub base_url: String = "https://libretranslate.com".into(),
-        /// Environment variable holding the key; `""` for a server without keys.
-        pub api_key_env: String = "LIBRETRANSLATE_API_KEY".into(),
     }
+    api_key_env = "LIBRETRANSLATE_API_KEY";
     // libretranslate.com: 2,000 characters per text (2,000 bytes is never more characters).
     transport = Transport {
         requests_per_second: 2.0,
@@ -70,7 +69,7 @@ fn interpret(reply: &Reply) -> Verdict<Vec<String>> {
             return Verdict::Fail(ProviderError::Auth(message));
         }
         if reply.status == 400 && message.contains("exceeds text limit") {
-            return Verdict::Fail(ProviderError::BadRequest(format!(
+            return Verdict::Fail(ProviderError::too_large(format!(
                 "{message}; lower max_texts or max_text_bytes for this provider"
             )));
         }
@@ -124,6 +123,7 @@ impl Translate for LibreTranslate {
         if batch.texts.is_empty() {
             return Ok(Vec::new());
         }
+        check_fits(&self.limits(), batch.texts)?;
         let body = self.request_body(batch);
         let chars = batch.texts.iter().map(|t| t.chars().count()).sum();
         let texts = self.http.call(
@@ -132,10 +132,7 @@ impl Translate for LibreTranslate {
             interpret,
         )?;
         let translations = billed_by_source(batch.texts, texts);
-        let results = pair_results(batch.texts, translations)?;
-        self.http
-            .add_billed(results.iter().flatten().map(|t| t.billed_chars).sum());
-        Ok(results)
+        finish(&self.http, batch.texts, translations)
     }
 
     fn stats(&self) -> Stats {

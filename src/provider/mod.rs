@@ -1,7 +1,9 @@
 //! Translation services: one trait, one file per service, a shared HTTP layer.
 //!
 //! - [`Translate::translate`] sends ONE request for a batch that fits [`Translate::limits`]
-//!   (the caller plans batches with [`Limits::batch_fits`]), with rate limiting and retries done
+//!   (the caller plans batches with [`Limits::batch_fits`]; a batch that does not fit is refused
+//!   with [`ProviderError::too_large`] before any request; MyMemory, which has no batch form,
+//!   sends one request per text), with rate limiting and retries done
 //!   inside (the shared [`http`] layer). It returns one result per input text, in order, or a
 //!   [`ProviderError`] for the whole batch. A response with the wrong number of translations is a
 //!   whole-batch [`ProviderError::BadResponse`]: results are never padded or shifted. An empty
@@ -11,9 +13,15 @@
 //! - API keys are read from the environment variable named in the settings, kept in a
 //!   [`http::Secret`] (redacted in `Debug`) and scrubbed from every error message.
 
+pub mod azure;
+pub mod deepl;
+pub mod google;
 pub mod http;
 pub mod libretranslate;
+pub mod mymemory;
+pub mod openai;
 
+use std::fmt;
 use std::time::Duration;
 
 use crate::lang::Lang;
@@ -151,6 +159,19 @@ impl ProviderError {
         matches!(self, ProviderError::Auth(_) | ProviderError::Quota(_))
     }
 
+    /// The request was too big for the service (HTTP 413, LibreTranslate "exceeds text limit",
+    /// Azure 400050/400072/400077, OpenAI `context_length_exceeded` or a cut-off answer): a
+    /// [`ProviderError::BadRequest`] the caller may resend as smaller batches
+    /// ([`ProviderError::is_too_large`]).
+    pub fn too_large(detail: impl fmt::Display) -> ProviderError {
+        ProviderError::BadRequest(format!("{TOO_LARGE}{detail}"))
+    }
+
+    /// Whether splitting the batch (or the text) and resending may succeed.
+    pub fn is_too_large(&self) -> bool {
+        matches!(self, ProviderError::BadRequest(m) if m.starts_with(TOO_LARGE))
+    }
+
     /// The same error with its message passed through `f` (used to scrub keys).
     pub(crate) fn map_message(self, f: impl Fn(&str) -> String) -> ProviderError {
         use ProviderError::*;
@@ -164,6 +185,9 @@ impl ProviderError {
         }
     }
 }
+
+/// How [`ProviderError::too_large`] messages start.
+const TOO_LARGE: &str = "too large for one request, send smaller batches: ";
 
 /// Counters a provider keeps across calls, for the run summary.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -208,6 +232,16 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub enum ProviderSettings {
     /// LibreTranslate (self-hosted or libretranslate.com).
     Libretranslate(libretranslate::LibreTranslateSettings),
+    /// DeepL API v2.
+    Deepl(deepl::DeeplSettings),
+    /// Google Cloud Translation Basic (v2).
+    Google(google::GoogleSettings),
+    /// MyMemory.
+    Mymemory(mymemory::MyMemorySettings),
+    /// Microsoft Azure AI Translator v3.0.
+    Azure(azure::AzureSettings),
+    /// Any OpenAI-compatible chat completions server (OpenAI, Ollama, vLLM, llama.cpp).
+    Openai(openai::OpenAiSettings),
 }
 
 impl ProviderSettings {
@@ -215,6 +249,11 @@ impl ProviderSettings {
     pub fn kind(&self) -> &'static str {
         match self {
             ProviderSettings::Libretranslate(_) => "libretranslate",
+            ProviderSettings::Deepl(_) => "deepl",
+            ProviderSettings::Google(_) => "google",
+            ProviderSettings::Mymemory(_) => "mymemory",
+            ProviderSettings::Azure(_) => "azure",
+            ProviderSettings::Openai(_) => "openai",
         }
     }
 
@@ -222,6 +261,11 @@ impl ProviderSettings {
     pub fn api_key_env(&self) -> Option<&str> {
         let name = match self {
             ProviderSettings::Libretranslate(s) => &s.api_key_env,
+            ProviderSettings::Deepl(s) => &s.api_key_env,
+            ProviderSettings::Google(s) => &s.api_key_env,
+            ProviderSettings::Mymemory(s) => &s.api_key_env,
+            ProviderSettings::Azure(s) => &s.api_key_env,
+            ProviderSettings::Openai(s) => &s.api_key_env,
         };
         (!name.is_empty()).then_some(name.as_str())
     }
@@ -232,6 +276,16 @@ impl ProviderSettings {
 pub enum Provider {
     /// LibreTranslate.
     Libretranslate(libretranslate::LibreTranslate),
+    /// DeepL.
+    Deepl(deepl::Deepl),
+    /// Google v2.
+    Google(google::Google),
+    /// MyMemory.
+    Mymemory(mymemory::MyMemory),
+    /// Azure v3.
+    Azure(azure::Azure),
+    /// OpenAI-compatible chat completions.
+    Openai(openai::OpenAi),
 }
 
 /// Looks up an environment variable by name (a seam so tests need not mutate the process env).
@@ -254,13 +308,35 @@ impl Provider {
             ProviderSettings::Libretranslate(s) => {
                 Provider::Libretranslate(libretranslate::LibreTranslate::new(s, key)?)
             }
+            ProviderSettings::Deepl(s) => Provider::Deepl(deepl::Deepl::new(name, s, key)?),
+            ProviderSettings::Google(s) => Provider::Google(google::Google::new(name, s, key)?),
+            ProviderSettings::Mymemory(s) => Provider::Mymemory(mymemory::MyMemory::new(s, key)?),
+            ProviderSettings::Azure(s) => Provider::Azure(azure::Azure::new(name, s, key)?),
+            ProviderSettings::Openai(s) => Provider::Openai(openai::OpenAi::new(s, key)?),
         };
         Ok(provider)
+    }
+
+    /// The `kind` of the service (`deepl`, `openai`…).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Provider::Libretranslate(_) => "libretranslate",
+            Provider::Deepl(_) => "deepl",
+            Provider::Google(_) => "google",
+            Provider::Mymemory(_) => "mymemory",
+            Provider::Azure(_) => "azure",
+            Provider::Openai(_) => "openai",
+        }
     }
 
     fn inner(&self) -> &dyn Translate {
         match self {
             Provider::Libretranslate(p) => p,
+            Provider::Deepl(p) => p,
+            Provider::Google(p) => p,
+            Provider::Mymemory(p) => p,
+            Provider::Azure(p) => p,
+            Provider::Openai(p) => p,
         }
     }
 }
@@ -274,6 +350,14 @@ fn read_key(
     let Some(var) = settings.api_key_env() else {
         return Ok(None);
     };
+    if !is_env_var_name(var) {
+        // Most likely the key itself pasted into the config: never echo it.
+        anyhow::bail!(
+            "provider '{name}' ({}): api_key_env must be the NAME of an environment variable \
+             (letters, digits and _), not the key itself; put the key in the environment",
+            settings.kind()
+        );
+    }
     match env(var) {
         Some(key) if !key.trim().is_empty() => Ok(Some(Secret::new(key.trim().to_string()))),
         _ => anyhow::bail!(
@@ -284,8 +368,16 @@ fn read_key(
     }
 }
 
+/// `DEEPL_AUTH_KEY`-like: a letter or `_`, then letters, digits or `_`.
+pub(crate) fn is_env_var_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 /// A key the service cannot work without: an error naming the setting when it is absent.
-#[allow(dead_code)] // used by the services that cannot work without a key
 pub(crate) fn require_key(name: &str, kind: &str, key: Option<Secret>) -> anyhow::Result<Secret> {
     key.ok_or_else(|| {
         anyhow::anyhow!(
@@ -319,6 +411,39 @@ pub(crate) fn pair_results(
             }
         })
         .collect())
+}
+
+/// Refuses, before any request, a batch that does not fit the provider's limits (a planning
+/// error would otherwise cost a refused request, or quota).
+pub(crate) fn check_fits(limits: &Limits, texts: &[String]) -> Result<(), ProviderError> {
+    if limits.batch_fits(texts) {
+        return Ok(());
+    }
+    let longest = texts.iter().map(String::len).max().unwrap_or(0);
+    let encoded: usize = texts.iter().map(|t| limits.encoded_len(t)).sum();
+    Err(ProviderError::too_large(format!(
+        "{} texts (limit {}), longest {longest} bytes (limit {}), {encoded} encoded bytes (limit {})",
+        texts.len(),
+        limits.max_texts,
+        limits
+            .max_text_bytes
+            .map_or("none".into(), |n| n.to_string()),
+        limits
+            .max_request_bytes
+            .map_or("none".into(), |n| n.to_string()),
+    )))
+}
+
+/// [`pair_results`], then counts the characters billed for the batch.
+pub(crate) fn finish(
+    http: &http::Http,
+    sources: &[String],
+    translations: Vec<Translated>,
+) -> Result<Vec<Result<Translated, String>>, ProviderError> {
+    let billed = translations.iter().map(|t| t.billed_chars).sum();
+    let results = pair_results(sources, translations)?;
+    http.add_billed(billed);
+    Ok(results)
 }
 
 /// Translations billed by the length of their source in characters (Unicode scalar values),
@@ -386,6 +511,14 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn encoded_lengths_match_the_real_encoders(text in "\\PC{0,40}|[\\x00-\\x7f]{0,40}") {
+            proptest::prop_assert_eq!(json_string_len(&text), serde_json::to_string(&text).unwrap().len());
+            proptest::prop_assert_eq!(percent_encoded_len(&text), http::percent_encode(&text).len());
+        }
+    }
+
     #[test]
     fn arabic_percent_encoding_triples() {
         assert_eq!(percent_encoded_len("ذهب"), 18);
@@ -430,5 +563,51 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("LIBRETRANSLATE_API_KEY"), "{err}");
+        let s: ProviderSettings = toml::from_str("kind = \"deepl\"\n").unwrap();
+        let err = Provider::from_settings_with_env("deepl", &s, &|_| None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("DEEPL_AUTH_KEY"), "{err}");
+        let s: ProviderSettings = toml::from_str("kind = \"azure\"\napi_key_env = \"\"\n").unwrap();
+        let err = Provider::from_settings_with_env("az", &s, &|_| None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("needs an API key"), "{err}");
+    }
+
+    #[test]
+    fn a_key_pasted_as_api_key_env_is_refused_without_echo() {
+        let key = "279a2e9d-83b3-c416-7e2d-f721593e42a0:fx";
+        let s: ProviderSettings =
+            toml::from_str(&format!("kind = \"deepl\"\napi_key_env = \"{key}\"\n")).unwrap();
+        let err = Provider::from_settings_with_env("deepl", &s, &|_| None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("NAME of an environment variable"), "{err}");
+        assert!(!err.contains("279a2e9d"), "{err}");
+        let shown = format!("{s:?}");
+        assert!(
+            shown.contains("api_key_env") && !shown.contains("279a2e9d"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn every_kind_parses_with_defaults() {
+        for kind in [
+            "libretranslate",
+            "deepl",
+            "google",
+            "mymemory",
+            "azure",
+            "openai",
+        ] {
+            let s: ProviderSettings = toml::from_str(&format!("kind = \"{kind}\"\n")).unwrap();
+            assert_eq!(s.kind(), kind);
+            let p = Provider::from_settings_with_env(kind, &s, &|_| Some("k:fx".into())).unwrap();
+            assert!(p.limits().max_texts >= 1);
+            assert!(p.cache_identity().starts_with(kind));
+            assert_eq!(p.kind(), kind);
+        }
     }
 }

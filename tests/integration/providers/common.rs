@@ -107,13 +107,13 @@ pub struct Case {
 impl Case {
     /// A provider talking to `server`, with extra settings appended.
     pub fn provider(&self, server: &MockServer, more: &str) -> Provider {
-        // Settings in `more` replace the same keys of FAST (TOML forbids duplicate keys).
+        // Settings in `more` replace the same keys of `extra` and FAST (TOML forbids duplicate keys).
         let overridden: Vec<&str> = more
             .lines()
             .filter_map(|l| l.split('=').next())
             .map(str::trim)
             .collect();
-        let fast: String = FAST
+        let base: String = format!("{}{FAST}", self.extra)
             .lines()
             .filter(|l| !overridden.contains(&l.split('=').next().unwrap_or("").trim()))
             .map(|l| format!("{l}\n"))
@@ -121,7 +121,7 @@ impl Case {
         build(&settings(
             self.kind,
             Some(&server.url()),
-            &format!("{}{fast}{more}", self.extra),
+            &format!("{base}{more}"),
         ))
     }
 
@@ -155,7 +155,19 @@ impl Case {
         let results = translate(&provider, &texts).expect("translate");
         assert_eq!(results.len(), max_texts);
         assert!(results.iter().all(|r| r.is_ok()));
-        assert_eq!(server.requests().len(), 1);
+        let sent = server.requests().len();
+        assert_eq!(
+            sent,
+            if self.kind == "mymemory" {
+                max_texts
+            } else {
+                1
+            }
+        );
+        // One text more is refused before any request.
+        let err = translate(&provider, &arabic(max_texts + 1)).unwrap_err();
+        assert!(err.is_too_large(), "{err:?}");
+        assert_eq!(server.requests().len(), sent);
     }
 
     /// 429 with `Retry-After: 1`, then success: exactly one retry, after at least a second.
@@ -164,9 +176,9 @@ impl Case {
         let server = MockServer::start(sequence(vec![reply], self.success));
         let provider = self.provider(&server, "");
         let start = Instant::now();
-        let results = translate(&provider, &arabic(2)).expect("translate after retry");
+        let results = translate(&provider, &arabic(1)).expect("translate after retry");
         let elapsed = start.elapsed();
-        assert_eq!(results.len(), 2);
+        assert_eq!(results.len(), 1);
         assert!(
             elapsed >= Duration::from_millis(990),
             "waited only {elapsed:?}"
@@ -259,6 +271,15 @@ impl Case {
         let err = translate(&provider, &arabic(3)).unwrap_err();
         assert!(matches!(err, ProviderError::BadResponse(_)), "{err:?}");
         assert!(err.to_string().contains("3 texts"), "{err}");
+        assert_eq!(server.requests().len(), 1);
+    }
+
+    /// A reply whose translations do not match the ids/count sent: whole batch rejected.
+    pub fn check_wrong_count_or_ids(&self, reply: Reply) {
+        let server = MockServer::start(move |_| reply.clone());
+        let provider = self.provider(&server, "");
+        let err = translate(&provider, &arabic(3)).unwrap_err();
+        assert!(matches!(err, ProviderError::BadResponse(_)), "{err:?}");
         assert_eq!(server.requests().len(), 1);
     }
 

@@ -134,10 +134,9 @@ fn server_limits_are_rejections_not_retries() {
         400,
         &json!({"error": "Invalid request: request (60) exceeds text limit (50)"}),
     );
-    CASE.check_not_retried(
-        too_long,
-        |e| matches!(e, ProviderError::BadRequest(m) if m.contains("max_texts")),
-    );
+    CASE.check_not_retried(too_long, |e| {
+        e.is_too_large() && matches!(e, ProviderError::BadRequest(m) if m.contains("max_texts"))
+    });
     let ban = Response::json(403, &json!({"error": "Too many request limits violations"}));
     CASE.check_not_retried(ban, |e| matches!(e, ProviderError::Auth(_)));
 }
