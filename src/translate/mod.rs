@@ -31,7 +31,7 @@ use crate::cache::{Cache, CacheError, Key};
 use crate::config::{MEMORY, Settings, Unit};
 use crate::lang::Lang;
 use crate::memory::Memory;
-use crate::provider::{Batch, Provider, ProviderError, Translate};
+use crate::provider::{Batch, Provider, ProviderError, Translate, Translated};
 use crate::segment::{self, SentenceSpan};
 
 /// The flag code of a unit no chain element could translate.
@@ -486,6 +486,28 @@ fn lookup_memory(
     }
 }
 
+/// How many times one request is halved after "too large" answers before giving up.
+const MAX_SPLITS: u32 = 8;
+
+/// What [`Translate::translate`] returns.
+type Answers = Result<Vec<Result<Translated, String>>, ProviderError>;
+
+/// The translations of a text's pieces, joined with a space (the first failure fails it all).
+fn rejoin(answers: Vec<Result<Translated, String>>) -> Result<Translated, String> {
+    let mut text = Vec::with_capacity(answers.len());
+    let mut billed_chars = 0;
+    for answer in answers {
+        let answer = answer?;
+        text.push(answer.text.trim().to_string());
+        billed_chars += answer.billed_chars;
+    }
+    Ok(Translated {
+        text: text.join(" "),
+        billed_chars,
+        sentence_lengths: None,
+    })
+}
+
 /// Per unit: its translation, and why it has none (the last service's error).
 type Results = Mutex<(Vec<Option<Done>>, Vec<Option<String>>)>;
 
@@ -671,13 +693,7 @@ impl ServiceRun<'_> {
     ) -> Result<(), Stop> {
         let texts: Vec<String> = batch.iter().map(|p| p.text.clone()).collect();
         let context = self.units[batch[0].unit].context.as_deref();
-        let request = Batch {
-            texts: &texts,
-            from: self.from,
-            to: self.to,
-            context,
-        };
-        let answers = match self.provider.translate(&request) {
+        let answers = match self.request(&texts, context, 0) {
             Ok(a) if a.len() == texts.len() => a,
             Ok(a) => {
                 let why = format!(
@@ -747,6 +763,37 @@ impl ServiceRun<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Sends texts as one request; when the service says the request is too large (a limit the
+    /// configuration underestimated), resends it as two halves, and a single text cut in two at
+    /// clause punctuation (its halves' translations rejoined), up to [`MAX_SPLITS`] times.
+    fn request(&self, texts: &[String], context: Option<&str>, depth: u32) -> Answers {
+        let batch = Batch {
+            texts,
+            from: self.from,
+            to: self.to,
+            context,
+        };
+        match self.provider.translate(&batch) {
+            Err(e) if e.is_too_large() && depth < MAX_SPLITS => {
+                if texts.len() > 1 {
+                    let (left, right) = texts.split_at(texts.len() / 2);
+                    let mut answers = self.request(left, context, depth + 1)?;
+                    answers.extend(self.request(right, context, depth + 1)?);
+                    return Ok(answers);
+                }
+                let text = &texts[0];
+                let spans = plan::split_for_limit(text, Some((text.len() / 2).max(1)));
+                if spans.len() < 2 {
+                    return Err(e);
+                }
+                let parts: Vec<String> = spans.into_iter().map(|r| text[r].to_string()).collect();
+                let answers = self.request(&parts, context, depth + 1)?;
+                Ok(vec![rejoin(answers)])
+            }
+            other => other,
+        }
     }
 
     /// Records why the units of these pieces got no translation from this service.

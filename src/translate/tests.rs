@@ -17,6 +17,8 @@ struct Fake {
     fail_on: Vec<&'static str>,
     fatal_after: Option<u64>,
     jitter: bool,
+    /// Refuses as "too large" any request whose texts exceed this many bytes in total.
+    refuse_over: Option<usize>,
 }
 
 impl Fake {
@@ -33,6 +35,7 @@ impl Fake {
             fail_on: Vec::new(),
             fatal_after: None,
             jitter: false,
+            refuse_over: None,
         }
     }
 
@@ -58,6 +61,10 @@ impl Translate for Fake {
         let n = self.count.fetch_add(1, Ordering::SeqCst);
         if self.fatal_after.is_some_and(|f| n >= f) {
             return Err(ProviderError::Quota("Quota exceeded".into()));
+        }
+        let bytes: usize = batch.texts.iter().map(String::len).sum();
+        if self.refuse_over.is_some_and(|max| bytes > max) {
+            return Err(ProviderError::too_large("request (…) exceeds text limit"));
         }
         if self.jitter {
             std::thread::sleep(Duration::from_millis(fastrand::u64(0..5)));
@@ -354,4 +361,30 @@ fn a_repeated_sentence_is_requested_once() {
     assert_eq!(fake.sent().len(), 2);
     assert_eq!(out.bitext.target.len(), 3);
     assert_eq!(out.bitext.target[2].text, "EN[جملة مكررة.]");
+}
+
+#[test]
+fn a_too_large_answer_is_resent_in_smaller_pieces() {
+    let mut fake = Fake::new();
+    fake.limits.max_texts = 50;
+    fake.refuse_over = Some(40);
+    let fake = std::sync::Arc::new(fake);
+    let text = "جملة قصيرة. قال الوزير في مؤتمر صحفي، إن الحكومة ستعمل على الإصلاح. أخرى.";
+    let out = translator(Unit::Sentence, Memory::default(), &fake, None)
+        .translate_document(text, &RunOptions::default())
+        .unwrap();
+    let sent = fake.requests.lock().unwrap().clone();
+    assert!(
+        sent.iter()
+            .all(|r| r.iter().map(String::len).sum::<usize>() <= 40),
+        "{sent:?}"
+    );
+    assert_eq!(out.summary.failed, 0);
+    let t: Vec<&str> = out.bitext.target.iter().map(|s| s.text.as_str()).collect();
+    assert_eq!(t[0], "EN[جملة قصيرة.]");
+    assert!(
+        t[1].starts_with("EN[قال الوزير") && t[1].contains("] EN["),
+        "{t:?}"
+    );
+    assert_eq!(t[2], "EN[أخرى.]");
 }
