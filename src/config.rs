@@ -259,8 +259,10 @@ pub fn parse(text: &str, origin: ConfigOrigin) -> Result<Settings, ConfigError> 
         line: span.map_or(1, |s| line_of(text, s.start)),
         message,
     };
-    let raw: RawConfig =
-        toml::from_str(text).map_err(|e| invalid(e.span(), describe_toml_error(text, &e)))?;
+    let raw: RawConfig = toml::from_str(text).map_err(|e| {
+        let (offset, message) = describe_toml_error(text, &e);
+        invalid(offset.map(|o| o..o), message)
+    })?;
     let tables: toml::Table = toml::from_str(text).map_err(|e| invalid(e.span(), e.to_string()))?;
     let base = match &origin {
         ConfigOrigin::File(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
@@ -473,46 +475,95 @@ fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
-/// The `[table]` header in force at `offset` (`[providers.deepl]`), or `top level`.
+/// The `[table]` header in force at `offset` (`[providers.deepl]`), or `the top level`.
 fn table_at(text: &str, offset: usize) -> String {
     let offset = offset.min(text.len());
-    // Only whole lines before the error's line: an unknown `[table]` header is at the top level.
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    if text[line_start..].trim_start().starts_with('[') {
-        return "the top level".to_string();
-    }
     text[..line_start]
         .lines()
-        .map(str::trim)
-        .filter(|l| l.starts_with('[') && !l.starts_with("[["))
-        .filter_map(|l| l.split(']').next().map(|h| format!("{h}]")))
+        .filter_map(header_name)
         .next_back()
-        .unwrap_or_else(|| "the top level".to_string())
+        .map_or_else(|| "the top level".to_string(), |h| format!("[{h}]"))
+}
+
+/// `providers.deepl` for a line `[providers.deepl]` (not for `[[array]]` lines).
+fn header_name(line: &str) -> Option<&str> {
+    let line = line.trim();
+    let inner = line.strip_prefix('[')?.split(']').next()?;
+    (!inner.starts_with('[')).then(|| inner.trim())
+}
+
+/// Start of the line of the table `header` that sets `key`, if any.
+fn key_line(text: &str, header_line_start: usize, key: &str) -> Option<usize> {
+    let mut offset = header_line_start;
+    for (i, line) in text[header_line_start..].split_inclusive('\n').enumerate() {
+        if i > 0 {
+            if header_name(line).is_some() {
+                return None;
+            }
+            let rest = line.trim_start().strip_prefix(key);
+            if rest.is_some_and(|r| r.trim_start().starts_with('=')) {
+                return Some(offset);
+            }
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// Rewrites serde's wording (`unknown field `fo`, expected one of …`) into one line that says
-/// what is wrong, where, and what is allowed.
-fn describe_toml_error(text: &str, err: &toml::de::Error) -> String {
+/// what is wrong, where, and what is allowed; returns it with the byte offset of the line to
+/// name. Errors inside a `[providers.NAME]` table come with the table's span (its `kind` tag
+/// makes serde buffer it), so the offending key's own line is looked up.
+fn describe_toml_error(text: &str, err: &toml::de::Error) -> (Option<usize>, String) {
     let message = err.message().trim().replace('\n', " ");
-    let table = err
-        .span()
-        .map(|s| table_at(text, s.start))
-        .unwrap_or_else(|| "the top level".into());
+    let Some(span) = err.span() else {
+        return (None, message);
+    };
+    let mut offset = span.start.min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[line_start..]
+        .find('\n')
+        .map_or(text.len(), |i| line_start + i);
+    let header = header_name(&text[line_start..line_end]).map(str::to_string);
+    let mut table = table_at(text, offset);
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        match &header {
+            // `[transalte]`: the unknown key is the table's own name.
+            Some(h) if h == key => table = "the top level".to_string(),
+            Some(h) if h.ends_with(&format!(".{key}")) => {}
+            Some(h) => {
+                table = format!("[{h}]");
+                offset = key_line(text, line_start, key).unwrap_or(offset);
+            }
+            None => {}
+        }
         let expected = expected
             .trim_start_matches(',')
             .trim()
             .replace('`', "")
             .replace("expected one of", "expected one of:");
-        return format!("unknown key '{key}' in {table}; {expected}");
+        return (
+            Some(offset),
+            format!("unknown key '{key}' in {table}; {expected}"),
+        );
+    }
+    if let Some(h) = &header {
+        table = format!("[{h}]");
     }
     if let Some(rest) = message.strip_prefix("unknown variant `") {
         let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let expected = expected.trim_start_matches(',').trim().replace('`', "");
-        return format!("unknown value '{value}' in {table}; {expected}");
+        let at = header
+            .as_ref()
+            .and_then(|_| key_line(text, line_start, "kind"));
+        return (
+            Some(at.unwrap_or(offset)),
+            format!("unknown value '{value}' in {table}; {expected}"),
+        );
     }
-    format!("{message} (in {table})")
+    (Some(offset), format!("{message} (in {table})"))
 }
 
 #[cfg(test)]
@@ -569,6 +620,24 @@ mod tests {
             .to_string();
         assert!(
             err.starts_with("config.toml:3: unknown key 'transalte' in the top level; expected one of: translate, memory, providers, checks"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn errors_inside_provider_tables_name_the_key_line() {
+        let text = "[translate]\nchain = [\"lt\"]\n\n[providers.lt]\nkind = \"libretranslate\"\nbase_url = \"http://x\"\ntimout = \"3s\"\n";
+        let err = parse_str(text).unwrap_err().to_string();
+        assert!(
+            err.starts_with(
+                "config.toml:7: unknown key 'timout' in [providers.lt]; expected one of: base_url"
+            ),
+            "{err}"
+        );
+        let text = "[providers.lt]\nbase_url = \"http://x\"\nkind = \"libretranslat\"\n";
+        let err = parse_str(text).unwrap_err().to_string();
+        assert!(
+            err.starts_with("config.toml:3: unknown value 'libretranslat' in [providers.lt]; expected one of libretranslate, deepl"),
             "{err}"
         );
     }
