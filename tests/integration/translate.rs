@@ -563,3 +563,143 @@ fn providers_test_translates_one_text_and_stdin_works() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), "EN<جملة واحدة.>\n");
 }
+
+/// A DeepL v2 stand-in: checks the auth header, answers `EN<text>` with billed characters, and
+/// records the `context` of each request.
+fn deepl(key: &'static str) -> MockServer {
+    MockServer::start(move |req: &Request| {
+        if req.header("authorization") != Some(&format!("DeepL-Auth-Key {key}")) {
+            return Response::json(403, &json!({"message": "Forbidden"}));
+        }
+        let body = req.json();
+        let items: Vec<Value> = body["text"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                let t = t.as_str().unwrap();
+                json!({"detected_source_language": "AR", "text": format!("EN<{t}>"), "billed_characters": t.chars().count()})
+            })
+            .collect();
+        Response::json(200, &json!({ "translations": items }))
+    })
+}
+
+#[test]
+fn deepl_with_context_and_a_planted_key_that_never_leaks() {
+    let server = deepl(PLANTED_KEY);
+    let wd = Workdir::new();
+    wd.write(
+        "config.toml",
+        format!(
+            "[translate]\nchain = [\"deepl\"]\ncache = \"cache.sqlite\"\ncontext = true\n\n\
+             [providers.deepl]\nkind = \"deepl\"\nbase_url = \"{}\"\napi_key_env = \"DEEPL_AUTH_KEY\"\n\
+             split_sentences = \"0\"\nrequests_per_second = 0.0\n",
+            server.url()
+        ),
+    );
+    wd.write("article.txt", ARTICLE);
+    let out = wd
+        .command(&[
+            "translate",
+            "article.txt",
+            "-o",
+            "out.jsonl",
+            "--format",
+            "jsonl",
+        ])
+        .env("DEEPL_AUTH_KEY", PLANTED_KEY)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // One sentence per request, with its paragraph neighbours as context.
+    let requests = server.requests();
+    assert_eq!(requests.len(), 4);
+    let first = requests
+        .iter()
+        .map(Request::json)
+        .find(|b| b["text"][0] == "قال الوزير إن الزيارة مهمة.")
+        .unwrap();
+    assert_eq!(first["context"], "وأضاف أن المحادثات ستستمر غدا.");
+    assert_eq!(first["target_lang"], "EN-US");
+    assert!(stderr(&out).contains("characters billed"));
+    let recs = records(&std::fs::read_to_string(wd.path().join("out.jsonl")).unwrap());
+    assert_eq!(targets(&recs)[0]["provider"], "deepl");
+    // Nothing the binary wrote or printed holds the key.
+    assert!(!stdout(&out).contains(PLANTED_KEY) && !stderr(&out).contains(PLANTED_KEY));
+    for entry in std::fs::read_dir(wd.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            let bytes = std::fs::read(&path).unwrap();
+            let found = bytes
+                .windows(PLANTED_KEY.len())
+                .any(|w| w == PLANTED_KEY.as_bytes());
+            assert!(!found, "the key is in {}", path.display());
+        }
+    }
+    // Without the variable: a clear error naming it, and no request.
+    let before = server.requests().len();
+    let out = wd.run(&["translate", "article.txt", "--cache", "other.sqlite"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("DEEPL_AUTH_KEY"), "{}", stderr(&out));
+    assert_eq!(server.requests().len(), before);
+}
+
+#[test]
+fn quota_exhausted_stops_the_run_keeps_the_cache_and_a_rerun_finishes() {
+    let served = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&served);
+    let limit = Arc::new(AtomicUsize::new(2));
+    let allowed = Arc::clone(&limit);
+    let server = MockServer::start(move |req: &Request| {
+        if count.fetch_add(1, Ordering::SeqCst) >= allowed.load(Ordering::SeqCst) {
+            return Response::json(456, &json!({"message": "Quota exceeded"}));
+        }
+        let t = req.json()["text"][0].as_str().unwrap().to_string();
+        Response::json(
+            200,
+            &json!({"translations": [{"text": format!("EN<{t}>")}]}),
+        )
+    });
+    let wd = Workdir::new();
+    wd.write(
+        "config.toml",
+        format!(
+            "[translate]\nchain = [\"deepl\"]\ncache = \"cache.sqlite\"\n\n\
+             [providers.deepl]\nkind = \"deepl\"\nbase_url = \"{}\"\napi_key_env = \"TARJAMA_TEST_DEEPL_KEY\"\n\
+             max_texts = 1\nconcurrency = 1\nrequests_per_second = 0.0\n",
+            server.url()
+        ),
+    );
+    wd.write("article.txt", ARTICLE);
+    let out = wd
+        .command(&["translate", "article.txt", "-o", "out.jsonl"])
+        .env("TARJAMA_TEST_DEEPL_KEY", "k:fx")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("quota exhausted"), "{err}");
+    assert!(err.contains("stopped after 2 of 4 units"), "{err}");
+    assert_eq!(
+        served.load(Ordering::SeqCst),
+        3,
+        "a quota error was retried"
+    );
+    assert!(!wd.path().join("out.jsonl").exists());
+    // The quota is back: the rerun asks only for the two missing sentences.
+    limit.store(usize::MAX, Ordering::SeqCst);
+    served.store(0, Ordering::SeqCst);
+    let out = wd
+        .command(&["translate", "article.txt", "-o", "out.jsonl"])
+        .env("TARJAMA_TEST_DEEPL_KEY", "k:fx")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(served.load(Ordering::SeqCst), 2);
+    assert!(
+        stderr(&out).contains("2 from cache, 2 translated"),
+        "{}",
+        stderr(&out)
+    );
+}
