@@ -152,7 +152,9 @@ pub enum RunError {
 pub struct Translator {
     settings: Settings,
     elements: Vec<Element>,
-    cache: Option<Cache>,
+    cache: std::sync::OnceLock<Cache>,
+    /// Where to open the cache when first needed (none: run without a cache).
+    cache_path: Option<std::path::PathBuf>,
 }
 
 /// A unit to translate.
@@ -200,24 +202,36 @@ impl Translator {
                 });
             }
         }
-        let needs_cache = elements
-            .iter()
-            .any(|e| matches!(e, Element::Service { .. }));
-        let cache = if needs_cache {
-            Some(Cache::open(&settings.translate.cache)?)
-        } else {
-            None
-        };
-        Ok(Translator::new(settings.clone(), elements, cache))
+        let mut translator = Translator::new(settings.clone(), elements, None);
+        translator.cache_path = Some(settings.translate.cache.clone());
+        Ok(translator)
     }
 
     /// A translator from parts (tests and benchmarks plug in their own providers).
     pub fn new(settings: Settings, elements: Vec<Element>, cache: Option<Cache>) -> Translator {
+        let opened = std::sync::OnceLock::new();
+        if let Some(cache) = cache {
+            let _ = opened.set(cache);
+        }
         Translator {
             settings,
             elements,
-            cache,
+            cache: opened,
+            cache_path: None,
         }
+    }
+
+    /// The cache, opened the first time a unit reaches a service (a document the memory covers
+    /// entirely never creates a cache file).
+    fn cache(&self) -> Result<Option<&Cache>, CacheError> {
+        if let Some(cache) = self.cache.get() {
+            return Ok(Some(cache));
+        }
+        let Some(path) = &self.cache_path else {
+            return Ok(None);
+        };
+        let cache = Cache::open(path)?;
+        Ok(Some(self.cache.get_or_init(|| cache)))
     }
 
     /// The chain, in order.
@@ -254,10 +268,17 @@ impl Translator {
                     Ok(())
                 }
                 Element::Service { name, provider } => {
+                    let cache = match self.cache() {
+                        Ok(cache) => cache,
+                        Err(e) => {
+                            progress.finish();
+                            return Err(RunError::Cache(e));
+                        }
+                    };
                     let run = ServiceRun {
                         name,
                         provider: provider.as_ref(),
-                        cache: self.cache.as_ref(),
+                        cache,
                         from: &t.from,
                         to: &t.to,
                         concurrency: t.concurrency,
@@ -280,7 +301,7 @@ impl Translator {
                         total: units.len(),
                         cache: self
                             .cache
-                            .as_ref()
+                            .get()
                             .map(|c| c.path().display().to_string())
                             .unwrap_or_default(),
                         summary: Box::new(summary),
