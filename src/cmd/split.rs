@@ -28,7 +28,7 @@ pub struct Args {
     /// Text file to split, or - for standard input.
     #[arg(default_value = "-")]
     pub file: PathBuf,
-    /// Language of the text (default: detected from the script).
+    /// Language of the text: ar, en, fr… (default: detected from the script).
     #[arg(long)]
     pub lang: Option<Lang>,
     /// Output format.
@@ -96,7 +96,7 @@ fn detection_sample(text: &str) -> &str {
 
 /// A sentence on one line: line breaks inside it (only with --join-lines) become spaces.
 fn one_line(sentence: &str) -> Cow<'_, str> {
-    if sentence.contains(['\n', '\r']) {
+    if memchr::memchr2(b'\n', b'\r', sentence.as_bytes()).is_some() {
         Cow::Owned(sentence.replace("\r\n", " ").replace(['\n', '\r'], " "))
     } else {
         Cow::Borrowed(sentence)
@@ -105,7 +105,10 @@ fn one_line(sentence: &str) -> Cow<'_, str> {
 
 /// Escapes backslash, tab, CR and LF so a field stays on one TSV line.
 fn escape_tsv(text: &str) -> Cow<'_, str> {
-    if !text.contains(['\\', '\t', '\r', '\n']) {
+    let bytes = text.as_bytes();
+    let special = memchr::memchr3(b'\\', b'\t', b'\r', bytes).is_some()
+        || memchr::memchr(b'\n', bytes).is_some();
+    if !special {
         return Cow::Borrowed(text);
     }
     Cow::Owned(
@@ -114,4 +117,30 @@ fn escape_tsv(text: &str) -> Cow<'_, str> {
             .replace('\r', "\\r")
             .replace('\n', "\\n"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tsv_fields_stay_on_one_line() {
+        assert!(matches!(escape_tsv("جملة عادية."), Cow::Borrowed(_)));
+        assert_eq!(escape_tsv("a\tb\\c\r\nd"), "a\\tb\\\\c\\r\\nd");
+        assert_eq!(escape_tsv("سطر\nآخر"), "سطر\\nآخر");
+    }
+
+    #[test]
+    fn text_lines_join_inner_line_breaks() {
+        assert!(matches!(one_line("جملة."), Cow::Borrowed(_)));
+        assert_eq!(one_line("سطر\r\nيكمل\rهنا\nتماما"), "سطر يكمل هنا تماما");
+    }
+
+    #[test]
+    fn detection_sample_cuts_on_a_char_boundary() {
+        let text = "ب".repeat(40_000);
+        let sample = detection_sample(&text);
+        assert!(sample.len() <= 64 * 1024 && sample.len() > 60_000);
+        assert_eq!(Lang::detect(sample).as_str(), "ar");
+    }
 }

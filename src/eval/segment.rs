@@ -44,6 +44,7 @@ pub enum GoldFormat {
 #[command(after_help = "Examples:\n  \
     tarjama eval segment ../shared/data/segmentation/ud_arabic_pud/docs.jsonl\n  \
     tarjama eval segment ../shared/data/segmentation/sentencex_ar/cases.jsonl --verbose\n  \
+    tarjama eval segment ../shared/data/segmentation/ud_arabic_pud/docs.jsonl --sentences-field sentences_en --lang en\n  \
     tarjama eval segment corpora/austin-baghdad/ar.sentences.jsonl --text corpora/austin-baghdad/ar.txt --min-f1 1")]
 pub struct Args {
     /// Gold files (JSONL documents or JSONL spans); one score line per file.
@@ -64,6 +65,11 @@ pub struct Args {
     /// Also score records marked `"commented_out_in_sentencex": true`.
     #[arg(long)]
     pub all_cases: bool,
+    /// Field of a docs record that holds the gold sentences (e.g. `sentences_en` for the
+    /// English side of UD PUD, with `--lang en`). With another field than `sentences`, the
+    /// text is those sentences joined by a space.
+    #[arg(long, default_value = "sentences", value_name = "FIELD")]
+    pub sentences_field: String,
     /// List every missed and extra boundary with its context.
     #[arg(long, short)]
     pub verbose: bool,
@@ -230,30 +236,49 @@ fn offset_of_key(text: &str, key: usize) -> usize {
     text.len()
 }
 
-/// Reads a gold file into documents. `text` is required for span gold.
-pub fn read_gold(
-    path: &Path,
-    format: GoldFormat,
-    text: Option<&Path>,
-    all_cases: bool,
-) -> anyhow::Result<Vec<GoldDoc>> {
+/// How to read a gold file.
+#[derive(Debug, Clone, Copy)]
+pub struct GoldSource<'a> {
+    /// The file's format.
+    pub format: GoldFormat,
+    /// For span gold: the text the offsets point into.
+    pub text: Option<&'a Path>,
+    /// Keep records marked `"commented_out_in_sentencex": true`.
+    pub all_cases: bool,
+    /// Field of a docs record that holds the sentences.
+    pub sentences_field: &'a str,
+}
+
+impl Default for GoldSource<'_> {
+    fn default() -> Self {
+        GoldSource {
+            format: GoldFormat::Auto,
+            text: None,
+            all_cases: false,
+            sentences_field: "sentences",
+        }
+    }
+}
+
+/// Reads a gold file into documents.
+pub fn read_gold(path: &Path, source: &GoldSource) -> anyhow::Result<Vec<GoldDoc>> {
     let content = read_text(&Source::from_arg(path))?;
-    let name = path.display();
-    let records = parse_records(&content, &name.to_string())?;
-    let format = match format {
-        GoldFormat::Auto => detect(&records).with_context(|| {
+    let name = path.display().to_string();
+    let records = parse_records(&content, &name)?;
+    let format = match source.format {
+        GoldFormat::Auto => detect(&records, source.sentences_field).with_context(|| {
             format!("{name}: cannot tell the gold format; pass --gold-format docs|spans")
         })?,
         other => other,
     };
     match format {
-        GoldFormat::Docs => docs_from_records(&records, &name.to_string(), all_cases),
+        GoldFormat::Docs => docs_from_records(&records, &name, source),
         _ => {
-            let Some(text_path) = text else {
+            let Some(text_path) = source.text else {
                 bail!("{name}: span gold needs the text it points into; pass --text FILE");
             };
             let text = read_text(&Source::from_arg(text_path))?;
-            let doc = doc_from_spans(&records, text, &name.to_string())?;
+            let doc = doc_from_spans(&records, text, &name)?;
             Ok(vec![doc])
         }
     }
@@ -277,9 +302,9 @@ fn parse_records(content: &str, name: &str) -> anyhow::Result<Vec<(usize, serde_
     Ok(records)
 }
 
-fn detect(records: &[(usize, serde_json::Value)]) -> Option<GoldFormat> {
+fn detect(records: &[(usize, serde_json::Value)], sentences_field: &str) -> Option<GoldFormat> {
     let (_, first) = records.first()?;
-    if first.get("sentences").is_some() {
+    if first.get(sentences_field).is_some() {
         Some(GoldFormat::Docs)
     } else if first.get("start").is_some() && first.get("end").is_some() {
         Some(GoldFormat::Spans)
@@ -291,25 +316,27 @@ fn detect(records: &[(usize, serde_json::Value)]) -> Option<GoldFormat> {
 fn docs_from_records(
     records: &[(usize, serde_json::Value)],
     name: &str,
-    all_cases: bool,
+    source: &GoldSource,
 ) -> anyhow::Result<Vec<GoldDoc>> {
+    let field = source.sentences_field;
     let mut docs = Vec::new();
     for (line, record) in records {
         let inactive = record
             .get("commented_out_in_sentencex")
             .and_then(serde_json::Value::as_bool)
             .unwrap_or(false);
-        if inactive && !all_cases {
+        if inactive && !source.all_cases {
             continue;
         }
         let sentences: Vec<&str> = record
-            .get("sentences")
+            .get(field)
             .and_then(serde_json::Value::as_array)
             .map(|a| a.iter().filter_map(serde_json::Value::as_str).collect())
-            .with_context(|| format!("{name}:{line}: \"sentences\" must be a list of strings"))?;
-        let text = match record.get("text").and_then(serde_json::Value::as_str) {
-            Some(text) => text.to_string(),
-            None => sentences.join(" "),
+            .with_context(|| format!("{name}:{line}: \"{field}\" must be a list of strings"))?;
+        let own_text = record.get("text").and_then(serde_json::Value::as_str);
+        let text = match own_text {
+            Some(text) if field == "sentences" => text.to_string(),
+            _ => sentences.join(" "),
         };
         let id = ["doc_id", "id"]
             .iter()
@@ -393,6 +420,20 @@ pub fn run(args: &Args, _global: &GlobalArgs) -> anyhow::Result<Status> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut gate_failed = false;
+    // Read every gold file first, so that a bad file fails before anything is printed.
+    let golds = args
+        .gold
+        .iter()
+        .map(|path| {
+            let source = GoldSource {
+                format: args.gold_format,
+                text: args.text.as_deref(),
+                all_cases: args.all_cases,
+                sentences_field: &args.sentences_field,
+            };
+            read_gold(path, &source)
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
     if !args.json {
         writeln!(
             out,
@@ -400,9 +441,8 @@ pub fn run(args: &Args, _global: &GlobalArgs) -> anyhow::Result<Status> {
             "gold", "docs", "exact", "gold", "found", "correct", "precision", "recall", "F1"
         )?;
     }
-    for path in &args.gold {
-        let docs = read_gold(path, args.gold_format, args.text.as_deref(), args.all_cases)?;
-        let score = score(&docs, &options);
+    for (path, docs) in args.gold.iter().zip(&golds) {
+        let score = score(docs, &options);
         gate_failed |= args.min_f1.is_some_and(|min| score.f1() < min);
         if args.json {
             let record = serde_json::json!({

@@ -102,10 +102,12 @@ pub fn classify(
             TokenKind::Word
         };
     }
-    if let Some(kind) = arabic_kind(form, raw, previous) {
-        return kind;
-    }
-    if let Some(kind) = latin_kind(form, french) {
+    let first = form.chars().next().unwrap_or(' ');
+    if is_arabic_letter(first) || is_digit(first) {
+        if let Some(kind) = arabic_kind(form, raw, previous) {
+            return kind;
+        }
+    } else if let Some(kind) = latin_kind(form, french) {
         return kind;
     }
     match dotted_letters(form) {
@@ -117,14 +119,21 @@ pub fn classify(
 
 /// Arabic abbreviations whose period is ambiguous (era markers, units, `إلخ`).
 fn arabic_kind(form: &str, raw: &str, previous: &str) -> Option<TokenKind> {
-    const ERA: &[&str] = &["م", "ه", "ق.م", "ب.م"];
+    const ERA: &[&str] = &["م", "ه"];
+    const ERA_DOTTED: &[&str] = &["ق.م", "ب.م", "ق.ه"];
     const UNITS: &[&str] = &["كم", "كلم", "سم", "مم", "كغ", "كجم", "كج", "جم", "ملم"];
-    const ETC: &[&str] = &["الخ", "اه", "انتهى"];
-    if ETC.contains(&form) && form != "انتهى" {
+    const ETC: &[&str] = &["الخ", "اه"];
+    // Abbreviations are short: skip the lists for ordinary words.
+    if form.len() > 12 {
+        return None;
+    }
+    // `ق.م.` (BC) needs no year before it to be an era marker: `القرن الخامس ق.م.`
+    if ETC.contains(&form) || ERA_DOTTED.contains(&form) {
         return Some(TokenKind::EndsIfClause);
     }
-    let after_number = is_number(previous) || previous.trim_end_matches('.') == "ق";
-    if (ERA.contains(&form) || UNITS.contains(&form)) && after_number {
+    if (ERA.contains(&form) || UNITS.contains(&form))
+        && (is_number(previous) || previous.trim_end_matches('.') == "ق")
+    {
         return Some(TokenKind::EndsIfClause);
     }
     // A year with the era letter glued to it: `2003م.`
@@ -140,20 +149,23 @@ fn arabic_kind(form: &str, raw: &str, previous: &str) -> Option<TokenKind> {
 
 /// Latin abbreviations from the English (and, for French text, French) lists.
 fn latin_kind(form: &str, french: bool) -> Option<TokenKind> {
+    if form.len() > 8 {
+        return None;
+    }
     const PREFIX: &[&str] = &[
         "mr", "mrs", "ms", "messrs", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "cmdr",
         "adm", "maj", "gov", "sen", "rep", "rev", "hon", "pres", "supt", "e.g", "i.e", "cf", "vs",
         "viz", "approx", "ca", "mt", "ft", "fig", "figs", "eq", "ref", "refs",
     ];
     const ENDS_IF_CAPITAL: &[&str] = &[
-        "etc", "inc", "ltd", "co", "corp", "bros", "jr", "sr", "plc", "llc", "a.m", "p.m", "al",
-        "esq", "dept", "est", "ave", "blvd", "rd", "st",
+        "etc", "inc", "ltd", "co", "corp", "bros", "jr", "sr", "plc", "llc", "al", "esq", "dept",
+        "est",
     ];
     const ENDS_IF_OPENER: &[&str] = &[
         "no", "nos", "vol", "vols", "art", "p", "pp", "ed", "eds", "ch", "sec", "jan", "feb",
         "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue",
         "tues", "wed", "thu", "thurs", "fri", "sat", "sun", "ph.d", "u.s", "u.k", "u.n", "e.u",
-        "d.c", "u.s.a",
+        "d.c", "u.s.a", "a.m", "p.m", "st", "ave", "blvd", "rd",
     ];
     const FRENCH_PREFIX: &[&str] = &[
         "m", "mm", "mme", "mmes", "mlle", "mlles", "me", "mgr", "pr", "ste", "av", "apr", "env",
@@ -208,10 +220,74 @@ pub fn opens_arabic_clause(word: &str) -> bool {
 /// initialism or month before it (`U.S.`, `Jan.`) ends the sentence.
 pub fn opens_latin_sentence(word: &str) -> bool {
     const OPENERS: &[&str] = &[
-        "The", "A", "An", "He", "She", "It", "They", "We", "I", "You", "This", "That", "These",
-        "Those", "There", "In", "On", "At", "But", "And", "As", "If", "When", "After", "Before",
-        "His", "Her", "Its", "Their", "Our", "My", "Some", "Many", "Most", "Other", "Le", "La",
-        "Les", "Il", "Elle", "Ils", "Elles", "Nous", "Un", "Une", "Des", "Mais", "Dans", "En",
+        "The",
+        "A",
+        "An",
+        "He",
+        "She",
+        "It",
+        "They",
+        "We",
+        "I",
+        "You",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "There",
+        "In",
+        "On",
+        "At",
+        "But",
+        "And",
+        "As",
+        "If",
+        "When",
+        "After",
+        "Before",
+        "His",
+        "Her",
+        "Its",
+        "Their",
+        "Our",
+        "My",
+        "Some",
+        "Many",
+        "Most",
+        "Other",
+        "Le",
+        "La",
+        "Les",
+        "Il",
+        "Elle",
+        "Ils",
+        "Elles",
+        "Nous",
+        "Un",
+        "Une",
+        "Des",
+        "Mais",
+        "Dans",
+        "En",
+        "Then",
+        "So",
+        "Yet",
+        "Still",
+        "However",
+        "Meanwhile",
+        "Today",
+        "Yesterday",
+        "Now",
+        "Also",
+        "What",
+        "Why",
+        "How",
+        "Who",
+        "Where",
+        "Cependant",
+        "Puis",
+        "Ensuite",
+        "Aujourd",
     ];
     OPENERS.contains(&word)
 }

@@ -42,7 +42,9 @@ enum Enclosure {
     Ascii,
 }
 
-/// Bytes that may start a character the rules care about. Everything else is skipped.
+/// Bytes that may belong to a character the rules care about; everything else is skipped.
+/// Arabic letters all start with D8 or D9, so `؟` (D8 9F), `؞` (D8 9E) and `۔` (DB 94) are
+/// found by their *second* byte, which is rare in Arabic text: the branch stays predictable.
 static INTERESTING: [bool; 256] = {
     let mut table = [false; 256];
     let bytes = b".!?\"()[]{}";
@@ -51,11 +53,12 @@ static INTERESTING: [bool; 256] = {
         table[bytes[i] as usize] = true;
         i += 1;
     }
-    // Lead bytes of « » NEL (C2), ؟ ؞ (D8), ۔ (DB), … “ ” „ ‼ ⁇ ⁈ ⁉ U+2028 U+2029 (E2),
+    // Second bytes of ؟ ؞ ۔; lead bytes of « » NEL (C2), … “ ” „ ‼ ⁇ ⁈ ⁉ U+2028 U+2029 (E2),
     // 。 (E3), fullwidth ！ ． ？ (EF).
+    table[0x9F] = true;
+    table[0x9E] = true;
+    table[0x94] = true;
     table[0xC2] = true;
-    table[0xD8] = true;
-    table[0xDB] = true;
     table[0xE2] = true;
     table[0xE3] = true;
     table[0xEF] = true;
@@ -91,8 +94,20 @@ fn is_hard_break(c: char) -> bool {
 fn is_closer(c: char) -> bool {
     matches!(
         c,
-        '”' | '»' | '’' | ')' | ']' | '}' | '›' | '«' | '」' | '』' | '\u{FD3E}' | '\u{FD3F}'
+        '”' | '»' | '’' | ')' | ']' | '}' | '›' | '」' | '』' | '\u{FD3E}' | '\u{FD3F}'
     )
+}
+
+/// If the text at `i` is a short space (at most 3 bytes, no line break) followed by a closing
+/// quote or bracket that ends a word, the position of that closer.
+fn spaced_closer(text: &str, i: usize, limit: usize) -> Option<usize> {
+    let rest = &text[i..limit];
+    let after_spaces = rest.trim_start_matches([' ', '\u{00A0}', '\u{202F}', '\t']);
+    let skipped = rest.len() - after_spaces.len();
+    let mut chars = after_spaces.chars();
+    // A closer glued to the next word opens instead (`»قال` in reversed quoting stays out).
+    let closer = chars.next().is_some_and(is_closer) && !chars.next().is_some_and(is_word_char);
+    (skipped > 0 && skipped <= 3 && closer).then_some(i + skipped)
 }
 
 /// Opening quotes and brackets.
@@ -110,6 +125,25 @@ fn is_event_char(c: char) -> bool {
             c,
             '"' | '(' | ')' | '[' | ']' | '{' | '}' | '«' | '»' | '“' | '”' | '„'
         )
+}
+
+/// A letter or digit of any script; Arabic and ASCII are answered without Unicode tables
+/// (this is called for a few characters around every terminator).
+#[inline]
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    if abbreviations::is_arabic_letter(c) || is_digit(c) {
+        return true;
+    }
+    c.is_alphanumeric()
+}
+
+/// A lower-case Latin letter (only Latin letters have case in the texts tarjama segments; an
+/// Arabic word never says "the sentence goes on").
+fn is_latin_lowercase(c: char) -> bool {
+    c.is_ascii_lowercase() || (abbreviations::is_latin_letter(c) && c.is_lowercase())
 }
 
 /// The character at byte `i` (which must be a char boundary and < text.len()).
@@ -139,20 +173,16 @@ fn scan_events(text: &str, range: Range<usize>, events: &mut Vec<(usize, char)>)
                 events.push((i, b as char));
                 i += 1;
             }
-            0xD8 => {
-                // Arabic letters share this lead byte; only ؟ (D8 9F) and ؞ (D8 9E) matter.
-                match bytes.get(i + 1) {
-                    Some(0x9F) => events.push((i, '\u{061F}')),
-                    Some(0x9E) => events.push((i, '\u{061E}')),
+            0x94 | 0x9E | 0x9F => {
+                // A continuation byte: an event only after the right lead byte.
+                let lead = if i > range.start { bytes[i - 1] } else { 0 };
+                match (lead, b) {
+                    (0xD8, 0x9F) => events.push((i - 1, '\u{061F}')),
+                    (0xD8, 0x9E) => events.push((i - 1, '\u{061E}')),
+                    (0xDB, 0x94) => events.push((i - 1, '\u{06D4}')),
                     _ => {}
                 }
-                i += 2;
-            }
-            0xDB => {
-                if bytes.get(i + 1) == Some(&0x94) {
-                    events.push((i, '\u{06D4}'));
-                }
-                i += 2;
+                i += 1;
             }
             _ => {
                 let c = char_at(text, i);
@@ -260,14 +290,19 @@ impl Run {
             let c = char_at(text, i);
             if is_terminator(c) {
                 run.add(c);
-            } else if is_closer(c) || is_invisible(c) {
-                // absorbed
-            } else if c == '"' || c == '\'' {
-                // An ASCII quote closes only if no word is glued after it.
-                let after = text[i + 1..limit].chars().next();
-                if after.is_some_and(char::is_alphanumeric) {
+            } else if matches!(c, '"' | '\'' | '«') {
+                // A quote that can open as well as close (`«` closes reversed `»…«`) closes
+                // only if no word is glued after it: `انتهى.«قال` starts a new quotation.
+                let after = text[i + c.len_utf8()..limit].chars().next();
+                if after.is_some_and(is_word_char) {
                     break;
                 }
+            } else if is_closer(c) || is_invisible(c) {
+                // absorbed
+            } else if let Some(spaced) = spaced_closer(text, i, limit) {
+                // French and machine-translated spacing: `Je pars. »`, `انتهى . ”`.
+                i = spaced;
+                continue;
             } else {
                 break;
             }
@@ -310,15 +345,16 @@ fn token_start_before(text: &str, end: usize, floor: usize) -> usize {
     start
 }
 
-/// The word that starts at the first non-space character at or after `from` (up to `limit`):
-/// letters, digits and marks, at most `TOKEN_LIMIT` bytes.
+/// The word that starts at the first letter or digit at or after `from` (up to `limit`), past
+/// spaces and opening quotes: letters, digits and marks, at most `TOKEN_LIMIT` bytes.
 fn word_after(text: &str, from: usize, limit: usize) -> &str {
     let rest = &text[from..limit];
-    let trimmed = rest.trim_start_matches(|c: char| c.is_whitespace() || is_invisible(c));
+    let trimmed =
+        rest.trim_start_matches(|c: char| c.is_whitespace() || is_invisible(c) || is_opener(c));
     let start = from + (rest.len() - trimmed.len());
     let mut end = start;
     for (i, c) in trimmed.char_indices() {
-        let word_char = c.is_alphanumeric() || is_invisible(c) || c == '\u{0640}';
+        let word_char = is_word_char(c) || is_invisible(c) || c == '\u{0640}';
         let mark = super::normalize::is_diacritic(c);
         if !(word_char || mark) || i >= TOKEN_LIMIT {
             break;
@@ -339,7 +375,7 @@ fn in_url_or_email(text: &str, at: usize, unit: &Range<usize>) -> bool {
             .last()
             .map_or(0, |(i, c)| i + c.len_utf8());
     let token = &text[start..end];
-    let token = token.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let token = token.trim_start_matches(|c: char| !is_word_char(c));
     token.contains("://")
         || token
             .get(..4)
@@ -370,8 +406,8 @@ pub(crate) fn split_unit(
         unit: unit.clone(),
         rules,
         sentence_start: unit.start,
-        alnum_seen: false,
-        alnum_checked: unit.start,
+        first_content: None,
+        content_checked: unit.start,
         pair_index: 0,
         max_close: None,
     };
@@ -408,8 +444,10 @@ struct Walk<'t, 'r> {
     unit: Range<usize>,
     rules: &'r Rules,
     sentence_start: usize,
-    alnum_seen: bool,
-    alnum_checked: usize,
+    /// Byte position of the sentence's first letter or digit, once found.
+    first_content: Option<usize>,
+    /// How far the search for it has looked.
+    content_checked: usize,
     pair_index: usize,
     /// Largest closing position among the pairs opened so far.
     max_close: Option<usize>,
@@ -418,8 +456,8 @@ struct Walk<'t, 'r> {
 impl Walk<'_, '_> {
     fn start_sentence(&mut self, at: usize) {
         self.sentence_start = at;
-        self.alnum_seen = false;
-        self.alnum_checked = at;
+        self.first_content = None;
+        self.content_checked = at;
     }
 
     fn advance_pairs(&mut self, pairs: &[(usize, usize)], pos: usize) {
@@ -435,13 +473,15 @@ impl Walk<'_, '_> {
     /// Whether the sentence so far has a letter or digit (a run of punctuation alone is not a
     /// sentence). Amortised linear: each byte is looked at once per sentence.
     fn has_content_before(&mut self, pos: usize) -> bool {
-        if !self.alnum_seen && self.alnum_checked < pos {
-            self.alnum_seen = self.text[self.alnum_checked..pos]
-                .chars()
-                .any(char::is_alphanumeric);
-            self.alnum_checked = pos;
+        if self.first_content.is_none() && self.content_checked < pos {
+            let from = self.content_checked;
+            self.first_content = self.text[from..pos]
+                .char_indices()
+                .find(|&(_, c)| is_word_char(c))
+                .map(|(i, _)| from + i);
+            self.content_checked = pos;
         }
-        self.alnum_seen
+        self.first_content.is_some()
     }
 
     /// Where the sentence ends if the terminator run at `pos` ends it.
@@ -487,14 +527,16 @@ impl Walk<'_, '_> {
         }
     }
 
-    /// `?` `!` `؟`: always an ending, except a question followed by "or" (`؟ أو`, `؟ أم`),
-    /// which offers an alternative inside the same sentence.
+    /// `?` `!` `؟`: an ending, except a question followed by "or" (`؟ أو`, `؟ أم`, `? Or`),
+    /// which offers an alternative inside the same sentence, and a lower-case Latin word
+    /// (`"Really?" he asked`).
     fn after_strong(&self, end: usize, run: &Run) -> Option<usize> {
-        if run.only_questions {
-            let word = word_after(self.text, end, self.unit.end);
-            if matches!(word, "أو" | "او" | "أم" | "ام" | "or") {
-                return None;
-            }
+        let word = word_after(self.text, end, self.unit.end);
+        if run.only_questions && matches!(word, "أو" | "او" | "أم" | "ام" | "or" | "Or") {
+            return None;
+        }
+        if word.starts_with(is_latin_lowercase) {
+            return None;
         }
         Some(end)
     }
@@ -504,7 +546,7 @@ impl Walk<'_, '_> {
     fn after_glued_period(&self, pos: usize, end: usize, next: char) -> Option<usize> {
         let text = self.text;
         let prev = visible_char_before(text, pos, self.unit.start);
-        if next.is_alphanumeric() {
+        if is_word_char(next) {
             let prev = prev?;
             if is_digit(prev) && is_digit(next) {
                 return None;
@@ -532,30 +574,38 @@ impl Walk<'_, '_> {
         let text = self.text;
         let floor = self.sentence_start;
         let token_start = token_start_before(text, pos, floor);
-        let raw = text[token_start..pos].trim_start_matches(|c: char| !c.is_alphanumeric());
+        let raw = text[token_start..pos].trim_start_matches(|c: char| !is_word_char(c));
         if raw.is_empty() {
             return Some(end);
         }
-        let before = text[floor..token_start].trim_end();
-        let previous_start = token_start_before(text, floor + before.len(), floor);
-        let previous = &text[previous_start..floor + before.len()];
-        let first_in_sentence = text[self.sentence_start..token_start]
-            .chars()
-            .all(|c| !c.is_alphanumeric());
-        abbreviations::lookup_form(raw, form);
-        let kind =
-            abbreviations::classify(form, raw, previous, first_in_sentence, self.rules.french);
-        let word = word_after(text, end, self.unit.end);
-        let first = word.chars().next();
+        // decide() has found the sentence's first letter or digit before this period.
+        let first_in_sentence = self.first_content.is_none_or(|first| first >= token_start);
+        // Abbreviations are short; a long token is a word (or a number).
+        let kind = if raw.len() > 16 && !raw.starts_with(is_digit) {
+            TokenKind::Word
+        } else {
+            let before = text[floor..token_start].trim_end();
+            let previous_start = token_start_before(text, floor + before.len(), floor);
+            let previous = &text[previous_start..floor + before.len()];
+            abbreviations::lookup_form(raw, form);
+            abbreviations::classify(form, raw, previous, first_in_sentence, self.rules.french)
+        };
+        let word = || word_after(text, end, self.unit.end);
+        let first = || {
+            text[end..self.unit.end]
+                .chars()
+                .find(|&c| !c.is_whitespace() && !is_invisible(c) && !is_opener(c))
+        };
         let ends = match kind {
             TokenKind::Prefix | TokenKind::ListNumber => false,
-            TokenKind::EndsIfCapital => first.is_some_and(char::is_uppercase),
-            TokenKind::EndsIfOpener => abbreviations::opens_latin_sentence(word),
+            TokenKind::EndsIfCapital => first().is_some_and(char::is_uppercase),
+            TokenKind::EndsIfOpener => abbreviations::opens_latin_sentence(word()),
             TokenKind::EndsIfClause => {
-                abbreviations::lookup_form(word, form);
+                abbreviations::lookup_form(word(), form);
                 abbreviations::opens_arabic_clause(form)
             }
-            TokenKind::Word => !first.is_some_and(|c| c.is_lowercase()),
+            // Only ASCII/Latin letters have case; an Arabic word never vetoes the boundary.
+            TokenKind::Word => !first().is_some_and(is_latin_lowercase),
         };
         ends.then_some(end)
     }

@@ -38,6 +38,8 @@ const ARABIC_CASES: &[(&str, &[&str])] = &[
     ),
     // Glued period, spaces before punctuation.
     ("انتهى.وبدأ العمل.", &["انتهى.", "وبدأ العمل."]),
+    ("انتهى.«قال» ذلك", &["انتهى.", "«قال» ذلك"]),
+    ("انتهى.\"قال\" ذلك", &["انتهى.", "\"قال\" ذلك"]),
     (
         "انتهى الأمر . وبدأ آخر ؟ نعم",
         &["انتهى الأمر .", "وبدأ آخر ؟", "نعم"],
@@ -58,6 +60,10 @@ const ARABIC_CASES: &[(&str, &[&str])] = &[
         &["ولد عام 300 ق. م.", "وقال آخرون"],
     ),
     ("ولد عام 300 ق.م. في أثينا", &["ولد عام 300 ق.م. في أثينا"]),
+    (
+        "كان ذلك في القرن الخامس ق.م. وقد",
+        &["كان ذلك في القرن الخامس ق.م.", "وقد"],
+    ),
     ("توفي سنة 1444 هـ. وكان", &["توفي سنة 1444 هـ.", "وكان"]),
     (
         "اشترى خبزا وجبنا إلخ. وعاد",
@@ -100,6 +106,8 @@ const ARABIC_CASES: &[(&str, &[&str])] = &[
         &["قال »لن نعود. أبدا« ثم غادر"],
     ),
     ("وقال “ستواصل”. التي", &["وقال “ستواصل”.", "التي"]),
+    ("وقال “ستواصل . ” التي", &["وقال “ستواصل . ”", "التي"]),
+    ("انتهى. »قال« ذلك", &["انتهى.", "»قال« ذلك"]),
     // Ellipsis inside a sentence, question with "or".
     (
         "إن ما تقوله... في الواقع أمر",
@@ -151,7 +159,42 @@ fn english_and_french() {
         texts("Apples, pears etc. They sell well. Wait... what?", &en),
         ["Apples, pears etc.", "They sell well.", "Wait... what?"]
     );
+    assert_eq!(
+        texts(
+            "At 3 p.m. Friday he lived on Main St. in St. Louis. Then he left.",
+            &en
+        ),
+        [
+            "At 3 p.m. Friday he lived on Main St. in St. Louis.",
+            "Then he left."
+        ]
+    );
+    assert_eq!(
+        texts(
+            "\"Did you notice?\" says Pall. He studied at the School of Art. “I loved it.”",
+            &en
+        ),
+        [
+            "\"Did you notice?\" says Pall.",
+            "He studied at the School of Art.",
+            "“I loved it.”"
+        ]
+    );
+    assert_eq!(
+        texts("Where does it come from? Or that voice? Nobody knows.", &en),
+        ["Where does it come from? Or that voice?", "Nobody knows."]
+    );
     let fr = Options::new(Lang::parse("fr").unwrap());
+    assert_eq!(
+        texts(
+            "Il a dit\u{A0}: «\u{A0}Je pars.\u{A0}» Puis il est parti.",
+            &fr
+        ),
+        [
+            "Il a dit\u{A0}: «\u{A0}Je pars.\u{A0}»",
+            "Puis il est parti."
+        ]
+    );
     assert_eq!(
         texts("Mme. Dupont est là. M. Martin aussi.", &fr),
         ["Mme. Dupont est là.", "M. Martin aussi."]
@@ -210,6 +253,41 @@ fn seed_article_matches_gold() {
     assert_eq!(got, expected);
 }
 
+/// Inputs that would make a careless rule quadratic (re-scanning a long sentence prefix, a long
+/// run of marks, or long tokens for every terminator) still take linear time.
+#[test]
+fn pathological_inputs_take_linear_time() {
+    let n = 40_000;
+    let inputs = [
+        format!("{}{}", "-".repeat(n), " J. K. L.".repeat(n / 8)),
+        "\u{200F}.".repeat(n),
+        "(".repeat(n) + &"a. ".repeat(n / 4),
+        "\"a. b\" ".repeat(n / 6),
+        "x".repeat(n) + &". ".repeat(n / 2),
+        "؟ ".repeat(n),
+        "د. ".repeat(n / 3),
+        "«".repeat(n / 2) + &"»".repeat(n / 2),
+    ];
+    for input in &inputs {
+        let start = std::time::Instant::now();
+        for options in [
+            ar(),
+            Options {
+                join_lines: true,
+                ..ar()
+            },
+        ] {
+            check_invariants(input, &options);
+        }
+        let elapsed = start.elapsed();
+        assert!(
+            elapsed.as_secs() < 5,
+            "{} bytes took {elapsed:?}",
+            input.len()
+        );
+    }
+}
+
 /// Characters the property tests draw from: Arabic, Latin, digits of both sets, terminators,
 /// quotes and brackets, bidi and format marks, spaces, line ends and the odd abbreviation.
 fn piece() -> impl Strategy<Value = String> {
@@ -256,6 +334,16 @@ fn check_invariants(text: &str, options: &Options) {
         previous_end = r.end;
     }
     assert!(is_blank(&text[previous_end..]));
+    // Spans and gaps rebuild the input exactly.
+    let mut rebuilt = String::with_capacity(text.len());
+    let mut at = 0;
+    for s in &spans {
+        rebuilt.push_str(&text[at..s.span.start]);
+        rebuilt.push_str(&text[s.span.clone()]);
+        at = s.span.end;
+    }
+    rebuilt.push_str(&text[at..]);
+    assert_eq!(rebuilt, text);
 }
 
 /// Whether a gap between two sentences contains a blank line (two line ends with only

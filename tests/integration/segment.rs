@@ -8,18 +8,24 @@ use crate::util::{Workdir, repo_file, stderr, stdout};
 /// regressions. Raise it when the segmenter gets better, never lower it.
 const PUD_F1_BASELINE: f64 = 0.998338;
 
-/// A file of ../shared (beside the clone in CI), or `None` (with a message) if it is missing.
+/// A file of ../shared (beside the clone in CI; two levels up for a git worktree kept in a
+/// folder of worktrees), or `None` (with a message) if it is missing.
 fn shared(relative: &str) -> Option<PathBuf> {
-    let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/")).join(relative);
-    if path.exists() {
-        Some(path)
-    } else {
+    let candidates = [
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/"),
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/"),
+    ];
+    let found = candidates
+        .iter()
+        .map(|dir| PathBuf::from(dir).join(relative))
+        .find(|path| path.exists());
+    if found.is_none() {
         eprintln!(
             "skipping: {} is missing (the shared data folder is not beside the repository)",
-            path.display()
+            PathBuf::from(candidates[0]).join(relative).display()
         );
-        None
     }
+    found
 }
 
 fn json_lines(text: &str) -> Vec<serde_json::Value> {
@@ -128,6 +134,22 @@ fn pud_f1_does_not_drop_below_the_baseline() {
 }
 
 #[test]
+fn pud_english_side_scores_perfectly() {
+    let Some(pud) = shared("data/segmentation/ud_arabic_pud/docs.jsonl") else {
+        return;
+    };
+    let args = ["eval", "segment", pud.to_str().unwrap(), "--json"];
+    let english = [
+        &args[..],
+        &["--sentences-field", "sentences_en", "--lang", "en"],
+    ]
+    .concat();
+    let score = eval_json(&english);
+    assert_eq!(score["gold_boundaries"], 603);
+    assert_eq!(score["f1"], 1.0, "{score}");
+}
+
+#[test]
 fn all_active_sentencex_cases_pass() {
     let Some(cases) = shared("data/segmentation/sentencex_ar/cases.jsonl") else {
         return;
@@ -186,6 +208,7 @@ fn bad_gold_is_one_clear_error() {
     let err = stderr(&out);
     assert!(err.starts_with("tarjama: error: "), "{err}");
     assert!(err.contains("gold.jsonl:2: not a JSON object"), "{err}");
+    assert_eq!(stdout(&out), "", "nothing printed before the error");
     let spans = wd.write("spans.jsonl", "{\"start\": 0, \"end\": 5}\n");
     let out = wd.run(&["eval", "segment", spans.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
