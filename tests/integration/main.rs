@@ -3,4 +3,6 @@
 
 mod cli;
 mod mock_http;
+mod output;
+mod review;
 mod util;
