@@ -34,10 +34,12 @@ pub enum Format {
     /// TMX 1.4b translation memory (for OmegaT, Okapi, Trados…).
     Tmx,
     /// XLIFF 2.0 bilingual file for CAT tools; flagged segments marked for review.
+    #[value(alias = "xlf")]
     Xliff,
     /// Self-contained HTML review report.
     Html,
     /// Markdown table (for issues, wikis, chat).
+    #[value(alias = "markdown")]
     Md,
 }
 

@@ -33,6 +33,13 @@ pub const STATES: [&str; 4] = ["initial", "translated", "reviewed", "final"];
 
 /// Writes the bitext as XLIFF 2.0.
 pub fn write(bitext: &Bitext, out: &mut dyn Write) -> io::Result<()> {
+    if bitext.beads.is_empty() {
+        // XLIFF 2.0 requires at least one unit with one segment per file.
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "the bitext has no beads, and an XLIFF file needs at least one segment; align the bitext first (tarjama align)",
+        ));
+    }
     out.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")?;
     write!(
         out,
@@ -576,6 +583,16 @@ mod tests {
                 .iter()
                 .any(|n| n.category.as_deref() == Some("tarjama:omission")
                     && n.applies_to.as_deref() == Some("source"))
+        );
+    }
+
+    #[test]
+    fn an_empty_bitext_is_an_error_not_an_invalid_file() {
+        let empty = Bitext::new("ar".parse().unwrap(), "en".parse().unwrap());
+        let err = write(&empty, &mut Vec::new()).unwrap_err();
+        assert!(
+            err.to_string().contains("needs at least one segment"),
+            "{err}"
         );
     }
 

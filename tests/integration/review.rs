@@ -279,3 +279,77 @@ fn tsv_of_decisions_is_applied() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("give its path instead of '-'"));
 }
+
+/// A real terminal: the session in tmux, answered with keystrokes, stopped with Ctrl-C.
+#[test]
+fn session_in_tmux_survives_ctrl_c() {
+    let tmux_ok = std::process::Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !tmux_ok {
+        eprintln!("SKIPPED: tmux not installed; terminal session not tested");
+        return;
+    }
+    let wd = workdir_with_fixture();
+    let socket = format!("tarjama-test-{}", fastrand::u64(..));
+    let tmux = |args: &[&str]| {
+        std::process::Command::new("tmux")
+            .arg("-L")
+            .arg(&socket)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let command = format!(
+        "XDG_CONFIG_HOME=.xdg-config '{}' review bitext.jsonl --wrap 60; echo EXIT=$?; sleep 30",
+        crate::util::bin().display()
+    );
+    let dir = wd.path().display().to_string();
+    let started = tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        "t",
+        "-x",
+        "160",
+        "-y",
+        "50",
+        "-c",
+        &dir,
+        &command,
+    ]);
+    assert!(
+        started.status.success(),
+        "{}",
+        String::from_utf8_lossy(&started.stderr)
+    );
+    let screen = || {
+        String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", "t", "-S", "-200"]).stdout)
+            .into_owned()
+    };
+    let wait_for = |what: &str| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let text = screen();
+            if text.contains(what) {
+                return text;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited for {what:?}; screen:\n{text}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    let first = wait_for("[q]uit >");
+    assert!(first.contains("bead 6"), "{first}");
+    tmux(&["send-keys", "-t", "t", "r", "Enter", "Enter"]);
+    wait_for("Saved: bead 6 reject.");
+    wait_for("── [2/3] bead 5");
+    tmux(&["send-keys", "-t", "t", "C-c"]);
+    let end = wait_for("EXIT=");
+    tmux(&["kill-server"]);
+    assert!(end.contains("EXIT=130"), "{end}");
+    assert_eq!(new_decisions(&load(&wd)), [(6, Action::Reject)]);
+}
