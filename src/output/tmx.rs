@@ -263,6 +263,6 @@ mod tests {
         bitext.decisions.clear();
         let tmx = render(&bitext, &ExportOptions::default());
         assert_eq!(tmx.matches("<tu ").count(), 6);
-        assert!(tmx.contains("<prop type=\"x-tarjama-flag\">warning fragment</prop>"));
+        assert!(tmx.contains("<prop type=\"x-tarjama-flag\">warning suspicious-break</prop>"));
     }
 }
