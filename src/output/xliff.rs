@@ -2,7 +2,8 @@
 //! file a reviewer opens in a CAT tool, and [`read`], which `tarjama review --import` uses to
 //! bring the reviewed file back.
 //!
-//! Shape: one `<file id="f1">`; one `<unit id="pN">` per run of beads in source paragraph N
+//! Shape: one `<file id="f1" canResegment="no">` (CAT tools must keep our segments: their ids
+//! are bead ids); one `<unit id="pN">` per run of beads in source paragraph N
 //! (0-based, as in the bitext); one `<segment id="bK">` per bead K. Segment `state`:
 //! - `translated`: a translation nobody flagged or decided on;
 //! - `initial` with `subState="tarjama:flagged"`: flagged, waiting for review (the flags are the
@@ -48,7 +49,8 @@ pub fn write(bitext: &Bitext, out: &mut dyn Write) -> io::Result<()> {
     write_attr(out, bitext.header.source_lang.as_str())?;
     out.write_all(b"\" trgLang=\"")?;
     write_attr(out, bitext.header.target_lang.as_str())?;
-    out.write_all(b"\">\n  <file id=\"f1\"")?;
+    // canResegment="no": segment ids are bead ids, which the import relies on.
+    out.write_all(b"\">\n  <file id=\"f1\" canResegment=\"no\"")?;
     if let Some(original) = &bitext.header.source_file {
         out.write_all(b" original=\"")?;
         write_attr(out, original)?;
