@@ -192,18 +192,19 @@ fn write_table(
         escape(tgt.as_str())
     )?;
     for (view, &risk) in views.iter().zip(risks) {
-        write_row(view, risk, src, tgt, out)?;
+        write_row(bitext, view, risk, out)?;
     }
     writeln!(out, "</tbody>\n</table>\n</section>")
 }
 
 fn write_row(
+    bitext: &Bitext,
     view: &BeadView<'_>,
     risk: f64,
-    src: &Lang,
-    tgt: &Lang,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let (src, tgt) = (&bitext.header.source_lang, &bitext.header.target_lang);
+
     let id = view.bead.id;
     let severity = view
         .severity()
@@ -226,12 +227,20 @@ fn write_row(
         escape(&codes.join(" ")),
         view.action().map_or("none", action_name),
     )?;
-    writeln!(
+    write!(
         out,
-        "<td class=\"id\"><a href=\"#b{id}\">{id}</a><span class=\"kind\">{}</span><span class=\"score\" title=\"alignment score\">{}</span></td>",
+        "<td class=\"id\"><a href=\"#b{id}\">{id}</a><span class=\"kind\">{}</span><span class=\"score\" title=\"alignment score\">{}</span>",
         view.bead.kind(),
         format_score(view.bead.score)
     )?;
+    for provider in &view.providers {
+        write!(
+            out,
+            "<span class=\"provider\" title=\"translation from\">{}</span>",
+            escape(provider)
+        )?;
+    }
+    writeln!(out, "</td>")?;
     writeln!(
         out,
         "<td class=\"text src\" {}>{}</td>",

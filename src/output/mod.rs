@@ -101,6 +101,23 @@ pub fn export_to_file(
     atomic::write_atomic(path, |out| export(bitext, format, out, options))
 }
 
+/// Writes each of `formats` into `dir` under its [`Format::default_file_name`] (atomically), and
+/// returns the paths written, in order. Stops at the first failure.
+pub fn write_all(
+    bitext: &Bitext,
+    dir: &Path,
+    formats: &[Format],
+    options: &ExportOptions,
+) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    formats
+        .iter()
+        .map(|&format| {
+            let path = dir.join(format.default_file_name());
+            export_to_file(bitext, format, &path, options).map(|()| path)
+        })
+        .collect()
+}
+
 /// One bead as the exporters show it: texts, flags and the reviewer's latest decision.
 #[derive(Debug, Clone)]
 pub struct BeadView<'a> {
@@ -120,6 +137,8 @@ pub struct BeadView<'a> {
     /// Paragraph of the bead's first source sentence (of its first target sentence for an
     /// insertion).
     pub para: usize,
+    /// Providers of the target sentences, in order, without repeats.
+    pub providers: Vec<&'a str>,
 }
 
 impl BeadView<'_> {
@@ -152,6 +171,12 @@ pub fn bead_views(bitext: &Bitext) -> Vec<BeadView<'_>> {
                 }) => text.clone(),
                 _ => original_target.clone(),
             };
+            let mut providers: Vec<&str> = bead
+                .target
+                .iter()
+                .filter_map(|&t| bitext.target.get(t)?.provider.as_deref())
+                .collect();
+            providers.dedup();
             let mut bead_flags = flags.get(&bead.id).cloned().unwrap_or_default();
             bead_flags.sort_by_key(|f| std::cmp::Reverse(f.severity));
             BeadView {
@@ -162,6 +187,7 @@ pub fn bead_views(bitext: &Bitext) -> Vec<BeadView<'_>> {
                 flags: bead_flags,
                 decision,
                 para: paragraph_of(bitext, bead),
+                providers,
             }
         })
         .collect()
@@ -273,6 +299,28 @@ mod tests {
             let expected = bitext.flags_for_bead(by_sentence.bead);
             assert!(expected.contains(flag));
         }
+    }
+
+    #[test]
+    fn write_all_uses_the_default_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let formats = [Format::Tsv, Format::Tmx, Format::Xliff, Format::Html];
+        let paths = write_all(
+            &fixture::sample(),
+            dir.path(),
+            &formats,
+            &ExportOptions::default(),
+        )
+        .unwrap();
+        let names: Vec<_> = paths
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names,
+            ["aligned.tsv", "aligned.tmx", "aligned.xlf", "report.html"]
+        );
+        assert!(paths.iter().all(|p| p.metadata().unwrap().len() > 500));
     }
 
     #[test]

@@ -101,14 +101,7 @@ fn write_tu(bitext: &Bitext, view: &BeadView<'_>, out: &mut dyn Write) -> io::Re
         "x-tarjama-score",
         &format_score(view.bead.score),
     )?;
-    let mut providers: Vec<&str> = view
-        .bead
-        .target
-        .iter()
-        .filter_map(|&t| bitext.target.get(t)?.provider.as_deref())
-        .collect();
-    providers.dedup();
-    for provider in providers {
+    for provider in &view.providers {
         write_prop(out, "      ", "x-tarjama-provider", provider)?;
     }
     for flag in &view.flags {
