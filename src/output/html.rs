@@ -8,7 +8,7 @@
 //! message and evidence (evidence in `<bdi>`, since it often mixes directions), and the decision
 //! (an edit shows the machine translation struck through). Flagged rows are highlighted by their
 //! worst severity. With JavaScript, controls sort the rows by risk and filter them by severity,
-//! check and decision. Every text is escaped; control characters are shown as control pictures.
+//! check and decision; the address can preset them (`report.html#order=risk&severity=warning`). Every text is escaped; control characters are shown as control pictures.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -348,8 +348,8 @@ dl.summary dt{font-weight:600}dl.summary dd{margin:0}
 table{border-collapse:collapse;width:100%;table-layout:fixed}
 th,td{border:1px solid var(--line);padding:.45rem .6rem;vertical-align:top;text-align:start}
 thead th{background:#eef0f3;position:sticky;top:0}
-th.id,td.id{width:4.5rem}th:nth-child(4){width:24%}th:nth-child(5){width:13%}
-td.id a{font-weight:700}td.id span{display:block;color:var(--muted);font-size:.8rem;font-variant-numeric:tabular-nums}
+th.id,td.id{width:7.5rem}th:nth-child(4){width:24%}th:nth-child(5){width:13%}
+td.id a{font-weight:700}td.id span{display:block;color:var(--muted);font-size:.8rem;font-variant-numeric:tabular-nums;overflow-wrap:anywhere}
 td.text{white-space:pre-wrap;overflow-wrap:anywhere}
 td.src[dir=rtl]{font-size:1.1rem;line-height:1.7}
 tr.flagged{border-inline-start:5px solid}
@@ -393,6 +393,8 @@ if(ok&&check.value!=='all')ok=(' '+r.dataset.codes+' ').indexOf(' '+check.value+
 if(ok&&dec.value!=='all')ok=(dec.value==='none')===(r.dataset.decision==='none');
 r.hidden=!ok;if(ok)shown++;body.appendChild(r);});
 count.textContent=shown+' of '+rows.length+' beads shown';}
+// Initial settings from the address, e.g. report.html#order=risk&severity=warning&check=omission
+(location.hash.indexOf('=')>0?location.hash.slice(1).split('&'):[]).forEach(function(kv){var p=kv.split('='),s=document.getElementById(decodeURIComponent(p[0]));if(s&&s.tagName==='SELECT'){var v=decodeURIComponent(p[1]||'');if(Array.prototype.some.call(s.options,function(o){return o.value===v;}))s.value=v;}});
 controls.hidden=false;apply();
 })();
 "#;

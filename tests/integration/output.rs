@@ -351,6 +351,33 @@ fn html_report_renders_in_chromium() {
     );
     assert!(dom.contains("<title>tarjama report: corpora/austin-baghdad/ar.txt</title>"));
 
+    // Sorting and filtering preset from the address: riskiest first, warnings and errors only.
+    let dom = String::from_utf8(
+        headless(
+            browser,
+            &wd,
+            Path::new(&format!("{}#order=risk&severity=warning", report.display())),
+            &["--dump-dom"],
+        )
+        .stdout,
+    )
+    .unwrap();
+    assert!(dom.contains("4 of 7 beads shown"), "{dom}");
+    let order: Vec<&str> = dom
+        .match_indices("<tr id=\"b")
+        .map(|(i, _)| &dom[i + 8..i + 10])
+        .collect();
+    assert_eq!(
+        order[..2],
+        ["b3", "b6"],
+        "errors first (risk 0.8), then document order"
+    );
+    assert_eq!(
+        dom.matches("\" hidden=\"\">").count(),
+        3,
+        "three rows filtered out"
+    );
+
     // Without JavaScript (the report with its script removed: headless Chromium cannot dump the
     // DOM with scripting off) the table is complete and the controls stay hidden.
     let html = std::fs::read_to_string(&report).unwrap();
