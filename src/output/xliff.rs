@@ -301,6 +301,7 @@ pub fn read(text: &str, name: &str) -> Result<Document, XliffError> {
         }
     };
     let mut reader = quick_xml::Reader::from_str(text);
+    let mut lines = LineCounter::new(text);
     let mut doc = Document::default();
     let mut seen_root = false;
     let mut unit = String::new();
@@ -354,7 +355,7 @@ pub fn read(text: &str, name: &str) -> Result<Document, XliffError> {
                             id: attribute(start, "id"),
                             state: attribute(start, "state"),
                             sub_state: attribute(start, "subState"),
-                            line: line_col(text, offset).0,
+                            line: lines.line_at(offset),
                             ..Segment::default()
                         });
                     }
@@ -430,6 +431,37 @@ pub fn read(text: &str, name: &str) -> Result<Document, XliffError> {
         ));
     }
     Ok(doc)
+}
+
+/// Line numbers of increasing byte offsets, counted incrementally (a file is scanned once, not
+/// once per segment).
+struct LineCounter<'t> {
+    text: &'t [u8],
+    offset: usize,
+    line: usize,
+}
+
+impl<'t> LineCounter<'t> {
+    fn new(text: &'t str) -> Self {
+        LineCounter {
+            text: text.as_bytes(),
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line of `offset`; offsets must not decrease between calls.
+    fn line_at(&mut self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        if offset > self.offset {
+            self.line += self.text[self.offset..offset]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            self.offset = offset;
+        }
+        self.line
+    }
 }
 
 fn finish_capture(
@@ -596,6 +628,27 @@ mod tests {
             err.to_string().contains("needs at least one segment"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn line_counter_agrees_with_line_col() {
+        let text = "a\nbb\n\nccc\nd";
+        let mut lines = LineCounter::new(text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                lines.line_at(offset),
+                line_col(text, offset).0,
+                "offset {offset}"
+            );
+        }
+    }
+
+    #[test]
+    fn segment_lines_are_reported() {
+        let doc = read(&render(&fixture::sample()), "f.xlf").unwrap();
+        let lines: Vec<usize> = doc.segments.iter().map(|s| s.line).collect();
+        assert_eq!(lines[0], 8);
+        assert!(lines.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]
