@@ -402,6 +402,23 @@ fn html_report_renders_in_chromium() {
             "--window-size=1280,2000",
         ],
     );
+    let pdf = wd.path().join("report.pdf");
+    headless(
+        browser,
+        &wd,
+        &report,
+        &[
+            &format!("--print-to-pdf={}", pdf.display()),
+            "--no-pdf-header-footer",
+        ],
+    );
+    let pdf = std::fs::read(&pdf).expect("printed to PDF");
+    assert!(
+        pdf.starts_with(b"%PDF-") && pdf.len() > 10_000,
+        "{} bytes",
+        pdf.len()
+    );
+
     let png = std::fs::read(&shot).expect("screenshot written");
     assert!(
         png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 20_000,
