@@ -29,6 +29,8 @@ use crate::bitext::{Action, Bead, Bitext, Decision, Flag, Severity, Side};
 /// An export format (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Format {
+    /// The canonical bitext itself (JSONL, schema v1), e.g. to normalise a hand-edited file.
+    Jsonl,
     /// Tab-separated values, one bead per line, with a header line.
     Tsv,
     /// TMX 1.4b translation memory (for OmegaT, Okapi, Trados…).
@@ -47,6 +49,7 @@ impl Format {
     /// The file name `tarjama run` writes this format to.
     pub fn default_file_name(self) -> &'static str {
         match self {
+            Format::Jsonl => "bitext.jsonl",
             Format::Tsv => "aligned.tsv",
             Format::Tmx => "aligned.tmx",
             Format::Xliff => "aligned.xlf",
@@ -58,6 +61,7 @@ impl Format {
     /// The format's name as typed on the command line.
     pub fn name(self) -> &'static str {
         match self {
+            Format::Jsonl => "jsonl",
             Format::Tsv => "tsv",
             Format::Tmx => "tmx",
             Format::Xliff => "xliff",
@@ -83,6 +87,7 @@ pub fn export(
     options: &ExportOptions,
 ) -> io::Result<()> {
     match format {
+        Format::Jsonl => bitext.write_jsonl(out),
         Format::Tsv => tsv::write(bitext, out),
         Format::Tmx => tmx::write(bitext, out, options),
         Format::Xliff => xliff::write(bitext, out),
@@ -304,7 +309,13 @@ mod tests {
     #[test]
     fn write_all_uses_the_default_names() {
         let dir = tempfile::tempdir().unwrap();
-        let formats = [Format::Tsv, Format::Tmx, Format::Xliff, Format::Html];
+        let formats = [
+            Format::Jsonl,
+            Format::Tsv,
+            Format::Tmx,
+            Format::Xliff,
+            Format::Html,
+        ];
         let paths = write_all(
             &fixture::sample(),
             dir.path(),
@@ -318,8 +329,16 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            ["aligned.tsv", "aligned.tmx", "aligned.xlf", "report.html"]
+            [
+                "bitext.jsonl",
+                "aligned.tsv",
+                "aligned.tmx",
+                "aligned.xlf",
+                "report.html"
+            ]
         );
+        let back = crate::bitext::Bitext::read_path(&paths[0]).unwrap();
+        assert_eq!(back, fixture::sample());
         assert!(paths.iter().all(|p| p.metadata().unwrap().len() > 500));
     }
 

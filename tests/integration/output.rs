@@ -466,3 +466,25 @@ fn markup_in_an_article_stays_text_in_chromium() {
     assert_eq!(dom.matches("<tr id=\"b").count(), 1);
     assert!(dom.contains("<bdi>\"e\" &amp; ع</bdi>"));
 }
+
+#[test]
+fn jsonl_export_is_the_same_bitext() {
+    let wd = workdir_with_fixture();
+    let fixture = std::fs::read(repo_file(FIXTURE)).unwrap();
+    let piped = wd.run_with_stdin(&["export", "-", "--format", "jsonl"], &fixture);
+    assert!(piped.status.success(), "{}", stderr(&piped));
+    let out = wd.run(&[
+        "export",
+        "bitext.jsonl",
+        "--format",
+        "jsonl",
+        "-o",
+        "copy.jsonl",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let copy = tarjama::bitext::Bitext::read_path(&wd.path().join("copy.jsonl")).unwrap();
+    let original = tarjama::bitext::Bitext::read_path(&repo_file(FIXTURE)).unwrap();
+    assert_eq!(copy, original);
+    let from_stdin = tarjama::bitext::Bitext::read_jsonl(&piped.stdout[..], "stdout").unwrap();
+    assert_eq!(from_stdin, original);
+}
