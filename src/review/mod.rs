@@ -33,12 +33,10 @@ pub fn bead_risk(bitext: &Bitext, bead: &Bead) -> f64 {
 /// The beads a reviewer still has to look at: flagged, with no decision yet; riskiest first
 /// (document order among equals).
 pub fn queue(bitext: &Bitext) -> Vec<usize> {
-    let decided = bitext.latest_decisions();
-    let mut pending: Vec<(f64, usize)> = bitext
-        .beads
+    let mut pending: Vec<(f64, usize)> = crate::output::bead_views(bitext)
         .iter()
-        .filter(|b| !decided.contains_key(&b.id) && !bitext.flags_for_bead(b).is_empty())
-        .map(|b| (bead_risk(bitext, b), b.id))
+        .filter(|v| v.decision.is_none() && !v.flags.is_empty())
+        .map(|v| (bead_risk(bitext, v.bead), v.bead.id))
         .collect();
     pending.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     pending.into_iter().map(|(_, id)| id).collect()
