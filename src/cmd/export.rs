@@ -13,7 +13,7 @@ use crate::output::{ExportOptions, Format, export, export_to_file};
 /// Arguments of `tarjama export`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  tarjama export out/ar/bitext.jsonl --format html -o report.html\n  tarjama export bitext.jsonl --format xliff -o review.xlf   # for a CAT tool; bring it back with `tarjama review bitext.jsonl --import review.xlf`\n  tarjama export bitext.jsonl --format tmx --all -o memory.tmx"
+    after_help = "Examples:\n  tarjama export out/ar/bitext.jsonl --format html -o report.html\n  tarjama export out/ar/bitext.jsonl --format tmx --all -o memory.tmx\n\n  # For a CAT tool; bring the reviewed file back with `tarjama review BITEXT --import review.xlf`:\n  tarjama export out/ar/bitext.jsonl --format xliff -o review.xlf"
 )]
 pub struct Args {
     /// The bitext (JSONL written by `tarjama run`, `translate`, `align` or `check`), or `-` for standard input.

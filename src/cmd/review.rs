@@ -16,7 +16,7 @@ use crate::review::session::{SessionOptions, run as run_session};
 /// Arguments of `tarjama review`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  tarjama review out/ar/bitext.jsonl                       # interactive, riskiest first; resumes where you stopped\n  tarjama review out/ar/bitext.jsonl --import reviewed.xlf # decisions from a CAT tool (XLIFF 2.0 from `tarjama export --format xliff`)\n  tarjama review out/ar/bitext.jsonl --import decisions.tsv  # bead<TAB>action<TAB>text<TAB>note\n\nEach decision is appended to BITEXT at once (atomic rewrite); the last decision per bead wins."
+    after_help = "Examples:\n  # Interactive, riskiest first; run it again to resume where you stopped:\n  tarjama review out/ar/bitext.jsonl\n  # Decisions from a CAT tool (the XLIFF 2.0 of `tarjama export --format xliff`, reviewed):\n  tarjama review out/ar/bitext.jsonl --import reviewed.xlf\n  # Decisions as TSV lines: bead<TAB>action<TAB>text<TAB>note\n  tarjama review out/ar/bitext.jsonl --import decisions.tsv\n\nEach decision is appended to BITEXT at once (atomic rewrite); the last decision per bead wins."
 )]
 pub struct Args {
     /// The bitext file to review (rewritten in place, atomically, after each decision).

@@ -8,7 +8,7 @@
 //! message and evidence (evidence in `<bdi>`, since it often mixes directions), and the decision
 //! (an edit shows the machine translation struck through). Flagged rows are highlighted by their
 //! worst severity. With JavaScript, controls sort the rows by risk and filter them by severity,
-//! check and decision. Every text is escaped; control characters are shown as control pictures.
+//! check and decision; the address can preset them (`report.html#order=risk&severity=warning`). Every text is escaped; control characters are shown as control pictures.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -20,9 +20,17 @@ use crate::output::{BeadView, bead_views, format_score, tsv::action_name, visibl
 /// Writes the report.
 pub fn write(bitext: &Bitext, out: &mut dyn Write) -> io::Result<()> {
     let views = bead_views(bitext);
+    // A bead without flags has risk 0; skipping them keeps the per-bead flag scan to the few
+    // flagged beads.
     let risks: Vec<f64> = views
         .iter()
-        .map(|v| crate::review::bead_risk(bitext, v.bead))
+        .map(|v| {
+            if v.flags.is_empty() {
+                0.0
+            } else {
+                crate::review::bead_risk(bitext, v.bead)
+            }
+        })
         .collect();
     let title = match &bitext.header.source_file {
         Some(file) => format!("tarjama report: {file}"),
@@ -192,18 +200,19 @@ fn write_table(
         escape(tgt.as_str())
     )?;
     for (view, &risk) in views.iter().zip(risks) {
-        write_row(view, risk, src, tgt, out)?;
+        write_row(bitext, view, risk, out)?;
     }
     writeln!(out, "</tbody>\n</table>\n</section>")
 }
 
 fn write_row(
+    bitext: &Bitext,
     view: &BeadView<'_>,
     risk: f64,
-    src: &Lang,
-    tgt: &Lang,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let (src, tgt) = (&bitext.header.source_lang, &bitext.header.target_lang);
+
     let id = view.bead.id;
     let severity = view
         .severity()
@@ -226,12 +235,20 @@ fn write_row(
         escape(&codes.join(" ")),
         view.action().map_or("none", action_name),
     )?;
-    writeln!(
+    write!(
         out,
-        "<td class=\"id\"><a href=\"#b{id}\">{id}</a><span class=\"kind\">{}</span><span class=\"score\" title=\"alignment score\">{}</span></td>",
+        "<td class=\"id\"><a href=\"#b{id}\">{id}</a><span class=\"kind\">{}</span><span class=\"score\" title=\"alignment score\">{}</span>",
         view.bead.kind(),
         format_score(view.bead.score)
     )?;
+    for provider in &view.providers {
+        write!(
+            out,
+            "<span class=\"provider\" title=\"translation from\">{}</span>",
+            escape(provider)
+        )?;
+    }
+    writeln!(out, "</td>")?;
     writeln!(
         out,
         "<td class=\"text src\" {}>{}</td>",
@@ -339,8 +356,8 @@ dl.summary dt{font-weight:600}dl.summary dd{margin:0}
 table{border-collapse:collapse;width:100%;table-layout:fixed}
 th,td{border:1px solid var(--line);padding:.45rem .6rem;vertical-align:top;text-align:start}
 thead th{background:#eef0f3;position:sticky;top:0}
-th.id,td.id{width:4.5rem}th:nth-child(4){width:24%}th:nth-child(5){width:13%}
-td.id a{font-weight:700}td.id span{display:block;color:var(--muted);font-size:.8rem;font-variant-numeric:tabular-nums}
+th.id,td.id{width:7.5rem}th:nth-child(4){width:24%}th:nth-child(5){width:13%}
+td.id a{font-weight:700}td.id span{display:block;color:var(--muted);font-size:.8rem;font-variant-numeric:tabular-nums;overflow-wrap:anywhere}
 td.text{white-space:pre-wrap;overflow-wrap:anywhere}
 td.src[dir=rtl]{font-size:1.1rem;line-height:1.7}
 tr.flagged{border-inline-start:5px solid}
@@ -384,6 +401,8 @@ if(ok&&check.value!=='all')ok=(' '+r.dataset.codes+' ').indexOf(' '+check.value+
 if(ok&&dec.value!=='all')ok=(dec.value==='none')===(r.dataset.decision==='none');
 r.hidden=!ok;if(ok)shown++;body.appendChild(r);});
 count.textContent=shown+' of '+rows.length+' beads shown';}
+// Initial settings from the address, e.g. report.html#order=risk&severity=warning&check=omission
+(location.hash.indexOf('=')>0?location.hash.slice(1).split('&'):[]).forEach(function(kv){var p=kv.split('='),s=document.getElementById(decodeURIComponent(p[0]));if(s&&s.tagName==='SELECT'){var v=decodeURIComponent(p[1]||'');if(Array.prototype.some.call(s.options,function(o){return o.value===v;}))s.value=v;}});
 controls.hidden=false;apply();
 })();
 "#;

@@ -29,15 +29,19 @@ use crate::bitext::{Action, Bead, Bitext, Decision, Flag, Severity, Side};
 /// An export format (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Format {
+    /// The canonical bitext itself (JSONL, schema v1), e.g. to normalise a hand-edited file.
+    Jsonl,
     /// Tab-separated values, one bead per line, with a header line.
     Tsv,
     /// TMX 1.4b translation memory (for OmegaT, Okapi, Trados…).
     Tmx,
     /// XLIFF 2.0 bilingual file for CAT tools; flagged segments marked for review.
+    #[value(alias = "xlf")]
     Xliff,
     /// Self-contained HTML review report.
     Html,
     /// Markdown table (for issues, wikis, chat).
+    #[value(alias = "markdown")]
     Md,
 }
 
@@ -45,6 +49,7 @@ impl Format {
     /// The file name `tarjama run` writes this format to.
     pub fn default_file_name(self) -> &'static str {
         match self {
+            Format::Jsonl => "bitext.jsonl",
             Format::Tsv => "aligned.tsv",
             Format::Tmx => "aligned.tmx",
             Format::Xliff => "aligned.xlf",
@@ -56,6 +61,7 @@ impl Format {
     /// The format's name as typed on the command line.
     pub fn name(self) -> &'static str {
         match self {
+            Format::Jsonl => "jsonl",
             Format::Tsv => "tsv",
             Format::Tmx => "tmx",
             Format::Xliff => "xliff",
@@ -81,6 +87,7 @@ pub fn export(
     options: &ExportOptions,
 ) -> io::Result<()> {
     match format {
+        Format::Jsonl => bitext.write_jsonl(out),
         Format::Tsv => tsv::write(bitext, out),
         Format::Tmx => tmx::write(bitext, out, options),
         Format::Xliff => xliff::write(bitext, out),
@@ -97,6 +104,23 @@ pub fn export_to_file(
     options: &ExportOptions,
 ) -> anyhow::Result<()> {
     atomic::write_atomic(path, |out| export(bitext, format, out, options))
+}
+
+/// Writes each of `formats` into `dir` under its [`Format::default_file_name`] (atomically), and
+/// returns the paths written, in order. Stops at the first failure.
+pub fn write_all(
+    bitext: &Bitext,
+    dir: &Path,
+    formats: &[Format],
+    options: &ExportOptions,
+) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    formats
+        .iter()
+        .map(|&format| {
+            let path = dir.join(format.default_file_name());
+            export_to_file(bitext, format, &path, options).map(|()| path)
+        })
+        .collect()
 }
 
 /// One bead as the exporters show it: texts, flags and the reviewer's latest decision.
@@ -118,6 +142,8 @@ pub struct BeadView<'a> {
     /// Paragraph of the bead's first source sentence (of its first target sentence for an
     /// insertion).
     pub para: usize,
+    /// Providers of the target sentences, in order, without repeats.
+    pub providers: Vec<&'a str>,
 }
 
 impl BeadView<'_> {
@@ -150,6 +176,12 @@ pub fn bead_views(bitext: &Bitext) -> Vec<BeadView<'_>> {
                 }) => text.clone(),
                 _ => original_target.clone(),
             };
+            let mut providers: Vec<&str> = bead
+                .target
+                .iter()
+                .filter_map(|&t| bitext.target.get(t)?.provider.as_deref())
+                .collect();
+            providers.dedup();
             let mut bead_flags = flags.get(&bead.id).cloned().unwrap_or_default();
             bead_flags.sort_by_key(|f| std::cmp::Reverse(f.severity));
             BeadView {
@@ -160,6 +192,7 @@ pub fn bead_views(bitext: &Bitext) -> Vec<BeadView<'_>> {
                 flags: bead_flags,
                 decision,
                 para: paragraph_of(bitext, bead),
+                providers,
             }
         })
         .collect()
@@ -271,6 +304,42 @@ mod tests {
             let expected = bitext.flags_for_bead(by_sentence.bead);
             assert!(expected.contains(flag));
         }
+    }
+
+    #[test]
+    fn write_all_uses_the_default_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let formats = [
+            Format::Jsonl,
+            Format::Tsv,
+            Format::Tmx,
+            Format::Xliff,
+            Format::Html,
+        ];
+        let paths = write_all(
+            &fixture::sample(),
+            dir.path(),
+            &formats,
+            &ExportOptions::default(),
+        )
+        .unwrap();
+        let names: Vec<_> = paths
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "bitext.jsonl",
+                "aligned.tsv",
+                "aligned.tmx",
+                "aligned.xlf",
+                "report.html"
+            ]
+        );
+        let back = crate::bitext::Bitext::read_path(&paths[0]).unwrap();
+        assert_eq!(back, fixture::sample());
+        assert!(paths.iter().all(|p| p.metadata().unwrap().len() > 500));
     }
 
     #[test]

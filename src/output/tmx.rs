@@ -101,14 +101,7 @@ fn write_tu(bitext: &Bitext, view: &BeadView<'_>, out: &mut dyn Write) -> io::Re
         "x-tarjama-score",
         &format_score(view.bead.score),
     )?;
-    let mut providers: Vec<&str> = view
-        .bead
-        .target
-        .iter()
-        .filter_map(|&t| bitext.target.get(t)?.provider.as_deref())
-        .collect();
-    providers.dedup();
-    for provider in providers {
+    for provider in &view.providers {
         write_prop(out, "      ", "x-tarjama-provider", provider)?;
     }
     for flag in &view.flags {
@@ -207,12 +200,62 @@ mod tests {
         assert!(!all.contains("tuid=\"6\""), "an omission is not a pair");
     }
 
+    /// The texts of every `<seg>`, read back with quick-xml as a CAT tool would.
+    fn segs(tmx: &str) -> Vec<String> {
+        use quick_xml::events::Event;
+        let mut reader = quick_xml::Reader::from_str(tmx);
+        let (mut segs, mut current): (Vec<String>, Option<String>) = (Vec::new(), None);
+        loop {
+            match reader.read_event().expect("well-formed TMX") {
+                Event::Start(e) if e.local_name().as_ref() == "seg" => {
+                    current = Some(String::new())
+                }
+                Event::End(e) if e.local_name().as_ref() == "seg" => segs.extend(current.take()),
+                Event::Text(t) => {
+                    if let Some(c) = current.as_mut() {
+                        c.push_str(&t.xml10_content());
+                    }
+                }
+                Event::GeneralRef(r) => {
+                    if let Some(c) = current.as_mut() {
+                        c.push(
+                            crate::output::xml::resolve_reference(r.as_ref())
+                                .expect("known reference"),
+                        );
+                    }
+                }
+                Event::Eof => return segs,
+                _ => {}
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_survives_write_and_read(
+            source in "\\PC*|[<>&\"'\\]\\[ \\t\\n\\r\u{200f}\u{202b}\u{1F600}\u{1}\u{b}a-zع]{1,40}",
+            target in proptest::prelude::any::<String>(),
+        ) {
+            use crate::bitext::{Bead, Sentence, Side};
+            proptest::prop_assume!(!source.is_empty() && !target.is_empty());
+            let mut b = Bitext::new("ar".parse().unwrap(), "en".parse().unwrap());
+            b.source.push(Sentence::new(Side::Source, 0, 0, source.clone()));
+            b.target.push(Sentence::new(Side::Target, 0, 0, target.clone()));
+            b.beads.push(Bead::new(0, vec![0], vec![0], 1.0));
+            let expected = vec![
+                crate::output::xml::xml_safe(&source).into_owned(),
+                crate::output::xml::xml_safe(&target).into_owned(),
+            ];
+            proptest::prop_assert_eq!(segs(&render(&b, &ExportOptions::default())), expected);
+        }
+    }
+
     #[test]
     fn before_review_every_pair() {
         let mut bitext = fixture::sample();
         bitext.decisions.clear();
         let tmx = render(&bitext, &ExportOptions::default());
         assert_eq!(tmx.matches("<tu ").count(), 6);
-        assert!(tmx.contains("<prop type=\"x-tarjama-flag\">warning fragment</prop>"));
+        assert!(tmx.contains("<prop type=\"x-tarjama-flag\">warning suspicious-break</prop>"));
     }
 }

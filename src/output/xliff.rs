@@ -2,7 +2,8 @@
 //! file a reviewer opens in a CAT tool, and [`read`], which `tarjama review --import` uses to
 //! bring the reviewed file back.
 //!
-//! Shape: one `<file id="f1">`; one `<unit id="pN">` per run of beads in source paragraph N
+//! Shape: one `<file id="f1" canResegment="no">` (CAT tools must keep our segments: their ids
+//! are bead ids); one `<unit id="pN">` per run of beads in source paragraph N
 //! (0-based, as in the bitext); one `<segment id="bK">` per bead K. Segment `state`:
 //! - `translated`: a translation nobody flagged or decided on;
 //! - `initial` with `subState="tarjama:flagged"`: flagged, waiting for review (the flags are the
@@ -33,6 +34,13 @@ pub const STATES: [&str; 4] = ["initial", "translated", "reviewed", "final"];
 
 /// Writes the bitext as XLIFF 2.0.
 pub fn write(bitext: &Bitext, out: &mut dyn Write) -> io::Result<()> {
+    if bitext.beads.is_empty() {
+        // XLIFF 2.0 requires at least one unit with one segment per file.
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "the bitext has no beads, and an XLIFF file needs at least one segment; align the bitext first (tarjama align)",
+        ));
+    }
     out.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")?;
     write!(
         out,
@@ -41,7 +49,8 @@ pub fn write(bitext: &Bitext, out: &mut dyn Write) -> io::Result<()> {
     write_attr(out, bitext.header.source_lang.as_str())?;
     out.write_all(b"\" trgLang=\"")?;
     write_attr(out, bitext.header.target_lang.as_str())?;
-    out.write_all(b"\">\n  <file id=\"f1\"")?;
+    // canResegment="no": segment ids are bead ids, which the import relies on.
+    out.write_all(b"\">\n  <file id=\"f1\" canResegment=\"no\"")?;
     if let Some(original) = &bitext.header.source_file {
         out.write_all(b" original=\"")?;
         write_attr(out, original)?;
@@ -292,6 +301,7 @@ pub fn read(text: &str, name: &str) -> Result<Document, XliffError> {
         }
     };
     let mut reader = quick_xml::Reader::from_str(text);
+    let mut lines = LineCounter::new(text);
     let mut doc = Document::default();
     let mut seen_root = false;
     let mut unit = String::new();
@@ -345,7 +355,7 @@ pub fn read(text: &str, name: &str) -> Result<Document, XliffError> {
                             id: attribute(start, "id"),
                             state: attribute(start, "state"),
                             sub_state: attribute(start, "subState"),
-                            line: line_col(text, offset).0,
+                            line: lines.line_at(offset),
                             ..Segment::default()
                         });
                     }
@@ -421,6 +431,37 @@ pub fn read(text: &str, name: &str) -> Result<Document, XliffError> {
         ));
     }
     Ok(doc)
+}
+
+/// Line numbers of increasing byte offsets, counted incrementally (a file is scanned once, not
+/// once per segment).
+struct LineCounter<'t> {
+    text: &'t [u8],
+    offset: usize,
+    line: usize,
+}
+
+impl<'t> LineCounter<'t> {
+    fn new(text: &'t str) -> Self {
+        LineCounter {
+            text: text.as_bytes(),
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line of `offset`; offsets must not decrease between calls.
+    fn line_at(&mut self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        if offset > self.offset {
+            self.line += self.text[self.offset..offset]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            self.offset = offset;
+        }
+        self.line
+    }
 }
 
 fn finish_capture(
@@ -577,6 +618,37 @@ mod tests {
                 .any(|n| n.category.as_deref() == Some("tarjama:omission")
                     && n.applies_to.as_deref() == Some("source"))
         );
+    }
+
+    #[test]
+    fn an_empty_bitext_is_an_error_not_an_invalid_file() {
+        let empty = Bitext::new("ar".parse().unwrap(), "en".parse().unwrap());
+        let err = write(&empty, &mut Vec::new()).unwrap_err();
+        assert!(
+            err.to_string().contains("needs at least one segment"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn line_counter_agrees_with_line_col() {
+        let text = "a\nbb\n\nccc\nd";
+        let mut lines = LineCounter::new(text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                lines.line_at(offset),
+                line_col(text, offset).0,
+                "offset {offset}"
+            );
+        }
+    }
+
+    #[test]
+    fn segment_lines_are_reported() {
+        let doc = read(&render(&fixture::sample()), "f.xlf").unwrap();
+        let lines: Vec<usize> = doc.segments.iter().map(|s| s.line).collect();
+        assert_eq!(lines[0], 8);
+        assert!(lines.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]

@@ -14,32 +14,29 @@ use crate::bitext::{Action, Bead, Bitext, Decision, Severity};
 
 /// How risky a bead is, in 0..=1: the higher, the sooner a reviewer should look at it.
 ///
-/// Stand-in until the quality stage's `quality::risk` lands (swap the body for a call to it):
-/// each flag is an independent chance that the pair is wrong (error 0.6, warning 0.3, info 0.05),
-/// and a low alignment score adds a little.
+/// Stand-in until the quality stage's `quality::risk` lands (swap the body for a call to it; the
+/// formula is the same): each flag concerning the bead is an independent chance that the pair is
+/// wrong (info 0.05, warning 0.4, error 0.8); a bead without flags has risk 0.
 pub fn bead_risk(bitext: &Bitext, bead: &Bead) -> f64 {
-    let flags_ok: f64 = bitext
+    let clean: f64 = bitext
         .flags_for_bead(bead)
         .iter()
         .map(|f| match f.severity {
-            Severity::Error => 0.4,
-            Severity::Warning => 0.7,
+            Severity::Error => 0.2,
+            Severity::Warning => 0.6,
             Severity::Info => 0.95,
         })
         .product();
-    let alignment_ok = 1.0 - 0.2 * (1.0 - bead.score.clamp(0.0, 1.0));
-    1.0 - flags_ok * alignment_ok
+    1.0 - clean
 }
 
 /// The beads a reviewer still has to look at: flagged, with no decision yet; riskiest first
 /// (document order among equals).
 pub fn queue(bitext: &Bitext) -> Vec<usize> {
-    let decided = bitext.latest_decisions();
-    let mut pending: Vec<(f64, usize)> = bitext
-        .beads
+    let mut pending: Vec<(f64, usize)> = crate::output::bead_views(bitext)
         .iter()
-        .filter(|b| !decided.contains_key(&b.id) && !bitext.flags_for_bead(b).is_empty())
-        .map(|b| (bead_risk(bitext, b), b.id))
+        .filter(|v| v.decision.is_none() && !v.flags.is_empty())
+        .map(|v| (bead_risk(bitext, v.bead), v.bead.id))
         .collect();
     pending.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     pending.into_iter().map(|(_, id)| id).collect()
@@ -77,7 +74,7 @@ mod tests {
     #[test]
     fn queue_is_undecided_flagged_beads_riskiest_first() {
         let bitext = fixture::sample();
-        // Bead 6: omission (error); bead 5: length ratio (warning) and score 0.62; bead 0: info.
+        // Bead 6: omission (error); bead 5: length ratio (warning); bead 0: info.
         assert_eq!(queue(&bitext), [6, 5, 0]);
     }
 
@@ -88,6 +85,7 @@ mod tests {
         assert!(risk(3) > risk(2), "error > warning");
         assert!(risk(2) > risk(0), "warning > info");
         assert!(risk(0) > risk(4), "info > nothing");
-        assert!((0.0..=1.0).contains(&risk(6)));
+        assert_eq!(risk(4), 0.0);
+        assert!((risk(6) - 0.8).abs() < 1e-9);
     }
 }
