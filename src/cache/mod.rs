@@ -32,6 +32,9 @@ pub const MIGRATIONS: &[&str] = &[
         created      INTEGER NOT NULL,
         PRIMARY KEY (identity, source_lang, target_lang, source, context)
     ) WITHOUT ROWID;",
+    // 1 → 2: sentence lengths the service reported (Azure), comma-separated, so that a cached
+    // paragraph is split into the same target sentences as a fresh one.
+    "ALTER TABLE translation ADD COLUMN sentence_lengths TEXT;",
 ];
 
 /// A cache operation that failed.
@@ -95,6 +98,8 @@ pub struct Hit {
     pub billed_chars: u64,
     /// When it was stored (seconds since the Unix epoch).
     pub created: i64,
+    /// Sentence lengths of the translation in characters, when the service reported them.
+    pub sentence_lengths: Option<Vec<usize>>,
 }
 
 /// One row, for `tarjama cache export`.
@@ -192,7 +197,7 @@ impl Cache {
         let conn = self.conn();
         let mut stmt = conn
             .prepare_cached(
-                "SELECT target, provider, billed_chars, created FROM translation
+                "SELECT target, provider, billed_chars, created, sentence_lengths FROM translation
                  WHERE identity = ?1 AND source_lang = ?2 AND target_lang = ?3 AND source = ?4 AND context = ?5",
             )
             .map_err(|e| self.sqlite(e))?;
@@ -210,6 +215,9 @@ impl Cache {
                     provider: row.get(1)?,
                     billed_chars: row.get::<_, i64>(2)?.max(0) as u64,
                     created: row.get(3)?,
+                    sentence_lengths: row
+                        .get::<_, Option<String>>(4)?
+                        .and_then(|l| parse_lengths(&l)),
                 })
             },
         )
@@ -225,6 +233,20 @@ impl Cache {
         provider: &str,
         billed_chars: u64,
     ) -> Result<(), CacheError> {
+        self.put_with_lengths(key, target, provider, billed_chars, None)
+    }
+
+    /// [`Cache::put`] with the sentence lengths the service reported for the translation.
+    pub fn put_with_lengths(
+        &self,
+        key: &Key<'_>,
+        target: &str,
+        provider: &str,
+        billed_chars: u64,
+        sentence_lengths: Option<&[usize]>,
+    ) -> Result<(), CacheError> {
+        let lengths =
+            sentence_lengths.map(|l| l.iter().map(usize::to_string).collect::<Vec<_>>().join(","));
         let (source, context) = normalised(key);
         let created = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -233,8 +255,8 @@ impl Cache {
         let mut stmt = conn
             .prepare_cached(
                 "INSERT OR REPLACE INTO translation
-                 (identity, source_lang, target_lang, source, context, target, provider, billed_chars, created)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                 (identity, source_lang, target_lang, source, context, target, provider, billed_chars, created, sentence_lengths)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )
             .map_err(|e| self.sqlite(e))?;
         stmt.execute(params![
@@ -246,7 +268,8 @@ impl Cache {
             target,
             provider,
             billed_chars as i64,
-            created
+            created,
+            lengths
         ])
         .map_err(|e| self.sqlite(e))?;
         Ok(())
@@ -328,6 +351,11 @@ impl Cache {
             .map_err(sql)?;
         Ok(rows.into_iter())
     }
+}
+
+/// `12,30,7` → `[12, 30, 7]`; `None` if any number is malformed.
+fn parse_lengths(text: &str) -> Option<Vec<usize>> {
+    text.split(',').map(|n| n.trim().parse().ok()).collect()
 }
 
 /// The NFC source text and context of a key, as stored.
@@ -421,6 +449,36 @@ mod tests {
         assert_eq!(entries.len(), 2);
         assert_eq!(cache.clear().unwrap(), 2);
         assert_eq!(cache.stats().unwrap().entries, 0);
+    }
+
+    #[test]
+    fn migrates_a_version_1_file_and_keeps_its_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.sqlite");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.execute(
+                "INSERT INTO translation (identity, source_lang, target_lang, source, target, provider, created)
+                 VALUES ('libretranslate|http://x', 'ar', 'en', 'قديم', 'old', 'lt', 1)",
+                [],
+            )
+            .unwrap();
+        }
+        let cache = Cache::open(&path).unwrap();
+        let hit = cache.get(&key("قديم", None)).unwrap().unwrap();
+        assert_eq!((hit.target.as_str(), hit.sentence_lengths), ("old", None));
+        cache
+            .put_with_lengths(&key("جديد", None), "One. Two.", "az", 2, Some(&[5, 4]))
+            .unwrap();
+        let hit = cache.get(&key("جديد", None)).unwrap().unwrap();
+        assert_eq!(hit.sentence_lengths, Some(vec![5, 4]));
+        let version: u32 = cache
+            .conn()
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version as usize, MIGRATIONS.len());
     }
 
     #[test]

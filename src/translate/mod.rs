@@ -175,6 +175,8 @@ struct Done {
     origin: Origin,
     provider: String,
     memory_score: Option<f64>,
+    /// Sentence lengths of `text` in characters, when the service reported them (Azure).
+    sentence_lengths: Option<Vec<usize>>,
 }
 
 impl Translator {
@@ -385,10 +387,16 @@ impl Translator {
                 Some(d) => {
                     let pieces: Vec<String> = match t.unit {
                         Unit::Sentence => vec![d.text.trim().to_string()],
-                        Unit::Paragraph => segment::split(&d.text, &target_options)
-                            .into_iter()
-                            .map(|s| d.text[s.span].to_string())
-                            .collect(),
+                        Unit::Paragraph => d
+                            .sentence_lengths
+                            .as_deref()
+                            .and_then(|lengths| split_by_lengths(&d.text, lengths))
+                            .unwrap_or_else(|| {
+                                segment::split(&d.text, &target_options)
+                                    .into_iter()
+                                    .map(|s| d.text[s.span].to_string())
+                                    .collect()
+                            }),
                     };
                     for piece in pieces {
                         let mut s =
@@ -428,6 +436,28 @@ impl Translator {
         }
         bitext
     }
+}
+
+/// The translation cut into sentences by the lengths the service reported (characters, each
+/// sentence with its trailing space); `None` when they do not add up to the text.
+fn split_by_lengths(text: &str, lengths: &[usize]) -> Option<Vec<String>> {
+    if lengths.iter().sum::<usize>() != text.chars().count() {
+        return None;
+    }
+    let mut chars = text.chars();
+    let sentences: Vec<String> = lengths
+        .iter()
+        .map(|&n| {
+            chars
+                .by_ref()
+                .take(n)
+                .collect::<String>()
+                .trim()
+                .to_string()
+        })
+        .filter(|s| !s.is_empty())
+        .collect();
+    (!sentences.is_empty()).then_some(sentences)
 }
 
 /// Loads the configuration's chain and translates `text` (the entry point for commands).
@@ -502,6 +532,7 @@ fn lookup_memory(
                 origin: Origin::Memory,
                 provider: MEMORY.to_string(),
                 memory_score: Some(m.score),
+                sentence_lengths: None,
             });
         }
     }
@@ -604,6 +635,7 @@ impl ServiceRun<'_> {
                         origin: Origin::Cache,
                         provider: self.name.to_string(),
                         memory_score: None,
+                        sentence_lengths: hit.sentence_lengths,
                     });
                     self.progress.inc();
                 }
@@ -758,16 +790,21 @@ impl ServiceRun<'_> {
                         .cloned()
                         .collect::<Vec<_>>()
                         .join(" ");
-                    Some((joined, *billed))
+                    // Reported sentence lengths describe one text; a rejoined one has none.
+                    let lengths = (parts.len() == 1)
+                        .then(|| answer.sentence_lengths.clone())
+                        .flatten();
+                    Some((joined, *billed, lengths))
                 } else {
                     None
                 }
             };
-            if let Some((text, billed)) = complete {
+            if let Some((text, billed, lengths)) = complete {
                 let unit = &self.units[piece.unit];
                 if let Some(cache) = self.cache {
+                    let key = self.key(identity, unit);
                     cache
-                        .put(&self.key(identity, unit), &text, self.name, billed)
+                        .put_with_lengths(&key, &text, self.name, billed, lengths.as_deref())
                         .map_err(Stop::Cache)?;
                 }
                 let mut r = results.lock().unwrap_or_else(|e| e.into_inner());
@@ -776,6 +813,7 @@ impl ServiceRun<'_> {
                     origin: Origin::Network,
                     provider: self.name.to_string(),
                     memory_score: None,
+                    sentence_lengths: lengths,
                 });
                 drop(r);
                 self.progress.inc();

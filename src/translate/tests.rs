@@ -388,3 +388,70 @@ fn a_too_large_answer_is_resent_in_smaller_pieces() {
     );
     assert_eq!(t[2], "EN[أخرى.]");
 }
+
+#[test]
+fn paragraph_translations_are_cut_where_the_service_says_and_the_same_from_the_cache() {
+    struct Lengths;
+    impl Translate for Lengths {
+        fn limits(&self) -> Limits {
+            Fake::new().limits
+        }
+        fn concurrency(&self) -> usize {
+            1
+        }
+        fn cache_identity(&self) -> String {
+            "lengths".into()
+        }
+        fn translate(
+            &self,
+            batch: &Batch<'_>,
+        ) -> Result<Vec<Result<Translated, String>>, ProviderError> {
+            // "Dr. Smith came. He left." – a segmenter would cut after "Dr."; the service knows.
+            Ok(batch
+                .texts
+                .iter()
+                .map(|_| {
+                    Ok(Translated {
+                        text: "Dr. Smith came. He left.".into(),
+                        billed_chars: 1,
+                        sentence_lengths: Some(vec![16, 8]),
+                    })
+                })
+                .collect())
+        }
+        fn stats(&self) -> Stats {
+            Stats::default()
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.sqlite");
+    let run = || {
+        Translator::new(
+            settings(Unit::Paragraph),
+            vec![Element::Service {
+                name: "az".into(),
+                provider: Box::new(Lengths),
+            }],
+            Some(Cache::open(&path).unwrap()),
+        )
+        .translate_document("جاء الدكتور سميث. ثم غادر.", &RunOptions::default())
+        .unwrap()
+    };
+    let fresh = run();
+    let cached = run();
+    let texts = |o: &Outcome| {
+        o.bitext
+            .target
+            .iter()
+            .map(|s| s.text.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(texts(&fresh), ["Dr. Smith came.", "He left."]);
+    assert_eq!(texts(&cached), texts(&fresh));
+    assert_eq!(cached.summary.from_cache, 1);
+    assert_eq!(
+        split_by_lengths("ab", &[1, 2]),
+        None,
+        "lengths that do not add up are ignored"
+    );
+}
