@@ -3,6 +3,9 @@
 
 mod cli;
 mod mock_http;
+mod output;
 mod providers;
+mod review;
 mod segment;
+mod translate;
 mod util;
