@@ -317,7 +317,7 @@ pub enum Record {
 #[derive(Debug, thiserror::Error)]
 pub enum BitextError {
     /// Reading failed.
-    #[error("{name}: cannot read: {source}")]
+    #[error("{name}: cannot read")]
     Io {
         /// File name.
         name: String,

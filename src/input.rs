@@ -38,7 +38,7 @@ impl Source {
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
     /// The file could not be opened or read.
-    #[error("{name}: cannot read: {source}")]
+    #[error("{name}: cannot read")]
     Io {
         /// The input's display name.
         name: String,
@@ -98,7 +98,7 @@ pub fn text_from_bytes(bytes: Vec<u8>, name: &str) -> Result<String, InputError>
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
+    memchr::memchr(0, bytes)
 }
 
 #[cfg(test)]

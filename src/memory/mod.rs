@@ -24,7 +24,7 @@ use crate::lang::Lang;
 #[derive(Debug, thiserror::Error)]
 pub enum MemoryError {
     /// The file could not be read.
-    #[error("{file}: cannot read: {source}")]
+    #[error("{file}: cannot read")]
     Io {
         /// The file.
         file: String,
