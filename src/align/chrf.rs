@@ -299,10 +299,8 @@ mod tests {
     /// The vectors computed with sacrebleu 2.6.0 (research notes), read from the shared file
     /// when it is there so that every vector is checked, with the notes' table as fallback.
     fn vectors() -> Vec<(String, String, f64, f64)> {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../shared/research/chrf_vectors.json"
-        );
+        let path = crate::align::shared_path("research/chrf_vectors.json");
+        let path = path.display().to_string();
         let mut out: Vec<(String, String, f64, f64)> = vec![
             (
                 "The cat sat on the mat.".into(),
@@ -328,11 +326,23 @@ mod tests {
                 68.291781,
                 68.977351,
             ),
+            (
+                "US Defense Secretary Lloyd Austin expressed his desire to strengthen the partnership.".into(),
+                "US Defense Secretary Lloyd Austin on Tuesday expressed his desire to “strengthen and expand” the partnership.".into(),
+                73.018527,
+                71.426308,
+            ),
+            (
+                "Which unite the two countries.".into(),
+                "The defense secretary also affirmed that American soldiers could remain in the country.".into(),
+                12.454898,
+                11.364336,
+            ),
             ("".into(), "Something.".into(), 0.0, 0.0),
             ("a".into(), "a".into(), 100.0, 100.0),
             ("ab".into(), "ab".into(), 100.0, 100.0),
         ];
-        match std::fs::read_to_string(path) {
+        match std::fs::read_to_string(&path) {
             Ok(text) => {
                 let list: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
                 assert!(list.len() >= 9, "expected at least 9 vectors in {path}");
