@@ -90,7 +90,7 @@ impl Default for FeatureWeights {
         FeatureWeights {
             word: 1.0,
             prefix: 0.5,
-            char_gram: 0.0,
+            char_gram: 0.3,
             number: 1.5,
             verbatim: 1.0,
             punctuation: 0.3,

@@ -61,6 +61,8 @@ pub enum SearchMode {
 pub struct CostTuning {
     /// Weight of the length cost (−ln P of the Gale-Church δ).
     pub length_weight: f64,
+    /// Bead weight = ((a+b)/2)^(1−e) · (a·b)^e: 0 counts sentences, 1 sentence pairs.
+    pub size_exponent: f64,
     /// Penalty of 1-n and n-1 beads per sentence beyond the first.
     pub expand_penalty: f64,
     /// Penalty of m-n beads with both sides ≥ 2 (2-2, 2-3, 3-2).
@@ -106,14 +108,16 @@ impl Default for AlignOptions {
             band_width: 8,
             with_mt: CostTuning {
                 length_weight: 0.1,
+                size_exponent: 0.5,
                 expand_penalty: 0.1,
-                many_penalty: 0.3,
-                null_quantile: 0.8,
+                many_penalty: 0.0,
+                null_quantile: 0.7,
                 null_scale: 1.0,
                 null_floor: 0.3,
             },
             without_mt: CostTuning {
                 length_weight: 0.3,
+                size_exponent: 0.5,
                 expand_penalty: 0.2,
                 many_penalty: 0.5,
                 null_quantile: 0.8,
@@ -143,6 +147,7 @@ impl AlignOptions {
         CostParams {
             bead_types,
             length_weight: tuning.length_weight,
+            size_exponent: tuning.size_exponent,
             expand_penalty: tuning.expand_penalty,
             many_penalty: tuning.many_penalty,
             null_quantile: tuning.null_quantile,

@@ -111,6 +111,8 @@ pub(crate) struct CostParams {
     pub bead_types: Vec<(usize, usize)>,
     /// Weight of the length cost.
     pub length_weight: f64,
+    /// Bead weight = ((a+b)/2)^(1−e) · (a·b)^e: 0 weighs sentences, 1 sentence pairs (Vecalign).
+    pub size_exponent: f64,
     /// Penalty of a 1-n / n-1 bead per extra sentence.
     pub expand_penalty: f64,
     /// Penalty of an m-n bead with both sides ≥ 2.
@@ -279,6 +281,10 @@ struct Scorer<'a> {
     length: LengthModel,
     params: &'a CostParams,
     null_cost: f64,
+    /// `size_weight[a][b]`: how many sentence pairs' worth of evidence a bead stands for.
+    size_weight: Vec<Vec<f64>>,
+    /// `baseline[a][b]`: mean similarity of unrelated spans of `a` and `b` sentences.
+    baseline: Vec<Vec<f64>>,
 }
 
 fn prefix_sums(v: &[usize]) -> Vec<usize> {
@@ -312,7 +318,20 @@ impl<'a> Scorer<'a> {
             length,
             params,
             null_cost: 0.0,
+            baseline: Vec::new(),
+            size_weight: (0..=max_a)
+                .map(|a| {
+                    (0..=max_b)
+                        .map(|b| {
+                            let (a, b) = (a as f64, b as f64);
+                            ((a + b) / 2.0).powf(1.0 - params.size_exponent)
+                                * (a * b).powf(params.size_exponent)
+                        })
+                        .collect()
+                })
+                .collect(),
         };
+        scorer.baseline = scorer.random_baselines();
         scorer.null_cost = scorer.calibrate_null_cost(band);
         scorer
     }
@@ -340,9 +359,43 @@ impl<'a> Scorer<'a> {
     }
 
     /// The cost of a non-null bead, without its type penalty.
+    /// The mean similarity of spans of `a` and `b` sentences taken at random positions: larger
+    /// spans share more words by chance, so raw similarity would reward merging.
+    fn random_baselines(&self) -> Vec<Vec<f64>> {
+        const SAMPLES: usize = 200;
+        let (n, m) = (self.level.src.len(), self.level.tgt.len());
+        let mut rng = fastrand::Rng::with_seed(0x7a6a_616d_61);
+        let mut baseline = vec![vec![0.0; self.max_b + 1]; self.max_a + 1];
+        let span = |v: &[SparseVec]| v.iter().skip(1).fold(v[0].clone(), |acc, x| acc.sum(x));
+        for &(a, b) in &self.params.bead_types {
+            if a == 0 || b == 0 || a > n || b > m {
+                continue;
+            }
+            let mut total = 0.0;
+            for _ in 0..SAMPLES {
+                let i = rng.usize(a..=n);
+                let j = rng.usize(b..=m);
+                let x = span(&self.level.src[i - a..i]);
+                let y = span(&self.level.tgt[j - b..j]);
+                let norms = f64::from(x.dot(&x)) * f64::from(y.dot(&y));
+                if norms > 0.0 {
+                    total += f64::from(x.dot(&y)) / norms.sqrt();
+                }
+            }
+            baseline[a][b] = (total / SAMPLES as f64).clamp(0.0, 0.9);
+        }
+        baseline
+    }
+
+    /// Similarity above chance, rescaled so that 1 stays 1.
+    fn adjusted_similarity(&self, i: usize, j: usize, a: usize, b: usize) -> f64 {
+        let base = self.baseline[a][b];
+        (self.similarity(i, j, a, b) - base) / (1.0 - base)
+    }
+
     fn match_cost(&self, i: usize, j: usize, a: usize, b: usize) -> f64 {
-        let sim = self.similarity(i, j, a, b);
-        (a + b) as f64 / 2.0 * (1.0 - sim)
+        let sim = self.adjusted_similarity(i, j, a, b);
+        self.size_weight[a][b] * (1.0 - sim)
             + self.params.length_weight * self.length_cost(i, j, a, b)
     }
 

@@ -144,37 +144,49 @@ fn tune() {
             .map(|v| v.parse().unwrap())
             .collect()
     };
-    let base = AlignOptions::default();
+    let mut base = AlignOptions::default();
+    if let Ok(v) = std::env::var("CG") {
+        base.features.char_gram = v.parse().unwrap();
+    }
+    if let Ok(v) = std::env::var("PW") {
+        base.features.prefix = v.parse().unwrap();
+    }
+    if let Ok(v) = std::env::var("NW") {
+        base.features.number = v.parse().unwrap();
+    }
     let t0 = if use_mt {
         base.with_mt.clone()
     } else {
         base.without_mt.clone()
     };
-    for &lw in &grid("LW", &t0.length_weight.to_string()) {
-        for &ep in &grid("EP", &t0.expand_penalty.to_string()) {
-            for &mp in &grid("MP", &t0.many_penalty.to_string()) {
-                for &nq in &grid("NQ", &t0.null_quantile.to_string()) {
-                    for &ns in &grid("NS", &t0.null_scale.to_string()) {
-                        for &nf in &grid("NF", &t0.null_floor.to_string()) {
-                            let tuning = CostTuning {
-                                length_weight: lw,
-                                expand_penalty: ep,
-                                many_penalty: mp,
-                                null_quantile: nq,
-                                null_scale: ns,
-                                null_floor: nf,
-                            };
-                            let mut o = base.clone();
-                            if use_mt {
-                                o.with_mt = tuning
-                            } else {
-                                o.without_mt = tuning
+    for &se in &grid("SE", &t0.size_exponent.to_string()) {
+        for &lw in &grid("LW", &t0.length_weight.to_string()) {
+            for &ep in &grid("EP", &t0.expand_penalty.to_string()) {
+                for &mp in &grid("MP", &t0.many_penalty.to_string()) {
+                    for &nq in &grid("NQ", &t0.null_quantile.to_string()) {
+                        for &ns in &grid("NS", &t0.null_scale.to_string()) {
+                            for &nf in &grid("NF", &t0.null_floor.to_string()) {
+                                let tuning = CostTuning {
+                                    length_weight: lw,
+                                    size_exponent: se,
+                                    expand_penalty: ep,
+                                    many_penalty: mp,
+                                    null_quantile: nq,
+                                    null_scale: ns,
+                                    null_floor: nf,
+                                };
+                                let mut o = base.clone();
+                                if use_mt {
+                                    o.with_mt = tuning
+                                } else {
+                                    o.without_mt = tuning
+                                }
+                                let s = f1_on(&docs, &o, use_mt);
+                                println!(
+                                    "lw={lw} ep={ep} mp={mp} nq={nq} ns={ns} nf={nf}: strict {:.4} (P {:.3} R {:.3}) lax {:.4}",
+                                    s.f1_strict, s.precision_strict, s.recall_strict, s.f1_lax
+                                );
                             }
-                            let s = f1_on(&docs, &o, use_mt);
-                            println!(
-                                "lw={lw} ep={ep} mp={mp} nq={nq} ns={ns} nf={nf}: strict {:.4} (P {:.3} R {:.3}) lax {:.4}",
-                                s.f1_strict, s.precision_strict, s.recall_strict, s.f1_lax
-                            );
                         }
                     }
                 }
