@@ -364,7 +364,7 @@ impl<'a> Scorer<'a> {
     fn random_baselines(&self) -> Vec<Vec<f64>> {
         const SAMPLES: usize = 200;
         let (n, m) = (self.level.src.len(), self.level.tgt.len());
-        let mut rng = fastrand::Rng::with_seed(0x7a6a_616d_61);
+        let mut rng = fastrand::Rng::with_seed(0x007a_6a61_6d61);
         let mut baseline = vec![vec![0.0; self.max_b + 1]; self.max_a + 1];
         let span = |v: &[SparseVec]| v.iter().skip(1).fold(v[0].clone(), |acc, x| acc.sum(x));
         for &(a, b) in &self.params.bead_types {
