@@ -89,7 +89,7 @@ impl Default for FeatureWeights {
     fn default() -> Self {
         FeatureWeights {
             word: 1.0,
-            prefix: 0.5,
+            prefix: 0.0,
             char_gram: 0.3,
             number: 1.5,
             verbatim: 1.0,

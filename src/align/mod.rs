@@ -116,7 +116,7 @@ impl Default for AlignOptions {
                 null_floor: 0.3,
             },
             without_mt: CostTuning {
-                length_weight: 0.3,
+                length_weight: 0.2,
                 size_exponent: 0.5,
                 expand_penalty: 0.2,
                 many_penalty: 0.5,

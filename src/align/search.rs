@@ -396,7 +396,7 @@ impl<'a> Scorer<'a> {
     fn match_cost(&self, i: usize, j: usize, a: usize, b: usize) -> f64 {
         let sim = self.adjusted_similarity(i, j, a, b);
         self.size_weight[a][b] * (1.0 - sim)
-            + self.params.length_weight * self.length_cost(i, j, a, b)
+            + self.params.length_weight * self.size_weight[a][b] * self.length_cost(i, j, a, b)
     }
 
     fn type_penalty(&self, a: usize, b: usize) -> f64 {

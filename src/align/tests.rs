@@ -183,7 +183,7 @@ fn tune() {
                                 }
                                 let s = f1_on(&docs, &o, use_mt);
                                 println!(
-                                    "lw={lw} ep={ep} mp={mp} nq={nq} ns={ns} nf={nf}: strict {:.4} (P {:.3} R {:.3}) lax {:.4}",
+                                    "se={se} lw={lw} ep={ep} mp={mp} nq={nq} ns={ns} nf={nf}: strict {:.4} (P {:.3} R {:.3}) lax {:.4}",
                                     s.f1_strict, s.precision_strict, s.recall_strict, s.f1_lax
                                 );
                             }
