@@ -261,6 +261,17 @@ fn word_features(
     }
 }
 
+/// The vectors of both sides and what the coarse levels of the search may leave out.
+pub(crate) struct Vectors {
+    /// One vector per sentence of side A.
+    pub side_a: Vec<SparseVec>,
+    /// One vector per sentence of side B.
+    pub side_b: Vec<SparseVec>,
+    /// Per feature id: only useful at sentence level (character n-grams), dropped from the
+    /// merged blocks of coarse levels to keep memory linear and small.
+    pub fine_only: Vec<bool>,
+}
+
 /// Builds tf-idf vectors for the two sides of an alignment with shared dense feature ids.
 ///
 /// `side_a[i]` and `side_b[j]` are lists of `(text, what to extract)` whose features are pooled
@@ -269,7 +280,7 @@ pub(crate) fn build_vectors(
     side_a: &[Vec<(&str, Extract)>],
     side_b: &[Vec<(&str, Extract)>],
     weights: &FeatureWeights,
-) -> (Vec<SparseVec>, Vec<SparseVec>) {
+) -> Vectors {
     let mut ids: HashMap<u64, FeatureId> = HashMap::new();
     let mut family_of: Vec<Family> = Vec::new();
     let mut counted = |sentences: &[Vec<(&str, Extract)>]| -> Vec<Vec<(FeatureId, u32)>> {
@@ -329,7 +340,11 @@ pub(crate) fn build_vectors(
             })
             .collect()
     };
-    (weigh(a), weigh(b))
+    Vectors {
+        side_a: weigh(a),
+        side_b: weigh(b),
+        fine_only: family_of.iter().map(|f| *f == Family::CharGram).collect(),
+    }
 }
 
 /// Share of letters that are ASCII Latin: tells a Latin-script side from an Arabic one.
@@ -408,7 +423,8 @@ mod tests {
             vec![("le col", lexical)],
         ];
         let b = vec![vec![("le glacier", lexical)], vec![("le sommet", lexical)]];
-        let (va, vb) = build_vectors(&a, &b, &FeatureWeights::default());
+        let v = build_vectors(&a, &b, &FeatureWeights::default());
+        let (va, vb) = (v.side_a, v.side_b);
         assert!(va[0].dot(&vb[0]) > va[0].dot(&vb[1]));
         assert!(va[1].dot(&vb[1]) > 0.0);
     }

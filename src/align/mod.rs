@@ -23,7 +23,7 @@ mod search;
 pub use features::FeatureWeights;
 
 use crate::bitext::Bead;
-use features::{Extract, SparseVec};
+use features::Extract;
 use length::LengthModel;
 use search::{Coarse, CostParams, Level, Step};
 
@@ -86,6 +86,8 @@ pub struct AlignOptions {
     pub search: SearchMode,
     /// In automatic mode, grids with up to this many nodes are solved exactly.
     pub exact_cells: usize,
+    /// The coarsest level of the banded search has at most this many grid nodes.
+    pub coarse_top_cells: usize,
     /// Half-width, in sentences, of the band around the projected coarse path.
     pub band_width: usize,
     /// Cost weights when MT is given.
@@ -105,6 +107,7 @@ impl Default for AlignOptions {
             many_to_many: true,
             search: SearchMode::Auto,
             exact_cells: 4_000_000,
+            coarse_top_cells: 250_000,
             band_width: 8,
             with_mt: CostTuning {
                 length_weight: 0.1,
@@ -143,8 +146,14 @@ impl AlignOptions {
         types
     }
 
-    fn cost_params(&self, tuning: &CostTuning, bead_types: Vec<(usize, usize)>) -> CostParams {
+    fn cost_params(
+        &self,
+        chance_correction: bool,
+        tuning: &CostTuning,
+        bead_types: Vec<(usize, usize)>,
+    ) -> CostParams {
         CostParams {
+            chance_correction,
             bead_types,
             length_weight: tuning.length_weight,
             size_exponent: tuning.size_exponent,
@@ -172,18 +181,32 @@ pub fn align(input: &AlignInput<'_>, options: &AlignOptions) -> Vec<Bead> {
     } else {
         &options.without_mt
     };
-    let (src_vecs, tgt_vecs) = vectors(input, &options.features);
+    let features::Vectors {
+        side_a: src_vecs,
+        side_b: tgt_vecs,
+        fine_only,
+    } = vectors(input, &options.features);
     let src_len: Vec<usize> = (0..n)
         .map(|i| char_len(comparable_source(input, i)))
         .collect();
     let tgt_len: Vec<usize> = input.target.iter().map(|t| char_len(t)).collect();
     let length = LengthModel::estimate(&src_len, &tgt_len);
-    let params = options.cost_params(tuning, options.bead_types());
+    let params = options.cost_params(true, tuning, options.bead_types());
     let coarse = Coarse {
-        top_cells: 250_000,
+        top_cells: options.coarse_top_cells,
         width: options.band_width,
-        params: options.cost_params(tuning, vec![(1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2)]),
+        // Blocks of a coarse level are cut at fixed sentence counts on both sides, so their
+        // lengths are not comparable: no length cost there, similarity only.
+        params: CostParams {
+            length_weight: 0.0,
+            ..options.cost_params(
+                false,
+                tuning,
+                vec![(1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2)],
+            )
+        },
         common_fraction: 0.05,
+        fine_only,
     };
     let level = Level {
         src: src_vecs,
@@ -191,8 +214,13 @@ pub fn align(input: &AlignInput<'_>, options: &AlignOptions) -> Vec<Bead> {
         src_len,
         tgt_len,
     };
+    let blocks = paragraph_blocks(input, options);
+    if blocks.len() == 1 {
+        // the usual case: no copy of the vectors
+        return beads_from_steps(&align_level(&level, &params, &coarse, length, options));
+    }
     let mut steps = Vec::new();
-    for (src_range, tgt_range) in paragraph_blocks(input, options) {
+    for (src_range, tgt_range) in blocks {
         let sub = Level {
             src: level.src[src_range.clone()].to_vec(),
             tgt: level.tgt[tgt_range.clone()].to_vec(),
@@ -290,7 +318,7 @@ fn comparable_source<'a>(input: &AlignInput<'a>, i: usize) -> &'a str {
 type Parts<'a> = Vec<(&'a str, Extract)>;
 
 /// Sentence vectors of both sides (see the module docs for what goes in).
-fn vectors(input: &AlignInput<'_>, weights: &FeatureWeights) -> (Vec<SparseVec>, Vec<SparseVec>) {
+fn vectors(input: &AlignInput<'_>, weights: &FeatureWeights) -> features::Vectors {
     let source_is_latin = features::latin_share(input.source) > 0.5;
     let anchors = Extract {
         lexical: false,

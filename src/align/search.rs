@@ -111,6 +111,9 @@ pub(crate) struct CostParams {
     pub bead_types: Vec<(usize, usize)>,
     /// Weight of the length cost.
     pub length_weight: f64,
+    /// Subtract the similarity of random spans of the same sizes (off at coarse levels, where
+    /// random blocks of a long document are already very similar).
+    pub chance_correction: bool,
     /// Bead weight = ((a+b)/2)^(1−e) · (a·b)^e: 0 weighs sentences, 1 sentence pairs (Vecalign).
     pub size_exponent: f64,
     /// Penalty of a 1-n / n-1 bead per extra sentence.
@@ -389,6 +392,9 @@ impl<'a> Scorer<'a> {
 
     /// Similarity above chance, rescaled so that 1 stays 1.
     fn adjusted_similarity(&self, i: usize, j: usize, a: usize, b: usize) -> f64 {
+        if !self.params.chance_correction {
+            return self.similarity(i, j, a, b);
+        }
         let base = self.baseline[a][b];
         (self.similarity(i, j, a, b) - base) / (1.0 - base)
     }
@@ -407,18 +413,36 @@ impl<'a> Scorer<'a> {
         }
     }
 
-    fn bead_cost(&self, i: usize, j: usize, a: usize, b: usize) -> f64 {
+    /// The cost of a bead, or infinity as soon as it is known to be at least `limit` (the
+    /// length cost, the dearest part, is computed only for beads that can still win).
+    fn bead_cost_below(&self, i: usize, j: usize, a: usize, b: usize, limit: f64) -> f64 {
         if a == 0 || b == 0 {
-            self.null_cost * (a + b) as f64
-        } else {
-            self.match_cost(i, j, a, b) + self.type_penalty(a, b)
+            return self.null_cost * (a + b) as f64;
         }
+        let partial = self.type_penalty(a, b)
+            + self.size_weight[a][b] * (1.0 - self.adjusted_similarity(i, j, a, b));
+        if partial >= limit {
+            return f64::INFINITY;
+        }
+        partial + self.params.length_weight * self.size_weight[a][b] * self.length_cost(i, j, a, b)
     }
 
     /// The null cost of this document: a quantile of the best 1-1 cost each sentence can get
     /// inside the band. Sentences whose best pairing is worse than most are the likely
     /// insertions and deletions.
     fn calibrate_null_cost(&self, band: &Band) -> f64 {
+        if !self.params.chance_correction {
+            // Coarse levels of a long document: blocks that repeat elsewhere make every block's
+            // best match excellent, so the quantile rule would make nulls free. A null costs
+            // what a pairing with an unrelated block costs instead.
+            let random = self
+                .baseline
+                .get(1)
+                .and_then(|r| r.get(1))
+                .copied()
+                .unwrap_or(0.0);
+            return (1.0 - random).max(self.params.null_floor);
+        }
         let n = self.level.src.len();
         let m = self.level.tgt.len();
         let mut best_src = vec![f64::INFINITY; n];
@@ -516,7 +540,7 @@ pub(crate) fn solve(
                 if !before.is_finite() || before >= best {
                     continue;
                 }
-                let c = before + scorer.bead_cost(i, j, a, b);
+                let c = before + scorer.bead_cost_below(i, j, a, b, best - before);
                 if c < best {
                     best = c;
                     best_type = k as u8;
@@ -568,7 +592,11 @@ pub(crate) fn path_nodes(steps: &[Step]) -> Vec<(usize, usize)> {
 
 /// Features frequent enough to be noise at coarse levels (in more than `fraction` of the
 /// sentences) are dropped there: every block contains them.
-pub(crate) fn discriminative_features(level: &Level, fraction: f64) -> Vec<bool> {
+pub(crate) fn discriminative_features(
+    level: &Level,
+    fraction: f64,
+    fine_only: &[bool],
+) -> Vec<bool> {
     let max_id = level
         .src
         .iter()
@@ -583,7 +611,10 @@ pub(crate) fn discriminative_features(level: &Level, fraction: f64) -> Vec<bool>
         }
     }
     let limit = ((level.src.len() + level.tgt.len()) as f64 * fraction).max(4.0) as usize;
-    df.into_iter().map(|d| d <= limit).collect()
+    df.into_iter()
+        .enumerate()
+        .map(|(id, d)| d <= limit && !fine_only.get(id).copied().unwrap_or(false))
+        .collect()
 }
 
 /// Settings of the coarse-to-fine search.
@@ -597,6 +628,8 @@ pub(crate) struct Coarse {
     pub params: CostParams,
     /// Features in more than this share of sentences are dropped at coarse levels.
     pub common_fraction: f64,
+    /// Features dropped at coarse levels whatever their frequency (by feature id).
+    pub fine_only: Vec<bool>,
 }
 
 /// Aligns one level: exactly if small enough, otherwise inside a band projected from the
@@ -616,13 +649,16 @@ pub(crate) fn coarse_to_fine(
     let keep = match keep {
         Some(k) => k,
         None => {
-            owned = discriminative_features(level, coarse.common_fraction);
+            owned = discriminative_features(level, coarse.common_fraction, &coarse.fine_only);
             &owned
         }
     };
-    let coarser = level.halved(keep);
-    let coarse_steps = coarse_to_fine(&coarser, &coarse.params, coarse, length, Some(keep));
-    let band = Band::around_coarse_path(&path_nodes(&coarse_steps), n, m, coarse.width);
+    let band = {
+        // the coarser level is dropped before the finer DP allocates its tables
+        let coarser = level.halved(keep);
+        let coarse_steps = coarse_to_fine(&coarser, &coarse.params, coarse, length, Some(keep));
+        Band::around_coarse_path(&path_nodes(&coarse_steps), n, m, coarse.width)
+    };
     solve(level, &band, params, length)
 }
 

@@ -194,3 +194,120 @@ fn tune() {
         }
     }
 }
+
+fn words() -> impl proptest::strategy::Strategy<Value = String> {
+    proptest::string::string_regex("(le|glacier|[0-9]{1,3}|NATO|cabane|«|sommet|\u{0661}\u{0662}|a)( (le|glacier|[0-9]{1,3}|cabane|sommet|a)){0,6}\\.?").unwrap()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn beads_are_monotone_and_cover_every_sentence(
+        source in proptest::collection::vec(words(), 0..14),
+        target in proptest::collection::vec(words(), 0..14),
+        with_mt in proptest::bool::ANY,
+        mode in 0u8..3,
+    ) {
+        let s: Vec<&str> = source.iter().map(String::as_str).collect();
+        let t: Vec<&str> = target.iter().map(String::as_str).collect();
+        let input = AlignInput { source: &s, target: &t, mt: with_mt.then_some(&s[..]), source_paras: None, target_paras: None };
+        let options = AlignOptions {
+            search: [SearchMode::Auto, SearchMode::Exact, SearchMode::Banded][mode as usize],
+            ..AlignOptions::default()
+        };
+        check_cover(&align(&input, &options), s.len(), t.len());
+    }
+
+    #[test]
+    fn paragraph_blocks_keep_beads_inside_paragraphs(
+        source in proptest::collection::vec((words(), 0usize..3), 1..10),
+        target in proptest::collection::vec((words(), 0usize..3), 1..10),
+    ) {
+        let mut source = source;
+        let mut target = target;
+        source.sort_by_key(|p| p.1);
+        target.sort_by_key(|p| p.1);
+        let s: Vec<&str> = source.iter().map(|p| p.0.as_str()).collect();
+        let t: Vec<&str> = target.iter().map(|p| p.0.as_str()).collect();
+        let sp: Vec<usize> = source.iter().map(|p| p.1).collect();
+        let tp: Vec<usize> = target.iter().map(|p| p.1).collect();
+        let input = AlignInput { source: &s, target: &t, mt: None, source_paras: Some(&sp), target_paras: Some(&tp) };
+        let beads = align(&input, &AlignOptions::default());
+        check_cover(&beads, s.len(), t.len());
+        let (sr, tr) = (runs(&sp), runs(&tp));
+        if sr.len() == tr.len() {
+            // paragraph k of one side pairs with paragraph k of the other, whatever their numbers
+            let block = |rs: &[std::ops::Range<usize>], i: usize| rs.iter().position(|r| r.contains(&i));
+            for b in &beads {
+                let paras: std::collections::BTreeSet<Option<usize>> = b
+                    .source
+                    .iter()
+                    .map(|&i| block(&sr, i))
+                    .chain(b.target.iter().map(|&j| block(&tr, j)))
+                    .collect();
+                proptest::prop_assert!(paras.len() <= 1, "bead {:?} crosses paragraphs", b);
+            }
+        }
+    }
+}
+
+#[test]
+fn banded_search_matches_exact_search_on_dev() {
+    let docs = textberg("dev", "google");
+    if docs.is_empty() {
+        eprintln!("skipped: Text+Berg dev not found");
+        return;
+    }
+    let exact = f1_on(
+        &docs,
+        &AlignOptions {
+            search: SearchMode::Exact,
+            ..AlignOptions::default()
+        },
+        true,
+    );
+    let banded = f1_on(
+        &docs,
+        &AlignOptions {
+            search: SearchMode::Banded,
+            ..AlignOptions::default()
+        },
+        true,
+    );
+    assert!(exact.f1_strict > 0.85, "{exact:?}");
+    assert!(
+        (exact.f1_strict - banded.f1_strict).abs() < 0.03,
+        "exact {exact:?} banded {banded:?}"
+    );
+}
+
+#[test]
+fn numbers_and_names_align_without_mt() {
+    let source = [
+        "Im Jahr 1953 bestieg Hillary den Everest.",
+        "Das Wetter war schlecht.",
+        "Am 29. Mai erreichten sie 8848 m.",
+    ];
+    let target = [
+        "En 1953, Hillary gravit l'Everest.",
+        "Le temps était mauvais.",
+        "Le 29 mai, ils atteignirent 8848 m.",
+    ];
+    let input = AlignInput {
+        source: &source,
+        target: &target,
+        mt: None,
+        source_paras: None,
+        target_paras: None,
+    };
+    let beads = align(&input, &AlignOptions::default());
+    let pairs: Vec<(Vec<usize>, Vec<usize>)> = beads
+        .iter()
+        .map(|b| (b.source.clone(), b.target.clone()))
+        .collect();
+    assert_eq!(
+        pairs,
+        vec![(vec![0], vec![0]), (vec![1], vec![1]), (vec![2], vec![2])]
+    );
+}
