@@ -32,28 +32,6 @@ impl LengthModel {
         }
     }
 
-    /// Re-estimates the variance from beads believed correct: pairs of `(source, target)` span
-    /// lengths. Keeps the current variance when there are too few pairs.
-    pub fn refit_variance(&mut self, pairs: &[(usize, usize)]) {
-        let usable: Vec<(f64, f64)> = pairs
-            .iter()
-            .filter(|(s, t)| *s > 0 && *t > 0)
-            .map(|&(s, t)| (s as f64, t as f64))
-            .collect();
-        if usable.len() < 20 {
-            return;
-        }
-        let ratio =
-            usable.iter().map(|p| p.1).sum::<f64>() / usable.iter().map(|p| p.0).sum::<f64>();
-        let variance = usable
-            .iter()
-            .map(|&(s, t)| (t - ratio * s).powi(2) / self.scale(s, t))
-            .sum::<f64>()
-            / usable.len() as f64;
-        self.ratio = ratio.clamp(0.05, 20.0);
-        self.variance = variance.clamp(0.5, 50.0);
-    }
-
     fn scale(&self, source: f64, target: f64) -> f64 {
         (source + target / self.ratio) / 2.0 + 1.0
     }
@@ -107,13 +85,5 @@ mod tests {
         assert!(model.cost(30, 60) < 0.01);
         assert!(model.cost(30, 30) > model.cost(30, 55));
         assert!(model.cost(0, 50).is_finite());
-    }
-
-    #[test]
-    fn variance_refit_follows_the_data() {
-        let mut model = LengthModel::estimate(&[100], &[100]);
-        let tight: Vec<(usize, usize)> = (0..50).map(|k| (100 + k, 100 + k)).collect();
-        model.refit_variance(&tight);
-        assert!(model.variance <= 0.5 + 1e-9);
     }
 }

@@ -63,6 +63,9 @@ pub struct CostTuning {
     pub length_weight: f64,
     /// Bead weight = ((a+b)/2)^(1−e) · (a·b)^e: 0 counts sentences, 1 sentence pairs.
     pub size_exponent: f64,
+    /// Weight of the per-sentence normalisation: a sentence that resembles all its neighbours
+    /// needs more similarity to count (0 = off).
+    pub sentence_norm: f64,
     /// Penalty of 1-n and n-1 beads per sentence beyond the first.
     pub expand_penalty: f64,
     /// Penalty of m-n beads with both sides ≥ 2 (2-2, 2-3, 3-2).
@@ -112,6 +115,7 @@ impl Default for AlignOptions {
             with_mt: CostTuning {
                 length_weight: 0.1,
                 size_exponent: 0.5,
+                sentence_norm: 0.0,
                 expand_penalty: 0.1,
                 many_penalty: 0.0,
                 null_quantile: 0.7,
@@ -121,6 +125,7 @@ impl Default for AlignOptions {
             without_mt: CostTuning {
                 length_weight: 0.2,
                 size_exponent: 0.5,
+                sentence_norm: 0.0,
                 expand_penalty: 0.2,
                 many_penalty: 0.5,
                 null_quantile: 0.8,
@@ -157,6 +162,7 @@ impl AlignOptions {
             bead_types,
             length_weight: tuning.length_weight,
             size_exponent: tuning.size_exponent,
+            sentence_norm: tuning.sentence_norm,
             expand_penalty: tuning.expand_penalty,
             many_penalty: tuning.many_penalty,
             null_quantile: tuning.null_quantile,

@@ -111,6 +111,8 @@ pub(crate) struct CostParams {
     pub bead_types: Vec<(usize, usize)>,
     /// Weight of the length cost.
     pub length_weight: f64,
+    /// Weight of the per-sentence normalisation (0 = off).
+    pub sentence_norm: f64,
     /// Subtract the similarity of random spans of the same sizes (off at coarse levels, where
     /// random blocks of a long document are already very similar).
     pub chance_correction: bool,
@@ -286,6 +288,8 @@ struct Scorer<'a> {
     null_cost: f64,
     /// `size_weight[a][b]`: how many sentence pairs' worth of evidence a bead stands for.
     size_weight: Vec<Vec<f64>>,
+    /// Per-sentence excess similarity to the band (source, target); empty when off.
+    sentence_excess: (Vec<f64>, Vec<f64>),
     /// `baseline[a][b]`: mean similarity of unrelated spans of `a` and `b` sentences.
     baseline: Vec<Vec<f64>>,
 }
@@ -322,6 +326,7 @@ impl<'a> Scorer<'a> {
             params,
             null_cost: 0.0,
             baseline: Vec::new(),
+            sentence_excess: (Vec::new(), Vec::new()),
             size_weight: (0..=max_a)
                 .map(|a| {
                     (0..=max_b)
@@ -335,6 +340,9 @@ impl<'a> Scorer<'a> {
                 .collect(),
         };
         scorer.baseline = scorer.random_baselines();
+        if params.sentence_norm > 0.0 {
+            scorer.sentence_excess = scorer.sentence_excess();
+        }
         scorer.null_cost = scorer.calibrate_null_cost(band);
         scorer
     }
@@ -390,12 +398,60 @@ impl<'a> Scorer<'a> {
         baseline
     }
 
+    /// How much more similar each sentence is to the sentences of its band than a random
+    /// pair is on average (Vecalign's per-sentence normalisation, over the band): generic
+    /// sentences that resemble everything get a higher baseline.
+    fn sentence_excess(&self) -> (Vec<f64>, Vec<f64>) {
+        let (n, m) = (self.level.src.len(), self.level.tgt.len());
+        let global = self
+            .baseline
+            .get(1)
+            .and_then(|r| r.get(1))
+            .copied()
+            .unwrap_or(0.0);
+        let mut src = vec![0.0; n];
+        let mut tgt_sum = vec![0.0; m];
+        let mut tgt_count = vec![0usize; m];
+        for (s, excess) in src.iter_mut().enumerate() {
+            let ns = f64::from(self.src_norms[(s + 1) * (self.max_a + 1) + 1]);
+            let (first, len) = (self.dots.first[s], self.dots.len[s]);
+            let mut total = 0.0;
+            for t in first..(first + len).min(m) {
+                let nt = f64::from(self.tgt_norms[(t + 1) * (self.max_b + 1) + 1]);
+                let cos = if ns > 0.0 && nt > 0.0 {
+                    f64::from(self.dots.get(s, t)) / (ns * nt).sqrt()
+                } else {
+                    0.0
+                };
+                total += cos;
+                tgt_sum[t] += cos;
+                tgt_count[t] += 1;
+            }
+            *excess = if len > 0 {
+                total / len as f64 - global
+            } else {
+                0.0
+            };
+        }
+        let tgt = tgt_sum
+            .iter()
+            .zip(&tgt_count)
+            .map(|(sum, &c)| if c > 0 { sum / c as f64 - global } else { 0.0 })
+            .collect();
+        (src, tgt)
+    }
+
     /// Similarity above chance, rescaled so that 1 stays 1.
     fn adjusted_similarity(&self, i: usize, j: usize, a: usize, b: usize) -> f64 {
         if !self.params.chance_correction {
             return self.similarity(i, j, a, b);
         }
-        let base = self.baseline[a][b];
+        let mut base = self.baseline[a][b];
+        if !self.sentence_excess.0.is_empty() {
+            let src: f64 = self.sentence_excess.0[i - a..i].iter().sum::<f64>() / a as f64;
+            let tgt: f64 = self.sentence_excess.1[j - b..j].iter().sum::<f64>() / b as f64;
+            base = (base + self.params.sentence_norm * (src + tgt) / 2.0).clamp(0.0, 0.95);
+        }
         (self.similarity(i, j, a, b) - base) / (1.0 - base)
     }
 

@@ -145,6 +145,10 @@ fn tune() {
             .collect()
     };
     let mut base = AlignOptions::default();
+    if let Ok(v) = std::env::var("SN") {
+        base.with_mt.sentence_norm = v.parse().unwrap();
+        base.without_mt.sentence_norm = v.parse().unwrap();
+    }
     if let Ok(v) = std::env::var("CG") {
         base.features.char_gram = v.parse().unwrap();
     }
@@ -174,6 +178,7 @@ fn tune() {
                                     null_quantile: nq,
                                     null_scale: ns,
                                     null_floor: nf,
+                                    sentence_norm: t0.sentence_norm,
                                 };
                                 let mut o = base.clone();
                                 if use_mt {
