@@ -174,14 +174,41 @@ fn is_quote_or_bracket(c: char) -> bool {
 }
 
 /// Calls `emit` for every hashed feature of `text`.
-fn for_each_feature(text: &str, what: Extract, mut emit: impl FnMut(Family, u64)) {
-    let chars: Vec<char> = text.chars().collect();
+/// Buffers reused across sentences, so that feature extraction allocates almost nothing.
+#[derive(Default)]
+struct Scratch {
+    chars: Vec<char>,
+    token: String,
+    lower: String,
+    starts: Vec<usize>,
+    digits: String,
+}
+
+#[cfg(test)]
+fn for_each_feature(text: &str, what: Extract, emit: impl FnMut(Family, u64)) {
+    for_each_feature_with(text, what, &mut Scratch::default(), emit);
+}
+
+fn for_each_feature_with(
+    text: &str,
+    what: Extract,
+    scratch: &mut Scratch,
+    mut emit: impl FnMut(Family, u64),
+) {
+    let Scratch {
+        chars,
+        token,
+        lower,
+        starts,
+        digits,
+    } = scratch;
+    chars.clear();
+    chars.extend(text.chars());
     let mut k = 0;
-    let mut word = String::new();
     while k < chars.len() {
         let c = chars[k];
         if digit_value(c).is_some() {
-            let mut digits = String::new();
+            digits.clear();
             while k < chars.len() {
                 if let Some(d) = digit_value(chars[k]) {
                     digits.push(char::from(b'0' + d));
@@ -194,16 +221,17 @@ fn for_each_feature(text: &str, what: Extract, mut emit: impl FnMut(Family, u64)
                     break;
                 }
             }
-            emit(Family::Number, hash(Family::Number.tag(), &digits));
+            emit(Family::Number, hash(Family::Number.tag(), digits));
             continue;
         }
         if c.is_alphabetic() {
             let start = k;
-            while k < chars.len() && (chars[k].is_alphanumeric() || is_joiner(&chars, k)) {
+            while k < chars.len() && (chars[k].is_alphanumeric() || is_joiner(chars, k)) {
                 k += 1;
             }
-            let token: String = chars[start..k].iter().collect();
-            word_features(&token, what, &mut word, &mut emit);
+            token.clear();
+            token.extend(&chars[start..k]);
+            word_features(token, what, lower, starts, &mut emit);
             continue;
         }
         if is_quote_or_bracket(c) {
@@ -230,6 +258,7 @@ fn word_features(
     token: &str,
     what: Extract,
     lower: &mut String,
+    starts: &mut Vec<usize>,
     emit: &mut impl FnMut(Family, u64),
 ) {
     if what.verbatim && token.chars().any(|c| c.is_ascii_alphabetic()) {
@@ -244,15 +273,16 @@ fn word_features(
     lower.clear();
     lower.extend(token.chars().flat_map(char::to_lowercase));
     emit(Family::Word, hash(Family::Word.tag(), lower));
-    let letters: Vec<(usize, char)> = lower.char_indices().collect();
-    if letters.len() > 5 {
-        let end = letters[5].0;
+    starts.clear();
+    starts.extend(lower.char_indices().map(|(i, _)| i));
+    if starts.len() > 5 {
+        let end = starts[5];
         emit(Family::Prefix, hash(Family::Prefix.tag(), &lower[..end]));
     }
-    if letters.len() >= 4 {
-        for w in 0..=letters.len() - 4 {
-            let start = letters[w].0;
-            let end = letters.get(w + 4).map_or(lower.len(), |p| p.0);
+    if starts.len() >= 4 {
+        for w in 0..=starts.len() - 4 {
+            let start = starts[w];
+            let end = starts.get(w + 4).copied().unwrap_or(lower.len());
             emit(
                 Family::CharGram,
                 hash(Family::CharGram.tag(), &lower[start..end]),
@@ -282,14 +312,16 @@ pub(crate) fn build_vectors(
     weights: &FeatureWeights,
 ) -> Vectors {
     let mut ids: HashMap<u64, FeatureId> = HashMap::new();
+    let mut scratch = Scratch::default();
+    let mut list: Vec<FeatureId> = Vec::new();
     let mut family_of: Vec<Family> = Vec::new();
     let mut counted = |sentences: &[Vec<(&str, Extract)>]| -> Vec<Vec<(FeatureId, u32)>> {
         sentences
             .iter()
             .map(|parts| {
-                let mut list: Vec<FeatureId> = Vec::new();
+                list.clear();
                 for &(text, what) in parts {
-                    for_each_feature(text, what, |family, h| {
+                    for_each_feature_with(text, what, &mut scratch, |family, h| {
                         if family.weight(weights) == 0.0 {
                             return;
                         }
@@ -303,12 +335,13 @@ pub(crate) fn build_vectors(
                 }
                 list.sort_unstable();
                 let mut tf: Vec<(FeatureId, u32)> = Vec::with_capacity(list.len());
-                for id in list {
+                for &id in &list {
                     match tf.last_mut() {
                         Some((last, count)) if *last == id => *count += 1,
                         _ => tf.push((id, 1)),
                     }
                 }
+                tf.shrink_to_fit();
                 tf
             })
             .collect()
