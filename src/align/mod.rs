@@ -1,1 +1,428 @@
 //! Sentence alignment: monotone beads between source and target sentences.
+//!
+//! The cost of a bead combines three kinds of evidence:
+//! - **similarity** between the machine translation of the source span and the target span, in
+//!   the target language: the cosine of summed tf-idf vectors of words, word prefixes and numbers
+//!   ([`features`]). It is computed per bead (span against span) and weighted by the bead's
+//!   number of sentences, so merging two good 1-1 pairs into a 2-2 is not rewarded;
+//! - a Gale-Church **length** model ([`length`]) on MT length against target length (without
+//!   MT, source against target), with the ratio estimated from the document;
+//! - **anchors** that need no MT: numbers normalised across digit sets, Latin-script names and
+//!   acronyms of an Arabic source found verbatim in the target, quotes and brackets, and
+//!   paragraph boundaries when both sides have the same number of paragraphs.
+//!
+//! Null beads (1-0, 0-1) cost a per-document quantile of the best 1-1 cost of each sentence.
+//! The search ([`search`]) is an exact DP for documents up to a few thousand sentences and a
+//! coarse-to-fine banded DP beyond, linear in time and memory.
+
+pub mod chrf;
+mod features;
+pub mod length;
+mod search;
+
+pub use features::FeatureWeights;
+
+use crate::bitext::Bead;
+use features::Extract;
+use length::LengthModel;
+use search::{Coarse, CostParams, Level, Step};
+
+/// What to align: sentences of both sides, optionally the MT of each source sentence and the
+/// paragraph index of each sentence.
+#[derive(Debug, Clone, Copy)]
+pub struct AlignInput<'a> {
+    /// Source sentences.
+    pub source: &'a [&'a str],
+    /// Target sentences.
+    pub target: &'a [&'a str],
+    /// `mt[i]` = machine translation of `source[i]` into the target language (missing entries
+    /// count as empty).
+    pub mt: Option<&'a [&'a str]>,
+    /// Paragraph index of each source sentence.
+    pub source_paras: Option<&'a [usize]>,
+    /// Paragraph index of each target sentence.
+    pub target_paras: Option<&'a [usize]>,
+}
+
+/// How to search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SearchMode {
+    /// Exact for grids up to [`AlignOptions::exact_cells`] nodes, banded beyond.
+    #[default]
+    Auto,
+    /// Always exact (memory grows with n×m: only for short documents).
+    Exact,
+    /// Always coarse-to-fine banded.
+    Banded,
+}
+
+/// Weights of the cost function (one set with MT, one without).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CostTuning {
+    /// Weight of the length cost (−ln P of the Gale-Church δ).
+    pub length_weight: f64,
+    /// Bead weight = ((a+b)/2)^(1−e) · (a·b)^e: 0 counts sentences, 1 sentence pairs.
+    pub size_exponent: f64,
+    /// Weight of the per-sentence normalisation: a sentence that resembles all its neighbours
+    /// needs more similarity to count (0 = off).
+    pub sentence_norm: f64,
+    /// Penalty of 1-n and n-1 beads per sentence beyond the first.
+    pub expand_penalty: f64,
+    /// Penalty of m-n beads with both sides ≥ 2 (2-2, 2-3, 3-2).
+    pub many_penalty: f64,
+    /// The null cost per sentence is this quantile of the sentences' best 1-1 costs…
+    pub null_quantile: f64,
+    /// …times this factor…
+    pub null_scale: f64,
+    /// …and at least this.
+    pub null_floor: f64,
+}
+
+/// Settings of the aligner. [`Default`] gives the settings tuned on Text+Berg dev.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlignOptions {
+    /// Largest side of a 1-n / n-1 bead (at least 1).
+    pub max_bead: usize,
+    /// Allow 2-2, 2-3 and 3-2 beads.
+    pub many_to_many: bool,
+    /// Exact, banded or automatic search.
+    pub search: SearchMode,
+    /// In automatic mode, grids with up to this many nodes are solved exactly.
+    pub exact_cells: usize,
+    /// The coarsest level of the banded search has at most this many grid nodes.
+    pub coarse_top_cells: usize,
+    /// Half-width, in sentences, of the band around the projected coarse path.
+    pub band_width: usize,
+    /// Cost weights when MT is given.
+    pub with_mt: CostTuning,
+    /// Cost weights without MT (length and anchors only).
+    pub without_mt: CostTuning,
+    /// Feature weights.
+    pub features: FeatureWeights,
+    /// Keep beads inside paragraphs when both sides have the same number of paragraphs.
+    pub use_paragraphs: bool,
+}
+
+impl Default for AlignOptions {
+    fn default() -> Self {
+        AlignOptions {
+            max_bead: 6,
+            many_to_many: true,
+            search: SearchMode::Auto,
+            exact_cells: 4_000_000,
+            coarse_top_cells: 250_000,
+            band_width: 8,
+            with_mt: CostTuning {
+                length_weight: 0.1,
+                size_exponent: 0.5,
+                sentence_norm: 0.0,
+                expand_penalty: 0.1,
+                many_penalty: 0.0,
+                null_quantile: 0.7,
+                null_scale: 1.0,
+                null_floor: 0.3,
+            },
+            without_mt: CostTuning {
+                length_weight: 0.2,
+                size_exponent: 0.5,
+                sentence_norm: 0.0,
+                expand_penalty: 0.2,
+                many_penalty: 0.5,
+                null_quantile: 0.8,
+                null_scale: 1.0,
+                null_floor: 0.5,
+            },
+            features: FeatureWeights::default(),
+            use_paragraphs: true,
+        }
+    }
+}
+
+impl AlignOptions {
+    fn bead_types(&self) -> Vec<(usize, usize)> {
+        let mut types = vec![(1, 1), (1, 0), (0, 1)];
+        for k in 2..=self.max_bead.max(1) {
+            types.push((1, k));
+            types.push((k, 1));
+        }
+        if self.many_to_many {
+            types.extend([(2, 2), (2, 3), (3, 2)]);
+        }
+        types
+    }
+
+    fn cost_params(
+        &self,
+        chance_correction: bool,
+        tuning: &CostTuning,
+        bead_types: Vec<(usize, usize)>,
+    ) -> CostParams {
+        CostParams {
+            chance_correction,
+            bead_types,
+            length_weight: tuning.length_weight,
+            size_exponent: tuning.size_exponent,
+            sentence_norm: tuning.sentence_norm,
+            expand_penalty: tuning.expand_penalty,
+            many_penalty: tuning.many_penalty,
+            null_quantile: tuning.null_quantile,
+            null_scale: tuning.null_scale,
+            null_floor: tuning.null_floor,
+        }
+    }
+}
+
+/// Aligns source and target sentences. Beads have ids `0..`, are monotone, cover every
+/// sentence of both sides exactly once, and carry a score in `0..=1`: for a pair, the mean of
+/// the span similarity and the length-model probability; for a 1-0 / 0-1 bead, one minus the
+/// best similarity its sentence had with any candidate.
+pub fn align(input: &AlignInput<'_>, options: &AlignOptions) -> Vec<Bead> {
+    let (n, m) = (input.source.len(), input.target.len());
+    if n == 0 || m == 0 {
+        return trivial_beads(n, m);
+    }
+    let has_mt = input.mt.is_some();
+    let tuning = if has_mt {
+        &options.with_mt
+    } else {
+        &options.without_mt
+    };
+    let features::Vectors {
+        side_a: src_vecs,
+        side_b: tgt_vecs,
+        fine_only,
+    } = vectors(input, &options.features);
+    let src_len: Vec<usize> = (0..n)
+        .map(|i| char_len(comparable_source(input, i)))
+        .collect();
+    let tgt_len: Vec<usize> = input.target.iter().map(|t| char_len(t)).collect();
+    let length = LengthModel::estimate(&src_len, &tgt_len);
+    let params = options.cost_params(true, tuning, options.bead_types());
+    let coarse = Coarse {
+        top_cells: options.coarse_top_cells,
+        width: options.band_width,
+        // Blocks of a coarse level are cut at fixed sentence counts on both sides, so their
+        // lengths are not comparable: no length cost there, similarity only.
+        params: CostParams {
+            length_weight: 0.0,
+            ..options.cost_params(
+                false,
+                tuning,
+                vec![(1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2)],
+            )
+        },
+        common_fraction: 0.05,
+        fine_only,
+    };
+    let level = Level {
+        src: src_vecs,
+        tgt: tgt_vecs,
+        src_len,
+        tgt_len,
+    };
+    let blocks = paragraph_blocks(input, options);
+    if blocks.len() == 1 {
+        // the usual case: no copy of the vectors
+        return beads_from_steps(&align_level(&level, &params, &coarse, length, options));
+    }
+    let mut steps = Vec::new();
+    for (src_range, tgt_range) in blocks {
+        let sub = Level {
+            src: level.src[src_range.clone()].to_vec(),
+            tgt: level.tgt[tgt_range.clone()].to_vec(),
+            src_len: level.src_len[src_range].to_vec(),
+            tgt_len: level.tgt_len[tgt_range].to_vec(),
+        };
+        steps.extend(align_level(&sub, &params, &coarse, length, options));
+    }
+    beads_from_steps(&steps)
+}
+
+/// Aligns one block (a whole document or one paragraph pair).
+fn align_level(
+    level: &Level,
+    params: &CostParams,
+    coarse: &Coarse,
+    length: LengthModel,
+    options: &AlignOptions,
+) -> Vec<Step> {
+    let (n, m) = (level.src.len(), level.tgt.len());
+    if n == 0 || m == 0 {
+        return (0..n)
+            .map(|_| null_step(1, 0))
+            .chain((0..m).map(|_| null_step(0, 1)))
+            .collect();
+    }
+    let exact = match options.search {
+        SearchMode::Exact => true,
+        SearchMode::Banded => false,
+        SearchMode::Auto => (n + 1) * (m + 1) <= options.exact_cells,
+    };
+    if exact {
+        search::solve(level, &search::Band::full(n, m), params, length)
+    } else {
+        search::coarse_to_fine(level, params, coarse, length, None)
+    }
+}
+
+fn null_step(a: usize, b: usize) -> Step {
+    Step {
+        a,
+        b,
+        similarity: 0.0,
+        length_cost: 0.0,
+        best_alternative: 0.0,
+    }
+}
+
+/// Beads for a side with no sentences: every sentence of the other side is a null bead.
+fn trivial_beads(n: usize, m: usize) -> Vec<Bead> {
+    let steps: Vec<Step> = (0..n)
+        .map(|_| null_step(1, 0))
+        .chain((0..m).map(|_| null_step(0, 1)))
+        .collect();
+    beads_from_steps(&steps)
+}
+
+fn beads_from_steps(steps: &[Step]) -> Vec<Bead> {
+    let (mut i, mut j) = (0, 0);
+    steps
+        .iter()
+        .enumerate()
+        .map(|(id, s)| {
+            let score = if s.a > 0 && s.b > 0 {
+                0.5 * s.similarity + 0.5 * (-s.length_cost).exp()
+            } else {
+                1.0 - s.best_alternative
+            };
+            let bead = Bead::new(
+                id,
+                (i..i + s.a).collect(),
+                (j..j + s.b).collect(),
+                score.clamp(0.0, 1.0),
+            );
+            i += s.a;
+            j += s.b;
+            bead
+        })
+        .collect()
+}
+
+fn char_len(text: &str) -> usize {
+    text.chars().filter(|c| !c.is_whitespace()).count()
+}
+
+/// The text whose length is compared with the target: the MT when there is one.
+fn comparable_source<'a>(input: &AlignInput<'a>, i: usize) -> &'a str {
+    match input.mt {
+        Some(mt) => mt.get(i).copied().unwrap_or(""),
+        None => input.source[i],
+    }
+}
+
+/// The texts whose features make up one sentence's vector.
+type Parts<'a> = Vec<(&'a str, Extract)>;
+
+/// Sentence vectors of both sides (see the module docs for what goes in).
+fn vectors(input: &AlignInput<'_>, weights: &FeatureWeights) -> features::Vectors {
+    let source_is_latin = features::latin_share(input.source) > 0.5;
+    let anchors = Extract {
+        lexical: false,
+        verbatim: true,
+        verbatim_names_only: true,
+    };
+    let numbers_only = Extract {
+        lexical: false,
+        verbatim: false,
+        verbatim_names_only: true,
+    };
+    let (src_parts, tgt_parts): (Vec<Parts<'_>>, Vec<Parts<'_>>) = match input.mt {
+        Some(mt) => {
+            // Latin names in a non-Latin source are evidence the MT may have transliterated away.
+            let source_anchor = if source_is_latin {
+                numbers_only
+            } else {
+                anchors
+            };
+            let lexical = Extract {
+                lexical: true,
+                verbatim: !source_is_latin,
+                verbatim_names_only: true,
+            };
+            (
+                (0..input.source.len())
+                    .map(|i| {
+                        vec![
+                            (mt.get(i).copied().unwrap_or(""), mt_lexical()),
+                            (input.source[i], source_anchor),
+                        ]
+                    })
+                    .collect(),
+                input.target.iter().map(|&t| vec![(t, lexical)]).collect(),
+            )
+        }
+        None => (
+            input.source.iter().map(|&s| vec![(s, anchors)]).collect(),
+            input.target.iter().map(|&t| vec![(t, anchors)]).collect(),
+        ),
+    };
+    features::build_vectors(&src_parts, &tgt_parts, weights)
+}
+
+/// Lexical features of the MT, without verbatim tokens (the MT is in the target language).
+fn mt_lexical() -> Extract {
+    Extract {
+        lexical: true,
+        verbatim: false,
+        verbatim_names_only: true,
+    }
+}
+
+/// Pairs of sentence ranges to align independently: one per paragraph when both sides have
+/// the same number of paragraphs, else the whole document.
+fn paragraph_blocks(
+    input: &AlignInput<'_>,
+    options: &AlignOptions,
+) -> Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+    let whole = vec![(0..input.source.len(), 0..input.target.len())];
+    let (Some(sp), Some(tp)) = (input.source_paras, input.target_paras) else {
+        return whole;
+    };
+    if !options.use_paragraphs || sp.len() != input.source.len() || tp.len() != input.target.len() {
+        return whole;
+    }
+    let (sr, tr) = (runs(sp), runs(tp));
+    if sr.len() != tr.len() || sr.len() < 2 {
+        return whole;
+    }
+    sr.into_iter().zip(tr).collect()
+}
+
+/// Ranges of consecutive equal values.
+fn runs(values: &[usize]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for k in 1..=values.len() {
+        if k == values.len() || values[k] != values[start] {
+            out.push(start..k);
+            start = k;
+        }
+    }
+    out
+}
+
+/// A file of the team's shared folder (`../shared` beside the main checkout; worktrees live one
+/// level deeper). Used by tests and benchmarks only; `None`-like paths simply do not exist.
+#[doc(hidden)]
+pub fn shared_path(relative: &str) -> std::path::PathBuf {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for up in [manifest.join("../shared"), manifest.join("../../shared")] {
+        if up.is_dir() {
+            return up.join(relative);
+        }
+    }
+    manifest.join("../shared").join(relative)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,13 +1,262 @@
-//! `tarjama align` (not implemented yet).
+//! `tarjama align`: align a source text with its translation into beads.
+
+use std::io::Write;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
 
 use crate::Status;
+use crate::align::{AlignInput, AlignOptions, SearchMode, align};
+use crate::bitext::{Bead, Bitext, Origin, Side};
 use crate::cli::GlobalArgs;
+use crate::input::{Source, read_text};
+use crate::lang::Lang;
+use crate::segment;
+
+/// Output formats of `align`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One bead per line, `[0, 1]:[2]` (0-based; `[3]:[]` for an omission), as gold files and
+    /// `align_score.py` use.
+    Beads,
+    /// The canonical bitext JSONL (header, sentences, beads with scores).
+    Jsonl,
+    /// bead id, source text, target text, bead type, score, separated by tabs.
+    Tsv,
+}
+
+/// Search modes on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Search {
+    /// Exact for short documents, banded for long ones.
+    Auto,
+    /// Always exact (memory grows with the product of the lengths).
+    Exact,
+    /// Always coarse-to-fine banded (linear time and memory).
+    Banded,
+}
 
 /// Arguments of `tarjama align`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(after_help = "Examples:\n  \
+tarjama align article.ar.txt article.en.txt --mt article.mt.en.txt --format jsonl -o article.bitext.jsonl\n  \
+tarjama align --lines 001.de 001.fr --mt 001.mt-google.fr > 001.beads")]
+pub struct Args {
+    /// Source text, or - for standard input.
+    pub source: PathBuf,
+    /// Target text (the translation).
+    pub target: PathBuf,
+    /// Machine translation of the source into the target language, one line per source
+    /// sentence. Without it, alignment uses length and anchors (numbers, names) only.
+    #[arg(long, value_name = "FILE")]
+    pub mt: Option<PathBuf>,
+    /// The files hold one sentence per line (no segmentation).
+    #[arg(long)]
+    pub lines: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Beads)]
+    pub format: Format,
+    /// Language of the source (default: detected from the script).
+    #[arg(long, value_name = "LANG")]
+    pub src_lang: Option<Lang>,
+    /// Language of the target (default: detected from the script).
+    #[arg(long, value_name = "LANG")]
+    pub tgt_lang: Option<Lang>,
+    /// Search mode.
+    #[arg(long, value_enum, default_value_t = Search::Auto)]
+    pub search: Search,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub output: Option<PathBuf>,
+}
+
+/// Sentences of one side: text, byte span in the file, paragraph.
+struct Sentences {
+    text: String,
+    spans: Vec<Range<usize>>,
+    paras: Vec<usize>,
+}
+
+impl Sentences {
+    fn texts(&self) -> Vec<&str> {
+        self.spans.iter().map(|s| &self.text[s.clone()]).collect()
+    }
+}
+
+/// One sentence per line (`\r\n` accepted); every line is a sentence, blank ones included, so
+/// that line numbers stay sentence ids.
+fn by_lines(text: String) -> Sentences {
+    let mut spans = Vec::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        spans.push(start..start + content.len());
+        start += line.len();
+    }
+    let paras = vec![0; spans.len()];
+    Sentences { text, spans, paras }
+}
+
+fn segmented(text: String, lang: &Lang) -> Sentences {
+    let spans = segment::split(&text, &segment::Options::new(lang.clone()));
+    Sentences {
+        paras: spans.iter().map(|s| s.para).collect(),
+        spans: spans.into_iter().map(|s| s.span).collect(),
+        text,
+    }
+}
+
+fn read(path: &Path) -> anyhow::Result<(String, String)> {
+    let source = Source::from_arg(path);
+    Ok((read_text(&source)?, source.display_name()))
+}
 
 /// Runs `tarjama align`.
-pub fn run(_args: &Args, _global: &GlobalArgs) -> anyhow::Result<Status> {
-    anyhow::bail!("'tarjama align' is not implemented yet")
+pub fn run(args: &Args, _global: &GlobalArgs) -> anyhow::Result<Status> {
+    let (src_text, src_name) = read(&args.source)?;
+    let (tgt_text, tgt_name) = read(&args.target)?;
+    let src_lang = args
+        .src_lang
+        .clone()
+        .unwrap_or_else(|| Lang::detect(&src_text));
+    let tgt_lang = args
+        .tgt_lang
+        .clone()
+        .unwrap_or_else(|| Lang::detect(&tgt_text));
+    let (source, target) = if args.lines {
+        (by_lines(src_text), by_lines(tgt_text))
+    } else {
+        (
+            segmented(src_text, &src_lang),
+            segmented(tgt_text, &tgt_lang),
+        )
+    };
+    let mt = match &args.mt {
+        None => None,
+        Some(path) => {
+            let (text, name) = read(path)?;
+            let lines: Vec<String> = text.lines().map(str::to_string).collect();
+            if lines.len() != source.spans.len() {
+                anyhow::bail!(
+                    "{name}: {} lines, but {src_name} has {} sentences; give the MT one line per source sentence{}",
+                    lines.len(),
+                    source.spans.len(),
+                    if args.lines {
+                        ""
+                    } else {
+                        " (`tarjama split` shows the sentences), or use --lines"
+                    }
+                );
+            }
+            Some(lines)
+        }
+    };
+    let src_texts = source.texts();
+    let tgt_texts = target.texts();
+    let mt_texts: Option<Vec<&str>> = mt.as_ref().map(|l| l.iter().map(String::as_str).collect());
+    let input = AlignInput {
+        source: &src_texts,
+        target: &tgt_texts,
+        mt: mt_texts.as_deref(),
+        source_paras: Some(&source.paras),
+        target_paras: Some(&target.paras),
+    };
+    let options = AlignOptions {
+        search: match args.search {
+            Search::Auto => SearchMode::Auto,
+            Search::Exact => SearchMode::Exact,
+            Search::Banded => SearchMode::Banded,
+        },
+        ..AlignOptions::default()
+    };
+    let beads = align(&input, &options);
+    let render = |out: &mut dyn Write| -> std::io::Result<()> {
+        match args.format {
+            Format::Beads => write_beads(out, &beads),
+            Format::Tsv => write_tsv(out, &beads, &src_texts, &tgt_texts),
+            Format::Jsonl => {
+                let mut bitext = Bitext::new(src_lang.clone(), tgt_lang.clone());
+                bitext.header.source_file = Some(src_name.clone());
+                bitext.header.target_file = Some(tgt_name.clone());
+                bitext.source = sentences(Side::Source, &source, mt_texts.as_deref());
+                bitext.target = sentences(Side::Target, &target, None);
+                bitext.beads = beads.clone();
+                bitext.write_jsonl(out)
+            }
+        }
+    };
+    match &args.output {
+        Some(path) => crate::output::atomic::write_atomic(path, render)?,
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            render(&mut out)?;
+            out.flush()?;
+        }
+    }
+    Ok(Status::Success)
+}
+
+/// Bitext sentences of one side; targets come from a file, sources keep their MT.
+fn sentences(side: Side, s: &Sentences, mt: Option<&[&str]>) -> Vec<crate::bitext::Sentence> {
+    s.spans
+        .iter()
+        .enumerate()
+        .map(|(id, span)| {
+            let mut sentence =
+                crate::bitext::Sentence::new(side, id, s.paras[id], &s.text[span.clone()]);
+            sentence.start = Some(span.start);
+            sentence.end = Some(span.end);
+            if side == Side::Target {
+                sentence.origin = Some(Origin::File);
+            }
+            sentence.mt = mt.and_then(|m| m.get(id)).map(|t| t.to_string());
+            sentence
+        })
+        .collect()
+}
+
+/// `[0, 1]:[2]` lines.
+pub fn write_beads(out: &mut dyn Write, beads: &[Bead]) -> std::io::Result<()> {
+    let list = |ids: &[usize]| {
+        ids.iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for b in beads {
+        writeln!(out, "[{}]:[{}]", list(&b.source), list(&b.target))?;
+    }
+    Ok(())
+}
+
+fn write_tsv(
+    out: &mut dyn Write,
+    beads: &[Bead],
+    source: &[&str],
+    target: &[&str],
+) -> std::io::Result<()> {
+    let join = |texts: &[&str], ids: &[usize]| {
+        escape_tsv(&ids.iter().map(|&i| texts[i]).collect::<Vec<_>>().join(" "))
+    };
+    writeln!(out, "bead\tsource\ttarget\ttype\tscore")?;
+    for b in beads {
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{}\t{:.3}",
+            b.id,
+            join(source, &b.source),
+            join(target, &b.target),
+            b.kind(),
+            b.score
+        )?;
+    }
+    Ok(())
+}
+
+/// Escapes backslash, tab, CR and LF so a field stays on one TSV line.
+fn escape_tsv(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('\t', "\\t")
+        .replace('\r', "\\r")
+        .replace('\n', "\\n")
 }

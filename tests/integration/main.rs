@@ -1,6 +1,7 @@
 //! Integration tests: the real `tarjama` binary in temporary folders, and real HTTP servers on
 //! 127.0.0.1 standing in for the translation services. One test binary, so it links once.
 
+mod align;
 mod cli;
 mod mock_http;
 mod output;

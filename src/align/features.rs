@@ -1,0 +1,464 @@
+//! Sparse tf-idf feature vectors of sentences: the evidence the similarity is computed from.
+//!
+//! In the target language (MT of the source against the target): lowercased words, 5-character
+//! word prefixes (a cheap stemmer that lets `montagne`/`montagnes` match) and numbers. Anchors
+//! that need no MT, compared between the source itself and the target: numbers normalised across
+//! digit sets and separators, Latin-script names and acronyms that a translation keeps verbatim,
+//! and quotation marks / brackets.
+//!
+//! Features are hashed to 64 bits, then mapped to dense ids shared by both sides, so that a
+//! vector is a short sorted list of `(id, weight)` pairs.
+
+use std::collections::HashMap;
+
+/// Dense feature id, shared by both sides of one alignment.
+pub(crate) type FeatureId = u32;
+
+/// A sparse vector sorted by feature id, ids unique.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct SparseVec {
+    /// `(feature, weight)` pairs sorted by feature.
+    pub entries: Vec<(FeatureId, f32)>,
+}
+
+impl SparseVec {
+    /// Dot product by merging the two sorted lists.
+    pub fn dot(&self, other: &SparseVec) -> f32 {
+        let (a, b) = (&self.entries, &other.entries);
+        let (mut i, mut j, mut sum) = (0, 0, 0.0f32);
+        while i < a.len() && j < b.len() {
+            match a[i].0.cmp(&b[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    sum += a[i].1 * b[j].1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        sum
+    }
+
+    /// The sum of two vectors (the vector of a block of sentences).
+    pub fn sum(&self, other: &SparseVec) -> SparseVec {
+        let (a, b) = (&self.entries, &other.entries);
+        let mut entries = Vec::with_capacity(a.len() + b.len());
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            match a[i].0.cmp(&b[j].0) {
+                std::cmp::Ordering::Less => {
+                    entries.push(a[i]);
+                    i += 1;
+                }
+                std::cmp::Ordering::Greater => {
+                    entries.push(b[j]);
+                    j += 1;
+                }
+                std::cmp::Ordering::Equal => {
+                    entries.push((a[i].0, a[i].1 + b[j].1));
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        entries.extend_from_slice(&a[i..]);
+        entries.extend_from_slice(&b[j..]);
+        SparseVec { entries }
+    }
+}
+
+/// Relative weights of the feature families (multiplied with tf-idf).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeatureWeights {
+    /// Lowercased words (target language).
+    pub word: f32,
+    /// 5-character prefixes of longer words (target language).
+    pub prefix: f32,
+    /// Character 4-grams inside words (target language; tolerate OCR errors and inflection).
+    pub char_gram: f32,
+    /// Numbers, normalised across digit sets and separators.
+    pub number: f32,
+    /// Latin-script tokens kept verbatim (names, acronyms).
+    pub verbatim: f32,
+    /// Quotation marks and brackets.
+    pub punctuation: f32,
+}
+
+impl Default for FeatureWeights {
+    fn default() -> Self {
+        FeatureWeights {
+            word: 1.0,
+            prefix: 0.0,
+            char_gram: 0.3,
+            number: 1.5,
+            verbatim: 1.0,
+            punctuation: 0.3,
+        }
+    }
+}
+
+/// Feature family tags, hashed with the token so that families never collide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Family {
+    Word,
+    Prefix,
+    CharGram,
+    Number,
+    Verbatim,
+    Punctuation,
+}
+
+impl Family {
+    fn tag(self) -> u8 {
+        self as u8 + 1
+    }
+
+    fn weight(self, w: &FeatureWeights) -> f32 {
+        match self {
+            Family::Word => w.word,
+            Family::Prefix => w.prefix,
+            Family::CharGram => w.char_gram,
+            Family::Number => w.number,
+            Family::Verbatim => w.verbatim,
+            Family::Punctuation => w.punctuation,
+        }
+    }
+}
+
+/// Which families to extract from one text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Extract {
+    /// Words, prefixes and char n-grams (text in the target language).
+    pub lexical: bool,
+    /// Latin-script verbatim tokens.
+    pub verbatim: bool,
+    /// Only verbatim tokens that look like names (capitalised or acronyms, or with a digit).
+    pub verbatim_names_only: bool,
+}
+
+/// FNV-1a, 64 bits: stable and fast enough for short tokens.
+fn hash(tag: u8, token: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ u64::from(tag);
+    h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    for &b in token.as_bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// ASCII value of a decimal digit of the Arabic-Indic, extended Arabic-Indic or ASCII sets.
+pub(crate) fn digit_value(c: char) -> Option<u8> {
+    match c {
+        '0'..='9' => Some(c as u8 - b'0'),
+        '\u{660}'..='\u{669}' => Some((c as u32 - 0x660) as u8),
+        '\u{6f0}'..='\u{6f9}' => Some((c as u32 - 0x6f0) as u8),
+        _ => None,
+    }
+}
+
+/// Separators allowed between digit groups (`1,000`, `1.5`, `٢٫٥`, `1'000`, `1 000`).
+fn is_number_separator(c: char) -> bool {
+    matches!(
+        c,
+        '.' | ',' | '\'' | '’' | '\u{66b}' | '\u{66c}' | '\u{a0}' | '\u{202f}'
+    )
+}
+
+fn is_quote_or_bracket(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '«' | '»' | '“' | '”' | '„' | '‹' | '›' | '(' | ')' | '[' | ']'
+    )
+}
+
+/// Calls `emit` for every hashed feature of `text`.
+/// Buffers reused across sentences, so that feature extraction allocates almost nothing.
+#[derive(Default)]
+struct Scratch {
+    chars: Vec<char>,
+    token: String,
+    lower: String,
+    starts: Vec<usize>,
+    digits: String,
+}
+
+#[cfg(test)]
+fn for_each_feature(text: &str, what: Extract, emit: impl FnMut(Family, u64)) {
+    for_each_feature_with(text, what, &mut Scratch::default(), emit);
+}
+
+fn for_each_feature_with(
+    text: &str,
+    what: Extract,
+    scratch: &mut Scratch,
+    mut emit: impl FnMut(Family, u64),
+) {
+    let Scratch {
+        chars,
+        token,
+        lower,
+        starts,
+        digits,
+    } = scratch;
+    chars.clear();
+    chars.extend(text.chars());
+    let mut k = 0;
+    while k < chars.len() {
+        let c = chars[k];
+        if digit_value(c).is_some() {
+            digits.clear();
+            while k < chars.len() {
+                if let Some(d) = digit_value(chars[k]) {
+                    digits.push(char::from(b'0' + d));
+                    k += 1;
+                } else if is_number_separator(chars[k])
+                    && chars.get(k + 1).is_some_and(|&n| digit_value(n).is_some())
+                {
+                    k += 1;
+                } else {
+                    break;
+                }
+            }
+            emit(Family::Number, hash(Family::Number.tag(), digits));
+            continue;
+        }
+        if c.is_alphabetic() {
+            let start = k;
+            while k < chars.len() && (chars[k].is_alphanumeric() || is_joiner(chars, k)) {
+                k += 1;
+            }
+            token.clear();
+            token.extend(&chars[start..k]);
+            word_features(token, what, lower, starts, &mut emit);
+            continue;
+        }
+        if is_quote_or_bracket(c) {
+            let kind = if matches!(c, '(' | ')' | '[' | ']') {
+                "()"
+            } else {
+                "\"\""
+            };
+            emit(Family::Punctuation, hash(Family::Punctuation.tag(), kind));
+        }
+        k += 1;
+    }
+}
+
+/// An apostrophe or hyphen inside a word keeps it one token (`aujourd'hui`, `Saas-Fee`).
+fn is_joiner(chars: &[char], k: usize) -> bool {
+    matches!(chars[k], '-' | '\'' | '’')
+        && k > 0
+        && chars[k - 1].is_alphabetic()
+        && chars.get(k + 1).is_some_and(|c| c.is_alphabetic())
+}
+
+fn word_features(
+    token: &str,
+    what: Extract,
+    lower: &mut String,
+    starts: &mut Vec<usize>,
+    emit: &mut impl FnMut(Family, u64),
+) {
+    if what.verbatim && token.chars().any(|c| c.is_ascii_alphabetic()) {
+        let first_upper = token.chars().next().is_some_and(char::is_uppercase);
+        if (!what.verbatim_names_only || first_upper) && token.chars().count() >= 2 {
+            emit(Family::Verbatim, hash(Family::Verbatim.tag(), token));
+        }
+    }
+    if !what.lexical {
+        return;
+    }
+    lower.clear();
+    lower.extend(token.chars().flat_map(char::to_lowercase));
+    emit(Family::Word, hash(Family::Word.tag(), lower));
+    starts.clear();
+    starts.extend(lower.char_indices().map(|(i, _)| i));
+    if starts.len() > 5 {
+        let end = starts[5];
+        emit(Family::Prefix, hash(Family::Prefix.tag(), &lower[..end]));
+    }
+    if starts.len() >= 4 {
+        for w in 0..=starts.len() - 4 {
+            let start = starts[w];
+            let end = starts.get(w + 4).copied().unwrap_or(lower.len());
+            emit(
+                Family::CharGram,
+                hash(Family::CharGram.tag(), &lower[start..end]),
+            );
+        }
+    }
+}
+
+/// The vectors of both sides and what the coarse levels of the search may leave out.
+pub(crate) struct Vectors {
+    /// One vector per sentence of side A.
+    pub side_a: Vec<SparseVec>,
+    /// One vector per sentence of side B.
+    pub side_b: Vec<SparseVec>,
+    /// Per feature id: only useful at sentence level (character n-grams), dropped from the
+    /// merged blocks of coarse levels to keep memory linear and small.
+    pub fine_only: Vec<bool>,
+}
+
+/// Builds tf-idf vectors for the two sides of an alignment with shared dense feature ids.
+///
+/// `side_a[i]` and `side_b[j]` are lists of `(text, what to extract)` whose features are pooled
+/// into one vector per sentence. The idf is computed over the sentences of both sides.
+pub(crate) fn build_vectors(
+    side_a: &[Vec<(&str, Extract)>],
+    side_b: &[Vec<(&str, Extract)>],
+    weights: &FeatureWeights,
+) -> Vectors {
+    let mut ids: HashMap<u64, FeatureId> = HashMap::new();
+    let mut scratch = Scratch::default();
+    let mut list: Vec<FeatureId> = Vec::new();
+    let mut family_of: Vec<Family> = Vec::new();
+    let mut counted = |sentences: &[Vec<(&str, Extract)>]| -> Vec<Vec<(FeatureId, u32)>> {
+        sentences
+            .iter()
+            .map(|parts| {
+                list.clear();
+                for &(text, what) in parts {
+                    for_each_feature_with(text, what, &mut scratch, |family, h| {
+                        if family.weight(weights) == 0.0 {
+                            return;
+                        }
+                        let next = ids.len() as FeatureId;
+                        let id = *ids.entry(h).or_insert_with(|| {
+                            family_of.push(family);
+                            next
+                        });
+                        list.push(id);
+                    });
+                }
+                list.sort_unstable();
+                let mut tf: Vec<(FeatureId, u32)> = Vec::with_capacity(list.len());
+                for &id in &list {
+                    match tf.last_mut() {
+                        Some((last, count)) if *last == id => *count += 1,
+                        _ => tf.push((id, 1)),
+                    }
+                }
+                tf.shrink_to_fit();
+                tf
+            })
+            .collect()
+    };
+    let a = counted(side_a);
+    let b = counted(side_b);
+    let mut df = vec![0u32; family_of.len()];
+    for sentence in a.iter().chain(&b) {
+        for &(id, _) in sentence {
+            df[id as usize] += 1;
+        }
+    }
+    let total = (a.len() + b.len()) as f32;
+    let idf: Vec<f32> = df
+        .iter()
+        .zip(&family_of)
+        .map(|(&d, family)| {
+            family.weight(weights) * ((total + 1.0) / (d as f32 + 0.5)).ln().max(0.01)
+        })
+        .collect();
+    let weigh = |sentences: Vec<Vec<(FeatureId, u32)>>| -> Vec<SparseVec> {
+        sentences
+            .into_iter()
+            .map(|tf| SparseVec {
+                entries: tf
+                    .into_iter()
+                    .map(|(id, count)| (id, (1.0 + (count as f32).ln()) * idf[id as usize]))
+                    .collect(),
+            })
+            .collect()
+    };
+    Vectors {
+        side_a: weigh(a),
+        side_b: weigh(b),
+        fine_only: family_of.iter().map(|f| *f == Family::CharGram).collect(),
+    }
+}
+
+/// Share of letters that are ASCII Latin: tells a Latin-script side from an Arabic one.
+pub(crate) fn latin_share(texts: &[&str]) -> f64 {
+    let (mut latin, mut letters) = (0usize, 0usize);
+    for c in texts
+        .iter()
+        .flat_map(|t| t.chars())
+        .filter(|c| c.is_alphabetic())
+    {
+        letters += 1;
+        if c.is_ascii_alphabetic() {
+            latin += 1;
+        }
+    }
+    if letters == 0 {
+        0.0
+    } else {
+        latin as f64 / letters as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn features(text: &str, what: Extract) -> Vec<(Family, u64)> {
+        let mut out = Vec::new();
+        for_each_feature(text, what, |f, h| out.push((f, h)));
+        out
+    }
+
+    const ANCHORS: Extract = Extract {
+        lexical: false,
+        verbatim: true,
+        verbatim_names_only: true,
+    };
+
+    #[test]
+    fn numbers_agree_across_digit_sets_and_separators() {
+        let ar = features("بلغ ١٬٠٠٠ شخص عام ٢٠٢٣", ANCHORS);
+        let en = features("1,000 people in 2023", ANCHORS);
+        assert_eq!(ar, en);
+        assert_eq!(features("2.5", ANCHORS), features("٢٫٥", ANCHORS));
+    }
+
+    #[test]
+    fn latin_names_in_arabic_are_anchors() {
+        let ar = features("قال مسؤول في NATO إن", ANCHORS);
+        let en = features("An official at NATO said", ANCHORS);
+        assert_eq!(ar.len(), 1);
+        assert!(en.contains(&ar[0]));
+    }
+
+    #[test]
+    fn dot_and_sum_of_sparse_vectors() {
+        let a = SparseVec {
+            entries: vec![(1, 1.0), (3, 2.0)],
+        };
+        let b = SparseVec {
+            entries: vec![(2, 5.0), (3, 4.0)],
+        };
+        assert_eq!(a.dot(&b), 8.0);
+        assert_eq!(a.sum(&b).entries, vec![(1, 1.0), (2, 5.0), (3, 6.0)]);
+    }
+
+    #[test]
+    fn vectors_share_ids_and_downweight_common_words() {
+        let lexical = Extract {
+            lexical: true,
+            verbatim: false,
+            verbatim_names_only: false,
+        };
+        let a = vec![
+            vec![("le glacier fond", lexical)],
+            vec![("le col", lexical)],
+        ];
+        let b = vec![vec![("le glacier", lexical)], vec![("le sommet", lexical)]];
+        let v = build_vectors(&a, &b, &FeatureWeights::default());
+        let (va, vb) = (v.side_a, v.side_b);
+        assert!(va[0].dot(&vb[0]) > va[0].dot(&vb[1]));
+        assert!(va[1].dot(&vb[1]) > 0.0);
+    }
+}

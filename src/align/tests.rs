@@ -1,0 +1,330 @@
+//! Tests of the public aligner API.
+
+use super::*;
+
+fn check_cover(beads: &[Bead], n: usize, m: usize) {
+    let (mut i, mut j) = (0, 0);
+    for (k, b) in beads.iter().enumerate() {
+        assert_eq!(b.id, k);
+        assert!(!b.source.is_empty() || !b.target.is_empty());
+        assert_eq!(b.source, (i..i + b.source.len()).collect::<Vec<_>>());
+        assert_eq!(b.target, (j..j + b.target.len()).collect::<Vec<_>>());
+        assert!((0.0..=1.0).contains(&b.score), "{}", b.score);
+        i += b.source.len();
+        j += b.target.len();
+    }
+    assert_eq!((i, j), (n, m));
+}
+
+#[test]
+fn empty_sides_give_null_beads() {
+    let input = AlignInput {
+        source: &["a", "b"],
+        target: &[],
+        mt: None,
+        source_paras: None,
+        target_paras: None,
+    };
+    let beads = align(&input, &AlignOptions::default());
+    check_cover(&beads, 2, 0);
+    assert_eq!(
+        align(
+            &AlignInput {
+                source: &[],
+                target: &[],
+                ..input
+            },
+            &AlignOptions::default()
+        ),
+        vec![]
+    );
+}
+
+#[test]
+fn mt_similarity_finds_a_one_to_two_bead() {
+    let source = [
+        "Der Gletscher schmilzt schnell, und die Hütte ist geschlossen.",
+        "Wir stiegen um 5 Uhr auf.",
+    ];
+    let mt = [
+        "Le glacier fond rapidement, et la cabane est fermée.",
+        "Nous sommes montés à 5 heures.",
+    ];
+    let target = [
+        "Le glacier fond vite.",
+        "La cabane est fermée.",
+        "Nous sommes partis à 5 heures.",
+    ];
+    let input = AlignInput {
+        source: &source,
+        target: &target,
+        mt: Some(&mt),
+        source_paras: None,
+        target_paras: None,
+    };
+    let beads = align(&input, &AlignOptions::default());
+    check_cover(&beads, 2, 3);
+    let pairs: Vec<(Vec<usize>, Vec<usize>)> = beads
+        .iter()
+        .map(|b| (b.source.clone(), b.target.clone()))
+        .collect();
+    assert_eq!(pairs, vec![(vec![0], vec![0, 1]), (vec![1], vec![2])]);
+}
+
+/// One Text+Berg document: source, target, MT, gold beads.
+pub(crate) type Doc = (
+    Vec<String>,
+    Vec<String>,
+    Vec<String>,
+    Vec<crate::eval::align::BeadIds>,
+);
+
+/// Text+Berg documents of one set: (source, target, mt, gold), read from ../shared/data.
+pub(crate) fn textberg(set: &str, mt_system: &str) -> Vec<Doc> {
+    let dir = shared_path("data/alignment/textberg").join(set);
+    let mut docs = Vec::new();
+    for k in 1..=20 {
+        let base = dir.join(format!("{k:03}"));
+        let Ok(gold) = std::fs::read_to_string(base.with_extension("gold")) else {
+            continue;
+        };
+        let read = |ext: &str| -> Vec<String> {
+            std::fs::read_to_string(base.with_extension(ext))
+                .unwrap()
+                .lines()
+                .map(str::to_string)
+                .collect()
+        };
+        docs.push((
+            read("de"),
+            read("fr"),
+            read(&format!("mt-{mt_system}.fr")),
+            crate::eval::align::parse_beads(&gold, "gold").unwrap(),
+        ));
+    }
+    docs
+}
+
+pub(crate) fn f1_on(
+    docs: &[Doc],
+    options: &AlignOptions,
+    use_mt: bool,
+) -> crate::eval::align::Scores {
+    let mut golds = Vec::new();
+    let mut hyps = Vec::new();
+    for (src, tgt, mt, gold) in docs {
+        let s: Vec<&str> = src.iter().map(String::as_str).collect();
+        let t: Vec<&str> = tgt.iter().map(String::as_str).collect();
+        let m: Vec<&str> = mt.iter().map(String::as_str).collect();
+        let input = AlignInput {
+            source: &s,
+            target: &t,
+            mt: use_mt.then_some(&m[..]),
+            source_paras: None,
+            target_paras: None,
+        };
+        let beads = align(&input, options);
+        hyps.push(beads.into_iter().map(|b| (b.source, b.target)).collect());
+        golds.push(gold.clone());
+    }
+    crate::eval::align::score(&golds, &hyps)
+}
+
+/// Grid search on dev: `TUNE=dev cargo test --release --lib align::tests::tune -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn tune() {
+    let set = std::env::var("TUNE").unwrap_or_else(|_| "dev".into());
+    let use_mt = std::env::var("NOMT").is_err();
+    let docs = textberg(&set, "google");
+    let grid = |name: &str, default: &str| -> Vec<f64> {
+        std::env::var(name)
+            .unwrap_or_else(|_| default.into())
+            .split(',')
+            .map(|v| v.parse().unwrap())
+            .collect()
+    };
+    let mut base = AlignOptions::default();
+    if let Ok(v) = std::env::var("SN") {
+        base.with_mt.sentence_norm = v.parse().unwrap();
+        base.without_mt.sentence_norm = v.parse().unwrap();
+    }
+    if let Ok(v) = std::env::var("CG") {
+        base.features.char_gram = v.parse().unwrap();
+    }
+    if let Ok(v) = std::env::var("PW") {
+        base.features.prefix = v.parse().unwrap();
+    }
+    if let Ok(v) = std::env::var("NW") {
+        base.features.number = v.parse().unwrap();
+    }
+    let t0 = if use_mt {
+        base.with_mt.clone()
+    } else {
+        base.without_mt.clone()
+    };
+    for &se in &grid("SE", &t0.size_exponent.to_string()) {
+        for &lw in &grid("LW", &t0.length_weight.to_string()) {
+            for &ep in &grid("EP", &t0.expand_penalty.to_string()) {
+                for &mp in &grid("MP", &t0.many_penalty.to_string()) {
+                    for &nq in &grid("NQ", &t0.null_quantile.to_string()) {
+                        for &ns in &grid("NS", &t0.null_scale.to_string()) {
+                            for &nf in &grid("NF", &t0.null_floor.to_string()) {
+                                let tuning = CostTuning {
+                                    length_weight: lw,
+                                    size_exponent: se,
+                                    expand_penalty: ep,
+                                    many_penalty: mp,
+                                    null_quantile: nq,
+                                    null_scale: ns,
+                                    null_floor: nf,
+                                    sentence_norm: t0.sentence_norm,
+                                };
+                                let mut o = base.clone();
+                                if use_mt {
+                                    o.with_mt = tuning
+                                } else {
+                                    o.without_mt = tuning
+                                }
+                                let s = f1_on(&docs, &o, use_mt);
+                                println!(
+                                    "se={se} lw={lw} ep={ep} mp={mp} nq={nq} ns={ns} nf={nf}: strict {:.4} (P {:.3} R {:.3}) lax {:.4}",
+                                    s.f1_strict, s.precision_strict, s.recall_strict, s.f1_lax
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn words() -> impl proptest::strategy::Strategy<Value = String> {
+    let sentence = proptest::string::string_regex(
+        "(le|glacier|[0-9]{1,3}|NATO|cabane|«|sommet|\u{0661}\u{0662}|a)( (le|glacier|[0-9]{1,3}|cabane|sommet|a)){0,6}\\.?",
+    )
+    .unwrap();
+    // empty and blank sentences too: they have no features at all
+    proptest::prop_oneof![
+        8 => sentence,
+        1 => proptest::strategy::Just(String::new()),
+        1 => proptest::strategy::Just(" ".to_string()),
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn beads_are_monotone_and_cover_every_sentence(
+        source in proptest::collection::vec(words(), 0..40),
+        target in proptest::collection::vec(words(), 0..40),
+        with_mt in proptest::bool::ANY,
+        mode in 0u8..3,
+    ) {
+        let s: Vec<&str> = source.iter().map(String::as_str).collect();
+        let t: Vec<&str> = target.iter().map(String::as_str).collect();
+        let input = AlignInput { source: &s, target: &t, mt: with_mt.then_some(&s[..]), source_paras: None, target_paras: None };
+        let options = AlignOptions {
+            search: [SearchMode::Auto, SearchMode::Exact, SearchMode::Banded][mode as usize],
+            // a tiny coarsest level, so that short inputs go through every coarse-to-fine step
+            coarse_top_cells: 16,
+            band_width: 1,
+            ..AlignOptions::default()
+        };
+        check_cover(&align(&input, &options), s.len(), t.len());
+    }
+
+    #[test]
+    fn paragraph_blocks_keep_beads_inside_paragraphs(
+        source in proptest::collection::vec((words(), 0usize..3), 1..10),
+        target in proptest::collection::vec((words(), 0usize..3), 1..10),
+    ) {
+        let mut source = source;
+        let mut target = target;
+        source.sort_by_key(|p| p.1);
+        target.sort_by_key(|p| p.1);
+        let s: Vec<&str> = source.iter().map(|p| p.0.as_str()).collect();
+        let t: Vec<&str> = target.iter().map(|p| p.0.as_str()).collect();
+        let sp: Vec<usize> = source.iter().map(|p| p.1).collect();
+        let tp: Vec<usize> = target.iter().map(|p| p.1).collect();
+        let input = AlignInput { source: &s, target: &t, mt: None, source_paras: Some(&sp), target_paras: Some(&tp) };
+        let beads = align(&input, &AlignOptions::default());
+        check_cover(&beads, s.len(), t.len());
+        let (sr, tr) = (runs(&sp), runs(&tp));
+        if sr.len() == tr.len() {
+            // paragraph k of one side pairs with paragraph k of the other, whatever their numbers
+            let block = |rs: &[std::ops::Range<usize>], i: usize| rs.iter().position(|r| r.contains(&i));
+            for b in &beads {
+                let paras: std::collections::BTreeSet<Option<usize>> = b
+                    .source
+                    .iter()
+                    .map(|&i| block(&sr, i))
+                    .chain(b.target.iter().map(|&j| block(&tr, j)))
+                    .collect();
+                proptest::prop_assert!(paras.len() <= 1, "bead {:?} crosses paragraphs", b);
+            }
+        }
+    }
+}
+
+#[test]
+fn banded_search_matches_exact_search_on_dev() {
+    let docs = textberg("dev", "google");
+    if docs.is_empty() {
+        eprintln!("skipped: Text+Berg dev not found");
+        return;
+    }
+    let exact = f1_on(
+        &docs,
+        &AlignOptions {
+            search: SearchMode::Exact,
+            ..AlignOptions::default()
+        },
+        true,
+    );
+    let banded = f1_on(
+        &docs,
+        &AlignOptions {
+            search: SearchMode::Banded,
+            ..AlignOptions::default()
+        },
+        true,
+    );
+    assert!(exact.f1_strict > 0.85, "{exact:?}");
+    assert!(
+        (exact.f1_strict - banded.f1_strict).abs() < 0.03,
+        "exact {exact:?} banded {banded:?}"
+    );
+}
+
+#[test]
+fn numbers_and_names_align_without_mt() {
+    let source = [
+        "Im Jahr 1953 bestieg Hillary den Everest.",
+        "Das Wetter war schlecht.",
+        "Am 29. Mai erreichten sie 8848 m.",
+    ];
+    let target = [
+        "En 1953, Hillary gravit l'Everest.",
+        "Le temps était mauvais.",
+        "Le 29 mai, ils atteignirent 8848 m.",
+    ];
+    let input = AlignInput {
+        source: &source,
+        target: &target,
+        mt: None,
+        source_paras: None,
+        target_paras: None,
+    };
+    let beads = align(&input, &AlignOptions::default());
+    let pairs: Vec<(Vec<usize>, Vec<usize>)> = beads
+        .iter()
+        .map(|b| (b.source.clone(), b.target.clone()))
+        .collect();
+    assert_eq!(
+        pairs,
+        vec![(vec![0], vec![0]), (vec![1], vec![1]), (vec![2], vec![2])]
+    );
+}
