@@ -26,6 +26,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
 
+use crate::align;
 use crate::bitext::{Bead, Bitext, Flag, Origin, Sentence, Severity, Side};
 use crate::cache::{Cache, CacheError, Key};
 use crate::config::{MEMORY, Settings, Unit};
@@ -425,16 +426,46 @@ impl Translator {
                     });
                 }
             }
+            let sources: Vec<usize> = unit.sentences.clone().collect();
             let targets: Vec<usize> = (first_target..bitext.target.len()).collect();
-            let score = if targets.is_empty() { 0.0 } else { 1.0 };
-            bitext.beads.push(Bead::new(
-                bead_id,
-                unit.sentences.clone().collect(),
-                targets,
-                score,
-            ));
+            if !targets.is_empty() && (sources.len() > 1 || targets.len() > 1) {
+                align_paragraph(&mut bitext, &sources, &targets);
+            } else {
+                let score = if targets.is_empty() { 0.0 } else { 1.0 };
+                bitext
+                    .beads
+                    .push(Bead::new(bead_id, sources, targets, score));
+            }
         }
         bitext
+    }
+}
+
+/// Pairs the sentences of one translated paragraph with its source sentences (paragraph mode):
+/// the translation is the MT of the whole paragraph, so the aligner works from length and
+/// anchors (numbers, Latin names, quotes) and its beads replace one paragraph-wide bead.
+fn align_paragraph(bitext: &mut Bitext, sources: &[usize], targets: &[usize]) {
+    let source: Vec<&str> = sources
+        .iter()
+        .map(|&i| bitext.source[i].text.as_str())
+        .collect();
+    let target: Vec<&str> = targets
+        .iter()
+        .map(|&i| bitext.target[i].text.as_str())
+        .collect();
+    let input = align::AlignInput {
+        source: &source,
+        target: &target,
+        mt: None,
+        source_paras: None,
+        target_paras: None,
+    };
+    let beads = align::align(&input, &align::AlignOptions::default());
+    for bead in beads {
+        let id = bitext.beads.len();
+        let src = bead.source.iter().map(|&i| sources[i]).collect();
+        let tgt = bead.target.iter().map(|&i| targets[i]).collect();
+        bitext.beads.push(Bead::new(id, src, tgt, bead.score));
     }
 }
 

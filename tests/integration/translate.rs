@@ -703,3 +703,26 @@ fn quota_exhausted_stops_the_run_keeps_the_cache_and_a_rerun_finishes() {
         stderr(&out)
     );
 }
+
+#[test]
+fn paragraph_mode_aligns_the_translated_sentences_with_their_sources() {
+    let server = libretranslate(Duration::ZERO);
+    let wd = Workdir::new();
+    write_config(&wd, "[\"lt\"]", &server.url(), "");
+    wd.write("article.txt", ARTICLE);
+    let out = wd.run(&["translate", "article.txt", "--unit", "paragraph"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let recs = records(&stdout(&out));
+    let beads: Vec<(Value, Value)> = recs
+        .iter()
+        .filter(|r| r["type"] == "bead")
+        .map(|r| (r["source"].clone(), r["target"].clone()))
+        .collect();
+    // Two paragraphs of two sentences each: each source sentence gets its own bead instead of
+    // two paragraph-wide beads (the stand-in's closing `>` may become a sentence of its own).
+    assert_eq!(beads.len(), 4, "{beads:?}");
+    for (k, (source, target)) in beads.iter().enumerate() {
+        assert_eq!(source, &json!([k]), "{beads:?}");
+        assert_eq!(target[0], json!(k), "{beads:?}");
+    }
+}
