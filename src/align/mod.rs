@@ -1,1 +1,3 @@
 //! Sentence alignment: monotone beads between source and target sentences.
+
+pub mod chrf;

@@ -3,6 +3,8 @@
 //! PLACEHOLDER implementation (splits at `. ! ? ؟` and line breaks); the real Arabic-aware
 //! segmenter replaces it. The API is the contract: `split(text, &Options) -> Vec<SentenceSpan>`.
 
+pub mod normalize;
+
 use std::ops::Range;
 
 use crate::lang::Lang;
