@@ -11,7 +11,8 @@ use std::collections::BTreeSet;
 
 use crate::bitext::{Flag, Side};
 use crate::quality::Ctx;
-use crate::quality::text::{fold_digits, normalize_arabic_word};
+use crate::quality::text::normalize_arabic_word;
+use crate::segment::normalize::fold_numbers;
 
 /// A number as it appears, with the values it may stand for (itself, and scaled by a
 /// following `thousand`/`ألف`…).
@@ -62,7 +63,8 @@ fn scale_of(word: &str) -> Option<usize> {
     }
 }
 
-/// Values of number words (`two`, `ثلاثة`, `عشرين`), normalised.
+/// Value of a number word (`two`, `ثلاثة`, `عشرين`, `الثامن`), normalised, with a leading `و`
+/// or `ال` ignored.
 fn word_value(word: &str) -> Option<u32> {
     let lower = word.to_lowercase();
     let w = normalize_arabic_word(&lower);
@@ -73,23 +75,27 @@ fn word_value(word: &str) -> Option<u32> {
     };
     let w = w.strip_prefix("ال").unwrap_or(&w);
     Some(match w {
-        "one" | "واحد" | "واحدة" => 1,
-        "two" | "both" | "اثنان" | "اثنين" | "اثنتان" | "اثنتين" | "twice" => {
-            2
+        "one" | "واحد" | "واحدة" | "first" | "اول" | "اولى" | "حادي" | "حادية" => {
+            1
         }
-        "three" | "ثلاث" | "ثلاثة" | "thrice" => 3,
-        "four" | "اربع" | "اربعة" => 4,
-        "five" | "خمس" | "خمسة" => 5,
-        "six" | "ست" | "ستة" => 6,
-        "seven" | "سبع" | "سبعة" => 7,
-        "eight" | "ثماني" | "ثمانية" | "ثمان" => 8,
-        "nine" | "تسع" | "تسعة" => 9,
-        "ten" | "عشر" | "عشرة" => 10,
+        "two" | "both" | "twice" | "اثنان" | "اثنين" | "اثنتان" | "اثنتين" | "second" | "ثاني"
+        | "ثانية" => 2,
+        "three" | "thrice" | "ثلاث" | "ثلاثة" | "third" | "ثالث" | "ثالثة" => 3,
+        "four" | "اربع" | "اربعة" | "fourth" | "رابع" | "رابعة" => 4,
+        "five" | "خمس" | "خمسة" | "fifth" | "خامس" | "خامسة" => 5,
+        "six" | "ست" | "ستة" | "sixth" | "سادس" | "سادسة" => 6,
+        "seven" | "سبع" | "سبعة" | "seventh" | "سابع" | "سابعة" => 7,
+        "eight" | "ثماني" | "ثمانية" | "ثمان" | "eighth" | "ثامن" | "ثامنة" => {
+            8
+        }
+        "nine" | "تسع" | "تسعة" | "ninth" | "تاسع" | "تاسعة" => 9,
+        "ten" | "عشر" | "عشرة" | "tenth" | "عاشر" | "عاشرة" => 10,
         "eleven" => 11,
         "twelve" | "dozen" => 12,
         "thirteen" => 13,
+        "fourteen" => 14,
         "fifteen" => 15,
-        "twenty" | "عشرين" | "عشرون" => 20,
+        "twenty" | "عشرين" | "عشرون" | "twentieth" => 20,
         "thirty" | "ثلاثين" | "ثلاثون" => 30,
         "forty" | "اربعين" | "اربعون" => 40,
         "fifty" | "خمسين" | "خمسون" => 50,
@@ -100,16 +106,32 @@ fn word_value(word: &str) -> Option<u32> {
         "hundred" | "مئة" | "مائة" | "مية" => 100,
         "thousand" | "الف" => 1000,
         "million" | "مليون" => 1_000_000,
-        "first" | "اول" | "الاول" | "الاولي" => 1,
-        "second" | "ثاني" | "الثاني" | "الثانية" => 2,
-        "third" | "ثالث" | "الثالث" | "الثالثة" => 3,
         _ => return None,
+    })
+}
+
+/// Decades written as words (`السبعينيات`, `seventies`): the decade as `70s`.
+fn decade_word(word: &str) -> Option<String> {
+    const DECADES: [(&str, &str, u32); 8] = [
+        ("عشرين", "twenties", 20),
+        ("ثلاثين", "thirties", 30),
+        ("اربعين", "forties", 40),
+        ("خمسين", "fifties", 50),
+        ("ستين", "sixties", 60),
+        ("سبعين", "seventies", 70),
+        ("ثمانين", "eighties", 80),
+        ("تسعين", "nineties", 90),
+    ];
+    let w = normalize_arabic_word(&word.to_lowercase());
+    DECADES.iter().find_map(|(ar, en, v)| {
+        let arabic = w.ends_with(&format!("{ar}يات")) || w.ends_with(&format!("{ar}ات"));
+        (arabic || w == *en).then(|| format!("{v}s"))
     })
 }
 
 /// Every number written with digits in `text`.
 pub fn numbers(text: &str) -> Vec<NumberMention> {
-    let folded = fold_digits(text);
+    let folded = fold_numbers(text);
     let chars: Vec<char> = folded.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -149,6 +171,11 @@ pub fn numbers(text: &str) -> Vec<NumberMention> {
         }
         let written: String = chars[start..i].iter().collect();
         let mut values = vec![canonical(&integer, &fraction)];
+        // `1970s`, `1970's`: also the decade, as `السبعينيات` says it.
+        let decade_suffix = chars[i..].starts_with(&['s']) || chars[i..].starts_with(&['\'', 's']);
+        if integer.len() == 4 && integer.ends_with('0') && fraction.is_empty() && decade_suffix {
+            values.push(format!("{}s", &integer[2..]));
+        }
         let rest: String = chars[i..].iter().take(24).collect();
         if let Some(zeros) = rest.split_whitespace().next().and_then(scale_of) {
             values.push(scaled(&integer, &fraction, zeros));
@@ -161,9 +188,25 @@ pub fn numbers(text: &str) -> Vec<NumberMention> {
 /// Every value a text mentions, with digits or (for small round numbers) in words.
 fn values_of(text: &str) -> BTreeSet<String> {
     let mut set: BTreeSet<String> = numbers(text).into_iter().flat_map(|n| n.values).collect();
-    for w in crate::quality::text::words(text) {
-        if let Some(v) = word_value(w) {
-            set.insert(v.to_string());
+    // Words, with hyphenated English numbers split (`thirty-nine`).
+    let tokens: Vec<&str> = crate::quality::text::words(text)
+        .into_iter()
+        .flat_map(|w| w.split('-'))
+        .collect();
+    for (k, w) in tokens.iter().enumerate() {
+        if let Some(decade) = decade_word(w) {
+            set.insert(decade);
+        }
+        let Some(v) = word_value(w) else {
+            continue;
+        };
+        set.insert(v.to_string());
+        // `الحادية والثلاثين` = 31, `thirty-nine` = 39.
+        if let Some(next) = tokens.get(k + 1).and_then(|n| word_value(n)) {
+            let (small, big) = (v.min(next), v.max(next));
+            if small < 10 && (20..100).contains(&big) && big % 10 == 0 {
+                set.insert((small + big).to_string());
+            }
         }
     }
     set
@@ -236,7 +279,7 @@ mod tests {
         assert_eq!(vals("٢٫٥ و6،5 و2,5 و2.50"), ["2.5", "6.5", "2.5", "2.5"]);
         assert_eq!(vals("100 ألف"), ["100", "100000"]);
         assert_eq!(vals("4.5 million"), ["4.5", "4500000"]);
-        assert_eq!(vals("50% in the 1990s, 20th"), ["50", "1990", "20"]);
+        assert_eq!(vals("50% in the 1990s, 20th"), ["50", "1990", "90s", "20"]);
         assert_eq!(vals("2003-2011"), ["2003", "2011"]);
     }
 
@@ -252,6 +295,10 @@ mod tests {
             ("قتل ثلاثة جنود.", "3 soldiers were killed."),
             ("قتل 3 جنود.", "Three soldiers were killed."),
             ("بلغت النسبة 50 في المائة.", "The rate reached 50 percent."),
+            ("في السبعينيات.", "In the 1970s."),
+            ("بلغ الحادية والثلاثين من عمره.", "He is now 31."),
+            ("ظهرت نحو 39 قصة.", "Some thirty-nine stories appeared."),
+            ("من القرن الثامن قبل الميلاد.", "From the 8th century BC."),
         ];
         for (s, t) in ok {
             assert!(

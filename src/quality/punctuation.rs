@@ -139,9 +139,9 @@ fn has_quotes(text: &str) -> bool {
     text.contains(['“', '”', '«', '»', '"', '„'])
 }
 
+/// Words an English sentence cannot end on (particles such as `by` or `on` can: "glides by").
 const FUNCTION_WORDS: &[&str] = &[
-    "the", "a", "an", "of", "to", "and", "or", "in", "on", "for", "with", "by", "from", "at",
-    "that", "which", "who", "but", "as", "into", "than", "its", "their", "his", "her",
+    "the", "a", "an", "of", "and", "or", "which", "but", "than", "its", "their", "whose",
 ];
 
 /// Why the target looks cut short while the source is complete, if it does.

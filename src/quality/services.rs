@@ -110,41 +110,13 @@ pub fn parse_mqm(reply: &str, src: &str, tgt: &str) -> Result<Vec<MqmError>, Str
     Ok(errors)
 }
 
-/// sacrebleu's sentence chrF (chrF2: character n-grams 1–6, β = 2, whitespace removed,
-/// effective order), 0–100.
-pub fn chrf(hypothesis: &str, reference: &str) -> f64 {
-    use std::collections::HashMap;
-    let strip = |s: &str| -> Vec<char> {
-        s.chars()
-            .filter(|c| !c.is_whitespace() && !matches!(c, '\u{1C}'..='\u{1F}'))
-            .collect()
-    };
-    let (h, r) = (strip(hypothesis), strip(reference));
-    let (mut precision, mut recall, mut orders) = (0.0, 0.0, 0usize);
-    for n in 1..=6 {
-        if h.len() < n || r.len() < n {
-            continue;
-        }
-        let mut counts: HashMap<&[char], (usize, usize)> = HashMap::new();
-        for g in h.windows(n) {
-            counts.entry(g).or_default().0 += 1;
-        }
-        for g in r.windows(n) {
-            counts.entry(g).or_default().1 += 1;
-        }
-        let matched: usize = counts.values().map(|&(a, b)| a.min(b)).sum();
-        precision += matched as f64 / (h.len() - n + 1) as f64;
-        recall += matched as f64 / (r.len() - n + 1) as f64;
-        orders += 1;
-    }
-    if orders == 0 {
-        return 0.0;
-    }
-    let (p, r) = (precision / orders as f64, recall / orders as f64);
-    if p + r == 0.0 {
-        return 0.0;
-    }
-    100.0 * 5.0 * p * r / (4.0 * p + r)
+/// sacrebleu's sentence chrF2 (0–100), from the aligner's exact implementation.
+fn chrf(hypothesis: &str, reference: &str) -> f64 {
+    crate::align::chrf::chrf(
+        hypothesis,
+        reference,
+        &crate::align::chrf::ChrfParams::default(),
+    )
 }
 
 /// Beads with text on both sides (the ones the service signals look at).

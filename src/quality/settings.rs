@@ -47,7 +47,7 @@ check_table!(
     /// `[checks.length-ratio]`: robust z-score of log(target chars / source chars).
     LengthRatio, enabled = true, {
         /// Flag when |z| is at least this.
-        max_z: f64 = 3.5,
+        max_z: f64 = 3.0,
         /// Below this many 1-1 beads the document's own median/spread are not trusted and the
         /// prior below is used.
         min_beads: usize = 20,

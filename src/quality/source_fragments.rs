@@ -75,8 +75,8 @@ const RELATIVES: &[&str] = &[
 const NON_PREDICATES: &[&str] = &[
     "في",
     "من",
-    "الي",
-    "علي",
+    "الى",
+    "على",
     "عن",
     "مع",
     "بين",
@@ -88,9 +88,9 @@ const NON_PREDICATES: &[&str] = &[
     "ضد",
     "نحو",
     "دون",
-    "حتي",
+    "حتى",
     "منذ",
-    "لدي",
+    "لدى",
     "عبر",
     "وفق",
     "ضمن",
@@ -114,7 +114,7 @@ const NON_PREDICATES: &[&str] = &[
     "اي",
     "غير",
     "مثل",
-    "سوي",
+    "سوى",
     "عدة",
     "نحو",
     "حوالي",
@@ -129,8 +129,8 @@ const NON_PREDICATES: &[&str] = &[
 const CLAUSE_OPENERS: &[&str] = &[
     "في",
     "من",
-    "الي",
-    "علي",
+    "الى",
+    "على",
     "عن",
     "مع",
     "بين",
@@ -140,9 +140,9 @@ const CLAUSE_OPENERS: &[&str] = &[
     "الذي",
     "التي",
     "الذين",
-    "حتي",
+    "حتى",
     "منذ",
-    "لدي",
+    "لدى",
     "عند",
     "ضد",
     "نحو",
@@ -155,10 +155,10 @@ const CLAUSE_OPENERS: &[&str] = &[
 ];
 
 /// Verbs of the passive periphrasis `تم + masdar` and its kin (normalised).
-const PASSIVE_AUXILIARIES: &[&str] = &["تم", "يتم", "تمت", "جري", "يجري"];
+const PASSIVE_AUXILIARIES: &[&str] = &["تم", "يتم", "تمت", "جرى", "يجري"];
 
 /// First-person pronouns that start direct speech (normalised).
-const FIRST_PERSON: &[&str] = &["انا", "نحن", "انني", "اننا", "اني", "انا"];
+const FIRST_PERSON: &[&str] = &["انا", "نحن", "انني", "اننا", "اني"];
 
 /// Speech verbs (normalised, without the conjunction `و`).
 const SPEECH_VERBS: &[&str] = &[
@@ -221,6 +221,33 @@ fn surely_not_a_verb(raw: &str) -> bool {
         || (n >= 4 && w.starts_with('م') && !w.ends_with('ت') && !w.ends_with("وا"))
 }
 
+/// Prepositions (normalised): the word after one is a noun, whatever it looks like.
+const PREPOSITIONS: &[&str] = &[
+    "في", "من", "الى", "على", "عن", "مع", "بين", "حول", "خلال", "بعد", "قبل", "عند", "ضد", "نحو",
+    "دون", "حتى", "منذ", "لدى", "عبر", "وفق", "ضمن", "امام", "خلف", "تحت", "فوق", "بحسب", "حسب",
+    "وفقا", "لدي", "علي", "الي",
+];
+
+/// Pronoun suffixes that attach to prepositions (`به`, `منها`, `عليهم`).
+const PRONOUN_SUFFIXES: &[&str] = &["هما", "هم", "هن", "ها", "كم", "نا", "ه", "ك", "ي"];
+
+/// Whether a word is a preposition, bare (`في`) or with a pronoun (`بك`, `عليه`), or one of
+/// the one-letter prepositions with a pronoun (`به`, `لهم`).
+fn is_preposition(word: &str) -> bool {
+    if in_list_with_conjunction(word, PREPOSITIONS) {
+        return true;
+    }
+    PRONOUN_SUFFIXES.iter().any(|suffix| {
+        word.strip_suffix(suffix).is_some_and(|stem| {
+            let stem = stem
+                .strip_prefix('و')
+                .filter(|s| !s.is_empty())
+                .unwrap_or(stem);
+            matches!(stem, "ب" | "ل") || PREPOSITIONS.contains(&stem)
+        })
+    })
+}
+
 /// Whether a word carries an object pronoun suffix after a masdar (`توجيهه`, `اعتقالهم`).
 fn has_object_suffix(word: &str) -> bool {
     let w = normalize_arabic_word(word);
@@ -230,6 +257,19 @@ fn has_object_suffix(word: &str) -> bool {
     }
     ["ها", "هم", "هما", "هن"].iter().any(|s| w.ends_with(s))
         || (chars[chars.len() - 1] == 'ه' && chars[chars.len() - 2] != 'ي')
+}
+
+/// Whether no word of a short sentence can be its predicate: each is surely not a verb, or a
+/// preposition, or the noun a preposition governs.
+fn no_predicate(tokens: &[&str]) -> bool {
+    let mut after_preposition = false;
+    tokens.iter().all(|t| {
+        let normalised = normalize_arabic_word(t);
+        let preposition = is_preposition(&normalised);
+        let nominal = after_preposition || preposition || surely_not_a_verb(t);
+        after_preposition = preposition;
+        nominal
+    })
 }
 
 /// Why an Arabic sentence cannot stand alone, if it cannot.
@@ -254,7 +294,8 @@ pub fn arabic_fragment(
             tokens[0], tokens[1]
         )));
     }
-    if tokens.len() <= max_words && tokens.iter().all(|t| surely_not_a_verb(t)) {
+    let question = sentence.trim_end().ends_with(['؟', '?']);
+    if tokens.len() <= max_words && !question && no_predicate(&tokens) {
         return Some(FragmentReason::Verbless(tokens.len()));
     }
     let last = normalised.last()?;

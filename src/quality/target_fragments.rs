@@ -57,7 +57,12 @@ pub fn english_fragment(sentence: &str, max_words: usize) -> Option<String> {
             || w.ends_with("n't")
             || w.chars().any(|c| c.is_ascii_digit())
     });
-    if tokens.len() >= 2 && tokens.len() <= max_words && !has_verb && !is_question {
+    // `Then the commercial ends.`: a sentence adverb announces a clause whose verb the list
+    // may not know.
+    let clause_adverb =
+        ["then", "so", "now", "yet", "still", "thus", "hence"].contains(&first.as_str());
+    if tokens.len() >= 2 && tokens.len() <= max_words && !has_verb && !is_question && !clause_adverb
+    {
         return Some(format!(
             "a {}-word phrase with no verb stands as a sentence: a detached fragment",
             tokens.len()

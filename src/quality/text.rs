@@ -13,33 +13,13 @@ pub fn is_latin_letter(c: char) -> bool {
 
 /// Arabic combining marks (harakat, shadda, sukun, dagger alef) and the tatweel.
 fn is_arabic_mark_or_tatweel(c: char) -> bool {
-    matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' | '\u{06D6}'..='\u{06ED}')
+    crate::segment::normalize::is_diacritic(c) || crate::segment::normalize::is_tatweel(c)
 }
 
-/// Folds Arabic-Indic and Eastern Arabic-Indic digits to ASCII, `٫` to `.` and `٬` to `,`.
-pub fn fold_digits(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
-            '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
-            '٫' => '.',
-            '٬' => ',',
-            _ => c,
-        })
-        .collect()
-}
-
-/// An Arabic word normalised for comparison: no marks or tatweel, alef variants as bare alef,
-/// alef maqsura as ya.
+/// An Arabic word in the segmenter's comparison form (no marks or tatweel, alef variants as
+/// bare alef; `ى` and `ي` stay distinct).
 pub fn normalize_arabic_word(word: &str) -> String {
-    word.chars()
-        .filter(|&c| !is_arabic_mark_or_tatweel(c))
-        .map(|c| match c {
-            'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
-            'ى' => 'ي',
-            _ => c,
-        })
-        .collect()
+    crate::segment::normalize::normalize_for_compare(word).into_owned()
 }
 
 /// Whether a character is part of a word (letters, digits, combining marks, tatweel).
@@ -95,17 +75,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn folds_digit_sets_and_separators() {
-        assert_eq!(
-            fold_digits("٢٠٠٣ و۴۵ و٢٫٥ و١٠٬٠٠٠"),
-            "2003 و45 و2.5 و10,000"
-        );
-    }
-
-    #[test]
     fn normalises_arabic_for_comparison() {
         assert_eq!(normalize_arabic_word("أَحْمَد"), "احمد");
-        assert_eq!(normalize_arabic_word("إلى"), "الي");
+        assert_eq!(normalize_arabic_word("إلى"), "الى");
         assert_eq!(normalize_arabic_word("هـ"), "ه");
     }
 
