@@ -104,6 +104,11 @@ fn word_value(word: &str) -> Option<u32> {
         "eighty" | "ثمانين" | "ثمانون" => 80,
         "ninety" | "تسعين" | "تسعون" => 90,
         "hundred" | "مئة" | "مائة" | "مية" => 100,
+        // Duals: two hundred, two thousand, two million, two billion, two years.
+        "مئتين" | "مئتي" | "مائتين" | "مائتي" | "الفين" | "الفي" | "مليونين" | "مليوني"
+        | "مليارين" | "ملياري" | "عامين" | "عامي" | "سنتين" | "يومين" | "شهرين" | "اسبوعين" => {
+            2
+        }
         "thousand" | "الف" => 1000,
         "million" | "مليون" => 1_000_000,
         _ => return None,
@@ -201,10 +206,10 @@ fn values_of(text: &str) -> BTreeSet<String> {
             continue;
         };
         set.insert(v.to_string());
-        // `الحادية والثلاثين` = 31, `thirty-nine` = 39.
+        // `الحادية والثلاثين` = 31, `thirty-nine` = 39, `السادس عشر` = 16.
         if let Some(next) = tokens.get(k + 1).and_then(|n| word_value(n)) {
             let (small, big) = (v.min(next), v.max(next));
-            if small < 10 && (20..100).contains(&big) && big % 10 == 0 {
+            if small < 10 && ((20..100).contains(&big) && big % 10 == 0 || big == 10) {
                 set.insert((small + big).to_string());
             }
         }
@@ -299,6 +304,8 @@ mod tests {
             ("بلغ الحادية والثلاثين من عمره.", "He is now 31."),
             ("ظهرت نحو 39 قصة.", "Some thirty-nine stories appeared."),
             ("من القرن الثامن قبل الميلاد.", "From the 8th century BC."),
+            ("خلال القرن السادس عشر.", "During the 16th century."),
+            ("وضعوا ملياري جنيه.", "They put £2bn."),
         ];
         for (s, t) in ok {
             assert!(

@@ -204,7 +204,7 @@ fn surely_not_a_verb(raw: &str) -> bool {
     {
         return true; // numbers and Latin-script names
     }
-    if raw.ends_with('ً') || raw.ends_with("ًا") {
+    if raw.contains(['\u{064B}', '\u{064C}', '\u{064D}']) {
         return true; // tanween: a noun or adjective
     }
     let w = normalize_arabic_word(raw);
@@ -219,13 +219,33 @@ fn surely_not_a_verb(raw: &str) -> bool {
         || (n >= 3 && w.ends_with('ة'))
         || (n >= 4 && (w.ends_with("ات") || w.ends_with("ية")))
         || (n >= 4 && w.starts_with('م') && !w.ends_with('ت') && !w.ends_with("وا"))
+        || attached_preposition_noun(&w, n)
+        || derived_masdar(&w, n)
+}
+
+/// `برعب`, `بتاريخها`, `لاكتشاف`: a preposition glued to a noun (verbs that start with `ب`
+/// are a short list; `ل` + `ا…` is `ل` + a derived masdar).
+fn attached_preposition_noun(w: &str, n: usize) -> bool {
+    const B_VERBS: &[&str] = &[
+        "بدا", "بدء", "بدي", "بات", "بلغ", "بقي", "بعث", "برز", "بحث", "باع", "بني", "بذل", "بين",
+        "بكي", "بقى", "بنى", "بدأ",
+    ];
+    (n >= 4 && w.starts_with('ب') && !B_VERBS.iter().any(|v| w.starts_with(v)))
+        || (n >= 6 && w.starts_with("لا"))
+}
+
+/// `انتاج`, `استخدام`, `انسحاب`: masdars of the derived forms have a long `ا` before their
+/// last letter, which the perfect verbs (`انسحب`) lack.
+fn derived_masdar(w: &str, n: usize) -> bool {
+    let chars: Vec<char> = w.chars().collect();
+    n >= 5 && chars[0] == 'ا' && chars[n - 2] == 'ا'
 }
 
 /// Prepositions (normalised): the word after one is a noun, whatever it looks like.
 const PREPOSITIONS: &[&str] = &[
     "في", "من", "الى", "على", "عن", "مع", "بين", "حول", "خلال", "بعد", "قبل", "عند", "ضد", "نحو",
     "دون", "حتى", "منذ", "لدى", "عبر", "وفق", "ضمن", "امام", "خلف", "تحت", "فوق", "بحسب", "حسب",
-    "وفقا", "لدي", "علي", "الي",
+    "وفقا", "لدي", "علي", "الي", "طوال", "طيلة",
 ];
 
 /// Pronoun suffixes that attach to prepositions (`به`, `منها`, `عليهم`).

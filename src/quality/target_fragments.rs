@@ -40,7 +40,10 @@ pub fn english_fragment(sentence: &str, max_words: usize) -> Option<String> {
             tokens[0]
         ));
     }
-    let lower: Vec<String> = tokens.iter().map(|t| t.to_lowercase()).collect();
+    let lower: Vec<String> = tokens
+        .iter()
+        .map(|t| t.to_lowercase().replace('’', "'"))
+        .collect();
     // An `-ed` word followed by a content word is an adjective (`armed factions`); at the end
     // or before a function word it is a verb (`he resigned on Monday`).
     let past_tense = |k: usize| {
