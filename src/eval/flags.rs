@@ -65,6 +65,10 @@ pub struct Args {
     /// Seed of the generator (same seed, same set).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Generate and score this many sets (seeds seed, seed+1, …) and add up the counts: more
+    /// pairs per corruption type, tighter figures.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=100))]
+    pub rounds: u64,
     /// Documents to use.
     #[arg(long, value_enum, default_value_t = Split::Test)]
     pub split: Split,
@@ -202,8 +206,11 @@ pub struct TypeScore {
 /// The whole report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
-    /// Generator seed.
+    /// Generator seed (of the first round).
     pub seed: u64,
+    /// Sets generated and scored (seeds seed..seed+rounds).
+    #[serde(default = "one")]
+    pub rounds: u64,
     /// Documents used.
     pub split: Split,
     /// Pairs in the set.
@@ -218,6 +225,40 @@ pub struct Report {
     pub false_positives_by_check: BTreeMap<String, usize>,
     /// Per corruption type.
     pub types: Vec<TypeScore>,
+}
+
+fn one() -> u64 {
+    1
+}
+
+/// Adds the counts of `other` (another round) to `total` and recomputes the ratios.
+pub fn merge(total: &mut Report, other: &Report) {
+    total.rounds += other.rounds;
+    total.pairs += other.pairs;
+    total.clean += other.clean;
+    total.clean_flagged += other.clean_flagged;
+    total.false_positive_rate = ratio(total.clean_flagged, total.clean);
+    for (code, n) in &other.false_positives_by_check {
+        *total
+            .false_positives_by_check
+            .entry(code.clone())
+            .or_insert(0) += n;
+    }
+    for (t, o) in total.types.iter_mut().zip(&other.types) {
+        let any = t.recall_any * t.items as f64 + o.recall_any * o.items as f64;
+        t.items += o.items;
+        t.caught += o.caught;
+        t.false_alarms += o.false_alarms;
+        t.recall_any = if t.items == 0 {
+            0.0
+        } else {
+            any / t.items as f64
+        };
+        if t.precision.is_some() || o.precision.is_some() {
+            t.precision = Some(ratio(t.caught, t.caught + t.false_alarms));
+            t.recall = Some(ratio(t.caught, t.items));
+        }
+    }
 }
 
 /// Reads PUD `sentences.tsv`.
@@ -781,6 +822,7 @@ pub fn score(
     bitext.flags = flags;
     let report = Report {
         seed,
+        rounds: 1,
         split,
         pairs: items.len(),
         clean: clean.len(),
@@ -800,8 +842,12 @@ fn ratio(a: usize, b: usize) -> f64 {
 pub fn write_table(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(
         out,
-        "synthetic flag evaluation: UD Arabic-PUD, split {:?}, seed {}, {} pairs ({} untouched)",
-        report.split, report.seed, report.pairs, report.clean
+        "synthetic flag evaluation: UD Arabic-PUD, split {:?}, seeds {}..{}, {} pairs ({} untouched)",
+        report.split,
+        report.seed,
+        report.seed + report.rounds - 1,
+        report.pairs,
+        report.clean
     )?;
     writeln!(
         out,
@@ -874,9 +920,14 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
     let settings = crate::cmd::check::load_settings(global.config.as_deref())?;
     let pairs = read_pud(&args.pud)?;
     let items = generate(&pairs, args.split, args.seed);
-    let (report, bitext) = score(&items, &settings, args.seed, args.split);
+    let (mut report, bitext) = score(&items, &settings, args.seed, args.split);
     if let Some(path) = &args.write_bitext {
         crate::output::atomic::write_atomic(path, |out| bitext.write_jsonl(out))?;
+    }
+    for round in 1..args.rounds {
+        let seed = args.seed + round;
+        let items = generate(&pairs, args.split, seed);
+        merge(&mut report, &score(&items, &settings, seed, args.split).0);
     }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match args.format {

@@ -48,14 +48,25 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
     if measured.is_empty() {
         return;
     }
-    let logs: Vec<f64> = measured.iter().map(|m| m.3).collect();
-    let (center, scale) = if logs.len() >= s.min_beads {
-        robust_center_scale(&logs, s.min_scale)
+    // Short sentences vary more (a word more or less weighs more): each log ratio's deviation
+    // is divided by sqrt(1 + L0 / letters) before the spread is estimated and compared.
+    let widen = |src: usize| (1.0 + s.short_letters / src as f64).sqrt();
+    let center = if measured.len() >= s.min_beads {
+        median(&measured.iter().map(|m| m.3).collect::<Vec<_>>())
     } else {
-        (s.prior_center, s.prior_scale.max(s.min_scale))
+        s.prior_center
     };
-    for &(k, src, tgt, log) in &measured {
-        let z = (log - center) / scale;
+    let residuals: Vec<f64> = measured
+        .iter()
+        .map(|&(_, src, _, log)| (log - center) / widen(src))
+        .collect();
+    let scale = if measured.len() >= s.min_beads {
+        robust_center_scale(&residuals, s.min_scale).1
+    } else {
+        s.prior_scale.max(s.min_scale)
+    };
+    for (&(k, src, tgt, log), residual) in measured.iter().zip(&residuals) {
+        let z = residual / scale;
         if z.abs() < s.max_z {
             continue;
         }

@@ -104,6 +104,13 @@ fn word_value(word: &str) -> Option<u32> {
         "eighty" | "ثمانين" | "ثمانون" => 80,
         "ninety" | "تسعين" | "تسعون" => 90,
         "hundred" | "مئة" | "مائة" | "مية" => 100,
+        "ثلاثمئة" | "ثلاثمائة" => 300,
+        "اربعمئة" | "اربعمائة" => 400,
+        "خمسمئة" | "خمسمائة" => 500,
+        "ستمئة" | "ستمائة" => 600,
+        "سبعمئة" | "سبعمائة" => 700,
+        "ثمانمئة" | "ثمانمائة" | "ثمانيمئة" | "ثمانيمائة" => 800,
+        "تسعمئة" | "تسعمائة" => 900,
         // Duals: two hundred, two thousand, two million, two billion, two years.
         "مئتين" | "مئتي" | "مائتين" | "مائتي" | "الفين" | "الفي" | "مليونين" | "مليوني"
         | "مليارين" | "ملياري" | "عامين" | "عامي" | "سنتين" | "يومين" | "شهرين" | "اسبوعين" => {
@@ -113,6 +120,20 @@ fn word_value(word: &str) -> Option<u32> {
         "million" | "مليون" => 1_000_000,
         _ => return None,
     })
+}
+
+/// Fractions written as words (`half`, `نصف`), canonical.
+fn fraction_word(word: &str) -> Option<&'static str> {
+    let w = normalize_arabic_word(&word.to_lowercase());
+    let w = w
+        .strip_prefix('و')
+        .filter(|r| r.chars().count() >= 3)
+        .unwrap_or(&w);
+    match w {
+        "half" | "نصف" => Some("0.5"),
+        "quarter" | "ربع" => Some("0.25"),
+        _ => None,
+    }
 }
 
 /// Decades written as words (`السبعينيات`, `seventies`): the decade as `70s`.
@@ -201,6 +222,9 @@ fn values_of(text: &str) -> BTreeSet<String> {
     for (k, w) in tokens.iter().enumerate() {
         if let Some(decade) = decade_word(w) {
             set.insert(decade);
+        }
+        if let Some(fraction) = fraction_word(w) {
+            set.insert(fraction.to_string());
         }
         let Some(v) = word_value(w) else {
             continue;

@@ -53,11 +53,14 @@ check_table!(
         min_beads: usize = 20,
         /// Prior centre of the log ratio (Arabic→English on UD PUD: 0.168).
         prior_center: f64 = 0.168,
-        /// Prior spread of the log ratio (Arabic→English on UD PUD: 0.17).
-        prior_scale: f64 = 0.17,
+        /// Prior spread of the length-adjusted log ratio (Arabic→English on UD PUD: about 0.15).
+        prior_scale: f64 = 0.15,
         /// The spread never goes below this (a very regular document must not make every
         /// small difference an outlier).
         min_scale: f64 = 0.12,
+        /// Length scale (letters) of the extra spread of short sentences: a sentence of `L`
+        /// source letters is allowed sqrt(1 + short_letters / L) times the spread.
+        short_letters: f64 = 25.0,
         /// Beads whose shorter side has fewer letters than this are skipped (ratios of tiny
         /// strings mean nothing).
         min_chars: usize = 12,

@@ -3,4 +3,5 @@
 
 mod cli;
 mod mock_http;
+mod quality;
 mod util;
