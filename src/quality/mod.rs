@@ -259,14 +259,27 @@ pub(crate) struct Ctx<'a> {
     /// The settings.
     pub settings: &'a CheckSettings,
     placement: Placement,
+    /// Source and target text of every bead, joined once for all checks.
+    bead_texts: Vec<(String, String)>,
 }
 
 impl<'a> Ctx<'a> {
     fn new(bitext: &'a Bitext, settings: &'a CheckSettings) -> Ctx<'a> {
+        let bead_texts = bitext
+            .beads
+            .iter()
+            .map(|b| {
+                (
+                    bitext.text_of(Side::Source, &b.source),
+                    bitext.text_of(Side::Target, &b.target),
+                )
+            })
+            .collect();
         Ctx {
             bitext,
             settings,
             placement: Placement::of(bitext),
+            bead_texts,
         }
     }
 
@@ -338,11 +351,14 @@ impl<'a> Ctx<'a> {
         )
     }
 
-    /// The text of a bead's side.
-    pub fn bead_text(&self, bead: &Bead, side: Side) -> String {
-        match side {
-            Side::Source => self.bitext.text_of(Side::Source, &bead.source),
-            Side::Target => self.bitext.text_of(Side::Target, &bead.target),
+    /// The text of a bead's side (sentences joined by a space).
+    pub fn bead_text(&self, bead: &Bead, side: Side) -> &str {
+        match self.bead_texts.get(bead.id) {
+            Some((source, target)) => match side {
+                Side::Source => source,
+                Side::Target => target,
+            },
+            None => "",
         }
     }
 }

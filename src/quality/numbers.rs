@@ -149,9 +149,12 @@ fn decade_word(word: &str) -> Option<String> {
         ("تسعين", "nineties", 90),
     ];
     let w = normalize_arabic_word(&word.to_lowercase());
+    let stem = w
+        .strip_suffix("يات")
+        .or_else(|| w.strip_suffix("ات"))
+        .unwrap_or("");
     DECADES.iter().find_map(|(ar, en, v)| {
-        let arabic = w.ends_with(&format!("{ar}يات")) || w.ends_with(&format!("{ar}ات"));
-        (arabic || w == *en).then(|| format!("{v}s"))
+        ((!stem.is_empty() && stem.ends_with(ar)) || w == *en).then(|| format!("{v}s"))
     })
 }
 
@@ -242,8 +245,8 @@ fn values_of(text: &str) -> BTreeSet<String> {
 }
 
 /// Numbers of `from` (digits) whose values `to` lacks.
-fn missing(from: &str, to: &BTreeSet<String>) -> Vec<String> {
-    let mut out: Vec<String> = numbers(from)
+fn missing(from: Vec<NumberMention>, to: &BTreeSet<String>) -> Vec<String> {
+    let mut out: Vec<String> = from
         .into_iter()
         .filter(|n| !n.values.iter().any(|v| to.contains(v)))
         .map(|n| n.written)
@@ -263,8 +266,20 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
         }
         let source = ctx.bead_text(bead, Side::Source);
         let target = ctx.bead_text(bead, Side::Target);
-        let lost = missing(&source, &values_of(&target));
-        let extra = missing(&target, &values_of(&source));
+        let (in_source, in_target) = (numbers(source), numbers(target));
+        if in_source.is_empty() && in_target.is_empty() {
+            continue; // only numbers written with digits are compared
+        }
+        let lost = if in_source.is_empty() {
+            Vec::new()
+        } else {
+            missing(in_source, &values_of(target))
+        };
+        let extra = if in_target.is_empty() {
+            Vec::new()
+        } else {
+            missing(in_target, &values_of(source))
+        };
         if lost.is_empty() && extra.is_empty() {
             continue;
         }

@@ -23,10 +23,12 @@ pub fn back_to_back(
             {
                 count += 1;
             }
-            let phrase = tokens[i..i + n].join(" ");
-            let letters = phrase.chars().filter(|c| c.is_alphabetic()).count();
-            if count >= needed.max(2) && letters >= 4 {
-                return Some((phrase, count));
+            if count >= needed.max(2) {
+                let phrase = tokens[i..i + n].join(" ");
+                let letters = phrase.chars().filter(|c| c.is_alphabetic()).count();
+                if letters >= 4 {
+                    return Some((phrase, count));
+                }
             }
             i += 1;
         }

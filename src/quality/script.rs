@@ -4,14 +4,23 @@
 use crate::bitext::{Flag, Side};
 use crate::lang::Script;
 use crate::quality::Ctx;
-use crate::quality::text::{excerpt, has_content, is_arabic_letter};
+use crate::quality::text::{excerpt, has_content, is_arabic_letter, is_letter_or_digit};
 
-/// Letters only, case-folded: what "identical" compares.
-fn letters(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+/// Whether two texts have the same letters and digits, ignoring case (stops at the first
+/// difference, allocates nothing).
+fn same_letters(a: &str, b: &str) -> bool {
+    let letters = |t: &str| {
+        t.chars()
+            .filter(|&c| is_letter_or_digit(c))
+            .flat_map(char::to_lowercase)
+            .collect::<Vec<_>>()
+    };
+    let first = |t: &str| {
+        t.chars()
+            .find(|&c| is_letter_or_digit(c))
+            .map(|c| c.to_lowercase().next())
+    };
+    first(a) == first(b) && letters(a) == letters(b)
 }
 
 /// The first run of at least `min` consecutive Arabic letters (marks allowed inside) in `text`.
@@ -55,7 +64,7 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
         let Some(severity) = untranslated else {
             continue;
         };
-        if letters(&source) == letters(&target) {
+        if same_letters(source, target) {
             flags.push(ctx.bead_flag(
                 "untranslated",
                 severity,

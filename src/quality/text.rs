@@ -22,9 +22,19 @@ pub fn normalize_arabic_word(word: &str) -> String {
     crate::segment::normalize::normalize_for_compare(word).into_owned()
 }
 
+/// `char::is_alphanumeric` with fast paths for ASCII and Arabic letters (the general Unicode
+/// lookup dominated the checks' profile).
+pub fn is_letter_or_digit(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        is_arabic_letter(c) || c.is_alphanumeric()
+    }
+}
+
 /// Whether a character is part of a word (letters, digits, combining marks, tatweel).
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || is_arabic_mark_or_tatweel(c) || c == '\u{200C}' || c == '\u{200D}'
+    is_letter_or_digit(c) || is_arabic_mark_or_tatweel(c) || c == '\u{200C}' || c == '\u{200D}'
 }
 
 /// The whitespace-separated tokens of a text with leading and trailing punctuation removed;
@@ -39,12 +49,12 @@ pub fn words(text: &str) -> Vec<&str> {
 /// Number of letters and digits (what the length checks compare; spaces, punctuation and
 /// Arabic marks do not count).
 pub fn letter_count(text: &str) -> usize {
-    text.chars().filter(|c| c.is_alphanumeric()).count()
+    text.chars().filter(|&c| is_letter_or_digit(c)).count()
 }
 
 /// Whether a text has at least one letter or digit.
 pub fn has_content(text: &str) -> bool {
-    text.chars().any(|c| c.is_alphanumeric())
+    text.chars().any(is_letter_or_digit)
 }
 
 /// The text with closing quotes, brackets and spaces removed from its end.
