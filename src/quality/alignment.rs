@@ -12,24 +12,24 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
         let (n, m) = (bead.source.len(), bead.target.len());
         let source = ctx.bead_text(bead, Side::Source);
         let target = ctx.bead_text(bead, Side::Target);
-        if m == 0 && has_content(&source) {
+        if m == 0 && has_content(source) {
             if let Some(severity) = settings.severity_of("omission") {
                 flags.push(ctx.bead_flag(
                     "omission",
                     severity,
                     bead,
                     "this source passage has no translation: it was dropped or merged elsewhere".into(),
-                    format!("1-0 bead: «{}»", excerpt(&source, 60)),
+                    format!("1-0 bead: «{}»", excerpt(source, 60)),
                 ));
             }
-        } else if n == 0 && has_content(&target) {
+        } else if n == 0 && has_content(target) {
             if let Some(severity) = settings.severity_of("addition") {
                 flags.push(ctx.bead_flag(
                     "addition",
                     severity,
                     bead,
                     "this translated passage matches nothing in the source: it was added".into(),
-                    format!("0-1 bead: «{}»", excerpt(&target, 60)),
+                    format!("0-1 bead: «{}»", excerpt(target, 60)),
                 ));
             }
         } else if (n >= 2 || m >= 2)

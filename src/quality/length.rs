@@ -40,8 +40,8 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
         .iter()
         .enumerate()
         .filter_map(|(k, bead)| {
-            let src = letter_count(&ctx.bead_text(bead, Side::Source));
-            let tgt = letter_count(&ctx.bead_text(bead, Side::Target));
+            let src = letter_count(ctx.bead_text(bead, Side::Source));
+            let tgt = letter_count(ctx.bead_text(bead, Side::Target));
             (src.min(tgt) >= s.min_chars).then(|| (k, src, tgt, (tgt as f64 / src as f64).ln()))
         })
         .collect();

@@ -67,9 +67,9 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
         }
         let source = ctx.bead_text(bead, Side::Source);
         let target = ctx.bead_text(bead, Side::Target);
-        let missing: Vec<String> = latin_tokens(&source, ctx.settings.name_missing.min_len)
+        let missing: Vec<String> = latin_tokens(source, ctx.settings.name_missing.min_len)
             .into_iter()
-            .filter(|t| !occurs(t, &target))
+            .filter(|t| !occurs(t, target))
             .collect();
         if missing.is_empty() {
             continue;

@@ -212,9 +212,9 @@ fn pair_checks(ctx: &Ctx, bead: &Bead, flags: &mut Vec<Flag>) {
         flags.push(ctx.bead_flag("question-mismatch", severity, bead, msg.into(), ev.into()));
     }
     if let Some(severity) = ctx.settings.severity_of("quote-mismatch")
-        && has_quotes(&source) != has_quotes(&target)
+        && has_quotes(source) != has_quotes(target)
     {
-        let which = if has_quotes(&source) {
+        let which = if has_quotes(source) {
             "source"
         } else {
             "translation"
@@ -239,8 +239,8 @@ fn pair_checks(ctx: &Ctx, bead: &Bead, flags: &mut Vec<Flag>) {
         ));
     }
     if let Some(severity) = ctx.settings.severity_of("html-entity")
-        && let Some(entity) = html_entity(&target)
-        && html_entity(&source).is_none()
+        && let Some(entity) = html_entity(target)
+        && html_entity(source).is_none()
     {
         flags.push(ctx.bead_flag(
             "html-entity",

@@ -59,7 +59,7 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
             continue;
         }
         let target = ctx.bead_text(bead, Side::Target);
-        let tokens: Vec<String> = words(&target).iter().map(|w| w.to_lowercase()).collect();
+        let tokens: Vec<String> = words(target).iter().map(|w| w.to_lowercase()).collect();
         let found = back_to_back(&tokens, s.word_repeats, s.phrase_repeats, s.max_n)
             .or_else(|| frequent_phrase(&tokens));
         if let Some((phrase, count)) = found {

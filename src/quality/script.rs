@@ -46,10 +46,10 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
         }
         let source = ctx.bead_text(bead, Side::Source);
         let target = ctx.bead_text(bead, Side::Target);
-        if !has_content(&source) {
+        if !has_content(source) {
             continue;
         }
-        if !has_content(&target) {
+        if !has_content(target) {
             if let Some(severity) = empty {
                 flags.push(ctx.bead_flag(
                     "empty-translation",
@@ -70,13 +70,13 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
                 severity,
                 bead,
                 "the translation is the source text itself: it was not translated".into(),
-                format!("target = source: «{}»", excerpt(&target, 60)),
+                format!("target = source: «{}»", excerpt(target, 60)),
             ));
             continue;
         }
         if source_script == Script::Arabic
             && target_script != Script::Arabic
-            && let Some(word) = arabic_run(&target, ctx.settings.untranslated.min_letters)
+            && let Some(word) = arabic_run(target, ctx.settings.untranslated.min_letters)
         {
             let arabic = target.chars().filter(|&c| is_arabic_letter(c)).count();
             let share =
