@@ -76,6 +76,12 @@ static REGISTRY: &[CheckInfo] = &[
         "first-person speech (أنا/نحن…) outside quote marks next to a speech verb: the quote marks were lost",
     ),
     info(
+        "verb-agreement",
+        Severity::Warning,
+        "source",
+        "a masculine verb opens the sentence before a feminine plural subject (حزن الولايات المتحدة): a word-for-word machine translation, check the meaning",
+    ),
+    info(
         "unbalanced-brackets",
         Severity::Warning,
         "source",

@@ -153,6 +153,8 @@ pub struct CheckSettings {
     pub suspicious_break: Toggle,
     /// `lost-quotation`.
     pub lost_quotation: Toggle,
+    /// `verb-agreement`.
+    pub verb_agreement: Toggle,
     /// `unbalanced-brackets`.
     pub unbalanced_brackets: Toggle,
     /// `mt-typography`.
@@ -218,6 +220,7 @@ impl CheckSettings {
             "fragment" => fragment,
             "suspicious-break" => suspicious_break,
             "lost-quotation" => lost_quotation,
+            "verb-agreement" => verb_agreement,
             "unbalanced-brackets" => unbalanced_brackets,
             "mt-typography" => mt_typography,
             "length-ratio" => length_ratio,

@@ -1,4 +1,5 @@
-//! Source-side garble detectors: `fragment`, `suspicious-break`, `lost-quotation`.
+//! Source-side garble detectors: `fragment`, `suspicious-break`, `lost-quotation`,
+//! `verb-agreement`.
 //!
 //! Arabic has no tagger here, so verbs are found the other way round: a word counts as "surely
 //! not a verb" only when a closed-class list or an unambiguous noun mark says so (the article
@@ -394,6 +395,105 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
     {
         lost_quotation(ctx, severity, flags);
     }
+    if let Some(severity) = ctx.settings.severity_of("verb-agreement")
+        && ctx.source_is_arabic()
+    {
+        for (id, sentence) in sentences.iter().enumerate() {
+            if let Some((verb, subject)) = masculine_verb_before_feminine_plural(&sentence.text) {
+                flags.push(ctx.source_flag(
+                    "verb-agreement",
+                    severity,
+                    vec![id],
+                    format!(
+                        "«{verb}» is masculine but its subject «{subject}» is a feminine plural (it would be «{verb}ت»): the sentence reads like a word-for-word machine translation, check what it means"
+                    ),
+                    format!("{verb} {subject}"),
+                ));
+            }
+        }
+    }
+}
+
+/// Quantity nouns in `ات` that take a masculine verb (`يحتفل العشرات`).
+const QUANTITIES: &[&str] = &["العشرات", "المئات", "الالاف", "الملايين", "المليارات"];
+
+/// Sentence-initial nouns that head a construct state with a plural (`عدد الهجمات`,
+/// `رئيس الولايات المتحدة`): not verbs.
+const CONSTRUCT_HEADS: &[&str] = &[
+    "عدد",
+    "رئيس",
+    "وزير",
+    "نائب",
+    "قائد",
+    "مدير",
+    "اغلب",
+    "معظم",
+    "اكثر",
+    "اقل",
+    "احد",
+    "نصف",
+    "ثلث",
+    "ربع",
+    "حجم",
+    "نوع",
+    "اسم",
+    "اهم",
+    "اول",
+    "اخر",
+    "عام",
+    "شهر",
+    "يوم",
+    "اهل",
+    "شعب",
+    "جيش",
+    "حزب",
+    "فريق",
+    "امين",
+    "زعيم",
+    "خبير",
+    "عضو",
+    "بعض",
+    "كل",
+    "جميع",
+    "غالب",
+    "سكان",
+    "ابناء",
+    "قادة",
+    "اعضاء",
+    "خبراء",
+    "مصدر",
+    "نظام",
+    "فوز",
+    "دور",
+    "حكم",
+    "باب",
+];
+
+/// A sentence that opens with a bare masculine verb (`حزن`, `يحزن`) followed by a feminine
+/// plural subject in `ات` (`الولايات`): returns the two words.
+fn masculine_verb_before_feminine_plural(sentence: &str) -> Option<(String, String)> {
+    let tokens = words(trim_openers(sentence));
+    let (first, second) = (tokens.first()?, tokens.get(1)?);
+    let verb = normalize_arabic_word(first);
+    let verb = match verb.strip_prefix(['و', 'ف']) {
+        Some(rest) if rest.chars().count() >= 3 => rest.to_string(),
+        _ => verb,
+    };
+    let subject = normalize_arabic_word(second);
+    let n = verb.chars().count();
+    let bare_verb = (3..=5).contains(&n)
+        && !verb.starts_with(['م', 'ت', 'ن', 'ا'])
+        && !["ت", "ة", "ا", "ى", "ي", "ه", "ون", "ين", "ات", "ء"]
+            .iter()
+            .any(|e| verb.ends_with(e))
+        && !in_list_with_conjunction(&verb, NON_PREDICATES)
+        && !is_preposition(&verb)
+        && !CONSTRUCT_HEADS.contains(&verb.as_str());
+    let feminine_plural = subject.starts_with("ال")
+        && subject.ends_with("ات")
+        && subject.chars().count() >= 6
+        && !QUANTITIES.contains(&subject.as_str());
+    (bare_verb && feminine_plural).then(|| (first.to_string(), second.to_string()))
 }
 
 /// First-person speech outside quotes with a speech verb in the same or a neighbouring
@@ -492,6 +592,21 @@ mod tests {
         assert_eq!(brk.source, [0, 1]);
         assert_eq!(brk.target, [0]);
         assert!(!codes(&b).contains(&"fragment".to_string()));
+    }
+
+    #[test]
+    fn masculine_verbs_before_feminine_plurals() {
+        let f = masculine_verb_before_feminine_plural;
+        assert!(f("حزن الولايات المتحدة على ما يقرب من 4500 حالة وفاة.").is_some());
+        assert!(
+            f("وأعلن السلطات العراقية ذلك.").is_none(),
+            "starts with alef: not sure"
+        );
+        assert!(f("حزنت الولايات المتحدة على القتلى.").is_none());
+        assert!(f("شنت القوات الأمريكية هجومها.").is_none());
+        assert!(f("عدد الهجمات ارتفع.").is_none());
+        assert!(f("يحتفل العشرات في الساحة.").is_none());
+        assert!(f("رئيس الولايات المتحدة يزور بغداد.").is_none());
     }
 
     #[test]
