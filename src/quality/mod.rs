@@ -528,6 +528,36 @@ mod tests {
         assert!(0.0 < one && one < two && two < 1.0, "{one} {two}");
     }
 
+    proptest::proptest! {
+        /// Any text (Arabic, Latin, digits, punctuation, entities): no panic, flags point at
+        /// real sentences and beads, the order is stable and risks stay in 0..1.
+        #[test]
+        fn checks_never_panic_and_flags_point_at_real_sentences(
+            rows in proptest::collection::vec(
+                ("[\\PC&;٠-٩ ،؟«»“”()]{0,40}", "[\\PC&;0-9 ,?\"()]{0,40}"),
+                1..8,
+            )
+        ) {
+            let refs: Vec<(&str, &str)> = rows.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+            let b = testkit::pairs(&refs);
+            let settings = CheckSettings::default();
+            let flags = check(&b, &settings);
+            proptest::prop_assert_eq!(&flags, &check(&b, &settings));
+            for f in &flags {
+                proptest::prop_assert!(f.source.iter().all(|&s| s < b.source.len()));
+                proptest::prop_assert!(f.target.iter().all(|&t| t < b.target.len()));
+                proptest::prop_assert!(f.bead.is_none_or(|id| id < b.beads.len()));
+                proptest::prop_assert!(lookup(&f.code).is_some());
+            }
+            let mut with = b.clone();
+            with.flags = flags;
+            for bead in &with.beads {
+                let r = risk(&with, bead);
+                proptest::prop_assert!((0.0..1.0).contains(&r));
+            }
+        }
+    }
+
     #[test]
     fn replace_keeps_foreign_and_failed_flags() {
         let mut b = testkit::pairs(&[("جملة.", "Sentence.")]);

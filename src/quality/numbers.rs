@@ -327,6 +327,32 @@ mod tests {
         assert_eq!(vals("2003-2011"), ["2003", "2011"]);
     }
 
+    /// `n` with a comma every three digits (`4,500`).
+    fn grouped(n: u64) -> String {
+        let digits = n.to_string();
+        let mut out = String::new();
+        for (k, c) in digits.chars().enumerate() {
+            if k > 0 && (digits.len() - k) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// A number written in Arabic-Indic digits matches the same number in ASCII with
+        /// thousands separators, and never a different one.
+        #[test]
+        fn digit_sets_and_grouping_compare_equal(n in 0u64..10_000_000_000, m in 0u64..10_000_000_000) {
+            let arabic: String = n.to_string().chars().map(|c| char::from_u32(0x0660 + c.to_digit(10).unwrap()).unwrap()).collect();
+            let same = pairs(&[(format!("بلغ العدد {arabic} شخصا.").as_str(), format!("The number reached {}.", grouped(n)).as_str())]);
+            proptest::prop_assert!(!codes(&same).contains(&"number-mismatch".to_string()));
+            let other = pairs(&[(format!("بلغ العدد {arabic} شخصا.").as_str(), format!("The number reached {}.", grouped(m)).as_str())]);
+            proptest::prop_assert_eq!(codes(&other).contains(&"number-mismatch".to_string()), n != m);
+        }
+    }
+
     #[test]
     fn flags_changed_and_missing_numbers_only() {
         let ok = [
