@@ -123,6 +123,14 @@ const NON_PREDICATES: &[&str] = &[
     "ب",
     "ل",
     "ك",
+    "ذات",
+    "ذاته",
+    "ذاتها",
+    "ذاتهم",
+    "نفسه",
+    "نفسها",
+    "انفسهم",
+    "ايضا",
 ];
 
 /// Words a sentence cannot end on (the clause goes on): prepositions, conjunctions,
@@ -233,6 +241,15 @@ fn attached_preposition_noun(w: &str, n: usize) -> bool {
     ];
     (n >= 4 && w.starts_with('ب') && !B_VERBS.iter().any(|v| w.starts_with(v)))
         || (n >= 6 && w.starts_with("لا"))
+        // `لعقود`: `ل` + noun; `ليحاكم`, `لتحقيق`, `لنعود` may be `ل` + verb.
+        || (n >= 4
+            && w.starts_with('ل')
+            && !w.starts_with("لي")
+            && !w.starts_with("لت")
+            && !w.starts_with("لن")
+            && !w.starts_with("لا")
+            && !w.starts_with("لكن")
+            && !w.starts_with("لقد"))
 }
 
 /// `انتاج`, `استخدام`, `انسحاب`: masdars of the derived forms have a long `ا` before their
