@@ -53,15 +53,27 @@ pub enum Format {
 /// Arguments of `tarjama eval flags`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Example:\n  tarjama eval flags --synthetic --pud ../shared/data/segmentation/ud_arabic_pud/sentences.tsv --seed 1 --split test"
+    after_help = "Examples:\n  tarjama eval flags --synthetic --pud ../shared/data/segmentation/ud_arabic_pud/sentences.tsv --split test --rounds 5\n  tarjama eval flags --gold corpora/austin-baghdad/annotations.tsv seed.jsonl\n\nWith --gold the exit code is 1 unless every garbled passage is flagged and no clean sentence is."
 )]
 pub struct Args {
     /// Generate the synthetic evaluation set from PUD pairs and score the checks on it.
-    #[arg(long, required = true)]
+    #[arg(
+        long,
+        requires = "pud",
+        conflicts_with = "gold",
+        required_unless_present = "gold"
+    )]
     pub synthetic: bool,
     /// UD Arabic-PUD `sentences.tsv` (doc_id, sent_id, text, text_en).
     #[arg(long, value_name = "TSV")]
-    pub pud: PathBuf,
+    pub pud: Option<PathBuf>,
+    /// Score against hand annotations instead (`id, label, passage, reason` TSV, label
+    /// clean|garbled|minor, one row per source sentence of BITEXT).
+    #[arg(long, value_name = "TSV", requires = "bitext")]
+    pub gold: Option<PathBuf>,
+    /// The bitext the annotations describe (its checks are run afresh).
+    #[arg(value_name = "BITEXT")]
+    pub bitext: Option<PathBuf>,
     /// Seed of the generator (same seed, same set).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -915,10 +927,163 @@ pub fn regressions(report: &Report, baseline: &Report) -> Vec<String> {
     worse
 }
 
+/// One hand annotation of a source sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Annotation {
+    /// Source sentence id.
+    pub id: usize,
+    /// `clean`, `garbled` or `minor`.
+    pub label: String,
+    /// The passage it belongs to (`14-15`): garbled passages are scored as a whole.
+    pub passage: String,
+}
+
+/// Reads an annotations TSV (`id, label, passage, reason`, with a header line).
+pub fn read_annotations(path: &Path) -> anyhow::Result<Vec<Annotation>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read the annotations", path.display()))?;
+    let mut out = Vec::new();
+    for (k, line) in text.lines().enumerate().skip(1) {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        let id = f.first().and_then(|v| v.parse().ok());
+        let (Some(id), Some(label), Some(passage)) = (id, f.get(1), f.get(2)) else {
+            bail!(
+                "{}:{}: expected id<TAB>label<TAB>passage<TAB>reason with a numeric id",
+                path.display(),
+                k + 1
+            );
+        };
+        if !["clean", "garbled", "minor"].contains(label) {
+            bail!(
+                "{}:{}: label «{label}» is not clean, garbled or minor",
+                path.display(),
+                k + 1
+            );
+        }
+        out.push(Annotation {
+            id,
+            label: label.to_string(),
+            passage: passage.to_string(),
+        });
+    }
+    Ok(out)
+}
+
+/// Scores the checks against hand annotations: which checks caught each garbled passage, and
+/// which clean sentences got a warning or an error.
+pub fn write_gold_report(
+    bitext: &Bitext,
+    gold: &[Annotation],
+    settings: &CheckSettings,
+    out: &mut dyn Write,
+) -> anyhow::Result<bool> {
+    let flags = quality::check(bitext, settings);
+    let mut by_sentence: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
+    for f in flags.iter().filter(|f| f.severity >= Severity::Warning) {
+        for &s in &f.source {
+            by_sentence.entry(s).or_default().insert(f.code.clone());
+        }
+    }
+    let mut passages: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for a in gold.iter().filter(|a| a.label == "garbled") {
+        passages.entry(a.passage.as_str()).or_default().push(a.id);
+    }
+    let mut caught = 0;
+    writeln!(out, "{:<10} {:<8} caught by", "passage", "label")?;
+    for (passage, ids) in &passages {
+        let codes: BTreeSet<&String> = ids
+            .iter()
+            .flat_map(|i| by_sentence.get(i).into_iter().flatten())
+            .collect();
+        caught += usize::from(!codes.is_empty());
+        let codes: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
+        writeln!(
+            out,
+            "{passage:<10} {:<8} {}",
+            "garbled",
+            if codes.is_empty() {
+                "MISSED".to_string()
+            } else {
+                codes.join(", ")
+            }
+        )?;
+    }
+    for a in gold.iter().filter(|a| a.label == "minor") {
+        let codes: Vec<&str> = by_sentence
+            .get(&a.id)
+            .into_iter()
+            .flatten()
+            .map(|c| c.as_str())
+            .collect();
+        writeln!(
+            out,
+            "{:<10} {:<8} {}",
+            a.passage,
+            "minor",
+            if codes.is_empty() {
+                "-".to_string()
+            } else {
+                codes.join(", ")
+            }
+        )?;
+    }
+    let clean: Vec<&Annotation> = gold.iter().filter(|a| a.label == "clean").collect();
+    let noisy: Vec<String> = clean
+        .iter()
+        .filter_map(|a| {
+            by_sentence.get(&a.id).map(|c| {
+                format!(
+                    "{} ({})",
+                    a.id,
+                    c.iter().cloned().collect::<Vec<_>>().join(", ")
+                )
+            })
+        })
+        .collect();
+    writeln!(
+        out,
+        "\ngarbled passages caught: {caught}/{}; clean sentences with a warning or error: {}/{}{}",
+        passages.len(),
+        noisy.len(),
+        clean.len(),
+        if noisy.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", noisy.join("; "))
+        }
+    )?;
+    Ok(caught == passages.len() && noisy.is_empty())
+}
+
 /// Runs `tarjama eval flags`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
     let settings = crate::cmd::check::load_settings(global.config.as_deref())?;
-    let pairs = read_pud(&args.pud)?;
+    if let (Some(gold), Some(bitext)) = (&args.gold, &args.bitext) {
+        let gold = read_annotations(gold)?;
+        let bitext = Bitext::read_path(bitext)?;
+        if let Some(a) = gold.iter().find(|a| a.id >= bitext.source.len()) {
+            bail!(
+                "annotation for source sentence {} but the bitext has {} source sentences; are they for the same text?",
+                a.id,
+                bitext.source.len()
+            );
+        }
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let perfect = write_gold_report(&bitext, &gold, &settings, &mut out)?;
+        out.flush()?;
+        return Ok(if perfect {
+            Status::Success
+        } else {
+            Status::GateFailed
+        });
+    }
+    let Some(pud) = &args.pud else {
+        bail!("--synthetic needs --pud PATH/TO/ud_arabic_pud/sentences.tsv");
+    };
+    let pairs = read_pud(pud)?;
     let items = generate(&pairs, args.split, args.seed);
     let (mut report, bitext) = score(&items, &settings, args.seed, args.split);
     if let Some(path) = &args.write_bitext {

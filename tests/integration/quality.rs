@@ -356,4 +356,21 @@ fn seed_article_every_garbled_passage_flagged_and_no_clean_sentence() {
         "garbled passages not flagged: {missed:?}"
     );
     assert!(noisy.is_empty(), "clean sentences with warnings: {noisy:?}");
+    // `eval flags --gold` reports the same, and exits 0 only when all is well.
+    let annotations = repo_file("corpora/austin-baghdad/annotations.tsv");
+    let out = wd.run(&[
+        "eval",
+        "flags",
+        "--gold",
+        annotations.to_str().unwrap(),
+        "seed.jsonl",
+    ]);
+    let report = stdout(&out);
+    eprintln!("{report}");
+    let n = passages.len();
+    assert!(
+        report.contains(&format!("garbled passages caught: {n}/{n}")),
+        "{report}"
+    );
+    assert_eq!(out.status.code(), Some(0), "{report}");
 }
