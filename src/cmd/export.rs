@@ -1,13 +1,50 @@
-//! `tarjama export` (not implemented yet).
+//! `tarjama export`: render a bitext as TSV, TMX, XLIFF, HTML or Markdown.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
 
 use crate::Status;
+use crate::bitext::Bitext;
 use crate::cli::GlobalArgs;
+use crate::output::{ExportOptions, Format, export, export_to_file};
 
 /// Arguments of `tarjama export`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(
+    after_help = "Examples:\n  tarjama export out/ar/bitext.jsonl --format html -o report.html\n  tarjama export out/ar/bitext.jsonl --format tmx --all -o memory.tmx\n\n  # For a CAT tool; bring the reviewed file back with `tarjama review BITEXT --import review.xlf`:\n  tarjama export out/ar/bitext.jsonl --format xliff -o review.xlf"
+)]
+pub struct Args {
+    /// The bitext (JSONL written by `tarjama run`, `translate`, `align` or `check`), or `-` for standard input.
+    #[arg(value_name = "BITEXT")]
+    pub bitext: PathBuf,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Format,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// TMX: once review has started, also include pairs nobody has decided on yet (rejected and garbled pairs are always left out).
+    #[arg(long)]
+    pub all: bool,
+}
 
 /// Runs `tarjama export`.
-pub fn run(_args: &Args, _global: &GlobalArgs) -> anyhow::Result<Status> {
-    anyhow::bail!("'tarjama export' is not implemented yet")
+pub fn run(args: &Args, _global: &GlobalArgs) -> anyhow::Result<Status> {
+    let bitext = Bitext::read_path(&args.bitext)?;
+    let options = ExportOptions { all: args.all };
+    match &args.output {
+        Some(path) if path.as_os_str() != "-" => {
+            export_to_file(&bitext, args.format, path, &options)?;
+        }
+        _ => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            export(&bitext, args.format, &mut out, &options)
+                .and_then(|()| out.flush())
+                .context("writing to standard output")?;
+        }
+    }
+    Ok(Status::Success)
 }

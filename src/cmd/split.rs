@@ -1,5 +1,6 @@
 //! `tarjama split`: paragraphs and sentences with byte offsets into the input.
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -27,7 +28,7 @@ pub struct Args {
     /// Text file to split, or - for standard input.
     #[arg(default_value = "-")]
     pub file: PathBuf,
-    /// Language of the text (default: detected from the script).
+    /// Language of the text: ar, en, fr… (default: detected from the script).
     #[arg(long)]
     pub lang: Option<Lang>,
     /// Output format.
@@ -41,22 +42,30 @@ pub struct Args {
 /// Runs `tarjama split`.
 pub fn run(args: &Args, _global: &GlobalArgs) -> anyhow::Result<Status> {
     let text = read_text(&Source::from_arg(&args.file))?;
-    let lang = args.lang.clone().unwrap_or_else(|| Lang::detect(&text));
+    let lang = args
+        .lang
+        .clone()
+        .unwrap_or_else(|| Lang::detect(detection_sample(&text)));
     let options = Options {
         lang,
         join_lines: args.join_lines,
     };
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    for s in segment::split(&text, &options) {
+    // Sentences are written as they are found: no copy of the text, no list of spans.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    for s in segment::sentences(&text, &options) {
         let sentence = &text[s.span.clone()];
         match args.format {
-            Format::Text => writeln!(out, "{}", sentence.replace(['\n', '\r'], " "))?,
+            Format::Text => writeln!(out, "{}", one_line(sentence))?,
             Format::Tsv => writeln!(out, "{}\t{}\t{}", s.id, s.para, escape_tsv(sentence))?,
             Format::Jsonl => {
-                let record = serde_json::json!({
-                    "id": s.id, "para": s.para, "start": s.span.start, "end": s.span.end, "text": sentence,
-                });
+                let record = Record {
+                    id: s.id,
+                    para: s.para,
+                    start: s.span.start,
+                    end: s.span.end,
+                    text: sentence,
+                };
                 serde_json::to_writer(&mut out, &record)?;
                 out.write_all(b"\n")?;
             }
@@ -66,10 +75,72 @@ pub fn run(args: &Args, _global: &GlobalArgs) -> anyhow::Result<Status> {
     Ok(Status::Success)
 }
 
+/// One `--format jsonl` line.
+#[derive(serde::Serialize)]
+struct Record<'a> {
+    id: usize,
+    para: usize,
+    start: usize,
+    end: usize,
+    text: &'a str,
+}
+
+/// The start of the text, enough to tell its script (detection need not read 100 MB).
+fn detection_sample(text: &str) -> &str {
+    let mut end = text.len().min(64 * 1024);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// A sentence on one line: line breaks inside it (only with --join-lines) become spaces.
+fn one_line(sentence: &str) -> Cow<'_, str> {
+    if memchr::memchr2(b'\n', b'\r', sentence.as_bytes()).is_some() {
+        Cow::Owned(sentence.replace("\r\n", " ").replace(['\n', '\r'], " "))
+    } else {
+        Cow::Borrowed(sentence)
+    }
+}
+
 /// Escapes backslash, tab, CR and LF so a field stays on one TSV line.
-fn escape_tsv(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('\t', "\\t")
-        .replace('\r', "\\r")
-        .replace('\n', "\\n")
+fn escape_tsv(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let special = memchr::memchr3(b'\\', b'\t', b'\r', bytes).is_some()
+        || memchr::memchr(b'\n', bytes).is_some();
+    if !special {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.replace('\\', "\\\\")
+            .replace('\t', "\\t")
+            .replace('\r', "\\r")
+            .replace('\n', "\\n"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tsv_fields_stay_on_one_line() {
+        assert!(matches!(escape_tsv("جملة عادية."), Cow::Borrowed(_)));
+        assert_eq!(escape_tsv("a\tb\\c\r\nd"), "a\\tb\\\\c\\r\\nd");
+        assert_eq!(escape_tsv("سطر\nآخر"), "سطر\\nآخر");
+    }
+
+    #[test]
+    fn text_lines_join_inner_line_breaks() {
+        assert!(matches!(one_line("جملة."), Cow::Borrowed(_)));
+        assert_eq!(one_line("سطر\r\nيكمل\rهنا\nتماما"), "سطر يكمل هنا تماما");
+    }
+
+    #[test]
+    fn detection_sample_cuts_on_a_char_boundary() {
+        let text = "ب".repeat(40_000);
+        let sample = detection_sample(&text);
+        assert!(sample.len() <= 64 * 1024 && sample.len() > 60_000);
+        assert_eq!(Lang::detect(sample).as_str(), "ar");
+    }
 }

@@ -16,9 +16,13 @@ where
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir).with_context(|| format!("creating folder {}", dir.display()))?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".tarjama-")
-        .suffix(".tmp")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".tarjama-").suffix(".tmp");
+    // A temporary file is private (0600) by default; the output must get the permissions of the
+    // file it replaces, or those `File::create` would give a new file.
+    #[cfg(unix)]
+    builder.permissions(output_permissions(path));
+    let tmp = builder
         .tempfile_in(dir)
         .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
     {
@@ -34,6 +38,16 @@ where
         .map_err(|e| e.error)
         .with_context(|| format!("renaming into {}", path.display()))?;
     Ok(())
+}
+
+/// The existing file's permissions, else read-write for all as far as the umask allows (what
+/// `File::create` does).
+#[cfg(unix)]
+fn output_permissions(path: &Path) -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .map(|m| m.permissions())
+        .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o666))
 }
 
 #[cfg(test)]
@@ -55,6 +69,24 @@ mod tests {
             0,
             "temporary file left behind"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn output_gets_ordinary_permissions_and_keeps_existing_ones() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let reference = dir.path().join("reference.txt");
+        std::fs::File::create(&reference).unwrap();
+        let new = dir.path().join("new.txt");
+        write_atomic(&new, |w| w.write_all(b"x")).unwrap();
+        assert_eq!(mode(&new), mode(&reference), "like File::create");
+        let private = dir.path().join("private.txt");
+        std::fs::write(&private, "old").unwrap();
+        std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).unwrap();
+        write_atomic(&private, |w| w.write_all(b"new")).unwrap();
+        assert_eq!(mode(&private), 0o600);
     }
 
     #[test]

@@ -273,7 +273,7 @@ pub fn fold_arabic_punctuation(text: &str) -> Cow<'_, str> {
 /// The comparison form of a text: digits to ASCII, `٫ ٬` and digit`،`digit to `. , .`, tatweel,
 /// diacritics and invisible characters removed, alef variants folded to `ا`. Case, punctuation,
 /// spaces and every other letter are kept, so the result is still readable; `ى`/`ي` and `ة`/`ه`
-/// are *not* merged (they distinguish words). One pass plus one more for the separators.
+/// are *not* merged (they distinguish words). One pass; pure ASCII is returned as is.
 ///
 /// ```
 /// use tarjama::segment::normalize::normalize_for_compare;
@@ -292,50 +292,102 @@ pub fn normalize_for_compare(text: &str) -> Cow<'_, str> {
 /// Like [`normalize_for_compare`] but writes into `out` (cleared first), so a caller that
 /// normalises many sentences can reuse one buffer. Returns `false`, leaving `out` empty, when
 /// the text needs no change (then compare `text` itself).
+///
+/// One pass: unchanged runs are copied whole, and characters of the Arabic block are folded
+/// through a 256-entry table, so the cost is close to a copy.
 pub fn normalize_for_compare_into(text: &str, out: &mut String) -> bool {
     out.clear();
-    let separators = fold_number_separators(text);
-    let source: &str = &separators;
-    let changed_separators = matches!(separators, Cow::Owned(_));
-    let first_change = if source.is_ascii() {
-        None
-    } else {
-        source
-            .char_indices()
-            .find(|&(_, c)| !matches!(compare_fold(c), Fold::Keep))
-    };
-    let at = match first_change {
-        Some((at, _)) => at,
-        None if changed_separators => source.len(),
-        None => return false,
-    };
-    out.reserve(source.len());
-    out.push_str(&source[..at]);
-    for c in source[at..].chars() {
-        match compare_fold(c) {
-            Fold::Keep => out.push(c),
-            Fold::Drop => {}
-            Fold::To(to) => out.push(to),
-        }
+    if text.is_ascii() {
+        return false;
     }
-    true
+    let mut copied_to = 0;
+    let mut changed = false;
+    for (i, c) in text.char_indices() {
+        if c.is_ascii() {
+            continue;
+        }
+        let replacement = match compare_fold_at(text, i, c) {
+            Fold::Keep => continue,
+            Fold::Drop => None,
+            Fold::To(to) => Some(to),
+        };
+        if !changed {
+            out.reserve(text.len());
+            changed = true;
+        }
+        out.push_str(&text[copied_to..i]);
+        if let Some(to) = replacement {
+            out.push(to);
+        }
+        copied_to = i + c.len_utf8();
+    }
+    if changed {
+        out.push_str(&text[copied_to..]);
+    }
+    changed
 }
 
-/// The per-character part of [`normalize_for_compare`].
-#[inline]
-fn compare_fold(c: char) -> Fold {
-    if c.is_ascii() {
-        return Fold::Keep;
+/// What [`normalize_for_compare`] does with each character of the Arabic block U+0600–U+06FF.
+const KEEP: u8 = 0;
+const DROP: u8 = 1;
+const ALEF: u8 = 2;
+const COMMA: u8 = 3;
+const DECIMAL: u8 = 4;
+const THOUSANDS: u8 = 5;
+/// `DIGIT + v` is the digit with value v.
+const DIGIT: u8 = 16;
+
+static ARABIC_BLOCK: [u8; 256] = {
+    let mut table = [KEEP; 256];
+    let mut low = 0;
+    while low < 256 {
+        let c = 0x0600 + low as u32;
+        table[low] = match c {
+            0x0640 | 0x061C => DROP,
+            0x0610..=0x061A
+            | 0x064B..=0x065F
+            | 0x0670
+            | 0x06D6..=0x06DC
+            | 0x06DF..=0x06E4
+            | 0x06E7..=0x06E8
+            | 0x06EA..=0x06ED => DROP,
+            0x0622 | 0x0623 | 0x0625 | 0x0671 | 0x0672 | 0x0673 => ALEF,
+            0x060C => COMMA,
+            0x066B => DECIMAL,
+            0x066C => THOUSANDS,
+            0x0660..=0x0669 => DIGIT + (c - 0x0660) as u8,
+            0x06F0..=0x06F9 => DIGIT + (c - 0x06F0) as u8,
+            _ => KEEP,
+        };
+        low += 1;
     }
-    if is_tatweel(c) || is_diacritic(c) || is_invisible(c) {
+    table
+};
+
+/// The fold of the non-ASCII character `c` at byte `i` of `text`.
+#[inline]
+fn compare_fold_at(text: &str, i: usize, c: char) -> Fold {
+    let cp = c as u32;
+    if (0x0600..0x0700).contains(&cp) {
+        return match ARABIC_BLOCK[(cp - 0x0600) as usize] {
+            KEEP => Fold::Keep,
+            DROP => Fold::Drop,
+            ALEF => Fold::To('\u{0627}'),
+            DECIMAL => Fold::To('.'),
+            THOUSANDS => Fold::To(','),
+            COMMA => match separator_fold(text, i, c) {
+                Some(to) => Fold::To(to),
+                None => Fold::Keep,
+            },
+            digit => Fold::To(char::from(b'0' + (digit - DIGIT))),
+        };
+    }
+    if is_diacritic(c) || is_invisible(c) {
         return Fold::Drop;
     }
-    if let Some(d) = ascii_digit(c) {
-        return Fold::To(d);
-    }
-    match fold_alef(c) {
-        to if to != c => Fold::To(to),
-        _ => Fold::Keep,
+    match ascii_digit(c) {
+        Some(d) => Fold::To(d),
+        None => Fold::Keep,
     }
 }
 
@@ -420,6 +472,24 @@ mod tests {
         assert!(buf.is_empty());
         assert!(normalize_for_compare_into("كَتَبَ", &mut buf));
         assert_eq!(buf, "كتب");
+    }
+
+    /// The one-pass table agrees with the helpers it combines, character by character.
+    #[test]
+    fn one_pass_matches_the_composed_helpers() {
+        let mut sample = String::new();
+        for cp in (0x0600..0x0700).chain(0x0300..0x0370).chain(0x2000..0x2070) {
+            if let Some(c) = char::from_u32(cp) {
+                sample.push('x');
+                sample.push(c);
+            }
+        }
+        sample.push_str(" ١،٢ 3،4 ،5 ۶،x \u{FEFF}");
+        let composed = strip_invisible(&strip_diacritics(&strip_tatweel(&fold_alef_variants(
+            &fold_numbers(&sample),
+        ))))
+        .into_owned();
+        assert_eq!(normalize_for_compare(&sample), composed);
     }
 
     #[test]

@@ -3,5 +3,10 @@
 
 mod cli;
 mod mock_http;
+mod output;
+mod providers;
 mod quality;
+mod review;
+mod segment;
+mod translate;
 mod util;

@@ -1,0 +1,187 @@
+//! Microsoft Azure AI Translator v3.0: `POST /translate?api-version=3.0&from=ar&to=en&
+//! includeSentenceLength=true`, body `[{"Text": …}]`, headers `Ocp-Apim-Subscription-Key` and
+//! `Ocp-Apim-Subscription-Region`. Research notes §1.5: pinned to 3.0 because later versions
+//! dropped `sentLen`; ≤ 1,000 texts and 50,000 characters per request; errors carry a 6-digit
+//! code (403001 = free quota used up, 429xxx = rate limited).
+
+use serde_json::{Value, json};
+
+use super::http::{Http, Reply, Secret, Transport, Verdict, classify_status, service_settings};
+use super::{
+    Batch, Encoding, Limits, ProviderError, Stats, Translate, Translated, check_fits, endpoint,
+    finish, require_key,
+};
+
+service_settings! {
+    /// `[providers.NAME]` with `kind = "azure"`.
+    pub struct AzureSettings {
+        /// Server root (or a geography: `https://api-eur.cognitive.microsofttranslator.com`).
+        pub base_url: String = "https://api.cognitive.microsofttranslator.com".into(),
+        /// Resource region (`westeurope`…), sent as `Ocp-Apim-Subscription-Region`; required for
+        /// regional and multi-service resources; empty = not sent (global resource).
+        pub region: String = String::new(),
+        /// `category` (a Custom Translator model); empty = not sent (general model).
+        pub category: String = String::new(),
+    }
+    api_key_env = "AZURE_TRANSLATOR_KEY";
+    // 1,000 texts and 50,000 characters per request (bytes ≥ characters, so 50,000 bytes is
+    // safe); F0's 2 M characters per hour, spread evenly, is 33,000 per minute.
+    transport = Transport {
+        requests_per_second: 10.0,
+        characters_per_minute: 33_000,
+        max_texts: 1000,
+        max_request_bytes: 50_000,
+        ..Transport::standard()
+    };
+}
+
+/// An Azure Translator v3.0 client.
+#[derive(Debug)]
+pub struct Azure {
+    url: String,
+    base_url: String,
+    region: String,
+    category: String,
+    http: Http,
+}
+
+impl Azure {
+    /// A client from settings and the (required) key.
+    pub fn new(name: &str, settings: &AzureSettings, key: Option<Secret>) -> anyhow::Result<Self> {
+        let key = require_key(name, "azure", key)?;
+        super::http::validate(name, &settings.transport())?;
+        Ok(Azure {
+            url: endpoint(&settings.base_url, "translate"),
+            base_url: settings.base_url.trim_end_matches('/').to_string(),
+            region: settings.region.clone(),
+            category: settings.category.clone(),
+            http: Http::new(settings.transport(), Some(key)),
+        })
+    }
+}
+
+/// One element of the response.
+type Item = (String, Option<Vec<usize>>);
+
+/// Judges one reply: `[{"translations":[{"text","sentLen":{"transSentLen"}}]}]` or
+/// `{"error":{"code","message"}}`.
+fn interpret(reply: &Reply) -> Verdict<Vec<Item>> {
+    if !(200..300).contains(&reply.status) {
+        let value: Value = serde_json::from_str(&reply.body).unwrap_or(Value::Null);
+        let code = value["error"]["code"].as_u64().unwrap_or(0);
+        let message = reply.error_text(|v| {
+            let m = v["error"]["message"].as_str()?;
+            Some(format!("{} {m}", v["error"]["code"]))
+        });
+        return match code {
+            403001 => Verdict::Fail(ProviderError::Quota(message)),
+            400050 | 400072 | 400077 => Verdict::Fail(ProviderError::too_large(message)),
+            401000..=401999 => Verdict::Fail(ProviderError::Auth(message)),
+            408000..=408999 => {
+                Verdict::Retry(ProviderError::Unavailable(message), reply.retry_after)
+            }
+            _ => classify_status(reply, message),
+        };
+    }
+    let value = match reply.json() {
+        Ok(v) => v,
+        Err(e) => return Verdict::Fail(e),
+    };
+    let Some(items) = value.as_array() else {
+        return Verdict::Fail(ProviderError::BadResponse(
+            "the response is not an array".into(),
+        ));
+    };
+    items
+        .iter()
+        .map(|item| {
+            let first = &item["translations"][0];
+            let text = first["text"].as_str()?.to_string();
+            let lengths = first["sentLen"]["transSentLen"].as_array().map(|l| {
+                l.iter()
+                    .filter_map(|n| n.as_u64().and_then(|n| usize::try_from(n).ok()))
+                    .collect()
+            });
+            Some((text, lengths))
+        })
+        .collect::<Option<Vec<_>>>()
+        .map_or_else(
+            || {
+                Verdict::Fail(ProviderError::BadResponse(
+                    "an element without translations[0].text".into(),
+                ))
+            },
+            Verdict::Done,
+        )
+}
+
+impl Translate for Azure {
+    fn limits(&self) -> Limits {
+        let t = self.http.transport();
+        Limits {
+            max_texts: t.max_texts,
+            max_text_bytes: (t.max_text_bytes > 0).then_some(t.max_text_bytes),
+            max_request_bytes: (t.max_request_bytes > 0).then_some(t.max_request_bytes),
+            encoding: Encoding::Json,
+        }
+    }
+
+    fn concurrency(&self) -> usize {
+        self.http.transport().concurrency
+    }
+
+    fn cache_identity(&self) -> String {
+        format!(
+            "azure|{}|api-version=3.0;category={}",
+            self.base_url, self.category
+        )
+    }
+
+    fn translate(
+        &self,
+        batch: &Batch<'_>,
+    ) -> Result<Vec<Result<Translated, String>>, ProviderError> {
+        if batch.texts.is_empty() {
+            return Ok(Vec::new());
+        }
+        check_fits(&self.limits(), batch.texts)?;
+        let body: Vec<Value> = batch.texts.iter().map(|t| json!({ "Text": t })).collect();
+        let key = self.http.secret().map_or("", |s| s.expose());
+        let chars = batch.texts.iter().map(|t| t.chars().count()).sum();
+        let items = self.http.call(
+            chars,
+            |agent| {
+                let mut request = agent
+                    .post(&self.url)
+                    .query("api-version", "3.0")
+                    .query("from", batch.from.as_str())
+                    .query("to", batch.to.as_str())
+                    .query("includeSentenceLength", "true")
+                    .header("Ocp-Apim-Subscription-Key", key)
+                    .header("Content-Type", "application/json; charset=UTF-8");
+                if !self.category.is_empty() {
+                    request = request.query("category", &self.category);
+                }
+                if !self.region.is_empty() {
+                    request = request.header("Ocp-Apim-Subscription-Region", &self.region);
+                }
+                request.send(serde_json::to_vec(&body).unwrap_or_default())
+            },
+            interpret,
+        )?;
+        let translations = items
+            .into_iter()
+            .enumerate()
+            .map(|(i, (text, sentence_lengths))| Translated {
+                text,
+                billed_chars: batch.texts.get(i).map_or(0, |s| s.chars().count()),
+                sentence_lengths,
+            })
+            .collect();
+        finish(&self.http, batch.texts, translations)
+    }
+
+    fn stats(&self) -> Stats {
+        self.http.stats()
+    }
+}

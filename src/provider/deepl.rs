@@ -1,0 +1,258 @@
+//! DeepL API v2 (`POST /v2/translate`, JSON body, `Authorization: DeepL-Auth-Key …`).
+//! Research notes §1.2: ≤ 50 texts and 128 KiB per request; each text is translated on its
+//! own, so neighbouring sentences go in `context` (not translated, not billed); 456 = quota
+//! exhausted; free keys end in `:fx` and belong on `api-free.deepl.com`.
+
+use serde_json::{Value, json};
+
+use super::http::{Http, Reply, Secret, Transport, Verdict, classify_status, service_settings};
+use super::{
+    Batch, Encoding, Limits, ProviderError, Stats, Translate, Translated, check_fits, endpoint,
+    finish, require_key,
+};
+use crate::lang::Lang;
+
+/// DeepL Pro host.
+pub const PRO_URL: &str = "https://api.deepl.com";
+/// DeepL Free host (keys ending in `:fx`).
+pub const FREE_URL: &str = "https://api-free.deepl.com";
+
+service_settings! {
+    /// `[providers.NAME]` with `kind = "deepl"`.
+    pub struct DeeplSettings {
+        /// Server root; when absent, the Free host for keys ending in `:fx`, else the Pro host.
+        pub base_url: Option<String> = None,
+        /// `split_sentences`: `"nonewlines"` (default: split sentences inside a text but keep
+        /// line breaks), `"0"` (each text is one sentence), or `"1"`.
+        pub split_sentences: String = "nonewlines".into(),
+        /// `formality` (`more`, `less`, `prefer_more`, `prefer_less`); empty = not sent.
+        pub formality: String = String::new(),
+        /// `model_type` (`quality_optimized`, `prefer_quality_optimized`, `latency_optimized`);
+        /// empty = not sent.
+        pub model_type: String = String::new(),
+        /// `preserve_formatting`: keep punctuation and casing at sentence edges as in the source.
+        pub preserve_formatting: bool = false,
+        /// Send `Batch::context` (neighbouring sentences) as `context`.
+        pub send_context: bool = true,
+    }
+    api_key_env = "DEEPL_AUTH_KEY";
+    // 50 texts and 128 KiB per request; the official CLI keeps 5 requests in flight.
+    transport = Transport {
+        concurrency: 5,
+        max_texts: 50,
+        max_request_bytes: 128 * 1024,
+        ..Transport::standard()
+    };
+}
+
+/// A DeepL client.
+#[derive(Debug)]
+pub struct Deepl {
+    url: String,
+    base_url: String,
+    options: DeeplSettings,
+    http: Http,
+}
+
+impl Deepl {
+    /// A client from settings and the (required) key.
+    pub fn new(name: &str, settings: &DeeplSettings, key: Option<Secret>) -> anyhow::Result<Self> {
+        let key = require_key(name, "deepl", key)?;
+        super::http::validate(name, &settings.transport())?;
+        if !["0", "1", "nonewlines"].contains(&settings.split_sentences.as_str()) {
+            anyhow::bail!(
+                "provider '{name}': split_sentences must be \"0\", \"1\" or \"nonewlines\", not \"{}\"",
+                settings.split_sentences
+            );
+        }
+        let base_url = match &settings.base_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None if key.expose().ends_with(":fx") => FREE_URL.to_string(),
+            None => PRO_URL.to_string(),
+        };
+        Ok(Deepl {
+            url: endpoint(&base_url, "v2/translate"),
+            base_url,
+            options: settings.clone(),
+            http: Http::new(settings.transport(), Some(key)),
+        })
+    }
+
+    fn request_body(&self, batch: &Batch<'_>) -> Value {
+        let o = &self.options;
+        let mut body = json!({
+            "text": batch.texts,
+            "source_lang": source_code(batch.from),
+            "target_lang": target_code(batch.to),
+            "split_sentences": o.split_sentences,
+            "show_billed_characters": true,
+        });
+        if o.preserve_formatting {
+            body["preserve_formatting"] = Value::Bool(true);
+        }
+        for (field, value) in [("formality", &o.formality), ("model_type", &o.model_type)] {
+            if !value.is_empty() {
+                body[field] = Value::String(value.clone());
+            }
+        }
+        if let Some(context) = batch.context.filter(|c| o.send_context && !c.is_empty()) {
+            body["context"] = Value::String(context.to_string());
+            // The context counts towards the 128 KiB: drop it rather than be refused.
+            if self.too_large(&body) {
+                body.as_object_mut().map(|m| m.remove("context"));
+            }
+        }
+        body
+    }
+
+    fn too_large(&self, body: &Value) -> bool {
+        let max = self.http.transport().max_request_bytes;
+        max > 0 && body.to_string().len() > max
+    }
+}
+
+/// DeepL source codes are the bare language (`AR`, `EN`).
+pub fn source_code(lang: &Lang) -> String {
+    lang.primary().to_ascii_uppercase()
+}
+
+/// DeepL target codes: `EN` and `PT` need a variant (`EN-US`, `PT-PT` unless given), others
+/// are the upper-cased tag (`AR`, `EN-GB`, `ZH-HANS`).
+pub fn target_code(lang: &Lang) -> String {
+    match lang.as_str().to_ascii_lowercase().as_str() {
+        "en" => "EN-US".into(),
+        "pt" => "PT-PT".into(),
+        other => other.to_ascii_uppercase(),
+    }
+}
+
+/// Judges one reply: `{"translations":[{"text","billed_characters"}]}` or `{"message"}`.
+fn interpret(reply: &Reply) -> Verdict<Vec<(String, Option<usize>)>> {
+    if !(200..300).contains(&reply.status) {
+        let message = reply.error_text(|v| {
+            let m = v["message"].as_str()?;
+            Some(match v["detail"].as_str() {
+                Some(d) => format!("{m} ({d})"),
+                None => m.to_string(),
+            })
+        });
+        return match reply.status {
+            456 => Verdict::Fail(ProviderError::Quota(format!(
+                "{message}; the DeepL character quota is used up (see your account's usage page)"
+            ))),
+            529 => Verdict::Retry(ProviderError::RateLimited(message), reply.retry_after),
+            _ => classify_status(reply, message),
+        };
+    }
+    let value = match reply.json() {
+        Ok(v) => v,
+        Err(e) => return Verdict::Fail(e),
+    };
+    let Some(items) = value["translations"].as_array() else {
+        return Verdict::Fail(ProviderError::BadResponse(
+            "no translations array in the response".into(),
+        ));
+    };
+    let parsed: Option<Vec<_>> = items
+        .iter()
+        .map(|item| {
+            let text = item["text"].as_str()?.to_string();
+            let billed = item["billed_characters"]
+                .as_u64()
+                .and_then(|n| usize::try_from(n).ok());
+            Some((text, billed))
+        })
+        .collect();
+    match parsed {
+        Some(p) => Verdict::Done(p),
+        None => Verdict::Fail(ProviderError::BadResponse(
+            "a translation without text in the response".into(),
+        )),
+    }
+}
+
+impl Translate for Deepl {
+    fn limits(&self) -> Limits {
+        let t = self.http.transport();
+        Limits {
+            max_texts: t.max_texts,
+            max_text_bytes: (t.max_text_bytes > 0).then_some(t.max_text_bytes),
+            // Room for the fixed fields; the context is dropped if it would not fit.
+            max_request_bytes: (t.max_request_bytes > 0)
+                .then(|| t.max_request_bytes.saturating_sub(1024)),
+            encoding: Encoding::Json,
+        }
+    }
+
+    fn concurrency(&self) -> usize {
+        self.http.transport().concurrency
+    }
+
+    fn cache_identity(&self) -> String {
+        let o = &self.options;
+        format!(
+            "deepl|{}|split_sentences={};formality={};model_type={};preserve_formatting={}",
+            self.base_url, o.split_sentences, o.formality, o.model_type, o.preserve_formatting
+        )
+    }
+
+    fn translate(
+        &self,
+        batch: &Batch<'_>,
+    ) -> Result<Vec<Result<Translated, String>>, ProviderError> {
+        if batch.texts.is_empty() {
+            return Ok(Vec::new());
+        }
+        check_fits(&self.limits(), batch.texts)?;
+        let body = self.request_body(batch);
+        let auth = format!(
+            "DeepL-Auth-Key {}",
+            self.http.secret().map_or("", |s| s.expose())
+        );
+        let chars = batch.texts.iter().map(|t| t.chars().count()).sum();
+        let items = self.http.call(
+            chars,
+            |agent| {
+                agent
+                    .post(&self.url)
+                    .header("Authorization", &auth)
+                    .send_json(&body)
+            },
+            interpret,
+        )?;
+        let translations = items
+            .into_iter()
+            .enumerate()
+            .map(|(i, (text, billed))| Translated {
+                text,
+                billed_chars: billed
+                    .or_else(|| batch.texts.get(i).map(|s| s.chars().count()))
+                    .unwrap_or(0),
+                sentence_lengths: None,
+            })
+            .collect();
+        finish(&self.http, batch.texts, translations)
+    }
+
+    fn stats(&self) -> Stats {
+        self.http.stats()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_codes() {
+        let l = |t: &str| Lang::parse(t).unwrap();
+        assert_eq!(source_code(&l("ar")), "AR");
+        assert_eq!(source_code(&l("en-GB")), "EN");
+        assert_eq!(target_code(&l("en")), "EN-US");
+        assert_eq!(target_code(&l("en-GB")), "EN-GB");
+        assert_eq!(target_code(&l("pt")), "PT-PT");
+        assert_eq!(target_code(&l("pt-BR")), "PT-BR");
+        assert_eq!(target_code(&l("ar")), "AR");
+        assert_eq!(target_code(&l("zh-Hans")), "ZH-HANS");
+    }
+}

@@ -1,0 +1,166 @@
+//! Google Cloud Translation Basic (v2): `POST /language/translate/v2`, JSON body with `q` as an
+//! array and `format: "text"` (the default `html` returns `&#39;` entities). Research notes
+//! §1.3: ≤ 128 segments and 100 K bytes per request; quota and rate errors are 403/429 told
+//! apart by `error.errors[].reason`.
+//!
+//! The key goes in the `X-Goog-Api-Key` header, which Google APIs accept exactly like the
+//! `?key=` query parameter, so that it never appears in a URL (proxy and server logs).
+
+use serde_json::{Value, json};
+
+use super::http::{Http, Reply, Secret, Transport, Verdict, classify_status, service_settings};
+use super::{
+    Batch, Encoding, Limits, ProviderError, Stats, Translate, Translated, billed_by_source,
+    check_fits, endpoint, finish, require_key,
+};
+
+service_settings! {
+    /// `[providers.NAME]` with `kind = "google"`.
+    pub struct GoogleSettings {
+        /// Server root.
+        pub base_url: String = "https://translation.googleapis.com".into(),
+        /// `model` (`nmt` or `base`); empty = not sent (the service's default, nmt).
+        pub model: String = String::new(),
+    }
+    api_key_env = "GOOGLE_API_KEY";
+    // 128 segments and 100 K bytes per request; default quota 6 M characters per minute.
+    transport = Transport {
+        requests_per_second: 10.0,
+        characters_per_minute: 6_000_000,
+        max_texts: 128,
+        max_request_bytes: 100_000,
+        ..Transport::standard()
+    };
+}
+
+/// A Google Translate v2 client.
+#[derive(Debug)]
+pub struct Google {
+    url: String,
+    base_url: String,
+    model: String,
+    http: Http,
+}
+
+impl Google {
+    /// A client from settings and the (required) key.
+    pub fn new(name: &str, settings: &GoogleSettings, key: Option<Secret>) -> anyhow::Result<Self> {
+        let key = require_key(name, "google", key)?;
+        super::http::validate(name, &settings.transport())?;
+        Ok(Google {
+            url: endpoint(&settings.base_url, "language/translate/v2"),
+            base_url: settings.base_url.trim_end_matches('/').to_string(),
+            model: settings.model.clone(),
+            http: Http::new(settings.transport(), Some(key)),
+        })
+    }
+}
+
+/// The `reason` of the first entry of `error.errors`, if any.
+fn reason(value: &Value) -> Option<String> {
+    value["error"]["errors"][0]["reason"]
+        .as_str()
+        .map(str::to_string)
+}
+
+/// Judges one reply: `{"data":{"translations":[{"translatedText"}]}}` or a Google API error.
+fn interpret(reply: &Reply) -> Verdict<Vec<String>> {
+    if !(200..300).contains(&reply.status) {
+        let value: Value = serde_json::from_str(&reply.body).unwrap_or(Value::Null);
+        let message = reply.error_text(|v| v["error"]["message"].as_str().map(str::to_string));
+        let reason = reason(&value).unwrap_or_default();
+        return match reason.as_str() {
+            "dailyLimitExceeded" | "quotaExceeded" => Verdict::Fail(ProviderError::Quota(message)),
+            "rateLimitExceeded" | "userRateLimitExceeded" => {
+                Verdict::Retry(ProviderError::RateLimited(message), reply.retry_after)
+            }
+            "keyInvalid" | "keyExpired" => Verdict::Fail(ProviderError::Auth(message)),
+            _ if reply.status == 400 && message.contains("API key") => {
+                Verdict::Fail(ProviderError::Auth(message))
+            }
+            _ => classify_status(reply, message),
+        };
+    }
+    let value = match reply.json() {
+        Ok(v) => v,
+        Err(e) => return Verdict::Fail(e),
+    };
+    let Some(items) = value["data"]["translations"].as_array() else {
+        return Verdict::Fail(ProviderError::BadResponse(
+            "no data.translations array in the response".into(),
+        ));
+    };
+    items
+        .iter()
+        .map(|item| item["translatedText"].as_str().map(str::to_string))
+        .collect::<Option<Vec<_>>>()
+        .map_or_else(
+            || {
+                Verdict::Fail(ProviderError::BadResponse(
+                    "a translation without translatedText".into(),
+                ))
+            },
+            Verdict::Done,
+        )
+}
+
+impl Translate for Google {
+    fn limits(&self) -> Limits {
+        let t = self.http.transport();
+        Limits {
+            max_texts: t.max_texts,
+            max_text_bytes: (t.max_text_bytes > 0).then_some(t.max_text_bytes),
+            max_request_bytes: (t.max_request_bytes > 0)
+                .then(|| t.max_request_bytes.saturating_sub(512)),
+            encoding: Encoding::Json,
+        }
+    }
+
+    fn concurrency(&self) -> usize {
+        self.http.transport().concurrency
+    }
+
+    fn cache_identity(&self) -> String {
+        format!("google|{}|format=text;model={}", self.base_url, self.model)
+    }
+
+    fn translate(
+        &self,
+        batch: &Batch<'_>,
+    ) -> Result<Vec<Result<Translated, String>>, ProviderError> {
+        if batch.texts.is_empty() {
+            return Ok(Vec::new());
+        }
+        check_fits(&self.limits(), batch.texts)?;
+        let mut body = json!({
+            "q": batch.texts,
+            "source": batch.from.as_str(),
+            "target": batch.to.as_str(),
+            "format": "text",
+        });
+        if !self.model.is_empty() {
+            body["model"] = Value::String(self.model.clone());
+        }
+        let key = self.http.secret().map_or("", |s| s.expose());
+        let chars = batch.texts.iter().map(|t| t.chars().count()).sum();
+        let texts = self.http.call(
+            chars,
+            |agent| {
+                agent
+                    .post(&self.url)
+                    .header("X-Goog-Api-Key", key)
+                    .send_json(&body)
+            },
+            interpret,
+        )?;
+        finish(
+            &self.http,
+            batch.texts,
+            billed_by_source(batch.texts, texts),
+        )
+    }
+
+    fn stats(&self) -> Stats {
+        self.http.stats()
+    }
+}

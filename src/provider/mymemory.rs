@@ -1,0 +1,210 @@
+//! MyMemory (`GET /get?q=…&langpair=ar|en&de=…`): one text per request, at most 500 bytes.
+//! Research notes §1.4: failures arrive inside HTTP 200 bodies (`quotaFinished`,
+//! `responseStatus` as a number or a string, warning texts in `translatedText`), so the body is
+//! always checked before a translation is believed.
+
+use serde_json::Value;
+
+use super::http::{Http, Reply, Secret, Transport, Verdict, classify_status, service_settings};
+use super::{
+    Batch, Encoding, Limits, ProviderError, Stats, Translate, Translated, billed_by_source,
+    check_fits, endpoint, finish,
+};
+
+service_settings! {
+    /// `[providers.NAME]` with `kind = "mymemory"`.
+    pub struct MyMemorySettings {
+        /// Server root.
+        pub base_url: String = "https://api.mymemory.translated.net".into(),
+        /// E-mail sent as `de`, which raises the free daily allowance; empty = not sent.
+        pub email: String = String::new(),
+    }
+    api_key_env = "";
+    // One text of at most 500 bytes per request; the free service is shared, so go gently.
+    transport = Transport {
+        requests_per_second: 2.0,
+        concurrency: 2,
+        max_texts: 1,
+        max_text_bytes: 500,
+        ..Transport::standard()
+    };
+}
+
+/// A MyMemory client.
+#[derive(Debug)]
+pub struct MyMemory {
+    url: String,
+    base_url: String,
+    email: String,
+    http: Http,
+}
+
+impl MyMemory {
+    /// A client from settings and the optional key.
+    pub fn new(settings: &MyMemorySettings, key: Option<Secret>) -> anyhow::Result<Self> {
+        super::http::validate("mymemory", &settings.transport())?;
+        Ok(MyMemory {
+            url: endpoint(&settings.base_url, "get"),
+            base_url: settings.base_url.trim_end_matches('/').to_string(),
+            email: settings.email.clone(),
+            http: Http::new(settings.transport(), key),
+        })
+    }
+
+    /// One GET for one text: the translation, or a per-text error for over-long input.
+    fn translate_one(&self, text: &str, langpair: &str) -> Result<Outcome, ProviderError> {
+        self.http.call(
+            text.chars().count(),
+            |agent| {
+                let mut request = agent
+                    .get(&self.url)
+                    .query("q", text)
+                    .query("langpair", langpair);
+                if !self.email.is_empty() {
+                    request = request.query("de", &self.email);
+                }
+                if let Some(key) = self.http.secret() {
+                    request = request.query("key", key.expose());
+                }
+                request.call()
+            },
+            interpret,
+        )
+    }
+}
+
+/// What one MyMemory answer means for its text.
+#[derive(Debug)]
+enum Outcome {
+    Translated(String),
+    TooLong(String),
+}
+
+/// `responseStatus` as a number, whether it came as `200` or `"200"`.
+fn response_status(value: &Value) -> Option<u64> {
+    match &value["responseStatus"] {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Judges one reply, HTTP 200 bodies included.
+fn interpret(reply: &Reply) -> Verdict<Outcome> {
+    if !(200..300).contains(&reply.status) {
+        let message = reply.error_text(|v| v["responseDetails"].as_str().map(str::to_string));
+        return classify_status(reply, message);
+    }
+    let value = match reply.json() {
+        Ok(v) => v,
+        Err(e) => return Verdict::Fail(e),
+    };
+    let text = value["responseData"]["translatedText"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let details = value["responseDetails"]
+        .as_str()
+        .filter(|d| !d.is_empty())
+        .unwrap_or(&text)
+        .to_string();
+    let upper = text.to_ascii_uppercase();
+    let status = response_status(&value).unwrap_or(200);
+    if value["quotaFinished"] == Value::Bool(true)
+        || upper.starts_with("MYMEMORY WARNING")
+        || upper.contains("YOU USED ALL AVAILABLE FREE TRANSLATIONS")
+    {
+        return Verdict::Fail(ProviderError::Quota(super::http::snippet(&details)));
+    }
+    if upper.starts_with("QUERY LENGTH LIMIT") {
+        return Verdict::Done(Outcome::TooLong(text));
+    }
+    if status == 429 {
+        return Verdict::Retry(
+            ProviderError::RateLimited(super::http::snippet(&details)),
+            reply.retry_after,
+        );
+    }
+    if status != 200
+        || upper.starts_with("INVALID")
+        || upper == "PLEASE SELECT TWO DISTINCT LANGUAGES"
+    {
+        return Verdict::Fail(ProviderError::BadRequest(format!(
+            "responseStatus {status} in {}: {}",
+            reply.describe(),
+            super::http::snippet(&details)
+        )));
+    }
+    if value["responseData"]["translatedText"].is_string() {
+        Verdict::Done(Outcome::Translated(text))
+    } else {
+        Verdict::Fail(ProviderError::BadResponse(
+            "no responseData.translatedText in the response".into(),
+        ))
+    }
+}
+
+impl Translate for MyMemory {
+    fn limits(&self) -> Limits {
+        let t = self.http.transport();
+        Limits {
+            max_texts: t.max_texts,
+            max_text_bytes: (t.max_text_bytes > 0).then_some(t.max_text_bytes),
+            max_request_bytes: (t.max_request_bytes > 0).then_some(t.max_request_bytes),
+            encoding: Encoding::Query,
+        }
+    }
+
+    fn concurrency(&self) -> usize {
+        self.http.transport().concurrency
+    }
+
+    fn cache_identity(&self) -> String {
+        // A key adds the account's private memories to the matches, which changes output.
+        let private = if self.http.secret().is_some() {
+            "private"
+        } else {
+            "public"
+        };
+        format!("mymemory|{}|memories={private}", self.base_url)
+    }
+
+    /// One request per text (MyMemory has no batch form); `max_texts` is 1 by default.
+    fn translate(
+        &self,
+        batch: &Batch<'_>,
+    ) -> Result<Vec<Result<Translated, String>>, ProviderError> {
+        if batch.texts.is_empty() {
+            return Ok(Vec::new());
+        }
+        check_fits(&self.limits(), batch.texts)?;
+        let langpair = format!("{}|{}", batch.from, batch.to);
+        let mut texts = Vec::with_capacity(batch.texts.len());
+        let mut too_long = Vec::new();
+        for (i, text) in batch.texts.iter().enumerate() {
+            match self.translate_one(text, &langpair)? {
+                Outcome::Translated(t) => texts.push(t),
+                Outcome::TooLong(message) => {
+                    too_long.push((i, message));
+                    texts.push(String::new());
+                }
+            }
+        }
+        let mut results = finish(
+            &self.http,
+            batch.texts,
+            billed_by_source(batch.texts, texts),
+        )?;
+        for (i, message) in too_long {
+            results[i] = Err(format!(
+                "{message} (the text is {} bytes; split it below max_text_bytes)",
+                batch.texts[i].len()
+            ));
+        }
+        Ok(results)
+    }
+
+    fn stats(&self) -> Stats {
+        self.http.stats()
+    }
+}

@@ -1,0 +1,705 @@
+//! `tarjama translate`, `cache` and `providers` end to end: the real binary, a real LibreTranslate
+//! stand-in on 127.0.0.1, a real SQLite cache, real SIGKILLs.
+
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::mock_http::{MockServer, Reply, Request, Response};
+use crate::util::{Workdir, stderr, stdout};
+
+const ARTICLE: &str = "قال الوزير إن الزيارة مهمة. وأضاف أن المحادثات ستستمر غدا.\n\nوصل الوفد إلى بغداد صباح الثلاثاء. ثم التقى رئيس الوزراء!";
+
+const PLANTED_KEY: &str = "PLANTED-7f3a9c1e-key-do-not-leak";
+
+/// A LibreTranslate stand-in: `EN<text>` for every `q`, after `delay`.
+fn libretranslate(delay: Duration) -> MockServer {
+    MockServer::start(move |req: &Request| {
+        if req.method != "POST" || req.path != "/translate" {
+            return Response::json(404, &json!({"error": "Not Found"}));
+        }
+        let body = req.json();
+        let q: Vec<String> = match &body["q"] {
+            Value::Array(items) => items
+                .iter()
+                .map(|v| v.as_str().unwrap().to_string())
+                .collect(),
+            Value::String(s) => vec![s.clone()],
+            _ => {
+                return Response::json(
+                    400,
+                    &json!({"error": "Invalid request: missing q parameter"}),
+                );
+            }
+        };
+        let out: Vec<String> = q.iter().map(|t| format!("EN<{t}>")).collect();
+        Response::json(200, &json!({"translatedText": out})).delay(delay)
+    })
+}
+
+/// Every text the server was asked to translate, in arrival order.
+fn requested_texts(server: &MockServer) -> Vec<String> {
+    server
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/translate")
+        .flat_map(|r| match &r.json()["q"] {
+            Value::Array(items) => items
+                .iter()
+                .map(|v| v.as_str().unwrap().to_string())
+                .collect(),
+            Value::String(s) => vec![s.clone()],
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+/// A config.toml with a LibreTranslate provider `lt` at `url`; `extra` goes into its table.
+fn write_config(wd: &Workdir, chain: &str, url: &str, extra: &str) {
+    wd.write(
+        "config.toml",
+        format!(
+            "[translate]\nfrom = \"ar\"\nto = \"en\"\nchain = {chain}\ncache = \"cache.sqlite\"\nconcurrency = 2\n\n\
+             [memory]\nfiles = [\"tm.tmx\"]\n\n\
+             [providers.lt]\nkind = \"libretranslate\"\nbase_url = \"{url}\"\napi_key_env = \"\"\n\
+             requests_per_second = 0.0\nmax_retries = 1\nbackoff_base = \"10ms\"\ntimeout = \"5s\"\n{extra}\n"
+        ),
+    );
+    wd.write(
+        "tm.tmx",
+        tmx(&[(
+            "وصل الوفد إلى بغداد صباح الثلاثاء.",
+            "The delegation arrived in Baghdad on Tuesday morning.",
+        )]),
+    );
+}
+
+fn tmx(pairs: &[(&str, &str)]) -> String {
+    let tus: String = pairs
+        .iter()
+        .map(|(ar, en)| {
+            format!("<tu><tuv xml:lang=\"ar\"><seg>{ar}</seg></tuv><tuv xml:lang=\"en\"><seg>{en}</seg></tuv></tu>\n")
+        })
+        .collect();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\"><header creationtool=\"t\" creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"t\" adminlang=\"en\" srclang=\"ar\" datatype=\"plaintext\"/><body>\n{tus}</body></tmx>\n"
+    )
+}
+
+/// The JSONL records of a bitext.
+fn records(text: &str) -> Vec<Value> {
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn targets(records: &[Value]) -> Vec<&Value> {
+    records
+        .iter()
+        .filter(|r| r["type"] == "sentence" && r["side"] == "target")
+        .collect()
+}
+
+#[test]
+fn translates_through_libretranslate_with_memory_first() {
+    let server = libretranslate(Duration::ZERO);
+    let wd = Workdir::new();
+    write_config(&wd, "[\"memory\", \"lt\"]", &server.url(), "");
+    wd.write("article.txt", ARTICLE);
+    let out = wd.run(&["translate", "article.txt", "--progress", "never"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let recs = records(&stdout(&out));
+    assert_eq!(recs[0]["type"], "header");
+    assert_eq!(recs[0]["providers"], json!(["memory", "lt"]));
+    assert_eq!(recs[0]["unit"], "sentence");
+    let t = targets(&recs);
+    assert_eq!(t.len(), 4);
+    assert_eq!(t[0]["text"], "EN<قال الوزير إن الزيارة مهمة.>");
+    assert_eq!(t[0]["origin"], "network");
+    assert_eq!(t[0]["provider"], "lt");
+    assert_eq!(
+        t[2]["text"],
+        "The delegation arrived in Baghdad on Tuesday morning."
+    );
+    assert_eq!(t[2]["origin"], "memory");
+    assert_eq!(t[2]["memory_score"], 1.0);
+    assert_eq!(t[2]["para"], 1);
+    // The memory hit never reached the server; the others were asked for exactly once.
+    let asked = requested_texts(&server);
+    assert!(!asked.iter().any(|q| q.contains("الوفد")), "{asked:?}");
+    assert_eq!(asked.len(), 3);
+    let req = &server.requests()[0];
+    assert!(
+        req.header("content-type")
+            .unwrap()
+            .starts_with("application/json")
+    );
+    assert_eq!(req.json()["source"], "ar");
+    assert_eq!(req.json()["target"], "en");
+    // Source sentences carry their byte offsets into the input.
+    let source0 = recs.iter().find(|r| r["side"] == "source").unwrap();
+    let (s, e) = (
+        source0["start"].as_u64().unwrap() as usize,
+        source0["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&ARTICLE[s..e], source0["text"].as_str().unwrap());
+    let summary = stderr(&out);
+    assert!(
+        summary.contains("1 from memory, 0 from cache, 3 translated, 0 failed"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn a_second_run_comes_from_the_cache_without_any_request() {
+    let server = libretranslate(Duration::ZERO);
+    let wd = Workdir::new();
+    write_config(&wd, "[\"lt\"]", &server.url(), "");
+    wd.write("article.txt", ARTICLE);
+    let first = wd.run(&["translate", "article.txt", "-o", "first.jsonl"]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let before = server.requests().len();
+    assert!(before > 0);
+    let second = wd.run(&["translate", "article.txt", "-o", "second.jsonl"]);
+    assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
+    assert_eq!(
+        server.requests().len(),
+        before,
+        "the second run reached the server"
+    );
+    let text = std::fs::read_to_string(wd.path().join("second.jsonl")).unwrap();
+    let recs = records(&text);
+    assert!(
+        targets(&recs)
+            .iter()
+            .all(|t| t["origin"] == "cache" && t["provider"] == "lt")
+    );
+    assert!(
+        stderr(&second).contains("4 from cache"),
+        "{}",
+        stderr(&second)
+    );
+    // cache stats / export see the four entries.
+    let stats = wd.run(&["cache", "stats"]);
+    assert!(stdout(&stats).contains("4 entries"), "{}", stdout(&stats));
+    let export = wd.run(&["cache", "export", "--format", "jsonl"]);
+    assert_eq!(stdout(&export).lines().count(), 4);
+    let tmx = wd.run(&["cache", "export", "--format", "tmx"]);
+    assert!(
+        stdout(&tmx).contains("<tuv xml:lang=\"ar\"><seg>قال الوزير إن الزيارة مهمة.</seg></tuv>"),
+        "{}",
+        stdout(&tmx)
+    );
+    let path = wd.run(&["cache", "path"]);
+    assert!(stdout(&path).trim_end().ends_with("cache.sqlite"));
+    let clear = wd.run(&["cache", "clear"]);
+    assert!(
+        stdout(&clear).contains("removed 4 entries"),
+        "{}",
+        stdout(&clear)
+    );
+    assert!(stdout(&wd.run(&["cache", "stats"])).contains("0 entries"));
+}
+
+/// Many sentences, each one request, so that a run can be killed half-way.
+fn long_article(n: usize) -> String {
+    (0..n)
+        .map(|i| format!("هذه هي الجملة رقم {i} في المقال."))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn normalised_output(text: &str) -> String {
+    // A resumed run gets some sentences from the cache instead of the network: the only
+    // difference allowed with an uninterrupted run.
+    text.replace("\"origin\":\"cache\"", "\"origin\":\"network\"")
+}
+
+#[test]
+fn a_run_killed_with_sigkill_resumes_without_asking_again() {
+    let article = long_article(16);
+    let slow = libretranslate(Duration::from_millis(120));
+    let wd = Workdir::new();
+    write_config(
+        &wd,
+        "[\"lt\"]",
+        &slow.url(),
+        "max_texts = 1\nconcurrency = 1",
+    );
+    wd.write("article.txt", &article);
+    let run = |wd: &Workdir| {
+        let mut command = wd.command(&[
+            "translate",
+            "article.txt",
+            "-o",
+            "out.jsonl",
+            "--progress",
+            "never",
+        ]);
+        command
+            .env("SOURCE_DATE_EPOCH", "1700000000")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        command
+    };
+    let mut child = run(&wd).spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while slow.requests().len() < 5 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::thread::sleep(Duration::from_millis(60));
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert!(
+        !wd.path().join("out.jsonl").exists(),
+        "a killed run left an output file"
+    );
+    let cached: Vec<String> = stdout(&wd.run(&["cache", "export", "--format", "jsonl"]))
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["source"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert!(
+        cached.len() >= 3 && cached.len() < 16,
+        "cached {} of 16",
+        cached.len()
+    );
+    let asked_before = requested_texts(&slow).len();
+
+    let resumed = run(&wd).output().unwrap();
+    assert_eq!(resumed.status.code(), Some(0), "{}", stderr(&resumed));
+    let asked_again: Vec<String> = requested_texts(&slow)[asked_before..].to_vec();
+    for text in &asked_again {
+        assert!(
+            !cached.contains(text),
+            "re-requested a cached sentence: {text}"
+        );
+    }
+    assert_eq!(asked_again.len() + cached.len(), 16);
+
+    // The same job, never interrupted, in a fresh folder with a fresh server.
+    let fast = libretranslate(Duration::ZERO);
+    let fresh = Workdir::new();
+    write_config(
+        &fresh,
+        "[\"lt\"]",
+        &fast.url(),
+        "max_texts = 1\nconcurrency = 1",
+    );
+    fresh.write("article.txt", &article);
+    let once = run(&fresh).output().unwrap();
+    assert_eq!(once.status.code(), Some(0), "{}", stderr(&once));
+    let read = |wd: &Workdir| std::fs::read_to_string(wd.path().join("out.jsonl")).unwrap();
+    let (resumed_out, once_out) = (read(&wd), read(&fresh));
+    assert!(resumed_out.contains("\"origin\":\"cache\""));
+    // Same fingerprint: the URL differs, so compare everything but the header.
+    let body = |s: &str| s.lines().skip(1).collect::<Vec<_>>().join("\n");
+    assert_eq!(normalised_output(&body(&resumed_out)), body(&once_out));
+}
+
+#[test]
+fn a_planted_key_never_appears_in_output_errors_or_cache() {
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&accepted);
+    let server = MockServer::start(move |req: &Request| {
+        let body = req.json();
+        if body["api_key"] != PLANTED_KEY {
+            return Response::json(403, &json!({"error": "Invalid API key"}));
+        }
+        seen.fetch_add(1, Ordering::SeqCst);
+        let q: Vec<String> = body["q"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| format!("EN<{}>", v.as_str().unwrap()))
+            .collect();
+        Response::json(200, &json!({"translatedText": q}))
+    });
+    let wd = Workdir::new();
+    write_config(&wd, "[\"lt\"]", &server.url(), "");
+    let config = std::fs::read_to_string(wd.path().join("config.toml"))
+        .unwrap()
+        .replace(
+            "api_key_env = \"\"",
+            "api_key_env = \"TARJAMA_TEST_LT_KEY\"",
+        );
+    wd.write("config.toml", config);
+    wd.write("article.txt", ARTICLE);
+    let mut outputs = Vec::new();
+    for args in [
+        &["translate", "article.txt", "-o", "out.jsonl"][..],
+        &["translate", "article.txt", "--format", "tsv"],
+        &["providers", "list"],
+        &["cache", "export", "--format", "tsv"],
+    ] {
+        let out = wd
+            .command(args)
+            .env("TARJAMA_TEST_LT_KEY", PLANTED_KEY)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        outputs.push(out);
+    }
+    assert!(accepted.load(Ordering::SeqCst) > 0, "the key was not used");
+    // A refused key: the error message must not quote it either.
+    let wrong = wd
+        .command(&["translate", "article.txt", "--cache", "other.sqlite"])
+        .env("TARJAMA_TEST_LT_KEY", "WRONG-KEY-also-secret")
+        .output()
+        .unwrap();
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(
+        stderr(&wrong).contains("authentication failed"),
+        "{}",
+        stderr(&wrong)
+    );
+    assert!(!stderr(&wrong).contains("WRONG-KEY-also-secret"));
+    assert!(
+        stdout(&outputs[2]).contains("$TARJAMA_TEST_LT_KEY"),
+        "{}",
+        stdout(&outputs[2])
+    );
+    for out in outputs.iter().chain([&wrong]) {
+        assert!(!stdout(out).contains(PLANTED_KEY) && !stderr(out).contains(PLANTED_KEY));
+    }
+    for entry in std::fs::read_dir(wd.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() && path.file_name().unwrap() != "config.toml" {
+            let bytes = std::fs::read(&path).unwrap();
+            let found = bytes
+                .windows(PLANTED_KEY.len())
+                .any(|w| w == PLANTED_KEY.as_bytes());
+            assert!(!found, "the key is in {}", path.display());
+        }
+    }
+}
+
+#[test]
+fn config_errors_name_file_and_line_and_exit_2() {
+    let wd = Workdir::new();
+    wd.write("config.toml", "[translate]\nfrom = \"ar\"\nfo = \"en\"\n");
+    wd.write("article.txt", ARTICLE);
+    let out = wd.run(&["translate", "article.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with(
+            "tarjama: error: config.toml:3: unknown key 'fo' in [translate]; expected one of"
+        ),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    // --config names another file; its errors name it.
+    wd.write(
+        "other.toml",
+        "[translate]\nchain = [\"memory\"]\n\n[memory]\nfuzzy_threshold = \"high\"\n",
+    );
+    let out = wd.run(&["--config", "other.toml", "translate", "article.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("tarjama: error: other.toml:5: "),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_missing_key_names_the_environment_variable() {
+    let server = libretranslate(Duration::ZERO);
+    let wd = Workdir::new();
+    write_config(&wd, "[\"lt\"]", &server.url(), "");
+    let config = std::fs::read_to_string(wd.path().join("config.toml"))
+        .unwrap()
+        .replace(
+            "api_key_env = \"\"",
+            "api_key_env = \"TARJAMA_TEST_MISSING_KEY\"",
+        );
+    wd.write("config.toml", config);
+    wd.write("article.txt", ARTICLE);
+    let out = wd.run(&["translate", "article.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("TARJAMA_TEST_MISSING_KEY"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(server.requests().is_empty());
+    let list = wd.run(&["providers"]);
+    assert!(
+        stdout(&list).contains("$TARJAMA_TEST_MISSING_KEY (not set)"),
+        "{}",
+        stdout(&list)
+    );
+}
+
+#[test]
+fn a_failing_sentence_is_flagged_and_the_others_keep_their_place() {
+    let server = MockServer::start(|req: &Request| {
+        let q: Vec<String> = req.json()["q"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        if q.iter().any(|t| t.contains("المحادثات")) {
+            return Reply::Respond(crate::mock_http::Response {
+                status: 500,
+                headers: vec![("Content-Type".into(), "text/html".into())],
+                body: b"<html><body>Internal Server Error</body></html>".to_vec(),
+                delay: Duration::ZERO,
+            });
+        }
+        let out: Vec<String> = q.iter().map(|t| format!("EN<{t}>")).collect();
+        Response::json(200, &json!({"translatedText": out}))
+    });
+    let wd = Workdir::new();
+    write_config(&wd, "[\"lt\"]", &server.url(), "max_texts = 1");
+    wd.write("article.txt", ARTICLE);
+    let out = wd.run(&["translate", "article.txt"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let recs = records(&stdout(&out));
+    let t = targets(&recs);
+    assert_eq!(t.len(), 3);
+    assert_eq!(t[1]["text"], "EN<وصل الوفد إلى بغداد صباح الثلاثاء.>");
+    let beads: Vec<&Value> = recs.iter().filter(|r| r["type"] == "bead").collect();
+    assert_eq!(beads[1]["source"], json!([1]));
+    assert_eq!(beads[1]["target"], json!([]));
+    assert_eq!(beads[2]["target"], json!([1]));
+    let flag = recs.iter().find(|r| r["type"] == "flag").unwrap();
+    assert_eq!(flag["code"], "translation-failed");
+    assert_eq!(flag["severity"], "error");
+    assert_eq!(flag["source"], json!([1]));
+    assert!(stderr(&out).contains("1 failed"), "{}", stderr(&out));
+}
+
+#[test]
+fn paragraph_mode_sends_paragraphs_and_text_format_prints_the_translation() {
+    let server = libretranslate(Duration::ZERO);
+    let wd = Workdir::new();
+    write_config(&wd, "[\"lt\"]", &server.url(), "");
+    wd.write("article.txt", ARTICLE);
+    let out = wd.run(&[
+        "translate",
+        "article.txt",
+        "--unit",
+        "paragraph",
+        "--format",
+        "text",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let asked = requested_texts(&server);
+    assert_eq!(asked.len(), 2);
+    assert_eq!(
+        asked[0],
+        "قال الوزير إن الزيارة مهمة. وأضاف أن المحادثات ستستمر غدا."
+    );
+    let text = stdout(&out);
+    assert_eq!(text.split("\n\n").count(), 2, "{text}");
+}
+
+#[test]
+fn the_committed_config_translates_the_seed_article_from_memory() {
+    let wd = Workdir::new();
+    let config = crate::util::repo_file("config.toml");
+    let article = crate::util::repo_file("corpora/austin-baghdad/ar.txt");
+    let out = wd.run(&[
+        "--config",
+        config.to_str().unwrap(),
+        "translate",
+        article.to_str().unwrap(),
+        "--cache",
+        "c.sqlite",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let recs = records(&stdout(&out));
+    let t = targets(&recs);
+    assert!(!t.is_empty());
+    assert!(t.iter().all(|s| s["origin"] == "memory"));
+    assert!(
+        t[0]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("(Baghdad) US Defense Secretary Lloyd Austin")
+    );
+    // The chain's network service (LibreTranslate on localhost) was never needed.
+    assert!(stderr(&out).contains("0 requests"), "{}", stderr(&out));
+    assert!(
+        !Path::new(&wd.path().join("c.sqlite")).exists(),
+        "a run the memory covered opened the cache"
+    );
+}
+
+#[test]
+fn providers_test_translates_one_text_and_stdin_works() {
+    let server = libretranslate(Duration::ZERO);
+    let wd = Workdir::new();
+    write_config(&wd, "[\"lt\"]", &server.url(), "");
+    let out = wd.run(&["providers", "test", "lt", "--text", "مرحبا."]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with("lt (libretranslate): EN<مرحبا.>"),
+        "{}",
+        stdout(&out)
+    );
+    let out = wd.run(&["providers", "test", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no [providers.nope] table"),
+        "{}",
+        stderr(&out)
+    );
+    let out = wd.run_with_stdin(
+        &["translate", "-", "--format", "text"],
+        "جملة واحدة.".as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "EN<جملة واحدة.>\n");
+}
+
+/// A DeepL v2 stand-in: checks the auth header, answers `EN<text>` with billed characters, and
+/// records the `context` of each request.
+fn deepl(key: &'static str) -> MockServer {
+    MockServer::start(move |req: &Request| {
+        if req.header("authorization") != Some(&format!("DeepL-Auth-Key {key}")) {
+            return Response::json(403, &json!({"message": "Forbidden"}));
+        }
+        let body = req.json();
+        let items: Vec<Value> = body["text"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                let t = t.as_str().unwrap();
+                json!({"detected_source_language": "AR", "text": format!("EN<{t}>"), "billed_characters": t.chars().count()})
+            })
+            .collect();
+        Response::json(200, &json!({ "translations": items }))
+    })
+}
+
+#[test]
+fn deepl_with_context_and_a_planted_key_that_never_leaks() {
+    let server = deepl(PLANTED_KEY);
+    let wd = Workdir::new();
+    wd.write(
+        "config.toml",
+        format!(
+            "[translate]\nchain = [\"deepl\"]\ncache = \"cache.sqlite\"\ncontext = true\n\n\
+             [providers.deepl]\nkind = \"deepl\"\nbase_url = \"{}\"\napi_key_env = \"DEEPL_AUTH_KEY\"\n\
+             split_sentences = \"0\"\nrequests_per_second = 0.0\n",
+            server.url()
+        ),
+    );
+    wd.write("article.txt", ARTICLE);
+    let out = wd
+        .command(&[
+            "translate",
+            "article.txt",
+            "-o",
+            "out.jsonl",
+            "--format",
+            "jsonl",
+        ])
+        .env("DEEPL_AUTH_KEY", PLANTED_KEY)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // One sentence per request, with its paragraph neighbours as context.
+    let requests = server.requests();
+    assert_eq!(requests.len(), 4);
+    let first = requests
+        .iter()
+        .map(Request::json)
+        .find(|b| b["text"][0] == "قال الوزير إن الزيارة مهمة.")
+        .unwrap();
+    assert_eq!(first["context"], "وأضاف أن المحادثات ستستمر غدا.");
+    assert_eq!(first["target_lang"], "EN-US");
+    assert!(stderr(&out).contains("characters billed"));
+    let recs = records(&std::fs::read_to_string(wd.path().join("out.jsonl")).unwrap());
+    assert_eq!(targets(&recs)[0]["provider"], "deepl");
+    // Nothing the binary wrote or printed holds the key.
+    assert!(!stdout(&out).contains(PLANTED_KEY) && !stderr(&out).contains(PLANTED_KEY));
+    for entry in std::fs::read_dir(wd.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            let bytes = std::fs::read(&path).unwrap();
+            let found = bytes
+                .windows(PLANTED_KEY.len())
+                .any(|w| w == PLANTED_KEY.as_bytes());
+            assert!(!found, "the key is in {}", path.display());
+        }
+    }
+    // Without the variable: a clear error naming it, and no request.
+    let before = server.requests().len();
+    let out = wd.run(&["translate", "article.txt", "--cache", "other.sqlite"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("DEEPL_AUTH_KEY"), "{}", stderr(&out));
+    assert_eq!(server.requests().len(), before);
+}
+
+#[test]
+fn quota_exhausted_stops_the_run_keeps_the_cache_and_a_rerun_finishes() {
+    let served = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&served);
+    let limit = Arc::new(AtomicUsize::new(2));
+    let allowed = Arc::clone(&limit);
+    let server = MockServer::start(move |req: &Request| {
+        if count.fetch_add(1, Ordering::SeqCst) >= allowed.load(Ordering::SeqCst) {
+            return Response::json(456, &json!({"message": "Quota exceeded"}));
+        }
+        let t = req.json()["text"][0].as_str().unwrap().to_string();
+        Response::json(
+            200,
+            &json!({"translations": [{"text": format!("EN<{t}>")}]}),
+        )
+    });
+    let wd = Workdir::new();
+    wd.write(
+        "config.toml",
+        format!(
+            "[translate]\nchain = [\"deepl\"]\ncache = \"cache.sqlite\"\n\n\
+             [providers.deepl]\nkind = \"deepl\"\nbase_url = \"{}\"\napi_key_env = \"TARJAMA_TEST_DEEPL_KEY\"\n\
+             max_texts = 1\nconcurrency = 1\nrequests_per_second = 0.0\n",
+            server.url()
+        ),
+    );
+    wd.write("article.txt", ARTICLE);
+    let out = wd
+        .command(&["translate", "article.txt", "-o", "out.jsonl"])
+        .env("TARJAMA_TEST_DEEPL_KEY", "k:fx")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("quota exhausted"), "{err}");
+    assert!(err.contains("stopped after 2 of 4 units"), "{err}");
+    assert_eq!(
+        served.load(Ordering::SeqCst),
+        3,
+        "a quota error was retried"
+    );
+    assert!(!wd.path().join("out.jsonl").exists());
+    // The quota is back: the rerun asks only for the two missing sentences.
+    limit.store(usize::MAX, Ordering::SeqCst);
+    served.store(0, Ordering::SeqCst);
+    let out = wd
+        .command(&["translate", "article.txt", "-o", "out.jsonl"])
+        .env("TARJAMA_TEST_DEEPL_KEY", "k:fx")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(served.load(Ordering::SeqCst), 2);
+    assert!(
+        stderr(&out).contains("2 from cache, 2 translated"),
+        "{}",
+        stderr(&out)
+    );
+}
