@@ -7,7 +7,11 @@ use anyhow::Context;
 
 use crate::Status;
 use crate::bitext::{Bitext, Flag, Severity};
+use crate::cache::{Cache, Key};
 use crate::cli::GlobalArgs;
+use crate::lang::Lang;
+use crate::provider::{Batch, Provider, Translate};
+use crate::quality::services::{self, TextTranslator};
 use crate::quality::{self, CheckSettings};
 
 /// Output formats of `check`.
@@ -58,6 +62,10 @@ pub struct Args {
     /// List the checks (code, default severity, family, what it catches) and exit.
     #[arg(long)]
     pub list: bool,
+    /// Also run the service-backed signals enabled in `[checks]` (round-trip,
+    /// provider-disagreement): they call the configured providers, through the cache.
+    #[arg(long)]
+    pub signals: bool,
 }
 
 /// Runs `tarjama check`.
@@ -70,8 +78,13 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
     let path = args.bitext.as_deref().unwrap_or(Path::new("-"));
     let settings = load_settings(global.config.as_deref())?;
     let mut bitext = Bitext::read_path(path)?;
-    let flags = quality::check(&bitext, &settings);
-    let owned: Vec<&str> = quality::rule_codes().collect();
+    let mut flags = quality::check(&bitext, &settings);
+    let mut owned: Vec<&str> = quality::rule_codes().collect();
+    if args.signals {
+        flags.extend(service_signals(&bitext, global)?);
+        owned.extend(["round-trip", "provider-disagreement", "not-checked"]);
+        quality::sort_flags(&mut flags);
+    }
     quality::replace_flags(&mut bitext, &owned, flags);
     let write = |out: &mut dyn Write| -> std::io::Result<()> {
         match args.format {
@@ -90,26 +103,152 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
     Ok(gate(&bitext.flags, args.fail_on))
 }
 
-/// The `[checks]` table of the configuration file given with `--config` (defaults without one).
+/// The `[checks]` table of the configuration (`--config`, else ./config.toml, the user's
+/// configuration, the built-in defaults).
 pub fn load_settings(config: Option<&Path>) -> anyhow::Result<CheckSettings> {
-    let Some(path) = config else {
-        return Ok(CheckSettings::default());
-    };
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("{}: cannot read the configuration", path.display()))?;
-    #[derive(serde::Deserialize)]
-    struct Partial {
-        #[serde(default)]
-        checks: CheckSettings,
+    Ok(crate::config::load(config, &crate::config::Overrides::default())?.checks)
+}
+
+/// A configured service behind the translation cache, as the service-backed signals see it:
+/// cached texts cost nothing, the others go out in batches within the service's limits and are
+/// stored the moment they arrive.
+pub struct CachedService<'a> {
+    /// The `[providers.NAME]` name (stored with each cache entry).
+    pub name: &'a str,
+    /// The client.
+    pub provider: &'a dyn Translate,
+    /// The cache, when there is one.
+    pub cache: Option<&'a Cache>,
+}
+
+impl TextTranslator for CachedService<'_> {
+    fn translate(&self, texts: &[String], from: &Lang, to: &Lang) -> Result<Vec<String>, String> {
+        let identity = self.provider.cache_identity();
+        let mut out: Vec<Option<String>> = vec![None; texts.len()];
+        if let Some(cache) = self.cache {
+            for (slot, text) in out.iter_mut().zip(texts) {
+                let k = Key {
+                    identity: &identity,
+                    source_lang: from.as_str(),
+                    target_lang: to.as_str(),
+                    source: text,
+                    context: None,
+                };
+                *slot = cache
+                    .get(&k)
+                    .map_err(|e| e.to_string())?
+                    .map(|hit| hit.target);
+            }
+        }
+        let missing: Vec<usize> = (0..texts.len()).filter(|&i| out[i].is_none()).collect();
+        let limits = self.provider.limits();
+        if let Some(&i) = missing.iter().find(|&&i| !limits.text_fits(&texts[i])) {
+            return Err(format!(
+                "sentence {i} is longer than {} accepts in one text",
+                self.name
+            ));
+        }
+        let lengths: Vec<usize> = missing
+            .iter()
+            .map(|&i| limits.encoded_len(&texts[i]))
+            .collect();
+        for range in crate::translate::plan::pack(&lengths, &limits) {
+            let batch: Vec<String> = missing[range.clone()]
+                .iter()
+                .map(|&i| texts[i].clone())
+                .collect();
+            let results = self
+                .provider
+                .translate(&Batch {
+                    texts: &batch,
+                    from,
+                    to,
+                    context: None,
+                })
+                .map_err(|e| format!("{}: {e}", self.name))?;
+            if results.len() != batch.len() {
+                return Err(format!(
+                    "{}: {} translations for {} texts",
+                    self.name,
+                    results.len(),
+                    batch.len()
+                ));
+            }
+            for (&i, result) in missing[range].iter().zip(results) {
+                let translated = result.map_err(|e| format!("{}: {e}", self.name))?;
+                if let Some(cache) = self.cache {
+                    let k = Key {
+                        identity: &identity,
+                        source_lang: from.as_str(),
+                        target_lang: to.as_str(),
+                        source: &texts[i],
+                        context: None,
+                    };
+                    cache
+                        .put(
+                            &k,
+                            &translated.text,
+                            self.name,
+                            translated.billed_chars as u64,
+                        )
+                        .map_err(|e| e.to_string())?;
+                }
+                out[i] = Some(translated.text);
+            }
+        }
+        Ok(out.into_iter().map(Option::unwrap_or_default).collect())
     }
-    let partial: Partial = toml::from_str(&text).map_err(|e| {
-        anyhow::anyhow!(
-            "{}: invalid [checks] settings: {}; see `tarjama check --list` for the check codes",
-            path.display(),
-            e.message()
-        )
-    })?;
-    Ok(partial.checks)
+}
+
+/// Runs the enabled service-backed signals with the configured providers and cache. A provider
+/// that cannot even be built (unknown name, missing key) is an error of the configuration; a
+/// service that fails while running gives a `not-checked` flag.
+fn service_signals(bitext: &Bitext, global: &GlobalArgs) -> anyhow::Result<Vec<Flag>> {
+    let settings = crate::config::load(
+        global.config.as_deref(),
+        &crate::config::Overrides::default(),
+    )?;
+    let checks = &settings.checks;
+    let cache = Cache::open(&settings.translate.cache)?;
+    let first_service = settings
+        .translate
+        .chain
+        .iter()
+        .find(|n| n.as_str() != crate::config::MEMORY)
+        .cloned();
+    let build = |name: &Option<String>, signal: &str| -> anyhow::Result<(String, Provider)> {
+        let name = name.clone().or_else(|| first_service.clone()).with_context(|| {
+            format!("[checks.{signal}] is enabled but names no provider and the chain has none; set provider = \"NAME\"")
+        })?;
+        let table = settings.providers.get(&name).with_context(|| {
+            format!("[checks.{signal}] provider = \"{name}\" is not a [providers.{name}] table")
+        })?;
+        let provider = Provider::from_settings(&name, table)?;
+        Ok((name, provider))
+    };
+    let mut flags = Vec::new();
+    if checks.round_trip.enabled {
+        let (name, provider) = build(&checks.round_trip.provider, "round-trip")?;
+        let service = CachedService {
+            name: &name,
+            provider: &provider,
+            cache: Some(&cache),
+        };
+        flags.extend(services::round_trip(bitext, &service, checks));
+    }
+    if checks.provider_disagreement.enabled {
+        let (name, provider) = build(
+            &checks.provider_disagreement.provider,
+            "provider-disagreement",
+        )?;
+        let service = CachedService {
+            name: &name,
+            provider: &provider,
+            cache: Some(&cache),
+        };
+        flags.extend(services::provider_disagreement(bitext, &service, checks));
+    }
+    Ok(flags)
 }
 
 /// Exit status for the gate: `GateFailed` when a flag is at or above `fail_on`.

@@ -374,3 +374,121 @@ fn seed_article_every_garbled_passage_flagged_and_no_clean_sentence() {
     );
     assert_eq!(out.status.code(), Some(0), "{report}");
 }
+
+/// Eight Arabic→English pairs; the back translation of pair 3 will come back unrelated.
+fn signal_bitext() -> String {
+    let mut out = String::from(
+        "{\"type\":\"header\",\"schema\":1,\"source_lang\":\"ar\",\"target_lang\":\"en\"}\n",
+    );
+    let pairs: Vec<(String, String)> = (0..8)
+        .map(|i| {
+            (
+                format!("ذهب الوزير إلى بغداد في اليوم {i} من الزيارة."),
+                format!("The minister went to Baghdad on day {i} of the visit."),
+            )
+        })
+        .collect();
+    for (i, (ar, _)) in pairs.iter().enumerate() {
+        out.push_str(&format!(
+            "{}\n",
+            serde_json::json!({"type":"sentence","side":"source","id":i,"para":0,"text":ar})
+        ));
+    }
+    for (i, (_, en)) in pairs.iter().enumerate() {
+        out.push_str(&format!(
+            "{}\n",
+            serde_json::json!({"type":"sentence","side":"target","id":i,"para":0,"text":en})
+        ));
+    }
+    for i in 0..pairs.len() {
+        out.push_str(&format!(
+            "{{\"type\":\"bead\",\"id\":{i},\"source\":[{i}],\"target\":[{i}],\"score\":1.0}}\n"
+        ));
+    }
+    out
+}
+
+/// A LibreTranslate stand-in that translates English back into the Arabic of the pair, except
+/// for day 3 (unrelated Arabic); `fail` makes it answer 503 to everything.
+fn back_translator(fail: bool) -> crate::mock_http::MockServer {
+    use crate::mock_http::{MockServer, Request, Response};
+    MockServer::start(move |req: &Request| {
+        if fail {
+            return Response::json(503, &serde_json::json!({"error": "Service Unavailable"}));
+        }
+        let body = req.json();
+        let q: Vec<String> = body["q"]
+            .as_array()
+            .map(|a| a.iter().map(|v| v.as_str().unwrap().to_string()).collect())
+            .unwrap_or_else(|| vec![body["q"].as_str().unwrap_or_default().to_string()]);
+        let out: Vec<String> = q
+            .iter()
+            .map(|t| {
+                let day: String = t.chars().filter(|c| c.is_ascii_digit()).collect();
+                if day == "3" {
+                    "كانت السماء تمطر بغزارة طوال الليل في الريف.".to_string()
+                } else {
+                    format!("ذهب الوزير إلى بغداد في اليوم {day} من الزيارة.")
+                }
+            })
+            .collect();
+        Response::json(200, &serde_json::json!({"translatedText": out}))
+    })
+}
+
+fn signal_config(wd: &Workdir, url: &str) {
+    wd.write(
+        "config.toml",
+        format!(
+            "[translate]\nfrom = \"ar\"\nto = \"en\"\nchain = [\"lt\"]\ncache = \"cache.sqlite\"\n\n\
+             [providers.lt]\nkind = \"libretranslate\"\nbase_url = \"{url}\"\napi_key_env = \"\"\n\
+             requests_per_second = 0.0\nmax_retries = 1\nbackoff_base = \"10ms\"\ntimeout = \"5s\"\n\n\
+             [checks.round-trip]\nenabled = true\nprovider = \"lt\"\n"
+        ),
+    );
+}
+
+#[test]
+fn round_trip_signal_runs_through_the_cache_and_degrades_to_not_checked() {
+    let server = back_translator(false);
+    let wd = Workdir::new();
+    signal_config(&wd, &server.url());
+    wd.write("b.jsonl", signal_bitext());
+    let out = wd.run(&["--config", "config.toml", "check", "b.jsonl", "--signals"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let found = flags(&stdout(&out));
+    let round_trip: Vec<&Value> = found.iter().filter(|f| f["code"] == "round-trip").collect();
+    assert_eq!(round_trip.len(), 1, "{found:?}");
+    assert_eq!(round_trip[0]["bead"], 3);
+    assert!(round_trip[0]["evidence"].as_str().unwrap().contains("chrF"));
+    let requests = server.requests().len();
+    assert!(requests >= 1);
+    // Second run: every back translation comes from the cache, no request goes out.
+    let again = wd.run(&["--config", "config.toml", "check", "b.jsonl", "--signals"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert_eq!(server.requests().len(), requests, "the cache was not used");
+    assert_eq!(stdout(&again), stdout(&out));
+
+    // A failing service: the check still finishes, with a `not-checked` note.
+    let down = back_translator(true);
+    let wd = Workdir::new();
+    signal_config(&wd, &down.url());
+    wd.write("b.jsonl", signal_bitext());
+    let out = wd.run(&[
+        "--config",
+        "config.toml",
+        "check",
+        "b.jsonl",
+        "--signals",
+        "--fail-on",
+        "warning",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let flags = flags(&stdout(&out));
+    assert!(flags.iter().all(|f| f["code"] != "round-trip"));
+    let note = flags
+        .iter()
+        .find(|f| f["code"] == "not-checked")
+        .expect("not-checked");
+    assert_eq!(note["severity"], "info");
+}
