@@ -169,7 +169,7 @@ static REGISTRY: &[CheckInfo] = &[
         "complex-bead",
         Severity::Warning,
         "alignment",
-        "several source sentences aligned to several target sentences (n-m, or 1-n/n-1): segmentation differs",
+        "several source sentences aligned to several target sentences (n-m with n, m ≥ 2; 1-n and n-1 beads only as info): segmentation differs",
     ),
     info(
         "low-bead-score",
