@@ -1,3 +1,82 @@
-//! Benchmark: check (placeholder).
+//! Check benchmark: throughput of every rule check (`tarjama::quality::check`) on a large
+//! Arabic→English bitext, in sentence pairs per second.
+//!
+//! Run: `cargo bench --bench check` (optional argument: number of pairs, default 100000).
+//! The bitext is the synthetic evaluation set of UD Arabic-PUD (clean and corrupted pairs, one
+//! paragraph per document, regenerated with new seeds) repeated until the size is reached, so
+//! every check has work to do. Without ../shared it falls back on the seed article's sentences
+//! paired with themselves.
 
-fn main() {}
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use tarjama::eval::flags::{Item, Kind, Split, bitext_of, generate, read_pud};
+use tarjama::quality::{self, CheckSettings};
+
+fn pud() -> Option<PathBuf> {
+    let relative = "shared/data/segmentation/ud_arabic_pud/sentences.tsv";
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|a| a.join(relative))
+        .find(|p| p.is_file())
+}
+
+fn items(target: usize) -> Vec<Item> {
+    let mut items = Vec::with_capacity(target + 1000);
+    match pud().map(|p| read_pud(&p)) {
+        Some(Ok(pairs)) => {
+            let mut seed = 1;
+            while items.len() < target {
+                let para_base = items.last().map_or(0, |i: &Item| i.para + 1);
+                items.extend(generate(&pairs, Split::All, seed).into_iter().map(|mut i| {
+                    i.para += para_base;
+                    i
+                }));
+                seed += 1;
+            }
+        }
+        _ => {
+            let seed = include_str!("../corpora/austin-baghdad/ar.txt");
+            while items.len() < target {
+                for (k, line) in seed.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+                    items.push(Item {
+                        kind: Kind::Clean,
+                        para: items.len() / 3 + k % 2,
+                        source: vec![line.to_string()],
+                        target: line.to_string(),
+                    });
+                }
+            }
+        }
+    }
+    items.truncate(target);
+    items
+}
+
+fn main() {
+    let pairs: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(100_000);
+    let bitext = bitext_of(&items(pairs));
+    let settings = CheckSettings::default();
+    let sentences = bitext.source.len() + bitext.target.len();
+    let mut best = Duration::MAX;
+    let mut flags = 0;
+    for _ in 0..3 {
+        let start = Instant::now();
+        flags = black_box(quality::check(black_box(&bitext), &settings)).len();
+        best = best.min(start.elapsed());
+    }
+    let secs = best.as_secs_f64();
+    println!(
+        "check: {} beads, {} sentences, {} flags in {:.3} s (best of 3): {:.0} beads/s, {:.0} sentences/s",
+        bitext.beads.len(),
+        sentences,
+        flags,
+        secs,
+        bitext.beads.len() as f64 / secs,
+        sentences as f64 / secs
+    );
+}

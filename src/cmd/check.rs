@@ -1,13 +1,342 @@
-//! `tarjama check` (not implemented yet).
+//! `tarjama check`: run the quality checks on a bitext, replace their old flags, write it back.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
 
 use crate::Status;
+use crate::bitext::{Bitext, Flag, Severity};
+use crate::cache::{Cache, Key};
 use crate::cli::GlobalArgs;
+use crate::lang::Lang;
+use crate::provider::{Batch, Provider, Translate};
+use crate::quality::services::{self, TextTranslator};
+use crate::quality::{self, CheckSettings};
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// The canonical bitext JSONL with the new flag records.
+    Jsonl,
+    /// A readable list of the flags, riskiest beads first.
+    Text,
+}
+
+/// The lowest severity that fails the quality gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Fail on warnings and errors.
+    Warning,
+    /// Fail on errors only.
+    Error,
+}
+
+impl FailOn {
+    fn severity(self) -> Severity {
+        match self {
+            FailOn::Warning => Severity::Warning,
+            FailOn::Error => Severity::Error,
+        }
+    }
+}
 
 /// Arguments of `tarjama check`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(
+    after_help = "Examples:\n  tarjama check out/article.jsonl -o out/article.jsonl\n  tarjama check out/article.jsonl --format text --fail-on warning\n  tarjama check --list"
+)]
+pub struct Args {
+    /// Bitext JSONL to check, or - for standard input.
+    #[arg(required_unless_present = "list")]
+    pub bitext: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Jsonl)]
+    pub format: Format,
+    /// Exit with code 1 when a flag at or above this severity is present.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// List the checks (code, default severity, family, what it catches) and exit.
+    #[arg(long)]
+    pub list: bool,
+    /// Also run the service-backed signals enabled in `[checks]` (round-trip,
+    /// provider-disagreement): they call the configured providers, through the cache.
+    #[arg(long)]
+    pub signals: bool,
+}
 
 /// Runs `tarjama check`.
-pub fn run(_args: &Args, _global: &GlobalArgs) -> anyhow::Result<Status> {
-    anyhow::bail!("'tarjama check' is not implemented yet")
+pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
+    if args.list {
+        let mut out = std::io::stdout().lock();
+        write_list(&mut out)?;
+        return Ok(Status::Success);
+    }
+    let path = args.bitext.as_deref().unwrap_or(Path::new("-"));
+    let settings = load_settings(global.config.as_deref())?;
+    let mut bitext = Bitext::read_path(path)?;
+    let mut flags = quality::check(&bitext, &settings);
+    let mut owned: Vec<&str> = quality::rule_codes().collect();
+    if args.signals {
+        flags.extend(service_signals(&bitext, global)?);
+        owned.extend(["round-trip", "provider-disagreement", "not-checked"]);
+        quality::sort_flags(&mut flags);
+    }
+    quality::replace_flags(&mut bitext, &owned, flags);
+    let write = |out: &mut dyn Write| -> std::io::Result<()> {
+        match args.format {
+            Format::Jsonl => bitext.write_jsonl(out),
+            Format::Text => write_text(&bitext, out),
+        }
+    };
+    match &args.output {
+        Some(file) => crate::output::atomic::write_atomic(file, write)?,
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            write(&mut out)?;
+            out.flush()?;
+        }
+    }
+    Ok(gate(&bitext.flags, args.fail_on))
+}
+
+/// The `[checks]` table of the configuration (`--config`, else ./config.toml, the user's
+/// configuration, the built-in defaults).
+pub fn load_settings(config: Option<&Path>) -> anyhow::Result<CheckSettings> {
+    Ok(crate::config::load(config, &crate::config::Overrides::default())?.checks)
+}
+
+/// A configured service behind the translation cache, as the service-backed signals see it:
+/// cached texts cost nothing, the others go out in batches within the service's limits and are
+/// stored the moment they arrive.
+pub struct CachedService<'a> {
+    /// The `[providers.NAME]` name (stored with each cache entry).
+    pub name: &'a str,
+    /// The client.
+    pub provider: &'a dyn Translate,
+    /// The cache, when there is one.
+    pub cache: Option<&'a Cache>,
+}
+
+impl TextTranslator for CachedService<'_> {
+    fn translate(&self, texts: &[String], from: &Lang, to: &Lang) -> Result<Vec<String>, String> {
+        let identity = self.provider.cache_identity();
+        let mut out: Vec<Option<String>> = vec![None; texts.len()];
+        if let Some(cache) = self.cache {
+            for (slot, text) in out.iter_mut().zip(texts) {
+                let k = Key {
+                    identity: &identity,
+                    source_lang: from.as_str(),
+                    target_lang: to.as_str(),
+                    source: text,
+                    context: None,
+                };
+                *slot = cache
+                    .get(&k)
+                    .map_err(|e| e.to_string())?
+                    .map(|hit| hit.target);
+            }
+        }
+        let missing: Vec<usize> = (0..texts.len()).filter(|&i| out[i].is_none()).collect();
+        let limits = self.provider.limits();
+        if let Some(&i) = missing.iter().find(|&&i| !limits.text_fits(&texts[i])) {
+            return Err(format!(
+                "sentence {i} is longer than {} accepts in one text",
+                self.name
+            ));
+        }
+        let lengths: Vec<usize> = missing
+            .iter()
+            .map(|&i| limits.encoded_len(&texts[i]))
+            .collect();
+        for range in crate::translate::plan::pack(&lengths, &limits) {
+            let batch: Vec<String> = missing[range.clone()]
+                .iter()
+                .map(|&i| texts[i].clone())
+                .collect();
+            let results = self
+                .provider
+                .translate(&Batch {
+                    texts: &batch,
+                    from,
+                    to,
+                    context: None,
+                })
+                .map_err(|e| format!("{}: {e}", self.name))?;
+            if results.len() != batch.len() {
+                return Err(format!(
+                    "{}: {} translations for {} texts",
+                    self.name,
+                    results.len(),
+                    batch.len()
+                ));
+            }
+            for (&i, result) in missing[range].iter().zip(results) {
+                let translated = result.map_err(|e| format!("{}: {e}", self.name))?;
+                if let Some(cache) = self.cache {
+                    let k = Key {
+                        identity: &identity,
+                        source_lang: from.as_str(),
+                        target_lang: to.as_str(),
+                        source: &texts[i],
+                        context: None,
+                    };
+                    cache
+                        .put(
+                            &k,
+                            &translated.text,
+                            self.name,
+                            translated.billed_chars as u64,
+                        )
+                        .map_err(|e| e.to_string())?;
+                }
+                out[i] = Some(translated.text);
+            }
+        }
+        Ok(out.into_iter().map(Option::unwrap_or_default).collect())
+    }
+}
+
+/// Runs the enabled service-backed signals with the configured providers and cache. A provider
+/// that cannot even be built (unknown name, missing key) is an error of the configuration; a
+/// service that fails while running gives a `not-checked` flag.
+fn service_signals(bitext: &Bitext, global: &GlobalArgs) -> anyhow::Result<Vec<Flag>> {
+    let settings = crate::config::load(
+        global.config.as_deref(),
+        &crate::config::Overrides::default(),
+    )?;
+    let checks = &settings.checks;
+    let cache = Cache::open(&settings.translate.cache)?;
+    let first_service = settings
+        .translate
+        .chain
+        .iter()
+        .find(|n| n.as_str() != crate::config::MEMORY)
+        .cloned();
+    let build = |name: &Option<String>, signal: &str| -> anyhow::Result<(String, Provider)> {
+        let name = name.clone().or_else(|| first_service.clone()).with_context(|| {
+            format!("[checks.{signal}] is enabled but names no provider and the chain has none; set provider = \"NAME\"")
+        })?;
+        let table = settings.providers.get(&name).with_context(|| {
+            format!("[checks.{signal}] provider = \"{name}\" is not a [providers.{name}] table")
+        })?;
+        let provider = Provider::from_settings(&name, table)?;
+        Ok((name, provider))
+    };
+    let mut flags = Vec::new();
+    if checks.round_trip.enabled {
+        let (name, provider) = build(&checks.round_trip.provider, "round-trip")?;
+        let service = CachedService {
+            name: &name,
+            provider: &provider,
+            cache: Some(&cache),
+        };
+        flags.extend(services::round_trip(bitext, &service, checks));
+    }
+    if checks.provider_disagreement.enabled {
+        let (name, provider) = build(
+            &checks.provider_disagreement.provider,
+            "provider-disagreement",
+        )?;
+        let service = CachedService {
+            name: &name,
+            provider: &provider,
+            cache: Some(&cache),
+        };
+        flags.extend(services::provider_disagreement(bitext, &service, checks));
+    }
+    Ok(flags)
+}
+
+/// Exit status for the gate: `GateFailed` when a flag is at or above `fail_on`.
+pub fn gate(flags: &[Flag], fail_on: Option<FailOn>) -> Status {
+    match fail_on {
+        Some(level) if flags.iter().any(|f| f.severity >= level.severity()) => Status::GateFailed,
+        _ => Status::Success,
+    }
+}
+
+/// The registry as a table.
+pub fn write_list(out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{:<22} {:<8} {:<10} WHAT IT CATCHES",
+        "CODE", "SEVERITY", "FAMILY"
+    )?;
+    for c in quality::registry() {
+        writeln!(
+            out,
+            "{:<22} {:<8} {:<10} {}",
+            c.code,
+            c.severity.to_string(),
+            c.family,
+            c.doc
+        )?;
+    }
+    Ok(())
+}
+
+/// A readable report: beads by decreasing risk, each with its flags; Arabic text on its own line.
+pub fn write_text(bitext: &Bitext, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut beads: Vec<(f64, &crate::bitext::Bead)> = bitext
+        .beads
+        .iter()
+        .map(|b| (quality::risk(bitext, b), b))
+        .filter(|(r, _)| *r > 0.0)
+        .collect();
+    beads.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.id.cmp(&b.1.id)));
+    let counts = |s: Severity| bitext.flags.iter().filter(|f| f.severity == s).count();
+    writeln!(
+        out,
+        "{} flags ({} errors, {} warnings, {} info) on {} of {} beads",
+        bitext.flags.len(),
+        counts(Severity::Error),
+        counts(Severity::Warning),
+        counts(Severity::Info),
+        beads.len(),
+        bitext.beads.len()
+    )?;
+    for (risk, bead) in beads {
+        writeln!(
+            out,
+            "\nbead {} (source {:?}, target {:?}), risk {:.2}",
+            bead.id, bead.source, bead.target, risk
+        )?;
+        writeln!(
+            out,
+            "  source: {}",
+            bitext.text_of(crate::bitext::Side::Source, &bead.source)
+        )?;
+        writeln!(
+            out,
+            "  target: {}",
+            bitext.text_of(crate::bitext::Side::Target, &bead.target)
+        )?;
+        for f in bitext.flags_for_bead(bead) {
+            writeln!(
+                out,
+                "  {:<7} {} [source {:?}, target {:?}]: {}",
+                f.severity.to_string(),
+                f.code,
+                f.source,
+                f.target,
+                f.message
+            )?;
+            if !f.evidence.is_empty() {
+                writeln!(out, "          evidence: {}", f.evidence)?;
+            }
+        }
+    }
+    let loose: Vec<&Flag> = bitext
+        .flags
+        .iter()
+        .filter(|f| f.bead.is_none() && f.source.is_empty() && f.target.is_empty())
+        .collect();
+    for f in loose {
+        writeln!(out, "\ndocument: {} {}: {}", f.severity, f.code, f.message)?;
+    }
+    Ok(())
 }

@@ -6,6 +6,7 @@ mod cli;
 mod mock_http;
 mod output;
 mod providers;
+mod quality;
 mod review;
 mod segment;
 mod translate;

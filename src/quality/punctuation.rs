@@ -1,0 +1,332 @@
+//! Punctuation checks: `unbalanced-brackets`, `mt-typography` (source side), and the pair checks
+//! `question-mismatch`, `quote-mismatch`, `truncated`, `html-entity`.
+
+use crate::bitext::{Bead, Flag, Sentence, Side};
+use crate::quality::Ctx;
+use crate::quality::text::{excerpt, has_content, trim_closers, words};
+
+/// Bracket and quote pairs that must balance within a paragraph.
+const PAIRS: &[(char, char)] = &[
+    ('(', ')'),
+    ('[', ']'),
+    ('{', '}'),
+    ('«', '»'),
+    ('“', '”'),
+    ('﴾', '﴿'),
+];
+
+/// Where the balance of a paragraph breaks: the sentence (index into the slice) and the mark.
+fn unbalanced(paragraph: &[&Sentence]) -> Vec<(usize, String)> {
+    let mut problems = Vec::new();
+    for &(open, close) in PAIRS {
+        let mut depth_openers: Vec<usize> = Vec::new();
+        for (k, s) in paragraph.iter().enumerate() {
+            for c in s.text.chars() {
+                if c == open {
+                    depth_openers.push(k);
+                } else if c == close && depth_openers.pop().is_none() {
+                    problems.push((k, format!("{close} without {open}")));
+                }
+            }
+        }
+        if let Some(&k) = depth_openers.last() {
+            problems.push((k, format!("{open} never closed by {close}")));
+        }
+    }
+    let straight: Vec<usize> = paragraph
+        .iter()
+        .enumerate()
+        .flat_map(|(k, s)| s.text.chars().filter(|&c| c == '"').map(move |_| k))
+        .collect();
+    if straight.len() % 2 == 1 {
+        problems.push((straight[straight.len() - 1], "odd number of \"".into()));
+    }
+    problems.sort();
+    problems.dedup_by_key(|p| p.0);
+    problems
+}
+
+/// Runs the punctuation checks.
+pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
+    if let Some(severity) = ctx.settings.severity_of("unbalanced-brackets") {
+        for side in [Side::Source, Side::Target] {
+            let sentences = match side {
+                Side::Source => &ctx.bitext.source,
+                Side::Target => &ctx.bitext.target,
+            };
+            for paragraph in sentences.chunk_by(|a, b| a.para == b.para) {
+                let refs: Vec<&Sentence> = paragraph.iter().collect();
+                for (k, what) in unbalanced(&refs) {
+                    let id = refs[k].id;
+                    let message = format!(
+                        "unbalanced quote or bracket in the {} ({what}): a quotation or aside may have been cut or merged",
+                        if side == Side::Source {
+                            "source"
+                        } else {
+                            "translation"
+                        }
+                    );
+                    let evidence = format!("{what}: «{}»", excerpt(&refs[k].text, 60));
+                    flags.push(match side {
+                        Side::Source => ctx.source_flag(
+                            "unbalanced-brackets",
+                            severity,
+                            vec![id],
+                            message,
+                            evidence,
+                        ),
+                        Side::Target => ctx.target_flag(
+                            "unbalanced-brackets",
+                            severity,
+                            vec![id],
+                            message,
+                            evidence,
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    if let Some(severity) = ctx.settings.severity_of("mt-typography") {
+        for s in &ctx.bitext.source {
+            let count = spaces_before_punctuation(&s.text);
+            if count > 0 {
+                flags.push(
+                    ctx.source_flag(
+                        "mt-typography",
+                        severity,
+                        vec![s.id],
+                        "space before punctuation: typography typical of machine-translated text"
+                            .into(),
+                        format!("{count} × space before ، . ؛ ؟ : ,"),
+                    ),
+                );
+            }
+        }
+    }
+    for bead in &ctx.bitext.beads {
+        if bead.source.is_empty() || bead.target.is_empty() {
+            continue;
+        }
+        pair_checks(ctx, bead, flags);
+    }
+}
+
+/// How many times a space stands before `، . ؛ ؟ : ,` (not before an ellipsis or a number).
+fn spaces_before_punctuation(text: &str) -> usize {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .windows(3)
+        .filter(|w| {
+            w[0] == ' '
+                && matches!(w[1], '،' | '.' | '؛' | '؟' | ':' | ',')
+                && !w[2].is_ascii_digit()
+                && w[2] != '.'
+        })
+        .count()
+        + usize::from(
+            chars.len() >= 2
+                && chars[chars.len() - 2] == ' '
+                && matches!(chars[chars.len() - 1], '،' | '.' | '؛' | '؟' | ':' | ','),
+        )
+}
+
+fn is_question(text: &str) -> bool {
+    trim_closers(text).ends_with(['?', '؟'])
+}
+
+fn has_quotes(text: &str) -> bool {
+    text.contains(['“', '”', '«', '»', '"', '„'])
+}
+
+/// Words an English sentence cannot end on (particles such as `by` or `on` can: "glides by").
+const FUNCTION_WORDS: &[&str] = &[
+    "the", "a", "an", "of", "and", "or", "which", "but", "than", "its", "their", "whose",
+];
+
+/// Why the target looks cut short while the source is complete, if it does.
+fn truncation(source: &str, target: &str) -> Option<String> {
+    let src = trim_closers(source);
+    let tgt = trim_closers(target);
+    let complete = |t: &str| t.ends_with(['.', '!', '?', '؟', '…', '۔']);
+    if !complete(src) || !has_content(tgt) {
+        return None;
+    }
+    if !complete(tgt) && !tgt.ends_with([':', ';']) {
+        let last = tgt.chars().last().unwrap_or(' ');
+        return Some(format!(
+            "the translation ends with «{last}», not with a full stop"
+        ));
+    }
+    let last_word = words(tgt).last()?.to_lowercase();
+    if FUNCTION_WORDS.contains(&last_word.as_str()) {
+        return Some(format!("the translation ends on «{last_word}»"));
+    }
+    None
+}
+
+/// A leftover HTML entity (`&amp;`, `&#39;`, `&#x27;`) in `text`.
+pub fn html_entity(text: &str) -> Option<&str> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(pos) = text[from..].find('&') {
+        let start = from + pos;
+        let rest = &bytes[start + 1..];
+        let body_len = rest.iter().take(10).position(|&b| b == b';');
+        if let Some(len) = body_len {
+            let body = &text[start + 1..start + 1 + len];
+            let named = len >= 2 && body.bytes().all(|b| b.is_ascii_alphabetic());
+            let decimal =
+                len >= 2 && body.starts_with('#') && body[1..].bytes().all(|b| b.is_ascii_digit());
+            let hex = len >= 3
+                && (body.starts_with("#x") || body.starts_with("#X"))
+                && body[2..].bytes().all(|b| b.is_ascii_hexdigit());
+            if named || decimal || hex {
+                return Some(&text[start..start + len + 2]);
+            }
+        }
+        from = start + 1;
+    }
+    None
+}
+
+fn pair_checks(ctx: &Ctx, bead: &Bead, flags: &mut Vec<Flag>) {
+    let source = ctx.bead_text(bead, Side::Source);
+    let target = ctx.bead_text(bead, Side::Target);
+    let last_source = &ctx.bitext.source[*bead.source.last().unwrap_or(&0)].text;
+    let last_target = &ctx.bitext.target[*bead.target.last().unwrap_or(&0)].text;
+    if let Some(severity) = ctx.settings.severity_of("question-mismatch")
+        && is_question(last_source) != is_question(last_target)
+    {
+        let (msg, ev) = if is_question(last_source) {
+            (
+                "the source asks a question but the translation does not",
+                "source ends with ؟/?",
+            )
+        } else {
+            (
+                "the translation asks a question but the source does not",
+                "target ends with ?",
+            )
+        };
+        flags.push(ctx.bead_flag("question-mismatch", severity, bead, msg.into(), ev.into()));
+    }
+    if let Some(severity) = ctx.settings.severity_of("quote-mismatch")
+        && has_quotes(source) != has_quotes(target)
+    {
+        let which = if has_quotes(source) {
+            "source"
+        } else {
+            "translation"
+        };
+        flags.push(ctx.bead_flag(
+            "quote-mismatch",
+            severity,
+            bead,
+            format!("only the {which} has quote marks: check who is being quoted"),
+            format!("quotes in the {which} only"),
+        ));
+    }
+    if let Some(severity) = ctx.settings.severity_of("truncated")
+        && let Some(why) = truncation(last_source, last_target)
+    {
+        flags.push(ctx.bead_flag(
+            "truncated",
+            severity,
+            bead,
+            format!("the translation seems cut short: {why}"),
+            format!("«…{}»", tail(last_target, 40)),
+        ));
+    }
+    if let Some(severity) = ctx.settings.severity_of("html-entity")
+        && let Some(entity) = html_entity(target)
+        && html_entity(source).is_none()
+    {
+        flags.push(ctx.bead_flag(
+            "html-entity",
+            severity,
+            bead,
+            format!("the translation contains the HTML entity {entity}: replace it with the character it stands for"),
+            entity.to_string(),
+        ));
+    }
+}
+
+/// The last `n` characters of a text.
+fn tail(text: &str, n: usize) -> String {
+    let count = text.chars().count();
+    text.chars().skip(count.saturating_sub(n)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quality::testkit::{codes, pairs};
+
+    fn has(b: &crate::bitext::Bitext, code: &str) -> bool {
+        codes(b).iter().any(|c| c == code)
+    }
+
+    #[test]
+    fn quotes_may_span_sentences_of_a_paragraph() {
+        let b = pairs(&[
+            ("قال “نحن هنا.", "He said “we are here."),
+            ("وسنبقى”.", "And we stay.”"),
+        ]);
+        assert!(!has(&b, "unbalanced-brackets"));
+        let b = pairs(&[("قال “نحن هنا.", "He said “we are here.”")]);
+        let flags = crate::quality::check(&b, &Default::default());
+        let f = flags
+            .iter()
+            .find(|f| f.code == "unbalanced-brackets")
+            .unwrap();
+        assert!(f.evidence.contains("never closed"), "{}", f.evidence);
+    }
+
+    #[test]
+    fn spaces_before_punctuation_are_info() {
+        assert_eq!(spaces_before_punctuation("أوستن ، اليوم ، عن رغبته ."), 3);
+        assert_eq!(spaces_before_punctuation("بين 2003 و .5 ..."), 0);
+        let b = pairs(&[("أوستن ، اليوم.", "Austin, today.")]);
+        let flags = crate::quality::check(&b, &Default::default());
+        let f = flags.iter().find(|f| f.code == "mt-typography").unwrap();
+        assert_eq!(f.severity, crate::bitext::Severity::Info);
+    }
+
+    #[test]
+    fn question_marks_must_agree() {
+        assert!(has(
+            &pairs(&[("هل أتى؟", "Did he come.")]),
+            "question-mismatch"
+        ));
+        assert!(!has(
+            &pairs(&[("هل أتى؟", "Did he come?")]),
+            "question-mismatch"
+        ));
+        assert!(!has(
+            &pairs(&[("قال «هل أتى؟»", "He said “did he come?”")]),
+            "question-mismatch"
+        ));
+    }
+
+    #[test]
+    fn truncated_targets() {
+        assert!(truncation("ذهب إلى المدرسة.", "He went to the").is_some());
+        assert!(truncation("ذهب إلى المدرسة.", "He went to the.").is_some());
+        assert!(truncation("ذهب إلى المدرسة.", "He went to school.").is_none());
+        assert!(truncation("ذهب إلى المدرسة", "He went to").is_none());
+        assert!(truncation("قال «ذهب».", "He said “he went.”").is_none());
+    }
+
+    #[test]
+    fn html_entities() {
+        assert_eq!(html_entity("Tom &amp; Jerry"), Some("&amp;"));
+        assert_eq!(html_entity("it&#39;s"), Some("&#39;"));
+        assert_eq!(html_entity("R&D; more"), None);
+        assert_eq!(html_entity("AT&T and Q&A"), None);
+        assert!(has(
+            &pairs(&[("توم وجيري.", "Tom &amp; Jerry.")]),
+            "html-entity"
+        ));
+    }
+}

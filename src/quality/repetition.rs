@@ -1,0 +1,100 @@
+//! `repetition`: the target repeats a word or phrase back to back (`the peaceful transition the
+//! peaceful transition`), or a four-word phrase three times: the oscillation of a derailed
+//! machine translation.
+
+use crate::bitext::{Flag, Side};
+use crate::quality::Ctx;
+use crate::quality::text::words;
+
+/// The first phrase repeated back to back often enough, with its repeat count.
+pub fn back_to_back(
+    tokens: &[String],
+    word_repeats: usize,
+    phrase_repeats: usize,
+    max_n: usize,
+) -> Option<(String, usize)> {
+    for n in 1..=max_n.min(tokens.len() / 2) {
+        let needed = if n == 1 { word_repeats } else { phrase_repeats };
+        let mut i = 0;
+        while i + n <= tokens.len() {
+            let mut count = 1;
+            while i + (count + 1) * n <= tokens.len()
+                && tokens[i..i + n] == tokens[i + count * n..i + (count + 1) * n]
+            {
+                count += 1;
+            }
+            if count >= needed.max(2) {
+                let phrase = tokens[i..i + n].join(" ");
+                let letters = phrase.chars().filter(|c| c.is_alphabetic()).count();
+                if letters >= 4 {
+                    return Some((phrase, count));
+                }
+            }
+            i += 1;
+        }
+    }
+    None
+}
+
+/// A phrase of four words that occurs three times or more anywhere in the text.
+pub fn frequent_phrase(tokens: &[String]) -> Option<(String, usize)> {
+    let mut counts = std::collections::BTreeMap::new();
+    for w in tokens.windows(4) {
+        *counts.entry(w.join(" ")).or_insert(0usize) += 1;
+    }
+    counts
+        .into_iter()
+        .filter(|(_, c)| *c >= 3)
+        .max_by_key(|(_, c)| *c)
+}
+
+/// Runs `repetition` on the target of every bead.
+pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
+    let Some(severity) = ctx.settings.severity_of("repetition") else {
+        return;
+    };
+    let s = &ctx.settings.repetition;
+    for bead in &ctx.bitext.beads {
+        if bead.target.is_empty() {
+            continue;
+        }
+        let target = ctx.bead_text(bead, Side::Target);
+        let tokens: Vec<String> = words(target).iter().map(|w| w.to_lowercase()).collect();
+        let found = back_to_back(&tokens, s.word_repeats, s.phrase_repeats, s.max_n)
+            .or_else(|| frequent_phrase(&tokens));
+        if let Some((phrase, count)) = found {
+            flags.push(ctx.bead_flag(
+                "repetition",
+                severity,
+                bead,
+                format!("the translation repeats «{phrase}» {count} times: the machine translation went into a loop"),
+                format!("«{phrase}» × {count}"),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::quality::testkit::{codes, pairs};
+
+    fn has(t: &str) -> bool {
+        codes(&pairs(&[("جملة عادية هنا.", t)]))
+            .iter()
+            .any(|c| c == "repetition")
+    }
+
+    #[test]
+    fn flags_loops_not_ordinary_doubles() {
+        assert!(has(
+            "The peaceful transition the peaceful transition of power."
+        ));
+        assert!(has("He said no no no no."));
+        assert!(has(
+            "one of the best, one of the best and one of the best of all"
+        ));
+        assert!(!has("He had had enough."));
+        assert!(!has("Bye bye."));
+        assert!(!has("It is what it is."));
+    }
+}

@@ -1,0 +1,287 @@
+//! `[checks]` of config.toml: one table per check, `[checks.<code>]`, each with `enabled`,
+//! `severity` and that check's thresholds. Every field has a default, so an empty `[checks]`
+//! (or none) means the defaults; unknown keys are errors (a misspelt threshold must not be
+//! silently ignored).
+
+use serde::{Deserialize, Serialize};
+
+use crate::bitext::Severity;
+
+/// Declares the settings table of one check: `enabled`, `severity` and its own thresholds.
+macro_rules! check_table {
+    ($(#[$doc:meta])* $name:ident, enabled = $enabled:expr, { $($(#[$fdoc:meta])* $field:ident : $ty:ty = $default:expr),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(default, deny_unknown_fields)]
+        pub struct $name {
+            /// Whether the check runs.
+            pub enabled: bool,
+            /// Severity of its flags (default: the registry's).
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub severity: Option<Severity>,
+            $($(#[$fdoc])* pub $field: $ty,)*
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                $name { enabled: $enabled, severity: None, $($field: $default,)* }
+            }
+        }
+    };
+}
+
+check_table!(
+    /// `[checks.fragment]`.
+    Fragment, enabled = true, {
+        /// A sentence of at most this many words with nothing that can be a verb is a fragment.
+        max_words: usize = 5,
+    }
+);
+
+check_table!(
+    /// A check with no thresholds of its own.
+    Toggle, enabled = true, {}
+);
+
+check_table!(
+    /// `[checks.length-ratio]`: robust z-score of log(target chars / source chars).
+    LengthRatio, enabled = true, {
+        /// Flag when |z| is at least this.
+        max_z: f64 = 3.0,
+        /// Below this many 1-1 beads the document's own median/spread are not trusted and the
+        /// prior below is used.
+        min_beads: usize = 20,
+        /// Prior centre of the log ratio (Arabic→English on UD PUD: 0.168).
+        prior_center: f64 = 0.168,
+        /// Prior spread of the length-adjusted log ratio (Arabic→English on UD PUD: about 0.15).
+        prior_scale: f64 = 0.15,
+        /// The spread never goes below this (a very regular document must not make every
+        /// small difference an outlier).
+        min_scale: f64 = 0.12,
+        /// Length scale (letters) of the extra spread of short sentences: a sentence of `L`
+        /// source letters is allowed sqrt(1 + short_letters / L) times the spread.
+        short_letters: f64 = 25.0,
+        /// Beads whose shorter side has fewer letters than this are skipped (ratios of tiny
+        /// strings mean nothing).
+        min_chars: usize = 12,
+    }
+);
+
+check_table!(
+    /// `[checks.untranslated]`.
+    Untranslated, enabled = true, {
+        /// A run of at least this many source-script letters in the target is flagged.
+        min_letters: usize = 2,
+    }
+);
+
+check_table!(
+    /// `[checks.repetition]`.
+    Repetition, enabled = true, {
+        /// A single word repeated back to back this many times is flagged.
+        word_repeats: usize = 3,
+        /// A phrase of 2 to `max_n` words repeated back to back this many times is flagged.
+        phrase_repeats: usize = 2,
+        /// Longest phrase looked at, in words.
+        max_n: usize = 8,
+    }
+);
+
+check_table!(
+    /// `[checks.name-missing]`.
+    NameMissing, enabled = true, {
+        /// Latin-script tokens shorter than this are ignored.
+        min_len: usize = 2,
+    }
+);
+
+check_table!(
+    /// `[checks.low-bead-score]`.
+    LowBeadScore, enabled = true, {
+        /// Beads scored below this are flagged.
+        min_score: f64 = 0.3,
+    }
+);
+
+check_table!(
+    /// `[checks.target-fragment]`.
+    TargetFragment, enabled = true, {
+        /// A target sentence of at most this many words with no verb is a fragment.
+        max_words: usize = 4,
+    }
+);
+
+check_table!(
+    /// `[checks.round-trip]` (opt-in: costs one service call per target sentence, cached).
+    RoundTrip, enabled = false, {
+        /// Provider used for the back translation (default: the first of the chain).
+        provider: Option<String> = None,
+        /// Flag when the chrF is this many robust deviations below the document's median.
+        max_z: f64 = 2.5,
+        /// And only when the chrF is also below this (absolute floor, 0–100).
+        max_chrf: f64 = 35.0,
+    }
+);
+
+check_table!(
+    /// `[checks.provider-disagreement]` (opt-in: a second provider translates every source sentence).
+    ProviderDisagreement, enabled = false, {
+        /// The second provider.
+        provider: Option<String> = None,
+        /// Flag when the agreement chrF is this many robust deviations below the median.
+        max_z: f64 = 2.5,
+        /// And only when the agreement chrF is also below this (0–100).
+        max_chrf: f64 = 35.0,
+    }
+);
+
+check_table!(
+    /// `[checks.llm-judge]` (opt-in: one chat call per bead, cached).
+    LlmJudge, enabled = false, {
+        /// The `openai`-type provider that judges.
+        provider: Option<String> = None,
+    }
+);
+
+/// Settings of the checks (`[checks]` of config.toml).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CheckSettings {
+    /// `fragment`.
+    pub fragment: Fragment,
+    /// `suspicious-break`.
+    pub suspicious_break: Toggle,
+    /// `lost-quotation`.
+    pub lost_quotation: Toggle,
+    /// `verb-agreement`.
+    pub verb_agreement: Toggle,
+    /// `unbalanced-brackets`.
+    pub unbalanced_brackets: Toggle,
+    /// `mt-typography`.
+    pub mt_typography: Toggle,
+    /// `length-ratio`.
+    pub length_ratio: LengthRatio,
+    /// `number-mismatch`.
+    pub number_mismatch: Toggle,
+    /// `untranslated`.
+    pub untranslated: Untranslated,
+    /// `repetition`.
+    pub repetition: Repetition,
+    /// `name-missing`.
+    pub name_missing: NameMissing,
+    /// `question-mismatch`.
+    pub question_mismatch: Toggle,
+    /// `quote-mismatch`.
+    pub quote_mismatch: Toggle,
+    /// `truncated`.
+    pub truncated: Toggle,
+    /// `html-entity`.
+    pub html_entity: Toggle,
+    /// `empty-translation`.
+    pub empty_translation: Toggle,
+    /// `omission`.
+    pub omission: Toggle,
+    /// `addition`.
+    pub addition: Toggle,
+    /// `complex-bead`.
+    pub complex_bead: Toggle,
+    /// `low-bead-score`.
+    pub low_bead_score: LowBeadScore,
+    /// `target-fragment`.
+    pub target_fragment: TargetFragment,
+    /// `round-trip`.
+    pub round_trip: RoundTrip,
+    /// `provider-disagreement`.
+    pub provider_disagreement: ProviderDisagreement,
+    /// `llm-judge`.
+    pub llm_judge: LlmJudge,
+}
+
+impl CheckSettings {
+    /// Whether a check runs, and at which severity (`None` when disabled).
+    pub fn severity_of(&self, code: &str) -> Option<Severity> {
+        let (enabled, severity) = self.switch(code)?;
+        if !enabled {
+            return None;
+        }
+        severity.or_else(|| super::lookup(code).map(|c| c.severity))
+    }
+
+    fn switch(&self, code: &str) -> Option<(bool, Option<Severity>)> {
+        macro_rules! pick {
+            ($($code:literal => $field:ident),* $(,)?) => {
+                match code {
+                    $($code => Some((self.$field.enabled, self.$field.severity)),)*
+                    _ => None,
+                }
+            };
+        }
+        pick!(
+            "fragment" => fragment,
+            "suspicious-break" => suspicious_break,
+            "lost-quotation" => lost_quotation,
+            "verb-agreement" => verb_agreement,
+            "unbalanced-brackets" => unbalanced_brackets,
+            "mt-typography" => mt_typography,
+            "length-ratio" => length_ratio,
+            "number-mismatch" => number_mismatch,
+            "untranslated" => untranslated,
+            "repetition" => repetition,
+            "name-missing" => name_missing,
+            "question-mismatch" => question_mismatch,
+            "quote-mismatch" => quote_mismatch,
+            "truncated" => truncated,
+            "html-entity" => html_entity,
+            "empty-translation" => empty_translation,
+            "omission" => omission,
+            "addition" => addition,
+            "complex-bead" => complex_bead,
+            "low-bead-score" => low_bead_score,
+            "target-fragment" => target_fragment,
+            "round-trip" => round_trip,
+            "provider-disagreement" => provider_disagreement,
+            "llm-judge" => llm_judge,
+        )
+    }
+
+    /// Every rule check is reachable through [`CheckSettings::severity_of`] (used by a test).
+    #[cfg(test)]
+    fn knows(&self, code: &str) -> bool {
+        self.switch(code).is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_registered_check_has_a_table() {
+        let s = CheckSettings::default();
+        for c in super::super::registry() {
+            if c.code != "not-checked" {
+                assert!(s.knows(c.code), "no [checks.{}] table", c.code);
+            }
+        }
+    }
+
+    #[test]
+    fn parses_tables_and_rejects_unknown_keys() {
+        let s: CheckSettings = toml::from_str(
+            "[fragment]\nmax_words = 4\nseverity = \"error\"\n[mt-typography]\nenabled = false\n[round-trip]\nenabled = true\n",
+        )
+        .unwrap();
+        assert_eq!(s.fragment.max_words, 4);
+        assert_eq!(s.severity_of("fragment"), Some(Severity::Error));
+        assert_eq!(s.severity_of("mt-typography"), None);
+        assert_eq!(s.severity_of("round-trip"), Some(Severity::Warning));
+        assert_eq!(
+            CheckSettings::default().severity_of("round-trip"),
+            None,
+            "service signals are opt-in"
+        );
+        let err = toml::from_str::<CheckSettings>("[fragment]\nmax_word = 4\n").unwrap_err();
+        assert!(err.to_string().contains("max_word"), "{err}");
+        assert!(toml::from_str::<CheckSettings>("[fragmnet]\n").is_err());
+    }
+}

@@ -1,0 +1,647 @@
+//! Source-side garble detectors: `fragment`, `suspicious-break`, `lost-quotation`,
+//! `verb-agreement`.
+//!
+//! Arabic has no tagger here, so verbs are found the other way round: a word counts as "surely
+//! not a verb" only when a closed-class list or an unambiguous noun mark says so (the article
+//! `ال`, ta marbuta, a preposition…). A short sentence made only of such words has no predicate.
+//! This errs towards silence: an unknown word (a name, a verb, an adjective) is assumed to be a
+//! possible predicate, so clean sentences stay unflagged.
+
+use crate::bitext::{Flag, Severity};
+use crate::quality::Ctx;
+use crate::quality::target_fragments;
+use crate::quality::text::{excerpt, normalize_arabic_word, trim_openers, words};
+
+/// Why a sentence cannot stand alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FragmentReason {
+    /// Opens with a relative pronoun (`التي`, `الذي`…): the clause belongs to a noun of the
+    /// previous sentence.
+    RelativeOpening(String),
+    /// A short phrase with nothing that can be a verb (`الفصائل المسلحة الإيرانية.`).
+    Verbless(usize),
+    /// Opens a paragraph with a verb whose object pronoun has no antecedent (`تم توجيهه`).
+    UnanchoredPronoun(String),
+    /// Ends on a preposition or conjunction: the sentence was cut mid-clause.
+    EndsMidClause(String),
+}
+
+impl FragmentReason {
+    /// The reason in a translator's words.
+    pub fn message(&self) -> String {
+        match self {
+            FragmentReason::RelativeOpening(w) => format!(
+                "the sentence opens with the relative pronoun «{w}»: it is the tail of the previous sentence, cut off by a wrong full stop"
+            ),
+            FragmentReason::Verbless(n) => format!(
+                "a {n}-word phrase with no verb stands as a sentence: probably a detached fragment of the previous sentence"
+            ),
+            FragmentReason::UnanchoredPronoun(w) => format!(
+                "the paragraph opens with «{w}», whose pronoun refers to nothing before it: the subject was lost"
+            ),
+            FragmentReason::EndsMidClause(w) => {
+                format!("the sentence ends on «{w}»: it was cut in the middle of a clause")
+            }
+        }
+    }
+
+    /// Short evidence string.
+    pub fn evidence(&self) -> String {
+        match self {
+            FragmentReason::RelativeOpening(w) => format!("opens with {w}"),
+            FragmentReason::Verbless(n) => format!("{n} words, no verb"),
+            FragmentReason::UnanchoredPronoun(w) => format!("opens with {w}"),
+            FragmentReason::EndsMidClause(w) => format!("ends with {w}"),
+        }
+    }
+}
+
+/// Relative pronouns, normalised (alef variants folded).
+const RELATIVES: &[&str] = &[
+    "الذي",
+    "التي",
+    "الذين",
+    "اللذان",
+    "اللتان",
+    "اللذين",
+    "اللتين",
+    "اللواتي",
+    "اللاتي",
+    "اللايي",
+    "اللائي",
+];
+
+/// Closed-class words that are never the predicate: prepositions, conjunction-like particles,
+/// demonstratives and quantifiers (normalised).
+const NON_PREDICATES: &[&str] = &[
+    "في",
+    "من",
+    "الى",
+    "على",
+    "عن",
+    "مع",
+    "بين",
+    "حول",
+    "خلال",
+    "بعد",
+    "قبل",
+    "عند",
+    "ضد",
+    "نحو",
+    "دون",
+    "حتى",
+    "منذ",
+    "لدى",
+    "عبر",
+    "وفق",
+    "ضمن",
+    "امام",
+    "خلف",
+    "تحت",
+    "فوق",
+    "و",
+    "او",
+    "ثم",
+    "هذا",
+    "هذه",
+    "ذلك",
+    "تلك",
+    "هؤلاء",
+    "هولاء",
+    "اولئك",
+    "كل",
+    "بعض",
+    "جميع",
+    "اي",
+    "غير",
+    "مثل",
+    "سوى",
+    "عدة",
+    "نحو",
+    "حوالي",
+    "قرابة",
+    "ب",
+    "ل",
+    "ك",
+    "ذات",
+    "ذاته",
+    "ذاتها",
+    "ذاتهم",
+    "نفسه",
+    "نفسها",
+    "انفسهم",
+    "ايضا",
+];
+
+/// Words a sentence cannot end on (the clause goes on): prepositions, conjunctions,
+/// relative pronouns (normalised).
+const CLAUSE_OPENERS: &[&str] = &[
+    "في",
+    "من",
+    "الى",
+    "على",
+    "عن",
+    "مع",
+    "بين",
+    "و",
+    "او",
+    "ان",
+    "الذي",
+    "التي",
+    "الذين",
+    "حتى",
+    "منذ",
+    "لدى",
+    "عند",
+    "ضد",
+    "نحو",
+    "خلال",
+    "لكن",
+    "ثم",
+    "ب",
+    "ل",
+    "ف",
+];
+
+/// Verbs of the passive periphrasis `تم + masdar` and its kin (normalised).
+const PASSIVE_AUXILIARIES: &[&str] = &["تم", "يتم", "تمت", "جرى", "يجري"];
+
+/// First-person pronouns that start direct speech (normalised).
+const FIRST_PERSON: &[&str] = &["انا", "نحن", "انني", "اننا", "اني"];
+
+/// Speech verbs (normalised, without the conjunction `و`).
+const SPEECH_VERBS: &[&str] = &[
+    "قال",
+    "قالت",
+    "يقول",
+    "تقول",
+    "اضاف",
+    "اضافت",
+    "اكد",
+    "اكدت",
+    "اوضح",
+    "اوضحت",
+    "صرح",
+    "صرحت",
+    "تابع",
+    "تابعت",
+    "اعلن",
+    "اعلنت",
+    "ذكر",
+    "ذكرت",
+    "شدد",
+    "شددت",
+];
+
+/// Strips one proclitic conjunction `و`/`ف` when what is left is still a word of the list.
+fn in_list_with_conjunction(word: &str, list: &[&str]) -> bool {
+    if list.contains(&word) {
+        return true;
+    }
+    ["و", "ف"].iter().any(|c| {
+        word.strip_prefix(c)
+            .is_some_and(|rest| rest.chars().count() >= 2 && list.contains(&rest))
+    })
+}
+
+/// Whether an Arabic word (as written) is surely not a verb.
+fn surely_not_a_verb(raw: &str) -> bool {
+    if raw
+        .chars()
+        .all(|c| c.is_ascii_digit() || c.is_ascii_punctuation())
+        || raw.chars().any(|c| c.is_ascii_alphabetic())
+    {
+        return true; // numbers and Latin-script names
+    }
+    if raw.contains(['\u{064B}', '\u{064C}', '\u{064D}']) {
+        return true; // tanween: a noun or adjective
+    }
+    let w = normalize_arabic_word(raw);
+    let n = w.chars().count();
+    let definite = [
+        "ال", "وال", "فال", "بال", "كال", "لل", "ولل", "وبال", "فبال", "فلل",
+    ]
+    .iter()
+    .any(|p| w.starts_with(p) && n > p.chars().count() + 1);
+    definite
+        || in_list_with_conjunction(&w, NON_PREDICATES)
+        || (n >= 3 && w.ends_with('ة'))
+        || (n >= 4 && (w.ends_with("ات") || w.ends_with("ية")))
+        || (n >= 4 && w.starts_with('م') && !w.ends_with('ت') && !w.ends_with("وا"))
+        || attached_preposition_noun(&w, n)
+        || derived_masdar(&w, n)
+}
+
+/// `برعب`, `بتاريخها`, `لاكتشاف`: a preposition glued to a noun (verbs that start with `ب`
+/// are a short list; `ل` + `ا…` is `ل` + a derived masdar).
+fn attached_preposition_noun(w: &str, n: usize) -> bool {
+    const B_VERBS: &[&str] = &[
+        "بدا", "بدء", "بدي", "بات", "بلغ", "بقي", "بعث", "برز", "بحث", "باع", "بني", "بذل", "بين",
+        "بكي", "بقى", "بنى", "بدأ",
+    ];
+    (n >= 4 && w.starts_with('ب') && !B_VERBS.iter().any(|v| w.starts_with(v)))
+        || (n >= 6 && w.starts_with("لا"))
+        // `لعقود`: `ل` + noun; `ليحاكم`, `لتحقيق`, `لنعود` may be `ل` + verb.
+        || (n >= 4
+            && w.starts_with('ل')
+            && !w.starts_with("لي")
+            && !w.starts_with("لت")
+            && !w.starts_with("لن")
+            && !w.starts_with("لا")
+            && !w.starts_with("لكن")
+            && !w.starts_with("لقد"))
+}
+
+/// `انتاج`, `استخدام`, `انسحاب`: masdars of the derived forms have a long `ا` before their
+/// last letter, which the perfect verbs (`انسحب`) lack.
+fn derived_masdar(w: &str, n: usize) -> bool {
+    let chars: Vec<char> = w.chars().collect();
+    n >= 5 && chars[0] == 'ا' && chars[n - 2] == 'ا'
+}
+
+/// Prepositions (normalised): the word after one is a noun, whatever it looks like.
+const PREPOSITIONS: &[&str] = &[
+    "في", "من", "الى", "على", "عن", "مع", "بين", "حول", "خلال", "بعد", "قبل", "عند", "ضد", "نحو",
+    "دون", "حتى", "منذ", "لدى", "عبر", "وفق", "ضمن", "امام", "خلف", "تحت", "فوق", "بحسب", "حسب",
+    "وفقا", "لدي", "علي", "الي", "طوال", "طيلة",
+];
+
+/// Pronoun suffixes that attach to prepositions (`به`, `منها`, `عليهم`).
+const PRONOUN_SUFFIXES: &[&str] = &["هما", "هم", "هن", "ها", "كم", "نا", "ه", "ك", "ي"];
+
+/// Whether a word is a preposition, bare (`في`) or with a pronoun (`بك`, `عليه`), or one of
+/// the one-letter prepositions with a pronoun (`به`, `لهم`).
+fn is_preposition(word: &str) -> bool {
+    if in_list_with_conjunction(word, PREPOSITIONS) {
+        return true;
+    }
+    PRONOUN_SUFFIXES.iter().any(|suffix| {
+        word.strip_suffix(suffix).is_some_and(|stem| {
+            let stem = stem
+                .strip_prefix('و')
+                .filter(|s| !s.is_empty())
+                .unwrap_or(stem);
+            matches!(stem, "ب" | "ل") || PREPOSITIONS.contains(&stem)
+        })
+    })
+}
+
+/// Whether a word carries an object pronoun suffix after a masdar (`توجيهه`, `اعتقالهم`).
+fn has_object_suffix(word: &str) -> bool {
+    let w = normalize_arabic_word(word);
+    let chars: Vec<char> = w.chars().collect();
+    if chars.len() < 5 {
+        return false;
+    }
+    ["ها", "هم", "هما", "هن"].iter().any(|s| w.ends_with(s))
+        || (chars[chars.len() - 1] == 'ه' && chars[chars.len() - 2] != 'ي')
+}
+
+/// Whether no word of a short sentence can be its predicate: each is surely not a verb, or a
+/// preposition, or the noun a preposition governs.
+fn no_predicate(tokens: &[&str]) -> bool {
+    let mut after_preposition = false;
+    tokens.iter().all(|t| {
+        let normalised = normalize_arabic_word(t);
+        let preposition = is_preposition(&normalised);
+        let nominal = after_preposition || preposition || surely_not_a_verb(t);
+        after_preposition = preposition;
+        nominal
+    })
+}
+
+/// Why an Arabic sentence cannot stand alone, if it cannot.
+pub fn arabic_fragment(
+    sentence: &str,
+    paragraph_initial: bool,
+    max_words: usize,
+) -> Option<FragmentReason> {
+    let tokens = words(trim_openers(sentence));
+    let first = tokens.first()?;
+    let normalised: Vec<String> = tokens.iter().map(|t| normalize_arabic_word(t)).collect();
+    if in_list_with_conjunction(&normalised[0], RELATIVES) {
+        return Some(FragmentReason::RelativeOpening(first.to_string()));
+    }
+    if paragraph_initial
+        && tokens.len() >= 2
+        && in_list_with_conjunction(&normalised[0], PASSIVE_AUXILIARIES)
+        && has_object_suffix(tokens[1])
+    {
+        return Some(FragmentReason::UnanchoredPronoun(format!(
+            "{} {}",
+            tokens[0], tokens[1]
+        )));
+    }
+    let question = sentence.trim_end().ends_with(['؟', '?']);
+    if tokens.len() <= max_words && !question && no_predicate(&tokens) {
+        return Some(FragmentReason::Verbless(tokens.len()));
+    }
+    let last = normalised.last()?;
+    let ends_with_stop = sentence.trim_end().ends_with(['.', '!', '؟', '?']);
+    if tokens.len() >= 2 && ends_with_stop && CLAUSE_OPENERS.contains(&last.as_str()) {
+        return Some(FragmentReason::EndsMidClause(tokens.last()?.to_string()));
+    }
+    None
+}
+
+/// Why a sentence of the source cannot stand alone, by the source language's rules.
+fn fragment_reason(ctx: &Ctx, id: usize) -> Option<FragmentReason> {
+    let sentences = &ctx.bitext.source;
+    let sentence = &sentences[id];
+    let paragraph_initial = id == 0 || sentences[id - 1].para != sentence.para;
+    if ctx.source_is_arabic() {
+        arabic_fragment(
+            &sentence.text,
+            paragraph_initial,
+            ctx.settings.fragment.max_words,
+        )
+    } else if ctx.bitext.header.source_lang.primary() == "en" {
+        target_fragments::english_fragment(&sentence.text, ctx.settings.fragment.max_words)
+            .map(|_| FragmentReason::Verbless(words(&sentence.text).len()))
+    } else {
+        None
+    }
+}
+
+/// Runs `fragment`, `suspicious-break` and `lost-quotation`.
+pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
+    let fragment = ctx.settings.severity_of("fragment");
+    let brk = ctx.settings.severity_of("suspicious-break");
+    let sentences = &ctx.bitext.source;
+    for id in 0..sentences.len() {
+        if fragment.is_none() && brk.is_none() {
+            break;
+        }
+        let Some(reason) = fragment_reason(ctx, id) else {
+            continue;
+        };
+        let text = &sentences[id].text;
+        // A cut mid-clause continues in the next sentence; other fragments belong to the
+        // previous one. Either way the boundary between the two is the suspect.
+        let partner = match reason {
+            FragmentReason::EndsMidClause(_) => sentences
+                .get(id + 1)
+                .filter(|n| n.para == sentences[id].para)
+                .map(|_| (id, id + 1)),
+            FragmentReason::UnanchoredPronoun(_) => None,
+            _ => (id > 0 && sentences[id - 1].para == sentences[id].para).then(|| (id - 1, id)),
+        };
+        match (partner, brk, fragment) {
+            (Some((a, b)), Some(severity), _) => flags.push(ctx.source_flag(
+                "suspicious-break",
+                severity,
+                vec![a, b],
+                format!(
+                    "source sentences {a} and {b} look like one passage split by a wrong sentence end: {}",
+                    reason.message()
+                ),
+                format!("{}: «{}»", reason.evidence(), excerpt(text, 60)),
+            )),
+            (_, _, Some(severity)) => flags.push(ctx.source_flag(
+                "fragment",
+                severity,
+                vec![id],
+                reason.message(),
+                format!("{}: «{}»", reason.evidence(), excerpt(text, 60)),
+            )),
+            _ => {}
+        }
+    }
+    if let Some(severity) = ctx.settings.severity_of("lost-quotation")
+        && ctx.source_is_arabic()
+    {
+        lost_quotation(ctx, severity, flags);
+    }
+    if let Some(severity) = ctx.settings.severity_of("verb-agreement")
+        && ctx.source_is_arabic()
+    {
+        for (id, sentence) in sentences.iter().enumerate() {
+            if let Some((verb, subject)) = masculine_verb_before_feminine_plural(&sentence.text) {
+                flags.push(ctx.source_flag(
+                    "verb-agreement",
+                    severity,
+                    vec![id],
+                    format!(
+                        "«{verb}» is masculine but its subject «{subject}» is a feminine plural (it would be «{verb}ت»): the sentence reads like a word-for-word machine translation, check what it means"
+                    ),
+                    format!("{verb} {subject}"),
+                ));
+            }
+        }
+    }
+}
+
+/// Quantity nouns in `ات` that take a masculine verb (`يحتفل العشرات`).
+const QUANTITIES: &[&str] = &["العشرات", "المئات", "الالاف", "الملايين", "المليارات"];
+
+/// Sentence-initial nouns that head a construct state with a plural (`عدد الهجمات`,
+/// `رئيس الولايات المتحدة`): not verbs.
+const CONSTRUCT_HEADS: &[&str] = &[
+    "عدد",
+    "رئيس",
+    "وزير",
+    "نائب",
+    "قائد",
+    "مدير",
+    "اغلب",
+    "معظم",
+    "اكثر",
+    "اقل",
+    "احد",
+    "نصف",
+    "ثلث",
+    "ربع",
+    "حجم",
+    "نوع",
+    "اسم",
+    "اهم",
+    "اول",
+    "اخر",
+    "عام",
+    "شهر",
+    "يوم",
+    "اهل",
+    "شعب",
+    "جيش",
+    "حزب",
+    "فريق",
+    "امين",
+    "زعيم",
+    "خبير",
+    "عضو",
+    "بعض",
+    "كل",
+    "جميع",
+    "غالب",
+    "سكان",
+    "ابناء",
+    "قادة",
+    "اعضاء",
+    "خبراء",
+    "مصدر",
+    "نظام",
+    "فوز",
+    "دور",
+    "حكم",
+    "باب",
+];
+
+/// A sentence that opens with a bare masculine verb (`حزن`, `يحزن`) followed by a feminine
+/// plural subject in `ات` (`الولايات`): returns the two words.
+fn masculine_verb_before_feminine_plural(sentence: &str) -> Option<(String, String)> {
+    let tokens = words(trim_openers(sentence));
+    let (first, second) = (tokens.first()?, tokens.get(1)?);
+    let verb = normalize_arabic_word(first);
+    let verb = match verb.strip_prefix(['و', 'ف']) {
+        Some(rest) if rest.chars().count() >= 3 => rest.to_string(),
+        _ => verb,
+    };
+    let subject = normalize_arabic_word(second);
+    let n = verb.chars().count();
+    let bare_verb = (3..=5).contains(&n)
+        && !verb.starts_with(['م', 'ت', 'ن', 'ا'])
+        && !["ت", "ة", "ا", "ى", "ي", "ه", "ون", "ين", "ات", "ء"]
+            .iter()
+            .any(|e| verb.ends_with(e))
+        && !in_list_with_conjunction(&verb, NON_PREDICATES)
+        && !is_preposition(&verb)
+        && !CONSTRUCT_HEADS.contains(&verb.as_str());
+    let feminine_plural = subject.starts_with("ال")
+        && subject.ends_with("ات")
+        && subject.chars().count() >= 6
+        && !QUANTITIES.contains(&subject.as_str());
+    (bare_verb && feminine_plural).then(|| (first.to_string(), second.to_string()))
+}
+
+/// First-person speech outside quotes with a speech verb in the same or a neighbouring
+/// sentence of the paragraph.
+fn lost_quotation(ctx: &Ctx, severity: Severity, flags: &mut Vec<Flag>) {
+    let sentences = &ctx.bitext.source;
+    for (id, sentence) in sentences.iter().enumerate() {
+        let text = sentence.text.trim_start();
+        if text.starts_with(['"', '“', '«', '»', '„']) {
+            continue;
+        }
+        let tokens = words(text);
+        let Some(first) = tokens.first() else {
+            continue;
+        };
+        if !FIRST_PERSON.contains(&normalize_arabic_word(first).as_str()) {
+            continue;
+        }
+        let neighbours = [id.checked_sub(1), Some(id), Some(id + 1)];
+        let verb = neighbours
+            .into_iter()
+            .flatten()
+            .filter_map(|i| sentences.get(i))
+            .filter(|s| s.para == sentence.para)
+            .flat_map(|s| words(&s.text))
+            .find(|w| in_list_with_conjunction(&normalize_arabic_word(w), SPEECH_VERBS));
+        if let Some(verb) = verb {
+            flags.push(ctx.source_flag(
+                "lost-quotation",
+                severity,
+                vec![id],
+                format!(
+                    "first-person words («{first}») outside quote marks next to «{verb}»: a quotation probably lost its quote marks, so the speaker is unclear"
+                ),
+                format!("«{}» + {verb}", excerpt(text, 50)),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quality::testkit::{codes, pairs};
+
+    #[test]
+    fn detects_the_seed_fragments() {
+        let r = |s| arabic_fragment(s, false, 5);
+        assert!(matches!(
+            r("التي توحد البلدين."),
+            Some(FragmentReason::RelativeOpening(_))
+        ));
+        assert!(matches!(
+            r("الفصائل المسلحة الإيرانية."),
+            Some(FragmentReason::Verbless(3))
+        ));
+        assert!(matches!(
+            r("مطار في العاصمة العراقية."),
+            Some(FragmentReason::Verbless(4))
+        ));
+        assert!(matches!(
+            arabic_fragment("تم توجيهه في العراق في عام 2017 ، وأعلن التنظيم.", true, 5),
+            Some(FragmentReason::UnanchoredPronoun(_))
+        ));
+        assert!(matches!(
+            r("وصل الوزير إلى."),
+            Some(FragmentReason::EndsMidClause(_))
+        ));
+    }
+
+    #[test]
+    fn leaves_complete_sentences_alone() {
+        for s in [
+            "والتقى لويد أوستن الثلاثاء في بغداد بوزير الدفاع.",
+            "الوضع خطير.",
+            "هذه هي المشكلة.",
+            "قال الوزير.",
+            "تم توجيه ضربة إلى المعسكر.",
+            "أنا متفائل بمستقبل شراكتنا.",
+        ] {
+            assert_eq!(arabic_fragment(s, true, 5), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn a_fragment_after_a_sentence_is_one_suspicious_passage() {
+        let b = pairs(&[
+            (
+                "قال الوزير إن الجنود سيبقون في البلاد.",
+                "The minister said the soldiers would stay.",
+            ),
+            ("التي توحد البلدين.", "Which unite the two countries."),
+        ]);
+        let flags = crate::quality::check(&b, &crate::quality::CheckSettings::default());
+        let brk = flags.iter().find(|f| f.code == "suspicious-break").unwrap();
+        assert_eq!(brk.source, [0, 1]);
+        assert_eq!(brk.target, [0]);
+        assert!(!codes(&b).contains(&"fragment".to_string()));
+    }
+
+    #[test]
+    fn masculine_verbs_before_feminine_plurals() {
+        let f = masculine_verb_before_feminine_plural;
+        assert!(f("حزن الولايات المتحدة على ما يقرب من 4500 حالة وفاة.").is_some());
+        assert!(
+            f("وأعلن السلطات العراقية ذلك.").is_none(),
+            "starts with alef: not sure"
+        );
+        assert!(f("حزنت الولايات المتحدة على القتلى.").is_none());
+        assert!(f("شنت القوات الأمريكية هجومها.").is_none());
+        assert!(f("عدد الهجمات ارتفع.").is_none());
+        assert!(f("يحتفل العشرات في الساحة.").is_none());
+        assert!(f("رئيس الولايات المتحدة يزور بغداد.").is_none());
+    }
+
+    #[test]
+    fn lost_quotation_needs_a_speech_verb_nearby() {
+        let b = pairs(&[
+            ("أنا متفائل بمستقبل شراكتنا.", "I am optimistic."),
+            (
+                "وقال الوزير للصحفيين بعد محادثاته.",
+                "The minister told reporters.",
+            ),
+        ]);
+        assert!(codes(&b).contains(&"lost-quotation".to_string()));
+        let b = pairs(&[("أنا متفائل بمستقبل شراكتنا.", "I am optimistic.")]);
+        assert!(!codes(&b).contains(&"lost-quotation".to_string()));
+        let b = pairs(&[
+            ("“أنا متفائل بمستقبل شراكتنا”.", "“I am optimistic.”"),
+            ("وقال الوزير.", "The minister said."),
+        ]);
+        assert!(!codes(&b).contains(&"lost-quotation".to_string()));
+    }
+}
