@@ -26,6 +26,7 @@ pub mod interrupt;
 pub mod lang;
 pub mod memory;
 pub mod output;
+pub mod pipeline;
 pub mod provider;
 pub mod quality;
 pub mod review;

@@ -1,13 +1,150 @@
-//! `tarjama run` (not implemented yet).
+//! `tarjama run`: the whole job on one article — segment, translate (chain + cache), align,
+//! check, and write every output into one folder, with a summary on standard error.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use crate::Status;
+use crate::bitext::Severity;
 use crate::cli::GlobalArgs;
+use crate::cmd::check::{FailOn, gate};
+use crate::cmd::translate::{Progress, TranslateOptions};
+use crate::config;
+use crate::input::{Source, read_text};
+use crate::output::{ExportOptions, Format};
+use crate::pipeline;
 
 /// Arguments of `tarjama run`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(after_help = "Examples:
+  tarjama run corpora/austin-baghdad/ar.txt
+  tarjama run article.txt --provider deepl --out review/article --fail-on error
+
+Writes DIR/bitext.jsonl (the canonical file, with flags), aligned.tsv, aligned.tmx, aligned.xlf
+and report.html (default DIR: out/<article name>/). Run it again after an interruption: every
+translation already received is in the cache and is not paid for twice.")]
+pub struct Args {
+    /// The article: a UTF-8 text file, paragraphs separated by blank lines (or - for standard input).
+    pub article: PathBuf,
+    /// Output folder (default: out/<article name>/).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Formats to write, comma-separated.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "jsonl,tsv,tmx,xliff,html"
+    )]
+    pub formats: Vec<Format>,
+    /// Exit with code 1 when a flag at or above this severity is present.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Translation options.
+    #[command(flatten)]
+    pub options: TranslateOptions,
+}
 
 /// Runs `tarjama run`.
-pub fn run(_args: &Args, _global: &GlobalArgs) -> anyhow::Result<Status> {
-    anyhow::bail!("'tarjama run' is not implemented yet")
+pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
+    let started = Instant::now();
+    let settings = config::load(global.config.as_deref(), &args.options.overrides())?;
+    let source = Source::from_arg(&args.article);
+    let text = read_text(&source)?;
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out_dir(&args.article));
+    let outcome = pipeline::run_article(
+        &text,
+        &source,
+        &settings,
+        args.options.progress == Progress::Auto,
+    )?;
+    let mut formats = args.formats.clone();
+    formats.dedup();
+    let written = crate::output::write_all(
+        &outcome.bitext,
+        &out_dir,
+        &formats,
+        &ExportOptions::default(),
+    )?;
+    eprint!("{}", summary(&outcome, &written, started));
+    Ok(gate(&outcome.bitext.flags, args.fail_on))
+}
+
+/// `out/<file stem>/` for `path`, `out/stdin/` for standard input.
+fn default_out_dir(path: &Path) -> PathBuf {
+    let stem = match Source::from_arg(path) {
+        Source::Stdin => "stdin".to_string(),
+        Source::File(p) => p
+            .file_stem()
+            .map_or_else(|| "article".into(), |s| s.to_string_lossy().into_owned()),
+    };
+    Path::new("out").join(stem)
+}
+
+/// The end-of-run summary: sentences, beads by type, flags by severity and code, where the
+/// translations came from, requests, retries, time, and the files written.
+fn summary(outcome: &pipeline::Outcome, written: &[PathBuf], started: Instant) -> String {
+    let b = &outcome.bitext;
+    let t = &outcome.translation;
+    let mut beads: BTreeMap<String, usize> = BTreeMap::new();
+    for bead in &b.beads {
+        *beads.entry(bead.kind()).or_default() += 1;
+    }
+    let mut by_code: BTreeMap<(Severity, &str), usize> = BTreeMap::new();
+    for f in &b.flags {
+        *by_code.entry((f.severity, f.code.as_str())).or_default() += 1;
+    }
+    let count = |s: Severity| b.flags.iter().filter(|f| f.severity == s).count();
+    let join = |items: Vec<String>| {
+        if items.is_empty() {
+            "none".to_string()
+        } else {
+            items.join(", ")
+        }
+    };
+    let mut lines = vec![
+        format!(
+            "sentences: {} source, {} target",
+            b.source.len(),
+            b.target.len()
+        ),
+        format!(
+            "beads:     {} ({})",
+            b.beads.len(),
+            join(beads.iter().map(|(k, n)| format!("{n}× {k}")).collect())
+        ),
+        format!(
+            "flags:     {} error, {} warning, {} info ({})",
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Info),
+            join(
+                by_code
+                    .iter()
+                    .rev()
+                    .map(|((s, c), n)| format!("{n}× {c} [{s}]"))
+                    .collect()
+            )
+        ),
+        format!(
+            "translated: {} from memory, {} from cache, {} from the network, {} failed; {} requests, {} retries, {} characters billed",
+            t.from_memory,
+            t.from_cache,
+            t.from_network,
+            t.failed,
+            t.requests,
+            t.retries,
+            t.billed_chars
+        ),
+        format!("time:      {:.2} s", started.elapsed().as_secs_f64()),
+    ];
+    lines.push(format!(
+        "written:   {}",
+        join(written.iter().map(|p| p.display().to_string()).collect())
+    ));
+    lines.iter().map(|l| format!("tarjama: {l}\n")).collect()
 }

@@ -1,0 +1,55 @@
+//! The whole job as one function: segment → translate → align → check. `tarjama run` calls it,
+//! and so do the end-to-end tests; it is the only place besides the commands that wires stages.
+
+use anyhow::Context;
+
+use crate::bitext::Bitext;
+use crate::config::Settings;
+use crate::input::Source;
+use crate::quality;
+use crate::translate::{RunError, RunOptions, Summary, Translator};
+
+/// A finished pipeline run.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The bitext with beads and flags.
+    pub bitext: Bitext,
+    /// What the translation stage did.
+    pub translation: Summary,
+}
+
+/// Translates and checks one article. On a fatal service error (authentication, quota) it
+/// returns the error; everything translated before it is in the cache.
+pub fn run_article(
+    text: &str,
+    source: &Source,
+    settings: &Settings,
+    progress: bool,
+) -> anyhow::Result<Outcome> {
+    let translator = Translator::from_settings(settings)?;
+    let options = RunOptions {
+        progress,
+        source_file: match source {
+            Source::File(p) => Some(p.display().to_string()),
+            Source::Stdin => None,
+        },
+    };
+    let name = source.display_name();
+    let outcome = translator
+        .translate_document(text, &options)
+        .map_err(|err| {
+            if let RunError::Fatal { summary, .. } = &err {
+                eprintln!("tarjama: {name}: {summary}");
+            }
+            err
+        });
+    let outcome = outcome.with_context(|| format!("translating {name}"))?;
+    let mut bitext = outcome.bitext;
+    let flags = quality::check(&bitext, &settings.checks);
+    let owned: Vec<&str> = quality::rule_codes().collect();
+    quality::replace_flags(&mut bitext, &owned, flags);
+    Ok(Outcome {
+        bitext,
+        translation: outcome.summary,
+    })
+}
