@@ -28,7 +28,7 @@ pub fn write(bitext: &Bitext, out: &mut dyn Write) -> io::Result<()> {
             if v.flags.is_empty() {
                 0.0
             } else {
-                crate::review::bead_risk(bitext, v.bead)
+                crate::quality::risk(bitext, v.bead)
             }
         })
         .collect();

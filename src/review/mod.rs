@@ -10,25 +10,7 @@ pub mod session;
 
 use std::path::Path;
 
-use crate::bitext::{Action, Bead, Bitext, Decision, Severity};
-
-/// How risky a bead is, in 0..=1: the higher, the sooner a reviewer should look at it.
-///
-/// Stand-in until the quality stage's `quality::risk` lands (swap the body for a call to it; the
-/// formula is the same): each flag concerning the bead is an independent chance that the pair is
-/// wrong (info 0.05, warning 0.4, error 0.8); a bead without flags has risk 0.
-pub fn bead_risk(bitext: &Bitext, bead: &Bead) -> f64 {
-    let clean: f64 = bitext
-        .flags_for_bead(bead)
-        .iter()
-        .map(|f| match f.severity {
-            Severity::Error => 0.2,
-            Severity::Warning => 0.6,
-            Severity::Info => 0.95,
-        })
-        .product();
-    1.0 - clean
-}
+use crate::bitext::{Action, Bitext, Decision};
 
 /// The beads a reviewer still has to look at: flagged, with no decision yet; riskiest first
 /// (document order among equals).
@@ -36,7 +18,7 @@ pub fn queue(bitext: &Bitext) -> Vec<usize> {
     let mut pending: Vec<(f64, usize)> = crate::output::bead_views(bitext)
         .iter()
         .filter(|v| v.decision.is_none() && !v.flags.is_empty())
-        .map(|v| (bead_risk(bitext, v.bead), v.bead.id))
+        .map(|v| (crate::quality::risk(bitext, v.bead), v.bead.id))
         .collect();
     pending.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     pending.into_iter().map(|(_, id)| id).collect()
@@ -81,7 +63,7 @@ mod tests {
     #[test]
     fn risk_grows_with_severity() {
         let bitext = fixture::sample();
-        let risk = |i: usize| bead_risk(&bitext, &bitext.beads[i]);
+        let risk = |i: usize| crate::quality::risk(&bitext, &bitext.beads[i]);
         assert!(risk(3) > risk(2), "error > warning");
         assert!(risk(2) > risk(0), "warning > info");
         assert!(risk(0) > risk(4), "info > nothing");

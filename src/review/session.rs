@@ -13,7 +13,7 @@ use std::io::{BufRead, Write};
 
 use crate::bitext::{Action, Bitext};
 use crate::output::{BeadView, bead_views, format_score, tsv::action_name};
-use crate::review::{bead_risk, new_decision, queue};
+use crate::review::{new_decision, queue};
 
 /// Session settings.
 #[derive(Debug, Clone, Default)]
@@ -121,7 +121,7 @@ fn show_bead(
         "\n── [{position}/{total}] bead {id} · {} · score {} · risk {} ──",
         view.bead.kind(),
         format_score(view.bead.score),
-        format_score(bead_risk(bitext, view.bead))
+        format_score(crate::quality::risk(bitext, view.bead))
     )?;
     if id > 0 {
         show_context(out, "before", &views[id - 1])?;
