@@ -7,7 +7,7 @@ use crate::bitext::Bitext;
 use crate::config::Settings;
 use crate::input::Source;
 use crate::quality;
-use crate::translate::{RunError, RunOptions, Summary, Translator};
+use crate::translate::{self, RunError, RunOptions, Summary, Translator};
 
 /// A finished pipeline run.
 #[derive(Debug, Clone)]
@@ -18,14 +18,15 @@ pub struct Outcome {
     pub translation: Summary,
 }
 
-/// Translates and checks one article. On a fatal service error (authentication, quota) it
-/// returns the error; everything translated before it is in the cache.
-pub fn run_article(
+/// Translates one article through the configured chain (segmenting it first). On a fatal
+/// service error (authentication, quota) it prints the counts so far and returns the error;
+/// everything translated before it is in the cache.
+pub fn translate(
     text: &str,
     source: &Source,
     settings: &Settings,
     progress: bool,
-) -> anyhow::Result<Outcome> {
+) -> anyhow::Result<translate::Outcome> {
     let translator = Translator::from_settings(settings)?;
     let options = RunOptions {
         progress,
@@ -35,21 +36,30 @@ pub fn run_article(
         },
     };
     let name = source.display_name();
-    let outcome = translator
+    translator
         .translate_document(text, &options)
-        .map_err(|err| {
-            if let RunError::Fatal { summary, .. } = &err {
+        .inspect_err(|err| {
+            if let RunError::Fatal { summary, .. } = err {
                 eprintln!("tarjama: {name}: {summary}");
             }
-            err
-        });
-    let outcome = outcome.with_context(|| format!("translating {name}"))?;
-    let mut bitext = outcome.bitext;
+        })
+        .with_context(|| format!("translating {name}"))
+}
+
+/// Translates and checks one article: [`translate`], then every enabled rule check.
+pub fn run_article(
+    text: &str,
+    source: &Source,
+    settings: &Settings,
+    progress: bool,
+) -> anyhow::Result<Outcome> {
+    let translated = translate(text, source, settings, progress)?;
+    let mut bitext = translated.bitext;
     let flags = quality::check(&bitext, &settings.checks);
     let owned: Vec<&str> = quality::rule_codes().collect();
     quality::replace_flags(&mut bitext, &owned, flags);
     Ok(Outcome {
         bitext,
-        translation: outcome.summary,
+        translation: translated.summary,
     })
 }

@@ -3,8 +3,6 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Context;
-
 use crate::Status;
 use crate::bitext::Bitext;
 use crate::cli::GlobalArgs;
@@ -12,7 +10,6 @@ use crate::config::{self, Overrides, Settings, Unit};
 use crate::input::{Source, read_text};
 use crate::lang::Lang;
 use crate::output::atomic::write_atomic;
-use crate::translate::{RunError, RunOptions, Translator};
 
 /// Output formats of `translate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -118,33 +115,16 @@ pub fn translate_text(
     settings: &Settings,
     progress: Progress,
 ) -> anyhow::Result<Bitext> {
-    let translator = Translator::from_settings(settings)?;
-    let options = RunOptions {
-        progress: progress == Progress::Auto,
-        source_file: match source {
-            Source::File(p) => Some(p.display().to_string()),
-            Source::Stdin => None,
-        },
-    };
+    let outcome = crate::pipeline::translate(text, source, settings, progress == Progress::Auto)?;
     let name = source.display_name();
-    match translator.translate_document(text, &options) {
-        Ok(outcome) => {
-            eprintln!("tarjama: {name}: {}", outcome.summary);
-            if outcome.summary.failed > 0 {
-                eprintln!(
-                    "tarjama: warning: {} units were not translated (flagged translation-failed); run the same command again to retry them",
-                    outcome.summary.failed
-                );
-            }
-            Ok(outcome.bitext)
-        }
-        Err(err) => {
-            if let RunError::Fatal { summary, .. } = &err {
-                eprintln!("tarjama: {name}: {summary}");
-            }
-            Err(err).with_context(|| format!("translating {name}"))
-        }
+    eprintln!("tarjama: {name}: {}", outcome.summary);
+    if outcome.summary.failed > 0 {
+        eprintln!(
+            "tarjama: warning: {} units were not translated (flagged translation-failed); run the same command again to retry them",
+            outcome.summary.failed
+        );
     }
+    Ok(outcome.bitext)
 }
 
 /// Writes a bitext in one of the `translate` formats.

@@ -8,6 +8,7 @@ mod output;
 mod providers;
 mod quality;
 mod review;
+mod run;
 mod segment;
 mod translate;
 mod util;
