@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 use tarjama::provider::{ProviderError, Translate};
 
-use super::common::{Case, KEY, arabic, fake};
+use super::common::{self, Case, KEY, arabic, fake};
 use crate::mock_http::{MockServer, Reply, Request, Response};
 
 fn success(request: &Request) -> Reply {
@@ -44,6 +44,11 @@ const CASE: Case = Case {
     success,
     rate_limited,
 };
+
+common::fault_scenarios!(CASE, short_reply: Response::json(
+    200,
+    &json!([{"translations": [{"text": "one", "to": "en"}]}]),
+));
 
 #[test]
 fn sends_the_documented_request_and_keeps_sentence_lengths() {
@@ -97,35 +102,6 @@ fn limits_are_1000_texts_and_50000_per_request() {
 }
 
 #[test]
-fn honours_retry_after() {
-    CASE.check_retry_after();
-}
-
-#[test]
-fn retries_server_errors() {
-    CASE.check_server_error_then_success();
-    CASE.check_gives_up();
-}
-
-#[test]
-fn times_out() {
-    CASE.check_timeout();
-}
-
-#[test]
-fn rejects_malformed_json_and_html() {
-    CASE.check_unusable_bodies();
-}
-
-#[test]
-fn wrong_count_fails_the_batch() {
-    CASE.check_wrong_count(Response::json(
-        200,
-        &json!([{"translations": [{"text": "one", "to": "en"}]}]),
-    ));
-}
-
-#[test]
 fn free_quota_403001_stops_at_once() {
     let quota = azure_error(
         403,
@@ -146,7 +122,6 @@ fn bad_credentials_are_auth_not_retried() {
         bad,
         |e| matches!(e, ProviderError::Auth(m) if m.contains("401000")),
     );
-    CASE.check_debug_redacted();
 }
 
 #[test]
