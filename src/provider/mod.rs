@@ -245,6 +245,16 @@ pub enum ProviderSettings {
 }
 
 impl ProviderSettings {
+    /// Every `kind` tag, in the order of the variants.
+    pub const KINDS: [&'static str; 6] = [
+        "libretranslate",
+        "deepl",
+        "google",
+        "mymemory",
+        "azure",
+        "openai",
+    ];
+
     /// The `kind` tag (`deepl`, `openai`…).
     pub fn kind(&self) -> &'static str {
         match self {
@@ -611,14 +621,7 @@ mod tests {
 
     #[test]
     fn every_kind_parses_with_defaults() {
-        for kind in [
-            "libretranslate",
-            "deepl",
-            "google",
-            "mymemory",
-            "azure",
-            "openai",
-        ] {
+        for kind in ProviderSettings::KINDS {
             let s: ProviderSettings = toml::from_str(&format!("kind = \"{kind}\"\n")).unwrap();
             assert_eq!(s.kind(), kind);
             let p = Provider::from_settings_with_env(kind, &s, &|_| Some("k:fx".into())).unwrap();

@@ -62,11 +62,7 @@ fn sends_the_documented_request_and_keeps_sentence_lengths() {
     assert_eq!(first.sentence_lengths, Some(vec![n - 2, 2]));
     let r = &server.requests()[0];
     assert_eq!((r.method.as_str(), r.path.as_str()), ("POST", "/translate"));
-    let query: Vec<(&str, &str)> = r
-        .query
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let query = common::query_pairs(r);
     assert_eq!(
         query,
         [

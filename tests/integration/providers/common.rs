@@ -84,6 +84,15 @@ pub fn sequence(
     }
 }
 
+/// A request's query parameters, in order, as `(name, value)` pairs.
+pub fn query_pairs(request: &Request) -> Vec<(&str, &str)> {
+    request
+        .query
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
+}
+
 /// Asserts that neither the error's Display nor its Debug reveals the key.
 pub fn assert_no_key(error: &ProviderError) {
     for shown in [error.to_string(), format!("{error:?}")] {

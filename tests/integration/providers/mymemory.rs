@@ -44,11 +44,7 @@ fn sends_one_get_per_text_with_the_documented_query() {
     for (r, text) in requests.iter().zip(arabic(2)) {
         assert_eq!((r.method.as_str(), r.path.as_str()), ("GET", "/get"));
         assert!(r.body.is_empty());
-        let query: Vec<(&str, &str)> = r
-            .query
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
+        let query = common::query_pairs(r);
         assert_eq!(
             query,
             [
