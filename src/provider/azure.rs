@@ -7,11 +7,12 @@
 use serde_json::{Value, json};
 
 use super::http::{
-    Http, Reply, Secret, Transport, Verdict, classify_status, each_item, judge, service_settings,
+    Http, Reply, Secret, Transport, Verdict, classify_status, each_item, http_client_methods,
+    judge, service_settings,
 };
 use super::{
-    Batch, Encoding, Limits, ProviderError, Stats, Translate, Translated, admit, endpoint, finish,
-    require_key, source_chars,
+    Batch, Encoding, Limits, ProviderError, Translate, Translated, admit, endpoint, finish, root,
+    source_chars,
 };
 
 service_settings! {
@@ -50,14 +51,12 @@ pub struct Azure {
 impl Azure {
     /// A client from settings and the (required) key.
     pub fn new(name: &str, settings: &AzureSettings, key: Option<Secret>) -> anyhow::Result<Self> {
-        let key = require_key(name, "azure", key)?;
-        super::http::validate(name, &settings.transport())?;
         Ok(Azure {
+            http: Http::checked_with_key(name, "azure", settings.transport(), key)?,
             url: endpoint(&settings.base_url, "translate"),
-            base_url: settings.base_url.trim_end_matches('/').to_string(),
+            base_url: root(&settings.base_url),
             region: settings.region.clone(),
             category: settings.category.clone(),
-            http: Http::new(settings.transport(), Some(key)),
         })
     }
 }
@@ -110,10 +109,6 @@ impl Translate for Azure {
         self.http.transport().limits(0, Encoding::Json)
     }
 
-    fn concurrency(&self) -> usize {
-        self.http.transport().concurrency
-    }
-
     fn cache_identity(&self) -> String {
         format!(
             "azure|{}|api-version=3.0;category={}",
@@ -163,7 +158,5 @@ impl Translate for Azure {
         finish(&self.http, batch.texts, translations)
     }
 
-    fn stats(&self) -> Stats {
-        self.http.stats()
-    }
+    http_client_methods!();
 }

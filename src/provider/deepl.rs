@@ -6,11 +6,12 @@
 use serde_json::{Value, json};
 
 use super::http::{
-    Http, Reply, Secret, Transport, Verdict, classify_status, each_item, judge, service_settings,
+    Http, Reply, Secret, Transport, Verdict, classify_status, each_item, http_client_methods,
+    judge, service_settings,
 };
 use super::{
-    Batch, Encoding, Limits, ProviderError, Stats, Translate, Translated, admit, endpoint, finish,
-    require_key, source_chars,
+    Batch, Encoding, Limits, ProviderError, Translate, Translated, admit, endpoint, finish, root,
+    source_chars,
 };
 use crate::lang::Lang;
 
@@ -59,24 +60,24 @@ pub struct Deepl {
 impl Deepl {
     /// A client from settings and the (required) key.
     pub fn new(name: &str, settings: &DeeplSettings, key: Option<Secret>) -> anyhow::Result<Self> {
-        let key = require_key(name, "deepl", key)?;
-        super::http::validate(name, &settings.transport())?;
+        let http = Http::checked_with_key(name, "deepl", settings.transport(), key)?;
         if !["0", "1", "nonewlines"].contains(&settings.split_sentences.as_str()) {
             anyhow::bail!(
                 "provider '{name}': split_sentences must be \"0\", \"1\" or \"nonewlines\", not \"{}\"",
                 settings.split_sentences
             );
         }
+        let free_key = http.secret().is_some_and(|k| k.expose().ends_with(":fx"));
         let base_url = match &settings.base_url {
-            Some(url) => url.trim_end_matches('/').to_string(),
-            None if key.expose().ends_with(":fx") => FREE_URL.to_string(),
+            Some(url) => root(url),
+            None if free_key => FREE_URL.to_string(),
             None => PRO_URL.to_string(),
         };
         Ok(Deepl {
             url: endpoint(&base_url, "v2/translate"),
             base_url,
             options: settings.clone(),
-            http: Http::new(settings.transport(), Some(key)),
+            http,
         })
     }
 
@@ -172,10 +173,6 @@ impl Translate for Deepl {
         self.http.transport().limits(1024, Encoding::Json)
     }
 
-    fn concurrency(&self) -> usize {
-        self.http.transport().concurrency
-    }
-
     fn cache_identity(&self) -> String {
         let o = &self.options;
         format!(
@@ -218,9 +215,7 @@ impl Translate for Deepl {
         finish(&self.http, batch.texts, translations)
     }
 
-    fn stats(&self) -> Stats {
-        self.http.stats()
-    }
+    http_client_methods!();
 }
 
 #[cfg(test)]

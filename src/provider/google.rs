@@ -9,11 +9,12 @@
 use serde_json::{Value, json};
 
 use super::http::{
-    Http, Reply, Secret, Transport, Verdict, classify_status, each_item, judge, service_settings,
+    Http, Reply, Secret, Transport, Verdict, classify_status, each_item, http_client_methods,
+    judge, service_settings,
 };
 use super::{
-    Batch, Encoding, Limits, ProviderError, Stats, Translate, Translated, admit, billed_by_source,
-    endpoint, finish, require_key,
+    Batch, Encoding, Limits, ProviderError, Translate, Translated, admit, billed_by_source,
+    endpoint, finish, root,
 };
 
 service_settings! {
@@ -47,13 +48,11 @@ pub struct Google {
 impl Google {
     /// A client from settings and the (required) key.
     pub fn new(name: &str, settings: &GoogleSettings, key: Option<Secret>) -> anyhow::Result<Self> {
-        let key = require_key(name, "google", key)?;
-        super::http::validate(name, &settings.transport())?;
         Ok(Google {
+            http: Http::checked_with_key(name, "google", settings.transport(), key)?,
             url: endpoint(&settings.base_url, "language/translate/v2"),
-            base_url: settings.base_url.trim_end_matches('/').to_string(),
+            base_url: root(&settings.base_url),
             model: settings.model.clone(),
-            http: Http::new(settings.transport(), Some(key)),
         })
     }
 }
@@ -102,10 +101,6 @@ impl Translate for Google {
         self.http.transport().limits(512, Encoding::Json)
     }
 
-    fn concurrency(&self) -> usize {
-        self.http.transport().concurrency
-    }
-
     fn cache_identity(&self) -> String {
         format!("google|{}|format=text;model={}", self.base_url, self.model)
     }
@@ -144,7 +139,5 @@ impl Translate for Google {
         )
     }
 
-    fn stats(&self) -> Stats {
-        self.http.stats()
-    }
+    http_client_methods!();
 }

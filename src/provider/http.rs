@@ -215,6 +215,22 @@ macro_rules! service_settings {
 }
 pub(crate) use service_settings;
 
+/// The two [`Translate`](super::Translate) methods a service answers from its `http` field (an
+/// [`Http`]) alone: `concurrency`, the transport's, and `stats`, the client's counters. Used
+/// inside `impl Translate for …` so that the service file holds only what is its own.
+macro_rules! http_client_methods {
+    () => {
+        fn concurrency(&self) -> usize {
+            self.http.transport().concurrency
+        }
+
+        fn stats(&self) -> $crate::provider::Stats {
+            self.http.stats()
+        }
+    };
+}
+pub(crate) use http_client_methods;
+
 /// Shows an `api_key_env` value in `Debug` only when it is a variable name: a key pasted there
 /// by mistake stays hidden.
 pub struct KeyEnvDebug<'a>(pub &'a str);
@@ -558,6 +574,24 @@ impl Http {
             counters: Counters::default(),
             secret,
         }
+    }
+
+    /// A client for the provider `name`, once [`validate`] accepts its transport settings.
+    pub fn checked(name: &str, transport: Transport, key: Option<Secret>) -> anyhow::Result<Http> {
+        validate(name, &transport)?;
+        Ok(Http::new(transport, key))
+    }
+
+    /// [`Http::checked`] for a service (`kind`) that cannot work without a key: a missing key
+    /// is refused first, naming the setting.
+    pub fn checked_with_key(
+        name: &str,
+        kind: &str,
+        transport: Transport,
+        key: Option<Secret>,
+    ) -> anyhow::Result<Http> {
+        let key = super::require_key(name, kind, key)?;
+        Http::checked(name, transport, Some(key))
     }
 
     /// The key, if the service has one.

@@ -5,11 +5,12 @@
 use serde_json::{Value, json};
 
 use super::http::{
-    Http, Reply, Secret, Transport, Verdict, classify_status, each_item, judge, service_settings,
+    Http, Reply, Secret, Transport, Verdict, classify_status, each_item, http_client_methods,
+    judge, service_settings,
 };
 use super::{
-    Batch, Encoding, Limits, ProviderError, Stats, Translate, Translated, admit, billed_by_source,
-    endpoint, finish,
+    Batch, Encoding, Limits, ProviderError, Translate, Translated, admit, billed_by_source,
+    endpoint, finish, root,
 };
 
 service_settings! {
@@ -40,11 +41,10 @@ pub struct LibreTranslate {
 impl LibreTranslate {
     /// A client from settings and the key (if the server needs one).
     pub fn new(settings: &LibreTranslateSettings, key: Option<Secret>) -> anyhow::Result<Self> {
-        super::http::validate("libretranslate", &settings.transport())?;
         Ok(LibreTranslate {
+            http: Http::checked("libretranslate", settings.transport(), key)?,
             url: endpoint(&settings.base_url, "translate"),
-            base_url: settings.base_url.trim_end_matches('/').to_string(),
-            http: Http::new(settings.transport(), key),
+            base_url: root(&settings.base_url),
         })
     }
 
@@ -100,10 +100,6 @@ impl Translate for LibreTranslate {
         self.http.transport().limits(512, Encoding::Json)
     }
 
-    fn concurrency(&self) -> usize {
-        self.http.transport().concurrency
-    }
-
     fn cache_identity(&self) -> String {
         format!("libretranslate|{}|format=text", self.base_url)
     }
@@ -125,7 +121,5 @@ impl Translate for LibreTranslate {
         finish(&self.http, batch.texts, translations)
     }
 
-    fn stats(&self) -> Stats {
-        self.http.stats()
-    }
+    http_client_methods!();
 }

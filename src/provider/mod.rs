@@ -487,6 +487,11 @@ pub(crate) fn source_chars(sources: &[String], i: usize) -> usize {
     sources.get(i).map_or(0, |s| s.chars().count())
 }
 
+/// A base URL without its trailing slashes, as cache identities show it.
+pub(crate) fn root(base_url: &str) -> String {
+    base_url.trim_end_matches('/').to_string()
+}
+
 /// Joins a base URL and a path with exactly one slash between them.
 pub(crate) fn endpoint(base_url: &str, path: &str) -> String {
     format!(

@@ -6,11 +6,12 @@
 use serde_json::Value;
 
 use super::http::{
-    Http, Reply, Secret, Transport, Verdict, classify_status, judge, service_settings,
+    Http, Reply, Secret, Transport, Verdict, classify_status, http_client_methods, judge,
+    service_settings,
 };
 use super::{
-    Batch, Encoding, Limits, ProviderError, Stats, Translate, Translated, admit, billed_by_source,
-    endpoint, finish,
+    Batch, Encoding, Limits, ProviderError, Translate, Translated, admit, billed_by_source,
+    endpoint, finish, root,
 };
 
 service_settings! {
@@ -44,12 +45,11 @@ pub struct MyMemory {
 impl MyMemory {
     /// A client from settings and the optional key.
     pub fn new(settings: &MyMemorySettings, key: Option<Secret>) -> anyhow::Result<Self> {
-        super::http::validate("mymemory", &settings.transport())?;
         Ok(MyMemory {
+            http: Http::checked("mymemory", settings.transport(), key)?,
             url: endpoint(&settings.base_url, "get"),
-            base_url: settings.base_url.trim_end_matches('/').to_string(),
+            base_url: root(&settings.base_url),
             email: settings.email.clone(),
-            http: Http::new(settings.transport(), key),
         })
     }
 
@@ -154,10 +154,6 @@ impl Translate for MyMemory {
         self.http.transport().limits(0, Encoding::Query)
     }
 
-    fn concurrency(&self) -> usize {
-        self.http.transport().concurrency
-    }
-
     fn cache_identity(&self) -> String {
         // A key adds the account's private memories to the matches, which changes output.
         let private = if self.http.secret().is_some() {
@@ -202,7 +198,5 @@ impl Translate for MyMemory {
         Ok(results)
     }
 
-    fn stats(&self) -> Stats {
-        self.http.stats()
-    }
+    http_client_methods!();
 }
