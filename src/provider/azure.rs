@@ -6,10 +6,13 @@
 
 use serde_json::{Value, json};
 
-use super::http::{Http, Reply, Secret, Transport, Verdict, classify_status, service_settings};
+use super::http::{
+    Http, Reply, Secret, Transport, Verdict, classify_status, each_item, http_client_methods,
+    judge, service_settings,
+};
 use super::{
-    Batch, Encoding, Limits, ProviderError, Stats, Translate, Translated, check_fits, endpoint,
-    finish, require_key,
+    Batch, Encoding, Limits, ProviderError, Translate, Translated, admit, endpoint, finish, root,
+    source_chars,
 };
 
 service_settings! {
@@ -48,14 +51,12 @@ pub struct Azure {
 impl Azure {
     /// A client from settings and the (required) key.
     pub fn new(name: &str, settings: &AzureSettings, key: Option<Secret>) -> anyhow::Result<Self> {
-        let key = require_key(name, "azure", key)?;
-        super::http::validate(name, &settings.transport())?;
         Ok(Azure {
+            http: Http::checked_with_key(name, "azure", settings.transport(), key)?,
             url: endpoint(&settings.base_url, "translate"),
-            base_url: settings.base_url.trim_end_matches('/').to_string(),
+            base_url: root(&settings.base_url),
             region: settings.region.clone(),
             category: settings.category.clone(),
-            http: Http::new(settings.transport(), Some(key)),
         })
     }
 }
@@ -66,68 +67,46 @@ type Item = (String, Option<Vec<usize>>);
 /// Judges one reply: `[{"translations":[{"text","sentLen":{"transSentLen"}}]}]` or
 /// `{"error":{"code","message"}}`.
 fn interpret(reply: &Reply) -> Verdict<Vec<Item>> {
-    if !(200..300).contains(&reply.status) {
-        let value: Value = serde_json::from_str(&reply.body).unwrap_or(Value::Null);
-        let code = value["error"]["code"].as_u64().unwrap_or(0);
-        let message = reply.error_text(|v| {
-            let m = v["error"]["message"].as_str()?;
-            Some(format!("{} {m}", v["error"]["code"]))
-        });
-        return match code {
-            403001 => Verdict::Fail(ProviderError::Quota(message)),
-            400050 | 400072 | 400077 => Verdict::Fail(ProviderError::too_large(message)),
-            401000..=401999 => Verdict::Fail(ProviderError::Auth(message)),
-            408000..=408999 => {
-                Verdict::Retry(ProviderError::Unavailable(message), reply.retry_after)
-            }
-            _ => classify_status(reply, message),
+    judge(reply, interpret_error, |value| {
+        let Some(items) = value.as_array() else {
+            return Verdict::bad_response("the response is not an array");
         };
+        each_item(items, item, "an element without translations[0].text")
+    })
+}
+
+/// One element: the first translation's text and its sentence lengths, if reported.
+fn item(element: &Value) -> Option<Item> {
+    let first = &element["translations"][0];
+    let text = first["text"].as_str()?.to_string();
+    let lengths = first["sentLen"]["transSentLen"].as_array().map(|l| {
+        l.iter()
+            .filter_map(|n| n.as_u64().and_then(|n| usize::try_from(n).ok()))
+            .collect()
+    });
+    Some((text, lengths))
+}
+
+/// A non-2xx reply: the 6-digit `error.code` says more than the status.
+fn interpret_error<T>(reply: &Reply) -> Verdict<T> {
+    let code = reply.error_json()["error"]["code"].as_u64().unwrap_or(0);
+    let message = reply.error_text(|v| {
+        let m = v["error"]["message"].as_str()?;
+        Some(format!("{} {m}", v["error"]["code"]))
+    });
+    match code {
+        403001 => Verdict::Fail(ProviderError::Quota(message)),
+        400050 | 400072 | 400077 => Verdict::Fail(ProviderError::too_large(message)),
+        401000..=401999 => Verdict::Fail(ProviderError::Auth(message)),
+        408000..=408999 => Verdict::Retry(ProviderError::Unavailable(message), reply.retry_after),
+        _ => classify_status(reply, message),
     }
-    let value = match reply.json() {
-        Ok(v) => v,
-        Err(e) => return Verdict::Fail(e),
-    };
-    let Some(items) = value.as_array() else {
-        return Verdict::Fail(ProviderError::BadResponse(
-            "the response is not an array".into(),
-        ));
-    };
-    items
-        .iter()
-        .map(|item| {
-            let first = &item["translations"][0];
-            let text = first["text"].as_str()?.to_string();
-            let lengths = first["sentLen"]["transSentLen"].as_array().map(|l| {
-                l.iter()
-                    .filter_map(|n| n.as_u64().and_then(|n| usize::try_from(n).ok()))
-                    .collect()
-            });
-            Some((text, lengths))
-        })
-        .collect::<Option<Vec<_>>>()
-        .map_or_else(
-            || {
-                Verdict::Fail(ProviderError::BadResponse(
-                    "an element without translations[0].text".into(),
-                ))
-            },
-            Verdict::Done,
-        )
 }
 
 impl Translate for Azure {
     fn limits(&self) -> Limits {
-        let t = self.http.transport();
-        Limits {
-            max_texts: t.max_texts,
-            max_text_bytes: (t.max_text_bytes > 0).then_some(t.max_text_bytes),
-            max_request_bytes: (t.max_request_bytes > 0).then_some(t.max_request_bytes),
-            encoding: Encoding::Json,
-        }
-    }
-
-    fn concurrency(&self) -> usize {
-        self.http.transport().concurrency
+        // Azure's 50,000 counts the texts only: nothing to set aside.
+        self.http.transport().limits(0, Encoding::Json)
     }
 
     fn cache_identity(&self) -> String {
@@ -141,13 +120,11 @@ impl Translate for Azure {
         &self,
         batch: &Batch<'_>,
     ) -> Result<Vec<Result<Translated, String>>, ProviderError> {
-        if batch.texts.is_empty() {
+        let Some(chars) = admit(&self.limits(), batch.texts)? else {
             return Ok(Vec::new());
-        }
-        check_fits(&self.limits(), batch.texts)?;
+        };
         let body: Vec<Value> = batch.texts.iter().map(|t| json!({ "Text": t })).collect();
         let key = self.http.secret().map_or("", |s| s.expose());
-        let chars = batch.texts.iter().map(|t| t.chars().count()).sum();
         let items = self.http.call(
             chars,
             |agent| {
@@ -174,14 +151,12 @@ impl Translate for Azure {
             .enumerate()
             .map(|(i, (text, sentence_lengths))| Translated {
                 text,
-                billed_chars: batch.texts.get(i).map_or(0, |s| s.chars().count()),
+                billed_chars: source_chars(batch.texts, i),
                 sentence_lengths,
             })
             .collect();
         finish(&self.http, batch.texts, translations)
     }
 
-    fn stats(&self) -> Stats {
-        self.http.stats()
-    }
+    http_client_methods!();
 }

@@ -5,10 +5,13 @@
 
 use serde_json::{Value, json};
 
-use super::http::{Http, Reply, Secret, Transport, Verdict, classify_status, service_settings};
+use super::http::{
+    Http, Reply, Secret, Transport, Verdict, classify_status, each_item, http_client_methods,
+    judge, service_settings,
+};
 use super::{
-    Batch, Encoding, Limits, ProviderError, Stats, Translate, Translated, check_fits, endpoint,
-    finish, require_key,
+    Batch, Encoding, Limits, ProviderError, Translate, Translated, admit, endpoint, finish, root,
+    source_chars,
 };
 use crate::lang::Lang;
 
@@ -57,24 +60,24 @@ pub struct Deepl {
 impl Deepl {
     /// A client from settings and the (required) key.
     pub fn new(name: &str, settings: &DeeplSettings, key: Option<Secret>) -> anyhow::Result<Self> {
-        let key = require_key(name, "deepl", key)?;
-        super::http::validate(name, &settings.transport())?;
+        let http = Http::checked_with_key(name, "deepl", settings.transport(), key)?;
         if !["0", "1", "nonewlines"].contains(&settings.split_sentences.as_str()) {
             anyhow::bail!(
                 "provider '{name}': split_sentences must be \"0\", \"1\" or \"nonewlines\", not \"{}\"",
                 settings.split_sentences
             );
         }
+        let free_key = http.secret().is_some_and(|k| k.expose().ends_with(":fx"));
         let base_url = match &settings.base_url {
-            Some(url) => url.trim_end_matches('/').to_string(),
-            None if key.expose().ends_with(":fx") => FREE_URL.to_string(),
+            Some(url) => root(url),
+            None if free_key => FREE_URL.to_string(),
             None => PRO_URL.to_string(),
         };
         Ok(Deepl {
             url: endpoint(&base_url, "v2/translate"),
             base_url,
             options: settings.clone(),
-            http: Http::new(settings.transport(), Some(key)),
+            http,
         })
     }
 
@@ -128,64 +131,46 @@ pub fn target_code(lang: &Lang) -> String {
 
 /// Judges one reply: `{"translations":[{"text","billed_characters"}]}` or `{"message"}`.
 fn interpret(reply: &Reply) -> Verdict<Vec<(String, Option<usize>)>> {
-    if !(200..300).contains(&reply.status) {
-        let message = reply.error_text(|v| {
-            let m = v["message"].as_str()?;
-            Some(match v["detail"].as_str() {
-                Some(d) => format!("{m} ({d})"),
-                None => m.to_string(),
-            })
-        });
-        return match reply.status {
-            456 => Verdict::Fail(ProviderError::Quota(format!(
-                "{message}; the DeepL character quota is used up (see your account's usage page)"
-            ))),
-            529 => Verdict::Retry(ProviderError::RateLimited(message), reply.retry_after),
-            _ => classify_status(reply, message),
+    judge(reply, interpret_error, |value| {
+        let Some(items) = value["translations"].as_array() else {
+            return Verdict::bad_response("no translations array in the response");
         };
-    }
-    let value = match reply.json() {
-        Ok(v) => v,
-        Err(e) => return Verdict::Fail(e),
-    };
-    let Some(items) = value["translations"].as_array() else {
-        return Verdict::Fail(ProviderError::BadResponse(
-            "no translations array in the response".into(),
-        ));
-    };
-    let parsed: Option<Vec<_>> = items
-        .iter()
-        .map(|item| {
-            let text = item["text"].as_str()?.to_string();
-            let billed = item["billed_characters"]
-                .as_u64()
-                .and_then(|n| usize::try_from(n).ok());
-            Some((text, billed))
+        each_item(
+            items,
+            |item| {
+                let text = item["text"].as_str()?.to_string();
+                let billed = item["billed_characters"]
+                    .as_u64()
+                    .and_then(|n| usize::try_from(n).ok());
+                Some((text, billed))
+            },
+            "a translation without text in the response",
+        )
+    })
+}
+
+/// A non-2xx reply: 456 is the quota, 529 DeepL's "too many requests".
+fn interpret_error<T>(reply: &Reply) -> Verdict<T> {
+    let message = reply.error_text(|v| {
+        let m = v["message"].as_str()?;
+        Some(match v["detail"].as_str() {
+            Some(d) => format!("{m} ({d})"),
+            None => m.to_string(),
         })
-        .collect();
-    match parsed {
-        Some(p) => Verdict::Done(p),
-        None => Verdict::Fail(ProviderError::BadResponse(
-            "a translation without text in the response".into(),
-        )),
+    });
+    match reply.status {
+        456 => Verdict::Fail(ProviderError::Quota(format!(
+            "{message}; the DeepL character quota is used up (see your account's usage page)"
+        ))),
+        529 => Verdict::Retry(ProviderError::RateLimited(message), reply.retry_after),
+        _ => classify_status(reply, message),
     }
 }
 
 impl Translate for Deepl {
     fn limits(&self) -> Limits {
-        let t = self.http.transport();
-        Limits {
-            max_texts: t.max_texts,
-            max_text_bytes: (t.max_text_bytes > 0).then_some(t.max_text_bytes),
-            // Room for the fixed fields; the context is dropped if it would not fit.
-            max_request_bytes: (t.max_request_bytes > 0)
-                .then(|| t.max_request_bytes.saturating_sub(1024)),
-            encoding: Encoding::Json,
-        }
-    }
-
-    fn concurrency(&self) -> usize {
-        self.http.transport().concurrency
+        // Room for the fixed fields; the context is dropped if it would not fit.
+        self.http.transport().limits(1024, Encoding::Json)
     }
 
     fn cache_identity(&self) -> String {
@@ -200,16 +185,14 @@ impl Translate for Deepl {
         &self,
         batch: &Batch<'_>,
     ) -> Result<Vec<Result<Translated, String>>, ProviderError> {
-        if batch.texts.is_empty() {
+        let Some(chars) = admit(&self.limits(), batch.texts)? else {
             return Ok(Vec::new());
-        }
-        check_fits(&self.limits(), batch.texts)?;
+        };
         let body = self.request_body(batch);
         let auth = format!(
             "DeepL-Auth-Key {}",
             self.http.secret().map_or("", |s| s.expose())
         );
-        let chars = batch.texts.iter().map(|t| t.chars().count()).sum();
         let items = self.http.call(
             chars,
             |agent| {
@@ -225,18 +208,14 @@ impl Translate for Deepl {
             .enumerate()
             .map(|(i, (text, billed))| Translated {
                 text,
-                billed_chars: billed
-                    .or_else(|| batch.texts.get(i).map(|s| s.chars().count()))
-                    .unwrap_or(0),
+                billed_chars: billed.unwrap_or_else(|| source_chars(batch.texts, i)),
                 sentence_lengths: None,
             })
             .collect();
         finish(&self.http, batch.texts, translations)
     }
 
-    fn stats(&self) -> Stats {
-        self.http.stats()
-    }
+    http_client_methods!();
 }
 
 #[cfg(test)]

@@ -8,10 +8,13 @@
 
 use serde_json::{Value, json};
 
-use super::http::{Http, Reply, Secret, Transport, Verdict, classify_status, service_settings};
+use super::http::{
+    Http, Reply, Secret, Transport, Verdict, classify_status, each_item, http_client_methods,
+    judge, service_settings,
+};
 use super::{
-    Batch, Encoding, Limits, ProviderError, Stats, Translate, Translated, billed_by_source,
-    check_fits, endpoint, finish, require_key,
+    Batch, Encoding, Limits, ProviderError, Translate, Translated, admit, billed_by_source,
+    endpoint, finish, root,
 };
 
 service_settings! {
@@ -45,13 +48,11 @@ pub struct Google {
 impl Google {
     /// A client from settings and the (required) key.
     pub fn new(name: &str, settings: &GoogleSettings, key: Option<Secret>) -> anyhow::Result<Self> {
-        let key = require_key(name, "google", key)?;
-        super::http::validate(name, &settings.transport())?;
         Ok(Google {
+            http: Http::checked_with_key(name, "google", settings.transport(), key)?,
             url: endpoint(&settings.base_url, "language/translate/v2"),
-            base_url: settings.base_url.trim_end_matches('/').to_string(),
+            base_url: root(&settings.base_url),
             model: settings.model.clone(),
-            http: Http::new(settings.transport(), Some(key)),
         })
     }
 }
@@ -65,59 +66,39 @@ fn reason(value: &Value) -> Option<String> {
 
 /// Judges one reply: `{"data":{"translations":[{"translatedText"}]}}` or a Google API error.
 fn interpret(reply: &Reply) -> Verdict<Vec<String>> {
-    if !(200..300).contains(&reply.status) {
-        let value: Value = serde_json::from_str(&reply.body).unwrap_or(Value::Null);
-        let message = reply.error_text(|v| v["error"]["message"].as_str().map(str::to_string));
-        let reason = reason(&value).unwrap_or_default();
-        return match reason.as_str() {
-            "dailyLimitExceeded" | "quotaExceeded" => Verdict::Fail(ProviderError::Quota(message)),
-            "rateLimitExceeded" | "userRateLimitExceeded" => {
-                Verdict::Retry(ProviderError::RateLimited(message), reply.retry_after)
-            }
-            "keyInvalid" | "keyExpired" => Verdict::Fail(ProviderError::Auth(message)),
-            _ if reply.status == 400 && message.contains("API key") => {
-                Verdict::Fail(ProviderError::Auth(message))
-            }
-            _ => classify_status(reply, message),
+    judge(reply, interpret_error, |value| {
+        let Some(items) = value["data"]["translations"].as_array() else {
+            return Verdict::bad_response("no data.translations array in the response");
         };
-    }
-    let value = match reply.json() {
-        Ok(v) => v,
-        Err(e) => return Verdict::Fail(e),
-    };
-    let Some(items) = value["data"]["translations"].as_array() else {
-        return Verdict::Fail(ProviderError::BadResponse(
-            "no data.translations array in the response".into(),
-        ));
-    };
-    items
-        .iter()
-        .map(|item| item["translatedText"].as_str().map(str::to_string))
-        .collect::<Option<Vec<_>>>()
-        .map_or_else(
-            || {
-                Verdict::Fail(ProviderError::BadResponse(
-                    "a translation without translatedText".into(),
-                ))
-            },
-            Verdict::Done,
+        each_item(
+            items,
+            |item| item["translatedText"].as_str().map(str::to_string),
+            "a translation without translatedText",
         )
+    })
+}
+
+/// A non-2xx reply: quota, rate and key errors are told apart by `error.errors[].reason`.
+fn interpret_error<T>(reply: &Reply) -> Verdict<T> {
+    let message = reply.error_text(|v| v["error"]["message"].as_str().map(str::to_string));
+    let reason = reason(&reply.error_json()).unwrap_or_default();
+    match reason.as_str() {
+        "dailyLimitExceeded" | "quotaExceeded" => Verdict::Fail(ProviderError::Quota(message)),
+        "rateLimitExceeded" | "userRateLimitExceeded" => {
+            Verdict::Retry(ProviderError::RateLimited(message), reply.retry_after)
+        }
+        "keyInvalid" | "keyExpired" => Verdict::Fail(ProviderError::Auth(message)),
+        _ if reply.status == 400 && message.contains("API key") => {
+            Verdict::Fail(ProviderError::Auth(message))
+        }
+        _ => classify_status(reply, message),
+    }
 }
 
 impl Translate for Google {
     fn limits(&self) -> Limits {
-        let t = self.http.transport();
-        Limits {
-            max_texts: t.max_texts,
-            max_text_bytes: (t.max_text_bytes > 0).then_some(t.max_text_bytes),
-            max_request_bytes: (t.max_request_bytes > 0)
-                .then(|| t.max_request_bytes.saturating_sub(512)),
-            encoding: Encoding::Json,
-        }
-    }
-
-    fn concurrency(&self) -> usize {
-        self.http.transport().concurrency
+        // Room for the fixed fields (languages, format, model).
+        self.http.transport().limits(512, Encoding::Json)
     }
 
     fn cache_identity(&self) -> String {
@@ -128,10 +109,9 @@ impl Translate for Google {
         &self,
         batch: &Batch<'_>,
     ) -> Result<Vec<Result<Translated, String>>, ProviderError> {
-        if batch.texts.is_empty() {
+        let Some(chars) = admit(&self.limits(), batch.texts)? else {
             return Ok(Vec::new());
-        }
-        check_fits(&self.limits(), batch.texts)?;
+        };
         let mut body = json!({
             "q": batch.texts,
             "source": batch.from.as_str(),
@@ -142,7 +122,6 @@ impl Translate for Google {
             body["model"] = Value::String(self.model.clone());
         }
         let key = self.http.secret().map_or("", |s| s.expose());
-        let chars = batch.texts.iter().map(|t| t.chars().count()).sum();
         let texts = self.http.call(
             chars,
             |agent| {
@@ -160,7 +139,5 @@ impl Translate for Google {
         )
     }
 
-    fn stats(&self) -> Stats {
-        self.http.stats()
-    }
+    http_client_methods!();
 }

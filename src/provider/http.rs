@@ -102,6 +102,20 @@ impl Transport {
     }
 }
 
+impl Transport {
+    /// What one request may carry under these settings: `0` means unlimited, and `reserved`
+    /// bytes of `max_request_bytes` are kept for the request's fixed fields (languages, options).
+    pub fn limits(&self, reserved: usize, encoding: super::Encoding) -> super::Limits {
+        super::Limits {
+            max_texts: self.max_texts,
+            max_text_bytes: (self.max_text_bytes > 0).then_some(self.max_text_bytes),
+            max_request_bytes: (self.max_request_bytes > 0)
+                .then(|| self.max_request_bytes.saturating_sub(reserved)),
+            encoding,
+        }
+    }
+}
+
 /// Declares a service's settings struct: its own fields (each with a default) followed by the
 /// shared transport fields, with `#[serde(default, deny_unknown_fields)]`, a `Default` impl and
 /// `transport()`. One macro so the six services cannot drift apart.
@@ -200,6 +214,22 @@ macro_rules! service_settings {
     };
 }
 pub(crate) use service_settings;
+
+/// The two [`Translate`](super::Translate) methods a service answers from its `http` field (an
+/// [`Http`]) alone: `concurrency`, the transport's, and `stats`, the client's counters. Used
+/// inside `impl Translate for …` so that the service file holds only what is its own.
+macro_rules! http_client_methods {
+    () => {
+        fn concurrency(&self) -> usize {
+            self.http.transport().concurrency
+        }
+
+        fn stats(&self) -> $crate::provider::Stats {
+            self.http.stats()
+        }
+    };
+}
+pub(crate) use http_client_methods;
 
 /// Shows an `api_key_env` value in `Debug` only when it is a variable name: a key pasted there
 /// by mistake stays hidden.
@@ -393,6 +423,12 @@ impl Reply {
         })
     }
 
+    /// The body as JSON when it is JSON, else `Null`: for reading a service's error codes, where
+    /// a body that is not JSON simply has none.
+    pub fn error_json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+
     /// A short description of an error body for messages: its JSON message when `message`
     /// finds one, else the start of the body.
     pub fn error_text(&self, message: impl Fn(&serde_json::Value) -> Option<String>) -> String {
@@ -456,6 +492,43 @@ pub fn classify_status<T>(reply: &Reply, message: String) -> Verdict<T> {
     }
 }
 
+impl<T> Verdict<T> {
+    /// A failure because the response, though 2xx, is not what the API documents.
+    pub fn bad_response(what: impl Into<String>) -> Verdict<T> {
+        Verdict::Fail(ProviderError::BadResponse(what.into()))
+    }
+}
+
+/// The shape every service's reply takes: a non-2xx reply goes to `on_error` (the service's own
+/// codes, then [`classify_status`]); a 2xx body must be JSON ([`Reply::json`]) before `on_success`
+/// reads the translations out of it.
+pub fn judge<T>(
+    reply: &Reply,
+    on_error: impl FnOnce(&Reply) -> Verdict<T>,
+    on_success: impl FnOnce(serde_json::Value) -> Verdict<T>,
+) -> Verdict<T> {
+    if !(200..300).contains(&reply.status) {
+        return on_error(reply);
+    }
+    match reply.json() {
+        Ok(value) => on_success(value),
+        Err(e) => Verdict::Fail(e),
+    }
+}
+
+/// Reads every element of a response array with `item`; one element it cannot read fails the
+/// whole reply as `incomplete` (a [`ProviderError::BadResponse`]): nothing is skipped or shifted.
+pub fn each_item<T>(
+    items: &[serde_json::Value],
+    item: impl Fn(&serde_json::Value) -> Option<T>,
+    incomplete: &str,
+) -> Verdict<Vec<T>> {
+    match items.iter().map(item).collect::<Option<Vec<T>>>() {
+        Some(parsed) => Verdict::Done(parsed),
+        None => Verdict::bad_response(incomplete),
+    }
+}
+
 /// Counters shared by the threads using one provider.
 #[derive(Debug, Default)]
 struct Counters {
@@ -501,6 +574,24 @@ impl Http {
             counters: Counters::default(),
             secret,
         }
+    }
+
+    /// A client for the provider `name`, once [`validate`] accepts its transport settings.
+    pub fn checked(name: &str, transport: Transport, key: Option<Secret>) -> anyhow::Result<Http> {
+        validate(name, &transport)?;
+        Ok(Http::new(transport, key))
+    }
+
+    /// [`Http::checked`] for a service (`kind`) that cannot work without a key: a missing key
+    /// is refused first, naming the setting.
+    pub fn checked_with_key(
+        name: &str,
+        kind: &str,
+        transport: Transport,
+        key: Option<Secret>,
+    ) -> anyhow::Result<Http> {
+        let key = super::require_key(name, kind, key)?;
+        Http::checked(name, transport, Some(key))
     }
 
     /// The key, if the service has one.
@@ -797,6 +888,65 @@ mod tests {
             ..html
         };
         assert!(matches!(broken.json(), Err(ProviderError::BadResponse(_))));
+    }
+
+    #[test]
+    fn judge_routes_by_status_and_each_item_fails_whole() {
+        let reply = |status: u16, body: &str| Reply {
+            status,
+            content_type: "application/json".into(),
+            retry_after: None,
+            body: body.into(),
+        };
+        let read = |v: serde_json::Value| {
+            each_item(
+                v.as_array().map_or(&[][..], Vec::as_slice),
+                |x| x.as_str().map(str::to_string),
+                "not text",
+            )
+        };
+        let refused = |_: &Reply| Verdict::Fail(ProviderError::Auth("no".into()));
+        assert!(matches!(
+            judge(&reply(200, "[\"a\",\"b\"]"), refused, read),
+            Verdict::Done(v) if v == ["a", "b"]
+        ));
+        assert!(matches!(
+            judge(&reply(200, "[\"a\",1]"), refused, read),
+            Verdict::Fail(ProviderError::BadResponse(m)) if m == "not text"
+        ));
+        assert!(matches!(
+            judge(&reply(200, "[\"a\""), refused, read),
+            Verdict::Fail(ProviderError::BadResponse(m)) if m.contains("malformed JSON")
+        ));
+        assert!(matches!(
+            judge(&reply(403, "[\"a\"]"), refused, read),
+            Verdict::Fail(ProviderError::Auth(_))
+        ));
+    }
+
+    #[test]
+    fn transport_limits_treat_zero_as_unlimited_and_set_aside_reserved_bytes() {
+        let t = Transport {
+            max_texts: 3,
+            max_text_bytes: 0,
+            max_request_bytes: 1000,
+            ..Transport::standard()
+        };
+        let l = t.limits(200, super::super::Encoding::Json);
+        assert_eq!(
+            (l.max_texts, l.max_text_bytes, l.max_request_bytes),
+            (3, None, Some(800))
+        );
+        let unlimited = Transport {
+            max_request_bytes: 0,
+            ..t
+        };
+        assert_eq!(
+            unlimited
+                .limits(200, super::super::Encoding::Query)
+                .max_request_bytes,
+            None
+        );
     }
 
     #[test]

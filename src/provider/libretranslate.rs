@@ -4,10 +4,13 @@
 
 use serde_json::{Value, json};
 
-use super::http::{Http, Reply, Secret, Transport, Verdict, classify_status, service_settings};
+use super::http::{
+    Http, Reply, Secret, Transport, Verdict, classify_status, each_item, http_client_methods,
+    judge, service_settings,
+};
 use super::{
-    Batch, Encoding, Limits, ProviderError, Stats, Translate, Translated, billed_by_source,
-    check_fits, endpoint, finish,
+    Batch, Encoding, Limits, ProviderError, Translate, Translated, admit, billed_by_source,
+    endpoint, finish, root,
 };
 
 service_settings! {
@@ -38,11 +41,10 @@ pub struct LibreTranslate {
 impl LibreTranslate {
     /// A client from settings and the key (if the server needs one).
     pub fn new(settings: &LibreTranslateSettings, key: Option<Secret>) -> anyhow::Result<Self> {
-        super::http::validate("libretranslate", &settings.transport())?;
         Ok(LibreTranslate {
+            http: Http::checked("libretranslate", settings.transport(), key)?,
             url: endpoint(&settings.base_url, "translate"),
-            base_url: settings.base_url.trim_end_matches('/').to_string(),
-            http: Http::new(settings.transport(), key),
+            base_url: root(&settings.base_url),
         })
     }
 
@@ -62,54 +64,40 @@ impl LibreTranslate {
 
 /// Judges one reply: `{"translatedText": [...]}` on success, `{"error": "..."}` otherwise.
 fn interpret(reply: &Reply) -> Verdict<Vec<String>> {
-    if !(200..300).contains(&reply.status) {
-        let message = reply.error_text(|v| v["error"].as_str().map(str::to_string));
-        let key_problem = message.to_ascii_lowercase().contains("api key");
-        if reply.status == 400 && key_problem {
-            return Verdict::Fail(ProviderError::Auth(message));
-        }
-        if reply.status == 400 && message.contains("exceeds text limit") {
-            return Verdict::Fail(ProviderError::too_large(format!(
-                "{message}; lower max_texts or max_text_bytes for this provider"
-            )));
-        }
-        return classify_status(reply, message);
-    }
-    let value = match reply.json() {
-        Ok(v) => v,
-        Err(e) => return Verdict::Fail(e),
-    };
-    match &value["translatedText"] {
-        Value::Array(items) => items
-            .iter()
-            .map(|t| t.as_str().map(str::to_string))
-            .collect::<Option<Vec<_>>>()
-            .map(Verdict::Done)
-            .unwrap_or_else(|| bad("translatedText holds a non-string item")),
-        Value::String(single) => Verdict::Done(vec![single.clone()]),
-        _ => bad("no translatedText in the response"),
-    }
+    judge(
+        reply,
+        interpret_error,
+        |value| match &value["translatedText"] {
+            Value::Array(items) => each_item(
+                items,
+                |t| t.as_str().map(str::to_string),
+                "translatedText holds a non-string item",
+            ),
+            Value::String(single) => Verdict::Done(vec![single.clone()]),
+            _ => Verdict::bad_response("no translatedText in the response"),
+        },
+    )
 }
 
-fn bad<T>(what: &str) -> Verdict<T> {
-    Verdict::Fail(ProviderError::BadResponse(what.to_string()))
+/// A non-2xx reply: a key problem or the text limit arrive as 400 with an `error` text.
+fn interpret_error<T>(reply: &Reply) -> Verdict<T> {
+    let message = reply.error_text(|v| v["error"].as_str().map(str::to_string));
+    let key_problem = message.to_ascii_lowercase().contains("api key");
+    if reply.status == 400 && key_problem {
+        return Verdict::Fail(ProviderError::Auth(message));
+    }
+    if reply.status == 400 && message.contains("exceeds text limit") {
+        return Verdict::Fail(ProviderError::too_large(format!(
+            "{message}; lower max_texts or max_text_bytes for this provider"
+        )));
+    }
+    classify_status(reply, message)
 }
 
 impl Translate for LibreTranslate {
     fn limits(&self) -> Limits {
-        let t = self.http.transport();
-        Limits {
-            max_texts: t.max_texts,
-            max_text_bytes: (t.max_text_bytes > 0).then_some(t.max_text_bytes),
-            // Room for the fixed fields (languages, format, key).
-            max_request_bytes: (t.max_request_bytes > 0)
-                .then(|| t.max_request_bytes.saturating_sub(512)),
-            encoding: Encoding::Json,
-        }
-    }
-
-    fn concurrency(&self) -> usize {
-        self.http.transport().concurrency
+        // Room for the fixed fields (languages, format, key).
+        self.http.transport().limits(512, Encoding::Json)
     }
 
     fn cache_identity(&self) -> String {
@@ -120,12 +108,10 @@ impl Translate for LibreTranslate {
         &self,
         batch: &Batch<'_>,
     ) -> Result<Vec<Result<Translated, String>>, ProviderError> {
-        if batch.texts.is_empty() {
+        let Some(chars) = admit(&self.limits(), batch.texts)? else {
             return Ok(Vec::new());
-        }
-        check_fits(&self.limits(), batch.texts)?;
+        };
         let body = self.request_body(batch);
-        let chars = batch.texts.iter().map(|t| t.chars().count()).sum();
         let texts = self.http.call(
             chars,
             |agent| agent.post(&self.url).send_json(&body),
@@ -135,7 +121,5 @@ impl Translate for LibreTranslate {
         finish(&self.http, batch.texts, translations)
     }
 
-    fn stats(&self) -> Stats {
-        self.http.stats()
-    }
+    http_client_methods!();
 }

@@ -245,6 +245,16 @@ pub enum ProviderSettings {
 }
 
 impl ProviderSettings {
+    /// Every `kind` tag, in the order of the variants.
+    pub const KINDS: [&'static str; 6] = [
+        "libretranslate",
+        "deepl",
+        "google",
+        "mymemory",
+        "azure",
+        "openai",
+    ];
+
     /// The `kind` tag (`deepl`, `openai`…).
     pub fn kind(&self) -> &'static str {
         match self {
@@ -413,6 +423,17 @@ pub(crate) fn pair_results(
         .collect())
 }
 
+/// What every service does first with a batch: `None` for an empty one (nothing to send),
+/// a [`check_fits`] refusal for one too big, else the number of source characters it carries
+/// (for the characters-per-minute limit).
+pub(crate) fn admit(limits: &Limits, texts: &[String]) -> Result<Option<usize>, ProviderError> {
+    if texts.is_empty() {
+        return Ok(None);
+    }
+    check_fits(limits, texts)?;
+    Ok(Some(texts.iter().map(|t| t.chars().count()).sum()))
+}
+
 /// Refuses, before any request, a batch that does not fit the provider's limits (a planning
 /// error would otherwise cost a refused request, or quota).
 pub(crate) fn check_fits(limits: &Limits, texts: &[String]) -> Result<(), ProviderError> {
@@ -454,10 +475,21 @@ pub(crate) fn billed_by_source(sources: &[String], texts: Vec<String>) -> Vec<Tr
         .enumerate()
         .map(|(i, text)| Translated {
             text,
-            billed_chars: sources.get(i).map_or(0, |s| s.chars().count()),
+            billed_chars: source_chars(sources, i),
             sentence_lengths: None,
         })
         .collect()
+}
+
+/// Characters (Unicode scalar values) of the `i`-th source text; 0 past the end (a surplus
+/// translation, which [`pair_results`] rejects anyway).
+pub(crate) fn source_chars(sources: &[String], i: usize) -> usize {
+    sources.get(i).map_or(0, |s| s.chars().count())
+}
+
+/// A base URL without its trailing slashes, as cache identities show it.
+pub(crate) fn root(base_url: &str) -> String {
+    base_url.trim_end_matches('/').to_string()
 }
 
 /// Joins a base URL and a path with exactly one slash between them.
@@ -594,14 +626,7 @@ mod tests {
 
     #[test]
     fn every_kind_parses_with_defaults() {
-        for kind in [
-            "libretranslate",
-            "deepl",
-            "google",
-            "mymemory",
-            "azure",
-            "openai",
-        ] {
+        for kind in ProviderSettings::KINDS {
             let s: ProviderSettings = toml::from_str(&format!("kind = \"{kind}\"\n")).unwrap();
             assert_eq!(s.kind(), kind);
             let p = Provider::from_settings_with_env(kind, &s, &|_| Some("k:fx".into())).unwrap();

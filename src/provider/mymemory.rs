@@ -5,10 +5,13 @@
 
 use serde_json::Value;
 
-use super::http::{Http, Reply, Secret, Transport, Verdict, classify_status, service_settings};
+use super::http::{
+    Http, Reply, Secret, Transport, Verdict, classify_status, http_client_methods, judge,
+    service_settings,
+};
 use super::{
-    Batch, Encoding, Limits, ProviderError, Stats, Translate, Translated, billed_by_source,
-    check_fits, endpoint, finish,
+    Batch, Encoding, Limits, ProviderError, Translate, Translated, admit, billed_by_source,
+    endpoint, finish, root,
 };
 
 service_settings! {
@@ -42,12 +45,11 @@ pub struct MyMemory {
 impl MyMemory {
     /// A client from settings and the optional key.
     pub fn new(settings: &MyMemorySettings, key: Option<Secret>) -> anyhow::Result<Self> {
-        super::http::validate("mymemory", &settings.transport())?;
         Ok(MyMemory {
+            http: Http::checked("mymemory", settings.transport(), key)?,
             url: endpoint(&settings.base_url, "get"),
-            base_url: settings.base_url.trim_end_matches('/').to_string(),
+            base_url: root(&settings.base_url),
             email: settings.email.clone(),
-            http: Http::new(settings.transport(), key),
         })
     }
 
@@ -91,14 +93,18 @@ fn response_status(value: &Value) -> Option<u64> {
 
 /// Judges one reply, HTTP 200 bodies included.
 fn interpret(reply: &Reply) -> Verdict<Outcome> {
-    if !(200..300).contains(&reply.status) {
-        let message = reply.error_text(|v| v["responseDetails"].as_str().map(str::to_string));
-        return classify_status(reply, message);
-    }
-    let value = match reply.json() {
-        Ok(v) => v,
-        Err(e) => return Verdict::Fail(e),
-    };
+    judge(
+        reply,
+        |reply| {
+            let message = reply.error_text(|v| v["responseDetails"].as_str().map(str::to_string));
+            classify_status(reply, message)
+        },
+        |value| interpret_body(reply, &value),
+    )
+}
+
+/// A 2xx body, which may still carry a quota, rate or language error.
+fn interpret_body(reply: &Reply, value: &Value) -> Verdict<Outcome> {
     let text = value["responseData"]["translatedText"]
         .as_str()
         .unwrap_or_default()
@@ -109,7 +115,7 @@ fn interpret(reply: &Reply) -> Verdict<Outcome> {
         .unwrap_or(&text)
         .to_string();
     let upper = text.to_ascii_uppercase();
-    let status = response_status(&value).unwrap_or(200);
+    let status = response_status(value).unwrap_or(200);
     if value["quotaFinished"] == Value::Bool(true)
         || upper.starts_with("MYMEMORY WARNING")
         || upper.contains("YOU USED ALL AVAILABLE FREE TRANSLATIONS")
@@ -138,25 +144,14 @@ fn interpret(reply: &Reply) -> Verdict<Outcome> {
     if value["responseData"]["translatedText"].is_string() {
         Verdict::Done(Outcome::Translated(text))
     } else {
-        Verdict::Fail(ProviderError::BadResponse(
-            "no responseData.translatedText in the response".into(),
-        ))
+        Verdict::bad_response("no responseData.translatedText in the response")
     }
 }
 
 impl Translate for MyMemory {
     fn limits(&self) -> Limits {
-        let t = self.http.transport();
-        Limits {
-            max_texts: t.max_texts,
-            max_text_bytes: (t.max_text_bytes > 0).then_some(t.max_text_bytes),
-            max_request_bytes: (t.max_request_bytes > 0).then_some(t.max_request_bytes),
-            encoding: Encoding::Query,
-        }
-    }
-
-    fn concurrency(&self) -> usize {
-        self.http.transport().concurrency
+        // The limits apply to the `q` parameter alone.
+        self.http.transport().limits(0, Encoding::Query)
     }
 
     fn cache_identity(&self) -> String {
@@ -174,10 +169,9 @@ impl Translate for MyMemory {
         &self,
         batch: &Batch<'_>,
     ) -> Result<Vec<Result<Translated, String>>, ProviderError> {
-        if batch.texts.is_empty() {
+        if admit(&self.limits(), batch.texts)?.is_none() {
             return Ok(Vec::new());
         }
-        check_fits(&self.limits(), batch.texts)?;
         let langpair = format!("{}|{}", batch.from, batch.to);
         let mut texts = Vec::with_capacity(batch.texts.len());
         let mut too_long = Vec::new();
@@ -204,7 +198,5 @@ impl Translate for MyMemory {
         Ok(results)
     }
 
-    fn stats(&self) -> Stats {
-        self.http.stats()
-    }
+    http_client_methods!();
 }

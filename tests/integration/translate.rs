@@ -16,28 +16,39 @@ const ARTICLE: &str = "قال الوزير إن الزيارة مهمة. وأض�
 
 const PLANTED_KEY: &str = "PLANTED-7f3a9c1e-key-do-not-leak";
 
+/// The texts of a LibreTranslate request's `q` (an array, or one string); `None` without `q`.
+fn q_texts(request: &Request) -> Option<Vec<String>> {
+    match &request.json()["q"] {
+        Value::Array(items) => Some(
+            items
+                .iter()
+                .map(|v| v.as_str().unwrap().to_string())
+                .collect(),
+        ),
+        Value::String(s) => Some(vec![s.clone()]),
+        _ => None,
+    }
+}
+
+/// LibreTranslate's success reply: `EN<text>` for every text.
+fn translated(texts: &[String]) -> Reply {
+    let out: Vec<String> = texts.iter().map(|t| format!("EN<{t}>")).collect();
+    Response::json(200, &json!({"translatedText": out}))
+}
+
 /// A LibreTranslate stand-in: `EN<text>` for every `q`, after `delay`.
 fn libretranslate(delay: Duration) -> MockServer {
     MockServer::start(move |req: &Request| {
         if req.method != "POST" || req.path != "/translate" {
             return Response::json(404, &json!({"error": "Not Found"}));
         }
-        let body = req.json();
-        let q: Vec<String> = match &body["q"] {
-            Value::Array(items) => items
-                .iter()
-                .map(|v| v.as_str().unwrap().to_string())
-                .collect(),
-            Value::String(s) => vec![s.clone()],
-            _ => {
-                return Response::json(
-                    400,
-                    &json!({"error": "Invalid request: missing q parameter"}),
-                );
-            }
-        };
-        let out: Vec<String> = q.iter().map(|t| format!("EN<{t}>")).collect();
-        Response::json(200, &json!({"translatedText": out})).delay(delay)
+        match q_texts(req) {
+            Some(q) => translated(&q).delay(delay),
+            None => Response::json(
+                400,
+                &json!({"error": "Invalid request: missing q parameter"}),
+            ),
+        }
     })
 }
 
@@ -47,15 +58,39 @@ fn requested_texts(server: &MockServer) -> Vec<String> {
         .requests()
         .iter()
         .filter(|r| r.path == "/translate")
-        .flat_map(|r| match &r.json()["q"] {
-            Value::Array(items) => items
-                .iter()
-                .map(|v| v.as_str().unwrap().to_string())
-                .collect(),
-            Value::String(s) => vec![s.clone()],
-            _ => Vec::new(),
-        })
+        .flat_map(|r| q_texts(r).unwrap_or_default())
         .collect()
+}
+
+/// A work folder with [`ARTICLE`] and a config whose `lt` provider is a fresh, instant
+/// LibreTranslate stand-in (see [`write_config`] for `chain` and `extra`).
+fn article_with_libretranslate(chain: &str, extra: &str) -> (MockServer, Workdir) {
+    let server = libretranslate(Duration::ZERO);
+    let wd = Workdir::new();
+    write_config(&wd, chain, &server.url(), extra);
+    wd.write("article.txt", ARTICLE);
+    (server, wd)
+}
+
+/// Points the `lt` provider's `api_key_env` (none by default) at the variable `var`.
+fn use_key_variable(wd: &Workdir, var: &str) {
+    let config = std::fs::read_to_string(wd.path().join("config.toml"))
+        .unwrap()
+        .replace("api_key_env = \"\"", &format!("api_key_env = \"{var}\""));
+    wd.write("config.toml", config);
+}
+
+/// Asserts that no file of the work folder (but those named in `except`) holds `key`.
+fn assert_no_file_holds(wd: &Workdir, key: &str, except: &[&str]) {
+    for entry in std::fs::read_dir(wd.path()).unwrap() {
+        let path = entry.unwrap().path();
+        let excepted = except.iter().any(|name| path.file_name().unwrap() == *name);
+        if path.is_file() && !excepted {
+            let bytes = std::fs::read(&path).unwrap();
+            let found = bytes.windows(key.len()).any(|w| w == key.as_bytes());
+            assert!(!found, "the key is in {}", path.display());
+        }
+    }
 }
 
 /// A config.toml with a LibreTranslate provider `lt` at `url`; `extra` goes into its table.
@@ -106,10 +141,7 @@ fn targets(records: &[Value]) -> Vec<&Value> {
 
 #[test]
 fn translates_through_libretranslate_with_memory_first() {
-    let server = libretranslate(Duration::ZERO);
-    let wd = Workdir::new();
-    write_config(&wd, "[\"memory\", \"lt\"]", &server.url(), "");
-    wd.write("article.txt", ARTICLE);
+    let (server, wd) = article_with_libretranslate("[\"memory\", \"lt\"]", "");
     let out = wd.run(&["translate", "article.txt", "--progress", "never"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let recs = records(&stdout(&out));
@@ -156,10 +188,7 @@ fn translates_through_libretranslate_with_memory_first() {
 
 #[test]
 fn a_second_run_comes_from_the_cache_without_any_request() {
-    let server = libretranslate(Duration::ZERO);
-    let wd = Workdir::new();
-    write_config(&wd, "[\"lt\"]", &server.url(), "");
-    wd.write("article.txt", ARTICLE);
+    let (server, wd) = article_with_libretranslate("[\"lt\"]", "");
     let first = wd.run(&["translate", "article.txt", "-o", "first.jsonl"]);
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
     let before = server.requests().len();
@@ -315,23 +344,11 @@ fn a_planted_key_never_appears_in_output_errors_or_cache() {
             return Response::json(403, &json!({"error": "Invalid API key"}));
         }
         seen.fetch_add(1, Ordering::SeqCst);
-        let q: Vec<String> = body["q"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| format!("EN<{}>", v.as_str().unwrap()))
-            .collect();
-        Response::json(200, &json!({"translatedText": q}))
+        translated(&q_texts(req).unwrap())
     });
     let wd = Workdir::new();
     write_config(&wd, "[\"lt\"]", &server.url(), "");
-    let config = std::fs::read_to_string(wd.path().join("config.toml"))
-        .unwrap()
-        .replace(
-            "api_key_env = \"\"",
-            "api_key_env = \"TARJAMA_TEST_LT_KEY\"",
-        );
-    wd.write("config.toml", config);
+    use_key_variable(&wd, "TARJAMA_TEST_LT_KEY");
     wd.write("article.txt", ARTICLE);
     let mut outputs = Vec::new();
     for args in [
@@ -370,16 +387,7 @@ fn a_planted_key_never_appears_in_output_errors_or_cache() {
     for out in outputs.iter().chain([&wrong]) {
         assert!(!stdout(out).contains(PLANTED_KEY) && !stderr(out).contains(PLANTED_KEY));
     }
-    for entry in std::fs::read_dir(wd.path()).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_file() && path.file_name().unwrap() != "config.toml" {
-            let bytes = std::fs::read(&path).unwrap();
-            let found = bytes
-                .windows(PLANTED_KEY.len())
-                .any(|w| w == PLANTED_KEY.as_bytes());
-            assert!(!found, "the key is in {}", path.display());
-        }
-    }
+    assert_no_file_holds(&wd, PLANTED_KEY, &["config.toml"]);
 }
 
 #[test]
@@ -413,17 +421,8 @@ fn config_errors_name_file_and_line_and_exit_2() {
 
 #[test]
 fn a_missing_key_names_the_environment_variable() {
-    let server = libretranslate(Duration::ZERO);
-    let wd = Workdir::new();
-    write_config(&wd, "[\"lt\"]", &server.url(), "");
-    let config = std::fs::read_to_string(wd.path().join("config.toml"))
-        .unwrap()
-        .replace(
-            "api_key_env = \"\"",
-            "api_key_env = \"TARJAMA_TEST_MISSING_KEY\"",
-        );
-    wd.write("config.toml", config);
-    wd.write("article.txt", ARTICLE);
+    let (server, wd) = article_with_libretranslate("[\"lt\"]", "");
+    use_key_variable(&wd, "TARJAMA_TEST_MISSING_KEY");
     let out = wd.run(&["translate", "article.txt"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -443,12 +442,7 @@ fn a_missing_key_names_the_environment_variable() {
 #[test]
 fn a_failing_sentence_is_flagged_and_the_others_keep_their_place() {
     let server = MockServer::start(|req: &Request| {
-        let q: Vec<String> = req.json()["q"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_str().unwrap().to_string())
-            .collect();
+        let q = q_texts(req).unwrap();
         if q.iter().any(|t| t.contains("المحادثات")) {
             return Reply::Respond(crate::mock_http::Response {
                 status: 500,
@@ -457,8 +451,7 @@ fn a_failing_sentence_is_flagged_and_the_others_keep_their_place() {
                 delay: Duration::ZERO,
             });
         }
-        let out: Vec<String> = q.iter().map(|t| format!("EN<{t}>")).collect();
-        Response::json(200, &json!({"translatedText": out}))
+        translated(&q)
     });
     let wd = Workdir::new();
     write_config(&wd, "[\"lt\"]", &server.url(), "max_texts = 1");
@@ -482,10 +475,7 @@ fn a_failing_sentence_is_flagged_and_the_others_keep_their_place() {
 
 #[test]
 fn paragraph_mode_sends_paragraphs_and_text_format_prints_the_translation() {
-    let server = libretranslate(Duration::ZERO);
-    let wd = Workdir::new();
-    write_config(&wd, "[\"lt\"]", &server.url(), "");
-    wd.write("article.txt", ARTICLE);
+    let (server, wd) = article_with_libretranslate("[\"lt\"]", "");
     let out = wd.run(&[
         "translate",
         "article.txt",
@@ -627,16 +617,7 @@ fn deepl_with_context_and_a_planted_key_that_never_leaks() {
     assert_eq!(targets(&recs)[0]["provider"], "deepl");
     // Nothing the binary wrote or printed holds the key.
     assert!(!stdout(&out).contains(PLANTED_KEY) && !stderr(&out).contains(PLANTED_KEY));
-    for entry in std::fs::read_dir(wd.path()).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_file() {
-            let bytes = std::fs::read(&path).unwrap();
-            let found = bytes
-                .windows(PLANTED_KEY.len())
-                .any(|w| w == PLANTED_KEY.as_bytes());
-            assert!(!found, "the key is in {}", path.display());
-        }
-    }
+    assert_no_file_holds(&wd, PLANTED_KEY, &[]);
     // Without the variable: a clear error naming it, and no request.
     let before = server.requests().len();
     let out = wd.run(&["translate", "article.txt", "--cache", "other.sqlite"]);
@@ -706,10 +687,7 @@ fn quota_exhausted_stops_the_run_keeps_the_cache_and_a_rerun_finishes() {
 
 #[test]
 fn paragraph_mode_aligns_the_translated_sentences_with_their_sources() {
-    let server = libretranslate(Duration::ZERO);
-    let wd = Workdir::new();
-    write_config(&wd, "[\"lt\"]", &server.url(), "");
-    wd.write("article.txt", ARTICLE);
+    let (_server, wd) = article_with_libretranslate("[\"lt\"]", "");
     let out = wd.run(&["translate", "article.txt", "--unit", "paragraph"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let recs = records(&stdout(&out));

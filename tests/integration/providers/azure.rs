@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 use tarjama::provider::{ProviderError, Translate};
 
-use super::common::{Case, KEY, arabic, fake};
+use super::common::{self, Case, KEY, arabic, fake};
 use crate::mock_http::{MockServer, Reply, Request, Response};
 
 fn success(request: &Request) -> Reply {
@@ -45,6 +45,11 @@ const CASE: Case = Case {
     rate_limited,
 };
 
+common::fault_scenarios!(CASE, short_reply: Response::json(
+    200,
+    &json!([{"translations": [{"text": "one", "to": "en"}]}]),
+));
+
 #[test]
 fn sends_the_documented_request_and_keeps_sentence_lengths() {
     let server = MockServer::start(success);
@@ -57,11 +62,7 @@ fn sends_the_documented_request_and_keeps_sentence_lengths() {
     assert_eq!(first.sentence_lengths, Some(vec![n - 2, 2]));
     let r = &server.requests()[0];
     assert_eq!((r.method.as_str(), r.path.as_str()), ("POST", "/translate"));
-    let query: Vec<(&str, &str)> = r
-        .query
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let query = common::query_pairs(r);
     assert_eq!(
         query,
         [
@@ -97,35 +98,6 @@ fn limits_are_1000_texts_and_50000_per_request() {
 }
 
 #[test]
-fn honours_retry_after() {
-    CASE.check_retry_after();
-}
-
-#[test]
-fn retries_server_errors() {
-    CASE.check_server_error_then_success();
-    CASE.check_gives_up();
-}
-
-#[test]
-fn times_out() {
-    CASE.check_timeout();
-}
-
-#[test]
-fn rejects_malformed_json_and_html() {
-    CASE.check_unusable_bodies();
-}
-
-#[test]
-fn wrong_count_fails_the_batch() {
-    CASE.check_wrong_count(Response::json(
-        200,
-        &json!([{"translations": [{"text": "one", "to": "en"}]}]),
-    ));
-}
-
-#[test]
 fn free_quota_403001_stops_at_once() {
     let quota = azure_error(
         403,
@@ -146,7 +118,6 @@ fn bad_credentials_are_auth_not_retried() {
         bad,
         |e| matches!(e, ProviderError::Auth(m) if m.contains("401000")),
     );
-    CASE.check_debug_redacted();
 }
 
 #[test]

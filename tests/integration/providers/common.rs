@@ -84,6 +84,15 @@ pub fn sequence(
     }
 }
 
+/// A request's query parameters, in order, as `(name, value)` pairs.
+pub fn query_pairs(request: &Request) -> Vec<(&str, &str)> {
+    request
+        .query
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
+}
+
 /// Asserts that neither the error's Display nor its Debug reveals the key.
 pub fn assert_no_key(error: &ProviderError) {
     for shown in [error.to_string(), format!("{error:?}")] {
@@ -91,6 +100,50 @@ pub fn assert_no_key(error: &ProviderError) {
         assert!(!shown.contains("5e7c2a91"), "key part leaked: {shown}");
     }
 }
+
+/// Declares, in a provider's test module, one `#[test]` per fault scenario every service must
+/// pass (429 with `Retry-After`, 5xx then success, persistent 5xx, timeout, malformed JSON and
+/// HTML pages, key hidden in `Debug`), each run through [`Case`]. With `short_reply`, also the
+/// wrong-count scenario: that reply (2xx, fewer translations than the 3 texts sent) must fail
+/// the whole batch. The provider's file keeps only its request checks and its own errors.
+macro_rules! fault_scenarios {
+    ($case:expr) => {
+        #[test]
+        fn honours_retry_after() {
+            $case.check_retry_after();
+        }
+
+        #[test]
+        fn retries_server_errors() {
+            $case.check_server_error_then_success();
+            $case.check_gives_up();
+        }
+
+        #[test]
+        fn times_out() {
+            $case.check_timeout();
+        }
+
+        #[test]
+        fn rejects_malformed_json_and_html() {
+            $case.check_unusable_bodies();
+        }
+
+        #[test]
+        fn debug_output_never_shows_the_key() {
+            $case.check_debug_redacted();
+        }
+    };
+    ($case:expr, short_reply: $reply:expr) => {
+        $crate::providers::common::fault_scenarios!($case);
+
+        #[test]
+        fn wrong_count_fails_the_batch() {
+            $case.check_wrong_count($reply);
+        }
+    };
+}
+pub(crate) use fault_scenarios;
 
 /// How a provider is exercised by the generic fault scenarios.
 pub struct Case {

@@ -33,6 +33,11 @@ const CASE: Case = Case {
     rate_limited,
 };
 
+common::fault_scenarios!(CASE, short_reply: Response::json(
+    200,
+    &json!({"translations": [{"text": "one"}, {"text": "two"}]}),
+));
+
 #[test]
 fn sends_the_documented_request_with_context() {
     let server = MockServer::start(success);
@@ -177,35 +182,6 @@ fn counts_billed_characters_from_the_response() {
 }
 
 #[test]
-fn honours_retry_after() {
-    CASE.check_retry_after();
-}
-
-#[test]
-fn retries_server_errors() {
-    CASE.check_server_error_then_success();
-    CASE.check_gives_up();
-}
-
-#[test]
-fn times_out() {
-    CASE.check_timeout();
-}
-
-#[test]
-fn rejects_malformed_json_and_html() {
-    CASE.check_unusable_bodies();
-}
-
-#[test]
-fn wrong_count_fails_the_batch() {
-    CASE.check_wrong_count(Response::json(
-        200,
-        &json!({"translations": [{"text": "one"}, {"text": "two"}]}),
-    ));
-}
-
-#[test]
 fn quota_456_stops_at_once() {
     let quota = Response::json(456, &json!({"message": "Quota exceeded"}));
     CASE.check_not_retried(quota, |e| matches!(e, ProviderError::Quota(_)));
@@ -220,7 +196,6 @@ fn auth_failures_are_not_retried_and_never_show_the_key() {
     CASE.check_not_retried(forbidden, |e| {
         matches!(e, ProviderError::Auth(m) if m.contains("Wrong endpoint") && m.contains("[redacted]"))
     });
-    CASE.check_debug_redacted();
 }
 
 #[test]

@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 use tarjama::provider::{ProviderError, Translate};
 
-use super::common::{Case, KEY, arabic, fake};
+use super::common::{self, Case, KEY, arabic, fake};
 use crate::mock_http::{Reply, Request, Response};
 
 fn success(request: &Request) -> Reply {
@@ -36,6 +36,11 @@ const CASE: Case = Case {
     success,
     rate_limited,
 };
+
+common::fault_scenarios!(CASE, short_reply: Response::json(
+    200,
+    &json!({"data": {"translations": [{"translatedText": "one"}]}}),
+));
 
 #[test]
 fn sends_the_documented_request() {
@@ -72,35 +77,6 @@ fn limits_are_128_segments_and_100k_bytes() {
 }
 
 #[test]
-fn honours_retry_after_on_user_rate_limit() {
-    CASE.check_retry_after();
-}
-
-#[test]
-fn retries_server_errors() {
-    CASE.check_server_error_then_success();
-    CASE.check_gives_up();
-}
-
-#[test]
-fn times_out() {
-    CASE.check_timeout();
-}
-
-#[test]
-fn rejects_malformed_json_and_html() {
-    CASE.check_unusable_bodies();
-}
-
-#[test]
-fn wrong_count_fails_the_batch() {
-    CASE.check_wrong_count(Response::json(
-        200,
-        &json!({"data": {"translations": [{"translatedText": "one"}]}}),
-    ));
-}
-
-#[test]
 fn daily_limit_is_quota_not_retried() {
     let daily = google_error(403, "Daily Limit Exceeded", "dailyLimitExceeded");
     CASE.check_not_retried(daily, |e| matches!(e, ProviderError::Quota(_)));
@@ -115,5 +91,4 @@ fn invalid_key_is_auth_not_retried() {
             "status": "INVALID_ARGUMENT"}}),
     );
     CASE.check_not_retried(invalid, |e| matches!(e, ProviderError::Auth(_)));
-    CASE.check_debug_redacted();
 }

@@ -35,6 +35,8 @@ const CASE: Case = Case {
     rate_limited,
 };
 
+common::fault_scenarios!(CASE);
+
 #[test]
 fn sends_one_get_per_text_with_the_documented_query() {
     let requests = CASE.check_success(2);
@@ -42,11 +44,7 @@ fn sends_one_get_per_text_with_the_documented_query() {
     for (r, text) in requests.iter().zip(arabic(2)) {
         assert_eq!((r.method.as_str(), r.path.as_str()), ("GET", "/get"));
         assert!(r.body.is_empty());
-        let query: Vec<(&str, &str)> = r
-            .query
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
+        let query = common::query_pairs(r);
         assert_eq!(
             query,
             [
@@ -70,11 +68,6 @@ fn limits_are_one_text_of_500_bytes_percent_encoded() {
 }
 
 #[test]
-fn honours_retry_after() {
-    CASE.check_retry_after();
-}
-
-#[test]
 fn status_429_inside_a_200_body_is_retried() {
     let server = MockServer::start(common::sequence(
         vec![answer(
@@ -89,22 +82,6 @@ fn status_429_inside_a_200_body_is_retried() {
     let results = common::translate(&provider, &arabic(1)).unwrap();
     assert_eq!(results[0].as_ref().unwrap().text, fake(&arabic(1)[0]));
     assert_eq!(server.requests().len(), 2);
-}
-
-#[test]
-fn retries_server_errors() {
-    CASE.check_server_error_then_success();
-    CASE.check_gives_up();
-}
-
-#[test]
-fn times_out() {
-    CASE.check_timeout();
-}
-
-#[test]
-fn rejects_malformed_json_and_html() {
-    CASE.check_unusable_bodies();
 }
 
 #[test]
@@ -164,7 +141,6 @@ fn auth_failures_are_not_retried_and_never_show_the_key() {
         &json!({"responseDetails": format!("INVALID KEY {KEY}"), "responseStatus": 403}),
     );
     CASE.check_not_retried(denied, |e| matches!(e, ProviderError::Auth(_)));
-    CASE.check_debug_redacted();
 }
 
 #[test]

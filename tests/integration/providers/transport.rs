@@ -152,14 +152,7 @@ fn the_key_is_never_in_any_error_message_of_any_provider() {
                     "message": format!("bad {KEY}"), "responseDetails": format!("bad {KEY}")}),
         )
     });
-    for kind in [
-        "libretranslate",
-        "deepl",
-        "google",
-        "mymemory",
-        "azure",
-        "openai",
-    ] {
+    for kind in tarjama::provider::ProviderSettings::KINDS {
         let provider = common::build(&common::settings(
             kind,
             Some(&server.url()),
