@@ -581,14 +581,7 @@ mod tests {
         assert_eq!(s.translate.chain, ["memory", "libretranslate"]);
         assert!(s.memory.files[0].ends_with("corpora/austin-baghdad/en.tmx"));
         let kinds: Vec<&str> = s.providers.values().map(ProviderSettings::kind).collect();
-        for kind in [
-            "libretranslate",
-            "deepl",
-            "google",
-            "mymemory",
-            "azure",
-            "openai",
-        ] {
+        for kind in ProviderSettings::KINDS {
             assert!(kinds.contains(&kind), "config.toml shows no {kind} table");
         }
     }
