@@ -128,6 +128,14 @@ pub(crate) struct CostParams {
     pub null_scale: f64,
     /// Minimum null cost per sentence.
     pub null_floor: f64,
+    /// Weight, in null costs, of a poorly covered constituent of a multi-sentence side.
+    pub orphan_weight: f64,
+    /// Cosine with the other span below which a constituent counts as poorly covered.
+    pub orphan_threshold: f64,
+    /// Best 1-1 cosine below which a sentence's null cost shrinks (0 = off).
+    pub unmatched_threshold: f64,
+    /// Least fraction of the null cost an unmatched sentence pays.
+    pub unmatched_floor: f64,
 }
 
 /// One level of the search: sentence (or block) vectors and lengths of both sides.
@@ -286,6 +294,8 @@ struct Scorer<'a> {
     length: LengthModel,
     params: &'a CostParams,
     null_cost: f64,
+    /// Factor on the null cost of each source / target sentence (empty = 1 everywhere).
+    null_factor: (Vec<f64>, Vec<f64>),
     /// `size_weight[a][b]`: how many sentence pairs' worth of evidence a bead stands for.
     size_weight: Vec<Vec<f64>>,
     /// Per-sentence excess similarity to the band (source, target); empty when off.
@@ -325,6 +335,7 @@ impl<'a> Scorer<'a> {
             length,
             params,
             null_cost: 0.0,
+            null_factor: (Vec::new(), Vec::new()),
             baseline: Vec::new(),
             sentence_excess: (Vec::new(), Vec::new()),
             size_weight: (0..=max_a)
@@ -473,20 +484,69 @@ impl<'a> Scorer<'a> {
     /// length cost, the dearest part, is computed only for beads that can still win).
     fn bead_cost_below(&self, i: usize, j: usize, a: usize, b: usize, limit: f64) -> f64 {
         if a == 0 || b == 0 {
-            return self.null_cost * (a + b) as f64;
+            let factor = if a > 0 {
+                self.null_factor.0.get(i - 1)
+            } else {
+                self.null_factor.1.get(j - 1)
+            };
+            return self.null_cost * (a + b) as f64 * factor.copied().unwrap_or(1.0);
         }
-        let partial = self.type_penalty(a, b)
+        let mut partial = self.type_penalty(a, b)
             + self.size_weight[a][b] * (1.0 - self.adjusted_similarity(i, j, a, b));
+        if partial >= limit {
+            return f64::INFINITY;
+        }
+        partial += self.orphan_cost(i, j, a, b);
         if partial >= limit {
             return f64::INFINITY;
         }
         partial + self.params.length_weight * self.size_weight[a][b] * self.length_cost(i, j, a, b)
     }
 
+    /// What the poorly covered sentences of a 1-n / n-1 / m-n bead cost: each sentence of a
+    /// multi-sentence side whose cosine with the whole other span is below the threshold pays
+    /// part of a null bead, so a bead cannot swallow unrelated fragments (OCR debris,
+    /// captions) for less than leaving them unaligned.
+    fn orphan_cost(&self, i: usize, j: usize, a: usize, b: usize) -> f64 {
+        let p = self.params;
+        if p.orphan_weight <= 0.0 || (a < 2 && b < 2) || !p.chance_correction {
+            return 0.0;
+        }
+        let mut shortfall = 0.0;
+        if a >= 2 {
+            let nt = f64::from(self.tgt_norms[j * (self.max_b + 1) + b]);
+            for s in i - a..i {
+                let ns = f64::from(self.src_norms[(s + 1) * (self.max_a + 1) + 1]);
+                let dot: f32 = (j - b..j).map(|t| self.dots.get(s, t)).sum();
+                shortfall += self.orphan_shortfall(f64::from(dot), ns * nt);
+            }
+        }
+        if b >= 2 {
+            let ns = f64::from(self.src_norms[i * (self.max_a + 1) + a]);
+            for t in j - b..j {
+                let nt = f64::from(self.tgt_norms[(t + 1) * (self.max_b + 1) + 1]);
+                let dot: f32 = (i - a..i).map(|s| self.dots.get(s, t)).sum();
+                shortfall += self.orphan_shortfall(f64::from(dot), ns * nt);
+            }
+        }
+        p.orphan_weight * self.null_cost * shortfall
+    }
+
+    /// How far below the coverage threshold one constituent's cosine is, in `0..=1`.
+    fn orphan_shortfall(&self, dot: f64, norms_squared: f64) -> f64 {
+        let cos = if norms_squared > 0.0 {
+            dot / norms_squared.sqrt()
+        } else {
+            0.0
+        };
+        let threshold = self.params.orphan_threshold.max(1e-9);
+        (1.0 - cos / threshold).clamp(0.0, 1.0)
+    }
+
     /// The null cost of this document: a quantile of the best 1-1 cost each sentence can get
     /// inside the band. Sentences whose best pairing is worse than most are the likely
     /// insertions and deletions.
-    fn calibrate_null_cost(&self, band: &Band) -> f64 {
+    fn calibrate_null_cost(&mut self, band: &Band) -> f64 {
         if !self.params.chance_correction {
             // Coarse levels of a long document: blocks that repeat elsewhere make every block's
             // best match excellent, so the quantile rule would make nulls free. A null costs
@@ -503,6 +563,8 @@ impl<'a> Scorer<'a> {
         let m = self.level.tgt.len();
         let mut best_src = vec![f64::INFINITY; n];
         let mut best_tgt = vec![f64::INFINITY; m];
+        let mut sim_src = vec![0.0f64; n];
+        let mut sim_tgt = vec![0.0f64; m];
         for (s, best) in best_src.iter_mut().enumerate() {
             let lo = band.lo[s + 1].max(1);
             let hi = band.hi[s + 1];
@@ -510,7 +572,21 @@ impl<'a> Scorer<'a> {
                 let c = self.match_cost(s + 1, j, 1, 1);
                 *best = best.min(c);
                 best_tgt[j - 1] = best_tgt[j - 1].min(c);
+                if self.params.unmatched_threshold > 0.0 {
+                    let sim = self.similarity(s + 1, j, 1, 1);
+                    sim_src[s] = sim_src[s].max(sim);
+                    sim_tgt[j - 1] = sim_tgt[j - 1].max(sim);
+                }
             }
+        }
+        if self.params.unmatched_threshold > 0.0 {
+            let factor = |sim: &f64| {
+                (sim / self.params.unmatched_threshold).clamp(self.params.unmatched_floor, 1.0)
+            };
+            self.null_factor = (
+                sim_src.iter().map(factor).collect(),
+                sim_tgt.iter().map(factor).collect(),
+            );
         }
         let mut all: Vec<f64> = best_src
             .into_iter()

@@ -149,6 +149,22 @@ fn tune() {
         base.with_mt.sentence_norm = v.parse().unwrap();
         base.without_mt.sentence_norm = v.parse().unwrap();
     }
+    if let Ok(v) = std::env::var("OW") {
+        base.with_mt.orphan_weight = v.parse().unwrap();
+        base.without_mt.orphan_weight = v.parse().unwrap();
+    }
+    if let Ok(v) = std::env::var("OT") {
+        base.with_mt.orphan_threshold = v.parse().unwrap();
+        base.without_mt.orphan_threshold = v.parse().unwrap();
+    }
+    if let Ok(v) = std::env::var("UT") {
+        base.with_mt.unmatched_threshold = v.parse().unwrap();
+        base.without_mt.unmatched_threshold = v.parse().unwrap();
+    }
+    if let Ok(v) = std::env::var("UF") {
+        base.with_mt.unmatched_floor = v.parse().unwrap();
+        base.without_mt.unmatched_floor = v.parse().unwrap();
+    }
     if let Ok(v) = std::env::var("CG") {
         base.features.char_gram = v.parse().unwrap();
     }
@@ -179,6 +195,7 @@ fn tune() {
                                     null_scale: ns,
                                     null_floor: nf,
                                     sentence_norm: t0.sentence_norm,
+                                    ..t0.clone()
                                 };
                                 let mut o = base.clone();
                                 if use_mt {
