@@ -86,12 +86,6 @@ pub struct CostTuning {
     /// A constituent sentence whose cosine with the other span is below this counts as
     /// partly orphaned (linearly, fully at 0).
     pub orphan_threshold: f64,
-    /// A sentence whose best 1-1 cosine with any sentence of its band is below this is cheaper
-    /// to leave unaligned, in proportion (0 = off): OCR debris and captions that match nothing
-    /// should become 1-0 / 0-1 beads rather than be swallowed by a neighbour's bead.
-    pub unmatched_threshold: f64,
-    /// The least fraction of the null cost such a sentence pays.
-    pub unmatched_floor: f64,
 }
 
 /// Settings of the aligner. [`Default`] gives the settings tuned on Text+Berg dev.
@@ -139,8 +133,6 @@ impl Default for AlignOptions {
                 null_floor: 0.3,
                 orphan_weight: 0.5,
                 orphan_threshold: 0.02,
-                unmatched_threshold: 0.0,
-                unmatched_floor: 0.3,
             },
             without_mt: CostTuning {
                 length_weight: 0.2,
@@ -155,8 +147,6 @@ impl Default for AlignOptions {
                 // correct bead would count as orphans (strict F1 0.840 → 0.751 at 0.5)
                 orphan_weight: 0.0,
                 orphan_threshold: 0.02,
-                unmatched_threshold: 0.0,
-                unmatched_floor: 0.3,
             },
             features: FeatureWeights::default(),
             use_paragraphs: true,
@@ -196,8 +186,6 @@ impl AlignOptions {
             null_floor: tuning.null_floor,
             orphan_weight: tuning.orphan_weight,
             orphan_threshold: tuning.orphan_threshold,
-            unmatched_threshold: tuning.unmatched_threshold,
-            unmatched_floor: tuning.unmatched_floor,
         }
     }
 }

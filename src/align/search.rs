@@ -132,10 +132,6 @@ pub(crate) struct CostParams {
     pub orphan_weight: f64,
     /// Cosine with the other span below which a constituent counts as poorly covered.
     pub orphan_threshold: f64,
-    /// Best 1-1 cosine below which a sentence's null cost shrinks (0 = off).
-    pub unmatched_threshold: f64,
-    /// Least fraction of the null cost an unmatched sentence pays.
-    pub unmatched_floor: f64,
 }
 
 /// One level of the search: sentence (or block) vectors and lengths of both sides.
@@ -294,8 +290,6 @@ struct Scorer<'a> {
     length: LengthModel,
     params: &'a CostParams,
     null_cost: f64,
-    /// Factor on the null cost of each source / target sentence (empty = 1 everywhere).
-    null_factor: (Vec<f64>, Vec<f64>),
     /// `size_weight[a][b]`: how many sentence pairs' worth of evidence a bead stands for.
     size_weight: Vec<Vec<f64>>,
     /// Per-sentence excess similarity to the band (source, target); empty when off.
@@ -335,7 +329,6 @@ impl<'a> Scorer<'a> {
             length,
             params,
             null_cost: 0.0,
-            null_factor: (Vec::new(), Vec::new()),
             baseline: Vec::new(),
             sentence_excess: (Vec::new(), Vec::new()),
             size_weight: (0..=max_a)
@@ -484,12 +477,7 @@ impl<'a> Scorer<'a> {
     /// length cost, the dearest part, is computed only for beads that can still win).
     fn bead_cost_below(&self, i: usize, j: usize, a: usize, b: usize, limit: f64) -> f64 {
         if a == 0 || b == 0 {
-            let factor = if a > 0 {
-                self.null_factor.0.get(i - 1)
-            } else {
-                self.null_factor.1.get(j - 1)
-            };
-            return self.null_cost * (a + b) as f64 * factor.copied().unwrap_or(1.0);
+            return self.null_cost * (a + b) as f64;
         }
         let mut partial = self.type_penalty(a, b)
             + self.size_weight[a][b] * (1.0 - self.adjusted_similarity(i, j, a, b));
@@ -546,7 +534,7 @@ impl<'a> Scorer<'a> {
     /// The null cost of this document: a quantile of the best 1-1 cost each sentence can get
     /// inside the band. Sentences whose best pairing is worse than most are the likely
     /// insertions and deletions.
-    fn calibrate_null_cost(&mut self, band: &Band) -> f64 {
+    fn calibrate_null_cost(&self, band: &Band) -> f64 {
         if !self.params.chance_correction {
             // Coarse levels of a long document: blocks that repeat elsewhere make every block's
             // best match excellent, so the quantile rule would make nulls free. A null costs
@@ -563,8 +551,6 @@ impl<'a> Scorer<'a> {
         let m = self.level.tgt.len();
         let mut best_src = vec![f64::INFINITY; n];
         let mut best_tgt = vec![f64::INFINITY; m];
-        let mut sim_src = vec![0.0f64; n];
-        let mut sim_tgt = vec![0.0f64; m];
         for (s, best) in best_src.iter_mut().enumerate() {
             let lo = band.lo[s + 1].max(1);
             let hi = band.hi[s + 1];
@@ -572,21 +558,7 @@ impl<'a> Scorer<'a> {
                 let c = self.match_cost(s + 1, j, 1, 1);
                 *best = best.min(c);
                 best_tgt[j - 1] = best_tgt[j - 1].min(c);
-                if self.params.unmatched_threshold > 0.0 {
-                    let sim = self.similarity(s + 1, j, 1, 1);
-                    sim_src[s] = sim_src[s].max(sim);
-                    sim_tgt[j - 1] = sim_tgt[j - 1].max(sim);
-                }
             }
-        }
-        if self.params.unmatched_threshold > 0.0 {
-            let factor = |sim: &f64| {
-                (sim / self.params.unmatched_threshold).clamp(self.params.unmatched_floor, 1.0)
-            };
-            self.null_factor = (
-                sim_src.iter().map(factor).collect(),
-                sim_tgt.iter().map(factor).collect(),
-            );
         }
         let mut all: Vec<f64> = best_src
             .into_iter()
