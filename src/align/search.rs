@@ -128,6 +128,10 @@ pub(crate) struct CostParams {
     pub null_scale: f64,
     /// Minimum null cost per sentence.
     pub null_floor: f64,
+    /// Weight, in null costs, of a poorly covered constituent of a multi-sentence side.
+    pub orphan_weight: f64,
+    /// Cosine with the other span below which a constituent counts as poorly covered.
+    pub orphan_threshold: f64,
 }
 
 /// One level of the search: sentence (or block) vectors and lengths of both sides.
@@ -475,12 +479,56 @@ impl<'a> Scorer<'a> {
         if a == 0 || b == 0 {
             return self.null_cost * (a + b) as f64;
         }
-        let partial = self.type_penalty(a, b)
+        let mut partial = self.type_penalty(a, b)
             + self.size_weight[a][b] * (1.0 - self.adjusted_similarity(i, j, a, b));
         if partial >= limit {
             return f64::INFINITY;
         }
+        partial += self.orphan_cost(i, j, a, b);
+        if partial >= limit {
+            return f64::INFINITY;
+        }
         partial + self.params.length_weight * self.size_weight[a][b] * self.length_cost(i, j, a, b)
+    }
+
+    /// What the poorly covered sentences of a 1-n / n-1 / m-n bead cost: each sentence of a
+    /// multi-sentence side whose cosine with the whole other span is below the threshold pays
+    /// part of a null bead, so a bead cannot swallow unrelated fragments (OCR debris,
+    /// captions) for less than leaving them unaligned.
+    fn orphan_cost(&self, i: usize, j: usize, a: usize, b: usize) -> f64 {
+        let p = self.params;
+        if p.orphan_weight <= 0.0 || (a < 2 && b < 2) || !p.chance_correction {
+            return 0.0;
+        }
+        let mut shortfall = 0.0;
+        if a >= 2 {
+            let nt = f64::from(self.tgt_norms[j * (self.max_b + 1) + b]);
+            for s in i - a..i {
+                let ns = f64::from(self.src_norms[(s + 1) * (self.max_a + 1) + 1]);
+                let dot: f32 = (j - b..j).map(|t| self.dots.get(s, t)).sum();
+                shortfall += self.orphan_shortfall(f64::from(dot), ns * nt);
+            }
+        }
+        if b >= 2 {
+            let ns = f64::from(self.src_norms[i * (self.max_a + 1) + a]);
+            for t in j - b..j {
+                let nt = f64::from(self.tgt_norms[(t + 1) * (self.max_b + 1) + 1]);
+                let dot: f32 = (i - a..i).map(|s| self.dots.get(s, t)).sum();
+                shortfall += self.orphan_shortfall(f64::from(dot), ns * nt);
+            }
+        }
+        p.orphan_weight * self.null_cost * shortfall
+    }
+
+    /// How far below the coverage threshold one constituent's cosine is, in `0..=1`.
+    fn orphan_shortfall(&self, dot: f64, norms_squared: f64) -> f64 {
+        let cos = if norms_squared > 0.0 {
+            dot / norms_squared.sqrt()
+        } else {
+            0.0
+        };
+        let threshold = self.params.orphan_threshold.max(1e-9);
+        (1.0 - cos / threshold).clamp(0.0, 1.0)
     }
 
     /// The null cost of this document: a quantile of the best 1-1 cost each sentence can get

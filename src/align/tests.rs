@@ -71,6 +71,72 @@ fn mt_similarity_finds_a_one_to_two_bead() {
     assert_eq!(pairs, vec![(vec![0], vec![0, 1]), (vec![1], vec![2])]);
 }
 
+/// OCR debris between two target sentences (a caption block in Text+Berg) becomes 0-1 beads
+/// instead of being swallowed by a neighbour's 1-n bead.
+fn debris_alignment(options: &AlignOptions) -> Vec<(Vec<usize>, Vec<usize>)> {
+    let source = [
+        "Der Gletscher schmilzt schnell.",
+        "Die Hütte am Pass ist seit Mai geschlossen.",
+        "Wir stiegen um fünf Uhr morgens auf.",
+        "Oben lag frischer Schnee auf dem Grat.",
+        "Der Abstieg über die Südflanke dauerte lange.",
+        "Am Abend erreichten wir das Dorf.",
+    ];
+    let mt = [
+        "Le glacier fond rapidement.",
+        "La cabane du col est fermée depuis mai.",
+        "Nous sommes montés à cinq heures du matin.",
+        "En haut, il y avait de la neige fraîche sur l'arête.",
+        "La descente par le versant sud a duré longtemps.",
+        "Le soir, nous avons atteint le village.",
+    ];
+    let target = [
+        "Le glacier fond vite.",
+        "La cabane du col est fermée depuis le mois de mai.",
+        "JfV",
+        ",r",
+        "é » .",
+        "- _-",
+        "Nous partîmes à cinq heures du matin.",
+        "Sur l'arête, la neige était fraîche.",
+        "La descente par le versant sud fut longue.",
+        "Le soir, nous atteignîmes le village.",
+    ];
+    let input = AlignInput {
+        source: &source,
+        target: &target,
+        mt: Some(&mt),
+        source_paras: None,
+        target_paras: None,
+    };
+    let beads = align(&input, options);
+    check_cover(&beads, source.len(), target.len());
+    beads.into_iter().map(|b| (b.source, b.target)).collect()
+}
+
+fn debris_nulls(pairs: &[(Vec<usize>, Vec<usize>)]) -> usize {
+    (2..=5)
+        .filter(|&t| pairs.contains(&(vec![], vec![t])))
+        .count()
+}
+
+#[test]
+fn orphan_penalty_leaves_ocr_debris_unaligned() {
+    let pairs = debris_alignment(&AlignOptions::default());
+    // the real sentences keep their partners
+    for pair in [(0, 0), (3, 7), (4, 8), (5, 9)] {
+        assert!(pairs.contains(&(vec![pair.0], vec![pair.1])), "{pairs:?}");
+    }
+    let mut without = AlignOptions::default();
+    without.with_mt.orphan_weight = 0.0;
+    let swallowed = debris_alignment(&without);
+    // Without the penalty, every debris line joins a neighbour's bead; with it, at least the
+    // ones inside the caption block stay unaligned (the orphan weight, 0.5 null costs, still
+    // lets a very good bead absorb one fragment at its edge: tuned on dev).
+    assert_eq!(debris_nulls(&swallowed), 0, "{swallowed:?}");
+    assert!(debris_nulls(&pairs) >= 2, "{pairs:?}");
+}
+
 /// One Text+Berg document: source, target, MT, gold beads.
 pub(crate) type Doc = (
     Vec<String>,
@@ -149,6 +215,14 @@ fn tune() {
         base.with_mt.sentence_norm = v.parse().unwrap();
         base.without_mt.sentence_norm = v.parse().unwrap();
     }
+    if let Ok(v) = std::env::var("OW") {
+        base.with_mt.orphan_weight = v.parse().unwrap();
+        base.without_mt.orphan_weight = v.parse().unwrap();
+    }
+    if let Ok(v) = std::env::var("OT") {
+        base.with_mt.orphan_threshold = v.parse().unwrap();
+        base.without_mt.orphan_threshold = v.parse().unwrap();
+    }
     if let Ok(v) = std::env::var("CG") {
         base.features.char_gram = v.parse().unwrap();
     }
@@ -179,6 +253,7 @@ fn tune() {
                                     null_scale: ns,
                                     null_floor: nf,
                                     sentence_norm: t0.sentence_norm,
+                                    ..t0.clone()
                                 };
                                 let mut o = base.clone();
                                 if use_mt {

@@ -6,9 +6,9 @@ use std::process::Command;
 
 use crate::util::{Workdir, stderr, stdout};
 
-/// Strict F1 on Text+Berg test with the Google MT at the last tuning (0.8493; dev-tuned).
+/// Strict F1 on Text+Berg test with the Google MT at the last tuning (0.8554; dev-tuned).
 /// The test fails if a change makes it drop below.
-const TEST_STRICT_F1_BASELINE: f64 = 0.849;
+const TEST_STRICT_F1_BASELINE: f64 = 0.855;
 
 fn textberg(set: &str) -> Option<PathBuf> {
     let root = tarjama::align::shared_path("data/alignment/textberg").join(set);
