@@ -15,11 +15,7 @@ use tarjama::eval::flags::{Item, Kind, Split, bitext_of, generate, read_pud};
 use tarjama::quality::{self, CheckSettings};
 
 fn pud() -> Option<PathBuf> {
-    let relative = "shared/data/segmentation/ud_arabic_pud/sentences.tsv";
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .map(|a| a.join(relative))
-        .find(|p| p.is_file())
+    tarjama::eval::shared_file("data/segmentation/ud_arabic_pud/sentences.tsv")
 }
 
 fn items(target: usize) -> Vec<Item> {

@@ -17,14 +17,6 @@ use tarjama::lang::Lang;
 use tarjama::segment::normalize::normalize_for_compare_into;
 use tarjama::segment::{self, Options};
 
-/// ../shared beside the clone (CI), or two levels up for a git worktree in a folder of worktrees.
-const SHARED: [&str; 2] = [
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/segmentation"),
-    concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/data/segmentation"
-    ),
-];
 const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpora/austin-baghdad/ar.txt");
 
 fn main() {
@@ -115,11 +107,7 @@ fn main() {
 
 /// The gold documents of a shared file, or none if ../shared is missing.
 fn gold(relative: &str) -> Vec<GoldDoc> {
-    let found = SHARED
-        .iter()
-        .map(|dir| std::path::Path::new(dir).join(relative))
-        .find(|path| path.exists());
-    let Some(path) = found else {
+    let Some(path) = tarjama::eval::shared_file(&format!("data/segmentation/{relative}")) else {
         eprintln!(
             "note: ../shared/data/segmentation/{relative} missing; using the seed article only"
         );

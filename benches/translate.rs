@@ -15,7 +15,7 @@
 mod mock_http;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -109,14 +109,10 @@ fn server(ledger: Arc<Mutex<Ledger>>) -> MockServer {
 }
 
 fn shared_data() -> Option<PathBuf> {
-    let relative = "shared/data/segmentation/ud_arabic_pud/sentences.tsv";
     if let Some(dir) = std::env::var_os("TARJAMA_SHARED_DATA") {
         return Some(PathBuf::from(dir).join("segmentation/ud_arabic_pud/sentences.tsv"));
     }
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .map(|a| a.join(relative))
-        .find(|p| p.is_file())
+    tarjama::eval::shared_file("data/segmentation/ud_arabic_pud/sentences.tsv")
 }
 
 /// (Arabic, English) pairs of the PUD treebank.

@@ -143,16 +143,10 @@ fn xmllint() -> Option<PathBuf> {
     }
 }
 
-/// The TMX 1.4b DTD from `../shared` (beside the project root, or beside a worktree folder).
+/// The TMX 1.4b DTD from the shared data folder.
 fn dtd() -> PathBuf {
-    let relative = "shared/data/schemas/tmx14.dtd";
-    [
-        repo_file("..").join(relative),
-        repo_file("../..").join(relative),
-    ]
-    .into_iter()
-    .find(|p| p.is_file())
-    .unwrap_or_else(|| repo_file("..").join(relative))
+    tarjama::eval::shared_file("data/schemas/tmx14.dtd")
+        .unwrap_or_else(|| repo_file("../shared/data/schemas/tmx14.dtd"))
 }
 
 #[test]

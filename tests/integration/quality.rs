@@ -165,13 +165,9 @@ fn bad_input_and_bad_settings_are_one_clear_line() {
     );
 }
 
-/// UD Arabic-PUD `sentences.tsv` in `../shared` (beside the repository or a worktree folder).
+/// UD Arabic-PUD `sentences.tsv` from the shared data folder.
 fn pud() -> Option<PathBuf> {
-    let relative = "shared/data/segmentation/ud_arabic_pud/sentences.tsv";
-    repo_file(".")
-        .ancestors()
-        .map(|a| a.join(relative))
-        .find(|p| p.is_file())
+    tarjama::eval::shared_file("data/segmentation/ud_arabic_pud/sentences.tsv")
 }
 
 #[test]

@@ -8,21 +8,12 @@ use crate::util::{Workdir, repo_file, stderr, stdout};
 /// regressions. Raise it when the segmenter gets better, never lower it.
 const PUD_F1_BASELINE: f64 = 0.998338;
 
-/// A file of ../shared (beside the clone in CI; two levels up for a git worktree kept in a
-/// folder of worktrees), or `None` (with a message) if it is missing.
+/// A file of the shared data folder, or `None` (with a message) if it is missing.
 fn shared(relative: &str) -> Option<PathBuf> {
-    let candidates = [
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/"),
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/"),
-    ];
-    let found = candidates
-        .iter()
-        .map(|dir| PathBuf::from(dir).join(relative))
-        .find(|path| path.exists());
+    let found = tarjama::eval::shared_file(relative);
     if found.is_none() {
         eprintln!(
-            "skipping: {} is missing (the shared data folder is not beside the repository)",
-            PathBuf::from(candidates[0]).join(relative).display()
+            "skipping: ../shared/{relative} is missing (the shared data folder is not beside the repository)"
         );
     }
     found
