@@ -46,17 +46,25 @@ pub fn translate(
         .with_context(|| format!("translating {name}"))
 }
 
-/// Translates and checks one article: [`translate`], then every enabled rule check.
+/// Translates and checks one article: [`translate`], then every enabled rule check, then (when
+/// `signals`) the service-backed signals enabled in `[checks]` (a failing service gives
+/// `not-checked` info flags; a misconfigured one is an error).
 pub fn run_article(
     text: &str,
     source: &Source,
     settings: &Settings,
     progress: bool,
+    signals: bool,
 ) -> anyhow::Result<Outcome> {
     let translated = translate(text, source, settings, progress)?;
     let mut bitext = translated.bitext;
-    let flags = quality::check(&bitext, &settings.checks);
-    let owned: Vec<&str> = quality::rule_codes().collect();
+    let mut flags = quality::check(&bitext, &settings.checks);
+    let mut owned: Vec<&str> = quality::rule_codes().collect();
+    if signals {
+        flags.extend(crate::cmd::check::service_signals(&bitext, settings)?);
+        owned.extend(crate::cmd::check::SIGNAL_CODES);
+        quality::sort_flags(&mut flags);
+    }
     quality::replace_flags(&mut bitext, &owned, flags);
     Ok(Outcome {
         bitext,

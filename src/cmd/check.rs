@@ -63,7 +63,7 @@ pub struct Args {
     #[arg(long)]
     pub list: bool,
     /// Also run the service-backed signals enabled in `[checks]` (round-trip,
-    /// provider-disagreement): they call the configured providers, through the cache.
+    /// provider-disagreement, llm-judge): they call the configured providers, through the cache.
     #[arg(long)]
     pub signals: bool,
 }
@@ -81,8 +81,12 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
     let mut flags = quality::check(&bitext, &settings);
     let mut owned: Vec<&str> = quality::rule_codes().collect();
     if args.signals {
-        flags.extend(service_signals(&bitext, global)?);
-        owned.extend(["round-trip", "provider-disagreement", "not-checked"]);
+        let settings = crate::config::load(
+            global.config.as_deref(),
+            &crate::config::Overrides::default(),
+        )?;
+        flags.extend(service_signals(&bitext, &settings)?);
+        owned.extend(SIGNAL_CODES);
         quality::sort_flags(&mut flags);
     }
     quality::replace_flags(&mut bitext, &owned, flags);
@@ -200,15 +204,89 @@ impl TextTranslator for CachedService<'_> {
     }
 }
 
+/// The flag codes the service-backed signals own (replaced when they run again).
+pub const SIGNAL_CODES: [&str; 4] = [
+    "round-trip",
+    "provider-disagreement",
+    "llm-judge",
+    "not-checked",
+];
+
+/// An `openai`-kind provider as an MQM judge, behind the SQLite cache: the raw reply is stored
+/// under the provider's identity + `|judge-v1`, keyed by the source (text) and the translation
+/// (context), so a re-run pays nothing; a cached reply is validated again like a fresh one.
+pub struct LlmJudge<'a> {
+    /// The `[providers.NAME]` name (stored with each cache entry).
+    pub name: &'a str,
+    /// The chat client.
+    pub client: &'a crate::provider::openai::OpenAi,
+    /// The cache, when there is one.
+    pub cache: Option<&'a Cache>,
+    /// Language of the source.
+    pub from: &'a Lang,
+    /// Language of the translation.
+    pub to: &'a Lang,
+}
+
+/// The system message of every judgement (the instructions are in the user message).
+const JUDGE_SYSTEM: &str =
+    "You are a meticulous translation quality reviewer. You answer with JSON only.";
+
+impl LlmJudge<'_> {
+    fn reply(&self, src: &str, tgt: &str) -> Result<String, String> {
+        let identity = format!("{}|judge-v1", self.client.cache_identity());
+        let key = Key {
+            identity: &identity,
+            source_lang: self.from.as_str(),
+            target_lang: self.to.as_str(),
+            source: src,
+            context: Some(tgt),
+        };
+        if let Some(hit) = self
+            .cache
+            .map(|c| c.get(&key))
+            .transpose()
+            .map_err(|e| e.to_string())?
+            .flatten()
+        {
+            return Ok(hit.target);
+        }
+        let prompt = services::judge_prompt(src, tgt, self.from, self.to);
+        let reply = self
+            .client
+            .chat(JUDGE_SYSTEM, &prompt)
+            .map_err(|e| format!("{}: {e}", self.name))?;
+        if let Some(cache) = self.cache {
+            let billed = (JUDGE_SYSTEM.chars().count() + prompt.chars().count()) as u64;
+            cache
+                .put(&key, &reply, self.name, billed)
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(reply)
+    }
+}
+
+impl services::Judge for LlmJudge<'_> {
+    fn judge(&self, src: &str, tgt: &str) -> Result<Vec<services::MqmError>, String> {
+        let reply = self.reply(src, tgt)?;
+        services::parse_mqm(&reply, src, tgt)
+    }
+}
+
 /// Runs the enabled service-backed signals with the configured providers and cache. A provider
-/// that cannot even be built (unknown name, missing key) is an error of the configuration; a
-/// service that fails while running gives a `not-checked` flag.
-fn service_signals(bitext: &Bitext, global: &GlobalArgs) -> anyhow::Result<Vec<Flag>> {
-    let settings = crate::config::load(
-        global.config.as_deref(),
-        &crate::config::Overrides::default(),
-    )?;
+/// that cannot even be built (unknown name, missing key, a judge that is not `openai`) is an
+/// error of the configuration; a service that fails while running gives a `not-checked` flag.
+pub fn service_signals(
+    bitext: &Bitext,
+    settings: &crate::config::Settings,
+) -> anyhow::Result<Vec<Flag>> {
     let checks = &settings.checks;
+    if !(checks.round_trip.enabled
+        || checks.provider_disagreement.enabled
+        || checks.llm_judge.enabled)
+    {
+        return Ok(Vec::new());
+    }
     let cache = Cache::open(&settings.translate.cache)?;
     let first_service = settings
         .translate
@@ -247,6 +325,25 @@ fn service_signals(bitext: &Bitext, global: &GlobalArgs) -> anyhow::Result<Vec<F
             cache: Some(&cache),
         };
         flags.extend(services::provider_disagreement(bitext, &service, checks));
+    }
+    if checks.llm_judge.enabled {
+        let name = checks.llm_judge.provider.clone().context(
+            "[checks.llm-judge] is enabled but names no provider; set provider = \"NAME\" to a [providers.NAME] table with kind = \"openai\"",
+        )?;
+        let (name, provider) = build(&Some(name), "llm-judge")?;
+        let Provider::Openai(client) = &provider else {
+            anyhow::bail!(
+                "[checks.llm-judge] provider = \"{name}\" is not an openai-kind provider; the judge needs a chat model: name a [providers.NAME] table with kind = \"openai\""
+            );
+        };
+        let judge = LlmJudge {
+            name: &name,
+            client,
+            cache: Some(&cache),
+            from: &bitext.header.source_lang,
+            to: &bitext.header.target_lang,
+        };
+        flags.extend(services::llm_judge(bitext, &judge, checks));
     }
     Ok(flags)
 }

@@ -41,6 +41,10 @@ pub struct Args {
     /// Exit with code 1 when a flag at or above this severity is present.
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
+    /// Also run the service-backed signals enabled in `[checks]` (round-trip,
+    /// provider-disagreement, llm-judge) after the rule checks; they call services, cached.
+    #[arg(long)]
+    pub signals: bool,
     /// Translation options.
     #[command(flatten)]
     pub options: TranslateOptions,
@@ -61,6 +65,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
         &source,
         &settings,
         args.options.progress == Progress::Auto,
+        args.signals,
     )?;
     let mut formats = args.formats.clone();
     formats.dedup();

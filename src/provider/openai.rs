@@ -88,6 +88,62 @@ impl OpenAi {
         )
     }
 
+    /// One chat completion: `system` and `user` messages to the configured model at
+    /// temperature 0, the first choice's content back. Same transport as translation: rate
+    /// limit, retries of transient failures, error classification, the key scrubbed from errors.
+    /// `response_format` is `json_object` unless the provider is set to `"none"` (a judge's
+    /// reply is JSON but not the translation schema).
+    pub fn chat(&self, system: &str, user: &str) -> Result<String, ProviderError> {
+        let mut body = json!({
+            "model": self.options.model,
+            "temperature": 0,
+            "messages": [
+                {"role": "system", "content": system},
+                {"role": "user", "content": user},
+            ],
+        });
+        if self.options.response_format != "none" {
+            body["response_format"] = json!({"type": "json_object"});
+        }
+        if self.options.max_tokens > 0 {
+            body["max_tokens"] = json!(self.options.max_tokens);
+        }
+        let chars = system.chars().count() + user.chars().count();
+        self.post(&body, chars, |content| Ok(content.to_string()))
+    }
+
+    /// POSTs `body` to the chat endpoint with the key as a Bearer token, and turns the first
+    /// choice's content into `T` with `parse` (a parse failure is a bad response, not retried).
+    fn post<T>(
+        &self,
+        body: &Value,
+        chars: usize,
+        parse: impl Fn(&str) -> Result<T, ProviderError>,
+    ) -> Result<T, ProviderError> {
+        let auth = self
+            .http
+            .secret()
+            .map(|key| format!("Bearer {}", key.expose()));
+        self.http.call(
+            chars,
+            |agent| {
+                let mut request = agent.post(&self.url);
+                if let Some(auth) = &auth {
+                    request = request.header("Authorization", auth);
+                }
+                request.send_json(body)
+            },
+            |reply| match interpret(reply) {
+                Verdict::Done(content) => match parse(&content) {
+                    Ok(value) => Verdict::Done(value),
+                    Err(e) => Verdict::Fail(e),
+                },
+                Verdict::Retry(e, after) => Verdict::Retry(e, after),
+                Verdict::Fail(e) => Verdict::Fail(e),
+            },
+        )
+    }
+
     fn request_body(&self, batch: &Batch<'_>) -> Value {
         let segments: Vec<Value> = batch
             .texts
@@ -306,30 +362,9 @@ impl Translate for OpenAi {
         }
         check_fits(&self.limits(), batch.texts)?;
         let body = self.request_body(batch);
-        let auth = self
-            .http
-            .secret()
-            .map(|key| format!("Bearer {}", key.expose()));
         let chars = batch.texts.iter().map(|t| t.chars().count()).sum();
         let n = batch.texts.len();
-        let texts = self.http.call(
-            chars,
-            |agent| {
-                let mut request = agent.post(&self.url);
-                if let Some(auth) = &auth {
-                    request = request.header("Authorization", auth);
-                }
-                request.send_json(&body)
-            },
-            |reply| match interpret(reply) {
-                Verdict::Done(content) => match parse_translations(&content, n) {
-                    Ok(texts) => Verdict::Done(texts),
-                    Err(e) => Verdict::Fail(e),
-                },
-                Verdict::Retry(e, after) => Verdict::Retry(e, after),
-                Verdict::Fail(e) => Verdict::Fail(e),
-            },
-        )?;
+        let texts = self.post(&body, chars, |content| parse_translations(content, n))?;
         finish(
             &self.http,
             batch.texts,

@@ -3,6 +3,7 @@
 
 mod align;
 mod cli;
+mod judge;
 mod mock_http;
 mod output;
 mod providers;
