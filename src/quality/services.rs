@@ -174,6 +174,25 @@ fn low_scores(
         .collect()
 }
 
+/// One translation per text from a service signal's translator, or the `not-checked` flag that
+/// says why the signal could not run (a failure, or a reply with the wrong number of texts).
+fn translate_all(
+    code: &str,
+    translator: &dyn TextTranslator,
+    texts: &[String],
+    from: &Lang,
+    to: &Lang,
+) -> Result<Vec<String>, Vec<Flag>> {
+    match translator.translate(texts, from, to) {
+        Ok(out) if out.len() == texts.len() => Ok(out),
+        Ok(out) => Err(vec![not_checked(
+            code,
+            &format!("{} translations for {} texts", out.len(), texts.len()),
+        )]),
+        Err(e) => Err(vec![not_checked(code, &e)]),
+    }
+}
+
 /// `round-trip`: translates every target back into the source language and compares it with
 /// the source by chrF, relative to the document.
 pub fn round_trip(
@@ -190,15 +209,9 @@ pub fn round_trip(
         .map(|b| bitext.text_of(Side::Target, &b.target))
         .collect();
     let (from, to) = (&bitext.header.target_lang, &bitext.header.source_lang);
-    let backs = match back.translate(&targets, from, to) {
-        Ok(b) if b.len() == targets.len() => b,
-        Ok(b) => {
-            return vec![not_checked(
-                "round-trip",
-                &format!("{} back translations for {} texts", b.len(), targets.len()),
-            )];
-        }
-        Err(e) => return vec![not_checked("round-trip", &e)],
+    let backs = match translate_all("round-trip", back, &targets, from, to) {
+        Ok(backs) => backs,
+        Err(flags) => return flags,
     };
     let scores: Vec<f64> = beads
         .iter()
@@ -238,15 +251,9 @@ pub fn provider_disagreement(
         .map(|b| bitext.text_of(Side::Source, &b.source))
         .collect();
     let (from, to) = (&bitext.header.source_lang, &bitext.header.target_lang);
-    let others = match second.translate(&sources, from, to) {
-        Ok(o) if o.len() == sources.len() => o,
-        Ok(o) => {
-            return vec![not_checked(
-                "provider-disagreement",
-                &format!("{} translations for {} texts", o.len(), sources.len()),
-            )];
-        }
-        Err(e) => return vec![not_checked("provider-disagreement", &e)],
+    let others = match translate_all("provider-disagreement", second, &sources, from, to) {
+        Ok(others) => others,
+        Err(flags) => return flags,
     };
     let scores: Vec<f64> = beads
         .iter()
