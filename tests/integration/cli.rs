@@ -47,3 +47,48 @@ fn empty_input_gives_no_sentences() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(stdout(&out), "");
 }
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_exit_0() {
+    use std::io::Read;
+    let wd = Workdir::new();
+    let big = "جملة قصيرة للاختبار. ".repeat(200_000);
+    wd.write("big.txt", big);
+    let mut child = wd
+        .command(&["split", "big.txt"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 64];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away, as with `| head`
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stderr(&out), "");
+}
+
+#[test]
+fn ctrl_c_exits_130() {
+    let wd = Workdir::new();
+    // `split -` waits for standard input, which stays open: the process is mid-run.
+    let mut child = wd
+        .command(&["split", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1000));
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+}
