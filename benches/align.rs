@@ -10,7 +10,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use tarjama::align::{AlignInput, AlignOptions, align, shared_path};
+use tarjama::align::{AlignInput, AlignOptions, align};
 use tarjama::eval::align::{BeadIds, parse_beads, score};
 
 const DEFAULT_SIZES: [usize; 5] = [1_000, 10_000, 20_000, 50_000, 200_000];
@@ -31,7 +31,9 @@ fn lines(path: &Path) -> Vec<String> {
 }
 
 fn textberg() -> Vec<Doc> {
-    let root = shared_path("data/alignment/textberg");
+    let Some(root) = tarjama::eval::shared_file("data/alignment/textberg") else {
+        return Vec::new();
+    };
     let mut docs = Vec::new();
     for set in ["test", "dev"] {
         for k in 1..=20 {
@@ -105,8 +107,7 @@ fn run_one(size: usize, use_mt: bool) {
     let docs = textberg();
     if docs.is_empty() {
         println!(
-            "Text+Berg data not found under {}; nothing to measure",
-            shared_path("").display()
+            "Text+Berg data not found in ../shared/data/alignment/textberg; nothing to measure"
         );
         return;
     }

@@ -429,18 +429,5 @@ fn runs(values: &[usize]) -> Vec<std::ops::Range<usize>> {
     out
 }
 
-/// A file of the team's shared folder (`../shared` beside the main checkout; worktrees live one
-/// level deeper). Used by tests and benchmarks only; `None`-like paths simply do not exist.
-#[doc(hidden)]
-pub fn shared_path(relative: &str) -> std::path::PathBuf {
-    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    for up in [manifest.join("../shared"), manifest.join("../../shared")] {
-        if up.is_dir() {
-            return up.join(relative);
-        }
-    }
-    manifest.join("../shared").join(relative)
-}
-
 #[cfg(test)]
 mod tests;

@@ -147,7 +147,10 @@ pub(crate) type Doc = (
 
 /// Text+Berg documents of one set: (source, target, mt, gold), read from ../shared/data.
 pub(crate) fn textberg(set: &str, mt_system: &str) -> Vec<Doc> {
-    let dir = shared_path("data/alignment/textberg").join(set);
+    let Some(dir) = crate::eval::shared_file("data/alignment/textberg") else {
+        return Vec::new();
+    };
+    let dir = dir.join(set);
     let mut docs = Vec::new();
     for k in 1..=20 {
         let base = dir.join(format!("{k:03}"));

@@ -11,13 +11,11 @@ use crate::util::{Workdir, stderr, stdout};
 const TEST_STRICT_F1_BASELINE: f64 = 0.855;
 
 fn textberg(set: &str) -> Option<PathBuf> {
-    let root = tarjama::align::shared_path("data/alignment/textberg").join(set);
-    if root.join("001.gold").is_file() {
-        Some(root)
-    } else {
-        eprintln!("skipped: Text+Berg data not found at {}", root.display());
-        None
+    let root = tarjama::eval::shared_file("data/alignment/textberg").map(|r| r.join(set));
+    if root.is_none() {
+        eprintln!("skipped: Text+Berg data not found in ../shared/data/alignment/textberg");
     }
+    root
 }
 
 fn python3() -> Option<&'static str> {
@@ -34,11 +32,11 @@ fn python3() -> Option<&'static str> {
 }
 
 fn reference_scorer() -> Option<PathBuf> {
-    let path = tarjama::align::shared_path("tools/align_score.py");
-    if path.is_file() {
-        Some(path)
+    let path = tarjama::eval::shared_file("tools/align_score.py");
+    if path.is_some() {
+        path
     } else {
-        eprintln!("skipped: {} not found", path.display());
+        eprintln!("skipped: ../shared/tools/align_score.py not found");
         None
     }
 }
