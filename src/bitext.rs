@@ -313,29 +313,8 @@ pub enum Record {
     Decision(Decision),
 }
 
-/// A bitext file that cannot be read. The message names the line and what is wrong.
-#[derive(Debug, thiserror::Error)]
-pub enum BitextError {
-    /// Reading failed.
-    #[error("{name}: cannot read")]
-    Io {
-        /// File name.
-        name: String,
-        /// Cause.
-        #[source]
-        source: std::io::Error,
-    },
-    /// A line is not a valid record, or the records do not fit together.
-    #[error("{name}:{line}: {message}")]
-    Invalid {
-        /// File name.
-        name: String,
-        /// 1-based line number (0 when the problem is the file as a whole).
-        line: usize,
-        /// What is wrong and what to do.
-        message: String,
-    },
-}
+/// A bitext file that cannot be read; the message names the line and what is wrong.
+pub type BitextError = crate::input::FileError;
 
 impl Bitext {
     /// An empty bitext with a fresh header.
@@ -403,7 +382,7 @@ impl Bitext {
     /// Reads and validates a JSONL bitext. `name` is used in error messages.
     pub fn read_jsonl<R: BufRead>(input: R, name: &str) -> Result<Bitext, BitextError> {
         let invalid = |line: usize, message: String| BitextError::Invalid {
-            name: name.to_string(),
+            file: name.to_string(),
             line,
             message,
         };
@@ -413,7 +392,7 @@ impl Bitext {
         for (index, line) in input.lines().enumerate() {
             let number = index + 1;
             let line = line.map_err(|source| BitextError::Io {
-                name: name.to_string(),
+                file: name.to_string(),
                 source,
             })?;
             if line.trim().is_empty() {
@@ -534,7 +513,7 @@ impl Bitext {
             crate::input::Source::Stdin => Bitext::read_jsonl(std::io::stdin().lock(), &name),
             crate::input::Source::File(p) => {
                 let file = std::fs::File::open(&p).map_err(|source| BitextError::Io {
-                    name: name.clone(),
+                    file: name.clone(),
                     source,
                 })?;
                 Bitext::read_jsonl(std::io::BufReader::new(file), &name)

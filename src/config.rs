@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::input::FileError;
 use crate::lang::Lang;
 use crate::provider::ProviderSettings;
 use crate::quality::CheckSettings;
@@ -135,25 +136,9 @@ impl fmt::Display for ConfigOrigin {
 /// A configuration that cannot be used. Displays as one line naming the file and line.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    /// The file could not be read.
-    #[error("{file}: cannot read")]
-    Io {
-        /// The file.
-        file: String,
-        /// Cause.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The file is not valid, or a value is out of range.
-    #[error("{file}:{line}: {message}")]
-    Invalid {
-        /// The file.
-        file: String,
-        /// 1-based line number.
-        line: usize,
-        /// What is wrong and what to do.
-        message: String,
-    },
+    /// The file cannot be read or is invalid at a line.
+    #[error(transparent)]
+    File(#[from] FileError),
     /// A command-line override names something the configuration lacks.
     #[error("{0}")]
     Override(String),
@@ -240,7 +225,7 @@ pub fn load(explicit: Option<&Path>, overrides: &Overrides) -> Result<Settings, 
 
 /// Reads and validates one configuration file.
 pub fn load_file(path: &Path) -> Result<Settings, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+    let text = std::fs::read_to_string(path).map_err(|source| FileError::Io {
         file: path.display().to_string(),
         source,
     })?;
@@ -254,10 +239,12 @@ pub fn parse(text: &str, origin: ConfigOrigin) -> Result<Settings, ConfigError> 
         ConfigOrigin::File(p) => p.display().to_string(),
         ConfigOrigin::BuiltIn => "<built-in config>".to_string(),
     };
-    let invalid = |span: Option<Range<usize>>, message: String| ConfigError::Invalid {
-        file: file.clone(),
-        line: span.map_or(1, |s| line_of(text, s.start)),
-        message,
+    let invalid = |span: Option<Range<usize>>, message: String| {
+        ConfigError::File(FileError::Invalid {
+            file: file.clone(),
+            line: span.map_or(1, |s| line_of(text, s.start)),
+            message,
+        })
     };
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
         let (offset, message) = describe_toml_error(text, &e);

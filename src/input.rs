@@ -68,6 +68,32 @@ pub enum InputError {
     },
 }
 
+/// A file that cannot be used: it cannot be read, or its content is invalid at a line. Displays
+/// as one line, `FILE: cannot read` (with the cause in the error chain) or `FILE:LINE: what is
+/// wrong; what to do`. The bitext, translation-memory and configuration readers all return it.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    /// The file could not be opened or read.
+    #[error("{file}: cannot read")]
+    Io {
+        /// The file's name as the user gave it.
+        file: String,
+        /// Cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The content is not valid.
+    #[error("{file}:{line}: {message}")]
+    Invalid {
+        /// The file's name as the user gave it.
+        file: String,
+        /// 1-based line number (0 when the problem is the file as a whole).
+        line: usize,
+        /// What is wrong and what to do.
+        message: String,
+    },
+}
+
 /// Reads the whole input and checks that it is UTF-8 text without NUL bytes.
 pub fn read_text(source: &Source) -> Result<String, InputError> {
     let name = source.display_name();

@@ -20,29 +20,8 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::lang::Lang;
 
-/// A TMX file that cannot be read. Displays as `FILE:LINE: what is wrong`.
-#[derive(Debug, thiserror::Error)]
-pub enum MemoryError {
-    /// The file could not be read.
-    #[error("{file}: cannot read")]
-    Io {
-        /// The file.
-        file: String,
-        /// Cause.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The file is not well-formed XML or not TMX.
-    #[error("{file}:{line}: {message}")]
-    Invalid {
-        /// The file.
-        file: String,
-        /// 1-based line.
-        line: usize,
-        /// What is wrong.
-        message: String,
-    },
-}
+/// A TMX file that cannot be read; displays as `FILE:LINE: what is wrong`.
+pub type MemoryError = crate::input::FileError;
 
 /// One translation unit: its variants as (language tag, segment text).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -178,7 +178,7 @@ fn synthetic_evaluation_holds_the_committed_baseline() {
     };
     let baseline = repo_file("corpora/synthetic/pud-test-seeds1-5.json");
     let wd = Workdir::new();
-    let out = wd.run(&[
+    let report_args = [
         "eval",
         "flags",
         "--synthetic",
@@ -192,9 +192,10 @@ fn synthetic_evaluation_holds_the_committed_baseline() {
         "5",
         "--format",
         "json",
-        "--baseline",
-        baseline.to_str().unwrap(),
-    ]);
+    ];
+    let mut gated = report_args.to_vec();
+    gated.extend(["--baseline", baseline.to_str().unwrap()]);
+    let out = wd.run(&gated);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -215,21 +216,7 @@ fn synthetic_evaluation_holds_the_committed_baseline() {
         assert!(t["items"].as_u64().unwrap() >= 100, "{t}");
     }
     // Same seed, same set: the report is reproducible.
-    let again = wd.run(&[
-        "eval",
-        "flags",
-        "--synthetic",
-        "--pud",
-        pud.to_str().unwrap(),
-        "--split",
-        "test",
-        "--seed",
-        "1",
-        "--rounds",
-        "5",
-        "--format",
-        "json",
-    ]);
+    let again = wd.run(&report_args);
     assert_eq!(stdout(&again), stdout(&out));
 }
 
