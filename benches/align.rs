@@ -119,6 +119,7 @@ fn run_one(size: usize, use_mt: bool) {
         source: &source,
         target: &target,
         mt: use_mt.then_some(&mt[..]),
+        target_mt: None,
         source_paras: None,
         target_paras: None,
     };

@@ -135,6 +135,9 @@ pub(crate) struct Extract {
     pub verbatim: bool,
     /// Only verbatim tokens that look like names (capitalised or acronyms, or with a digit).
     pub verbatim_names_only: bool,
+    /// Which language the lexical features are in (0 = target, 1 = source): words of one
+    /// language never match words of the other.
+    pub space: u8,
 }
 
 /// FNV-1a, 64 bits: stable and fast enough for short tokens.
@@ -272,12 +275,18 @@ fn word_features(
     }
     lower.clear();
     lower.extend(token.chars().flat_map(char::to_lowercase));
-    emit(Family::Word, hash(Family::Word.tag(), lower));
+    emit(
+        Family::Word,
+        hash(Family::Word.tag() ^ (what.space << 4), lower),
+    );
     starts.clear();
     starts.extend(lower.char_indices().map(|(i, _)| i));
     if starts.len() > 5 {
         let end = starts[5];
-        emit(Family::Prefix, hash(Family::Prefix.tag(), &lower[..end]));
+        emit(
+            Family::Prefix,
+            hash(Family::Prefix.tag() ^ (what.space << 4), &lower[..end]),
+        );
     }
     if starts.len() >= 4 {
         for w in 0..=starts.len() - 4 {
@@ -285,7 +294,10 @@ fn word_features(
             let end = starts.get(w + 4).copied().unwrap_or(lower.len());
             emit(
                 Family::CharGram,
-                hash(Family::CharGram.tag(), &lower[start..end]),
+                hash(
+                    Family::CharGram.tag() ^ (what.space << 4),
+                    &lower[start..end],
+                ),
             );
         }
     }
@@ -414,6 +426,7 @@ mod tests {
         lexical: false,
         verbatim: true,
         verbatim_names_only: true,
+        space: 0,
     };
 
     #[test]
@@ -450,6 +463,7 @@ mod tests {
             lexical: true,
             verbatim: false,
             verbatim_names_only: false,
+            space: 0,
         };
         let a = vec![
             vec![("le glacier fond", lexical)],

@@ -41,6 +41,9 @@ pub struct AlignInput<'a> {
     /// `mt[i]` = machine translation of `source[i]` into the target language (missing entries
     /// count as empty).
     pub mt: Option<&'a [&'a str]>,
+    /// `target_mt[j]` = machine translation of `target[j]` back into the source language
+    /// (optional second direction: the similarity is then measured in both languages).
+    pub target_mt: Option<&'a [&'a str]>,
     /// Paragraph index of each source sentence.
     pub source_paras: Option<&'a [usize]>,
     /// Paragraph index of each target sentence.
@@ -103,8 +106,11 @@ pub struct AlignOptions {
     pub coarse_top_cells: usize,
     /// Half-width, in sentences, of the band around the projected coarse path.
     pub band_width: usize,
-    /// Cost weights when MT is given.
+    /// Cost weights when MT of the source is given.
     pub with_mt: CostTuning,
+    /// Cost weights when MT is given in both directions (`mt` and `target_mt`): the vectors
+    /// are richer, so the null cost is calibrated lower.
+    pub with_both_mt: CostTuning,
     /// Cost weights without MT (length and anchors only).
     pub without_mt: CostTuning,
     /// Feature weights.
@@ -130,6 +136,19 @@ impl Default for AlignOptions {
                 many_penalty: 0.1,
                 null_quantile: 0.7,
                 null_scale: 1.5,
+                null_floor: 0.3,
+                orphan_weight: 0.5,
+                orphan_threshold: 0.02,
+            },
+            // tuned on dev with both Google MT directions: strict F1 0.883 → 0.908
+            with_both_mt: CostTuning {
+                null_quantile: 0.6,
+                null_scale: 1.0,
+                length_weight: 0.1,
+                size_exponent: 0.3,
+                sentence_norm: 0.0,
+                expand_penalty: 0.1,
+                many_penalty: 0.1,
                 null_floor: 0.3,
                 orphan_weight: 0.5,
                 orphan_threshold: 0.02,
@@ -199,20 +218,17 @@ pub fn align(input: &AlignInput<'_>, options: &AlignOptions) -> Vec<Bead> {
     if n == 0 || m == 0 {
         return trivial_beads(n, m);
     }
-    let has_mt = input.mt.is_some();
-    let tuning = if has_mt {
-        &options.with_mt
-    } else {
-        &options.without_mt
+    let tuning = match (input.mt.is_some(), input.target_mt.is_some()) {
+        (true, true) => &options.with_both_mt,
+        (true, false) | (false, true) => &options.with_mt,
+        (false, false) => &options.without_mt,
     };
     let features::Vectors {
         side_a: src_vecs,
         side_b: tgt_vecs,
         fine_only,
     } = vectors(input, &options.features);
-    let src_len: Vec<usize> = (0..n)
-        .map(|i| char_len(comparable_source(input, i)))
-        .collect();
+    let src_len = comparable_source_lengths(input);
     let tgt_len: Vec<usize> = input.target.iter().map(|t| char_len(t)).collect();
     let length = LengthModel::estimate(&src_len, &tgt_len);
     let params = options.cost_params(true, tuning, options.bead_types());
@@ -330,60 +346,119 @@ fn char_len(text: &str) -> usize {
     text.chars().filter(|c| !c.is_whitespace()).count()
 }
 
-/// The text whose length is compared with the target: the MT when there is one.
-fn comparable_source<'a>(input: &AlignInput<'a>, i: usize) -> &'a str {
-    match input.mt {
-        Some(mt) => mt.get(i).copied().unwrap_or(""),
-        None => input.source[i],
+/// Lengths of the source side in the units of the target: the MT's length when there is MT.
+/// A sentence whose MT is missing or empty (the service failed on it) gets its source length
+/// times the document's MT/source ratio, so that it does not look like an empty sentence.
+fn comparable_source_lengths(input: &AlignInput<'_>) -> Vec<usize> {
+    let source: Vec<usize> = input.source.iter().map(|s| char_len(s)).collect();
+    let Some(mt) = input.mt else {
+        return source;
+    };
+    let mt_len: Vec<usize> = (0..source.len())
+        .map(|i| mt.get(i).map_or(0, |t| char_len(t)))
+        .collect();
+    let (mut translated, mut original) = (0usize, 0usize);
+    for (&m, &s) in mt_len.iter().zip(&source) {
+        if m > 0 {
+            translated += m;
+            original += s;
+        }
     }
+    let ratio = if original > 0 {
+        translated as f64 / original as f64
+    } else {
+        1.0
+    };
+    mt_len
+        .iter()
+        .zip(&source)
+        .map(|(&m, &s)| {
+            if m > 0 {
+                m
+            } else {
+                (s as f64 * ratio).round() as usize
+            }
+        })
+        .collect()
 }
 
 /// The texts whose features make up one sentence's vector.
 type Parts<'a> = Vec<(&'a str, Extract)>;
 
 /// Sentence vectors of both sides (see the module docs for what goes in).
+///
+/// With MT of the source, the source side is that MT (target language) and the target side the
+/// target itself; with MT of the target (`target_mt`), the source text and the target's MT are
+/// added (source language), so the similarity is measured in both languages at once.
 fn vectors(input: &AlignInput<'_>, weights: &FeatureWeights) -> features::Vectors {
     let source_is_latin = features::latin_share(input.source) > 0.5;
     let anchors = Extract {
         lexical: false,
         verbatim: true,
         verbatim_names_only: true,
+        space: 0,
     };
     let numbers_only = Extract {
         lexical: false,
         verbatim: false,
         verbatim_names_only: true,
+        space: 0,
     };
-    let (src_parts, tgt_parts): (Vec<Parts<'_>>, Vec<Parts<'_>>) = match input.mt {
-        Some(mt) => {
-            // Latin names in a non-Latin source are evidence the MT may have transliterated away.
-            let source_anchor = if source_is_latin {
-                numbers_only
+    if input.mt.is_none() && input.target_mt.is_none() {
+        return features::build_vectors(
+            &input
+                .source
+                .iter()
+                .map(|&s| vec![(s, anchors)])
+                .collect::<Vec<_>>(),
+            &input
+                .target
+                .iter()
+                .map(|&t| vec![(t, anchors)])
+                .collect::<Vec<_>>(),
+            weights,
+        );
+    }
+    // Latin names in a non-Latin source are evidence the MT may have transliterated away.
+    let source_anchor = if source_is_latin {
+        numbers_only
+    } else {
+        anchors
+    };
+    let target_lexical = Extract {
+        lexical: true,
+        verbatim: !source_is_latin,
+        verbatim_names_only: true,
+        space: 0,
+    };
+    let src_parts: Vec<Parts<'_>> = (0..input.source.len())
+        .map(|i| {
+            let mut parts = Vec::with_capacity(2);
+            if let Some(mt) = input.mt {
+                parts.push((mt.get(i).copied().unwrap_or(""), mt_lexical()));
+            }
+            if input.target_mt.is_some() {
+                parts.push((input.source[i], source_lexical()));
             } else {
-                anchors
-            };
-            let lexical = Extract {
-                lexical: true,
-                verbatim: !source_is_latin,
-                verbatim_names_only: true,
-            };
-            (
-                (0..input.source.len())
-                    .map(|i| {
-                        vec![
-                            (mt.get(i).copied().unwrap_or(""), mt_lexical()),
-                            (input.source[i], source_anchor),
-                        ]
-                    })
-                    .collect(),
-                input.target.iter().map(|&t| vec![(t, lexical)]).collect(),
-            )
-        }
-        None => (
-            input.source.iter().map(|&s| vec![(s, anchors)]).collect(),
-            input.target.iter().map(|&t| vec![(t, anchors)]).collect(),
-        ),
-    };
+                parts.push((input.source[i], source_anchor));
+            }
+            parts
+        })
+        .collect();
+    let tgt_parts: Vec<Parts<'_>> = (0..input.target.len())
+        .map(|j| {
+            let mut parts = Vec::with_capacity(2);
+            if input.mt.is_some() {
+                parts.push((input.target[j], target_lexical));
+            } else {
+                parts.push((input.target[j], anchors));
+            }
+            if let Some(back) = input.target_mt {
+                parts.push((back.get(j).copied().unwrap_or(""), source_lexical()));
+            }
+            parts
+        })
+        .collect();
     features::build_vectors(&src_parts, &tgt_parts, weights)
 }
 
@@ -393,6 +468,15 @@ fn mt_lexical() -> Extract {
         lexical: true,
         verbatim: false,
         verbatim_names_only: true,
+        space: 0,
+    }
+}
+
+/// Lexical features of a text in the source language (the source, or the MT of the target).
+fn source_lexical() -> Extract {
+    Extract {
+        space: 1,
+        ..mt_lexical()
     }
 }
 

@@ -682,6 +682,41 @@ pub(crate) fn solve(
     steps
 }
 
+/// Cost components of beads `(i, j, a, b)` (ending at node `(i, j)`), for error analysis:
+/// `[total, type penalty, similarity part, orphan part, length part, raw similarity]`.
+#[cfg(test)]
+pub(crate) fn explain_costs(
+    level: &Level,
+    params: &CostParams,
+    length: LengthModel,
+    beads: &[(usize, usize, usize, usize)],
+) -> Vec<[f64; 6]> {
+    let (n, m) = (level.src.len(), level.tgt.len());
+    let scorer = Scorer::new(level, &Band::full(n, m), params, length);
+    beads
+        .iter()
+        .map(|&(i, j, a, b)| {
+            if a == 0 || b == 0 {
+                let c = scorer.null_cost * (a + b) as f64;
+                return [c, 0.0, 0.0, 0.0, 0.0, 0.0];
+            }
+            let w = scorer.size_weight[a][b];
+            let pen = scorer.type_penalty(a, b);
+            let sim = w * (1.0 - scorer.adjusted_similarity(i, j, a, b));
+            let orphan = scorer.orphan_cost(i, j, a, b);
+            let len = params.length_weight * w * scorer.length_cost(i, j, a, b);
+            [
+                pen + sim + orphan + len,
+                pen,
+                sim,
+                orphan,
+                len,
+                scorer.similarity(i, j, a, b),
+            ]
+        })
+        .collect()
+}
+
 /// Nodes visited by a path of steps, starting at `(0, 0)`.
 pub(crate) fn path_nodes(steps: &[Step]) -> Vec<(usize, usize)> {
     let mut nodes = vec![(0, 0)];

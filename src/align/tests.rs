@@ -22,6 +22,7 @@ fn empty_sides_give_null_beads() {
         source: &["a", "b"],
         target: &[],
         mt: None,
+        target_mt: None,
         source_paras: None,
         target_paras: None,
     };
@@ -59,6 +60,7 @@ fn mt_similarity_finds_a_one_to_two_bead() {
         source: &source,
         target: &target,
         mt: Some(&mt),
+        target_mt: None,
         source_paras: None,
         target_paras: None,
     };
@@ -69,6 +71,65 @@ fn mt_similarity_finds_a_one_to_two_bead() {
         .map(|b| (b.source.clone(), b.target.clone()))
         .collect();
     assert_eq!(pairs, vec![(vec![0], vec![0, 1]), (vec![1], vec![2])]);
+}
+
+/// With MT of the target back into the source language, a source sentence whose forward MT
+/// is useless (empty: the service failed) still finds its target sentence, next to an
+/// inserted sentence of about the same length.
+#[test]
+fn target_mt_gives_evidence_in_the_source_language() {
+    let source = [
+        "Die Hütte am Pass ist seit Mai geschlossen.",
+        "Wir stiegen um fünf Uhr morgens auf.",
+        "Oben lag frischer Schnee auf dem Grat.",
+        "Der Abstieg über die Südflanke dauerte lange.",
+        "Am Abend erreichten wir das Dorf.",
+    ];
+    let mt = [
+        "",
+        "Nous sommes montés à cinq heures du matin.",
+        "En haut, il y avait de la neige fraîche sur l'arête.",
+        "La descente par le versant sud a duré longtemps.",
+        "Le soir, nous avons atteint le village.",
+    ];
+    let target = [
+        "Les guides de la vallée recommandent de partir tôt.",
+        "La cabane du col est fermée depuis le mois de mai.",
+        "Nous partîmes à cinq heures du matin.",
+        "Sur l'arête, la neige était fraîche.",
+        "La descente par le versant sud fut longue.",
+        "Le soir, nous atteignîmes le village.",
+    ];
+    let back = [
+        "Die Bergführer des Tals empfehlen, früh aufzubrechen.",
+        "Die Hütte am Pass ist seit Mai geschlossen.",
+        "Wir brachen um fünf Uhr morgens auf.",
+        "Auf dem Grat war der Schnee frisch.",
+        "Der Abstieg über die Südflanke war lang.",
+        "Am Abend erreichten wir das Dorf.",
+    ];
+    let pairs = |target_mt: Option<&[&str]>| -> Vec<(Vec<usize>, Vec<usize>)> {
+        let input = AlignInput {
+            source: &source,
+            target: &target,
+            mt: Some(&mt),
+            target_mt,
+            source_paras: None,
+            target_paras: None,
+        };
+        let beads = align(&input, &AlignOptions::default());
+        check_cover(&beads, source.len(), target.len());
+        beads.into_iter().map(|b| (b.source, b.target)).collect()
+    };
+    let both = pairs(Some(&back));
+    let mut expected: Vec<(Vec<usize>, Vec<usize>)> = vec![(vec![], vec![0])];
+    expected.extend((0..5).map(|k| (vec![k], vec![k + 1])));
+    assert_eq!(both, expected);
+    let forward_only = pairs(None);
+    assert_ne!(
+        forward_only, both,
+        "the test must need the back translation"
+    );
 }
 
 /// OCR debris between two target sentences (a caption block in Text+Berg) becomes 0-1 beads
@@ -106,6 +167,7 @@ fn debris_alignment(options: &AlignOptions) -> Vec<(Vec<usize>, Vec<usize>)> {
         source: &source,
         target: &target,
         mt: Some(&mt),
+        target_mt: None,
         source_paras: None,
         target_paras: None,
     };
@@ -137,12 +199,13 @@ fn orphan_penalty_leaves_ocr_debris_unaligned() {
     assert!(debris_nulls(&pairs) >= 2, "{pairs:?}");
 }
 
-/// One Text+Berg document: source, target, MT, gold beads.
+/// One Text+Berg document: source, target, MT, gold beads, MT of the target.
 pub(crate) type Doc = (
     Vec<String>,
     Vec<String>,
     Vec<String>,
     Vec<crate::eval::align::BeadIds>,
+    Vec<String>,
 );
 
 /// Text+Berg documents of one set: (source, target, mt, gold), read from ../shared/data.
@@ -169,6 +232,7 @@ pub(crate) fn textberg(set: &str, mt_system: &str) -> Vec<Doc> {
             read("fr"),
             read(&format!("mt-{mt_system}.fr")),
             crate::eval::align::parse_beads(&gold, "gold").unwrap(),
+            read(&format!("mt-{mt_system}.de")),
         ));
     }
     docs
@@ -181,14 +245,17 @@ pub(crate) fn f1_on(
 ) -> crate::eval::align::Scores {
     let mut golds = Vec::new();
     let mut hyps = Vec::new();
-    for (src, tgt, mt, gold) in docs {
+    let both = std::env::var("BOTH").is_ok();
+    for (src, tgt, mt, gold, back) in docs {
         let s: Vec<&str> = src.iter().map(String::as_str).collect();
         let t: Vec<&str> = tgt.iter().map(String::as_str).collect();
         let m: Vec<&str> = mt.iter().map(String::as_str).collect();
+        let bk: Vec<&str> = back.iter().map(String::as_str).collect();
         let input = AlignInput {
             source: &s,
             target: &t,
             mt: use_mt.then_some(&m[..]),
+            target_mt: (use_mt && both).then_some(&bk[..]),
             source_paras: None,
             target_paras: None,
         };
@@ -235,7 +302,10 @@ fn tune() {
     if let Ok(v) = std::env::var("NW") {
         base.features.number = v.parse().unwrap();
     }
-    let t0 = if use_mt {
+    let both = std::env::var("BOTH").is_ok();
+    let t0 = if use_mt && both {
+        base.with_both_mt.clone()
+    } else if use_mt {
         base.with_mt.clone()
     } else {
         base.without_mt.clone()
@@ -259,7 +329,9 @@ fn tune() {
                                     ..t0.clone()
                                 };
                                 let mut o = base.clone();
-                                if use_mt {
+                                if use_mt && both {
+                                    o.with_both_mt = tuning
+                                } else if use_mt {
                                     o.with_mt = tuning
                                 } else {
                                     o.without_mt = tuning
@@ -303,7 +375,7 @@ proptest::proptest! {
     ) {
         let s: Vec<&str> = source.iter().map(String::as_str).collect();
         let t: Vec<&str> = target.iter().map(String::as_str).collect();
-        let input = AlignInput { source: &s, target: &t, mt: with_mt.then_some(&s[..]), source_paras: None, target_paras: None };
+        let input = AlignInput { source: &s, target: &t, mt: with_mt.then_some(&s[..]), target_mt: None, source_paras: None, target_paras: None };
         let options = AlignOptions {
             search: [SearchMode::Auto, SearchMode::Exact, SearchMode::Banded][mode as usize],
             // a tiny coarsest level, so that short inputs go through every coarse-to-fine step
@@ -327,7 +399,7 @@ proptest::proptest! {
         let t: Vec<&str> = target.iter().map(|p| p.0.as_str()).collect();
         let sp: Vec<usize> = source.iter().map(|p| p.1).collect();
         let tp: Vec<usize> = target.iter().map(|p| p.1).collect();
-        let input = AlignInput { source: &s, target: &t, mt: None, source_paras: Some(&sp), target_paras: Some(&tp) };
+        let input = AlignInput { source: &s, target: &t, mt: None, target_mt: None, source_paras: Some(&sp), target_paras: Some(&tp) };
         let beads = align(&input, &AlignOptions::default());
         check_cover(&beads, s.len(), t.len());
         let (sr, tr) = (runs(&sp), runs(&tp));
@@ -393,6 +465,7 @@ fn numbers_and_names_align_without_mt() {
         source: &source,
         target: &target,
         mt: None,
+        target_mt: None,
         source_paras: None,
         target_paras: None,
     };
@@ -404,5 +477,153 @@ fn numbers_and_names_align_without_mt() {
     assert_eq!(
         pairs,
         vec![(vec![0], vec![0]), (vec![1], vec![1]), (vec![2], vec![2])]
+    );
+}
+
+/// Error analysis on Text+Berg: for every region where the hypothesis path leaves the gold
+/// path, the cost components of both sub-paths.
+/// `EXPLAIN=dev cargo test --release --lib align::tests::explain -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn explain() {
+    let set = std::env::var("EXPLAIN").unwrap_or_else(|_| "dev".into());
+    let options = AlignOptions::default();
+    let mut totals = [0.0f64; 5];
+    let mut regions = 0;
+    for (d, (src, tgt, mt, gold, _)) in textberg(&set, "google").iter().enumerate() {
+        let s: Vec<&str> = src.iter().map(String::as_str).collect();
+        let t: Vec<&str> = tgt.iter().map(String::as_str).collect();
+        let m: Vec<&str> = mt.iter().map(String::as_str).collect();
+        let input = AlignInput {
+            source: &s,
+            target: &t,
+            mt: Some(&m[..]),
+            target_mt: None,
+            source_paras: None,
+            target_paras: None,
+        };
+        let hyp: Vec<(Vec<usize>, Vec<usize>)> = align(&input, &options)
+            .into_iter()
+            .map(|b| (b.source, b.target))
+            .collect();
+        // the gold as a path: sentences no gold bead covers become null beads
+        let mut g: Vec<(Vec<usize>, Vec<usize>)> = gold.clone();
+        g.sort_by_key(|b| {
+            (
+                b.0.first().copied().unwrap_or(usize::MAX),
+                b.1.first().copied().unwrap_or(usize::MAX),
+            )
+        });
+        let mut gpath: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
+        let (mut i, mut j) = (0usize, 0usize);
+        for b in g.iter().filter(|b| !b.0.is_empty() && !b.1.is_empty()) {
+            let (a0, b0) = (b.0[0], b.1[0]);
+            if a0 < i
+                || b0 < j
+                || b.0 != (a0..a0 + b.0.len()).collect::<Vec<_>>()
+                || b.1 != (b0..b0 + b.1.len()).collect::<Vec<_>>()
+            {
+                break;
+            }
+            while i < a0 {
+                gpath.push((vec![i], vec![]));
+                i += 1;
+            }
+            while j < b0 {
+                gpath.push((vec![], vec![j]));
+                j += 1;
+            }
+            gpath.push(b.clone());
+            i += b.0.len();
+            j += b.1.len();
+        }
+        let nodes = |p: &[(Vec<usize>, Vec<usize>)]| -> Vec<(usize, usize)> {
+            let mut out = vec![(0, 0)];
+            let (mut x, mut y) = (0, 0);
+            for b in p {
+                x += b.0.len();
+                y += b.1.len();
+                out.push((x, y));
+            }
+            out
+        };
+        let (gn, hn) = (nodes(&gpath), nodes(&hyp));
+        let hset: std::collections::HashSet<(usize, usize)> = hn.iter().copied().collect();
+        // level as align() builds it
+        let features::Vectors { side_a, side_b, .. } = vectors(&input, &options.features);
+        let src_len = comparable_source_lengths(&input);
+        let tgt_len: Vec<usize> = t.iter().map(|x| char_len(x)).collect();
+        let length = LengthModel::estimate(&src_len, &tgt_len);
+        let params = options.cost_params(true, &options.with_mt, options.bead_types());
+        let level = Level {
+            src: side_a,
+            tgt: side_b,
+            src_len,
+            tgt_len,
+        };
+        let costs = |p: &[(Vec<usize>, Vec<usize>)],
+                     from: (usize, usize),
+                     to: (usize, usize)|
+         -> (Vec<String>, [f64; 5]) {
+            let (mut x, mut y) = (0, 0);
+            let mut beads = Vec::new();
+            let mut names = Vec::new();
+            for b in p {
+                let (a, bb) = (b.0.len(), b.1.len());
+                if x >= from.0 && y >= from.1 && x + a <= to.0 && y + bb <= to.1 {
+                    beads.push((x + a, y + bb, a, bb));
+                    names.push(format!("{:?}:{:?}", b.0, b.1));
+                }
+                x += a;
+                y += bb;
+            }
+            let c = search::explain_costs(&level, &params, length, &beads);
+            let mut sum = [0.0; 5];
+            for (k, v) in c.iter().enumerate() {
+                for q in 0..5 {
+                    sum[q] += v[q];
+                }
+                names[k] = format!(
+                    "{} [tot {:.2} pen {:.2} sim {:.2} orph {:.2} len {:.2} raw {:.2}]",
+                    names[k], v[0], v[1], v[2], v[3], v[4], v[5]
+                );
+            }
+            (names, sum)
+        };
+        let mut last = (0, 0);
+        for (k, &node) in gn.iter().enumerate() {
+            if !hset.contains(&node) {
+                continue;
+            }
+            let gold_edge = k > 0 && gn[k - 1] == last;
+            let hyp_edge = hn.windows(2).any(|w| w[0] == last && w[1] == node);
+            if k > 0 && !(gold_edge && hyp_edge) {
+                let (gnames, gsum) = costs(&gpath, last, node);
+                let (hnames, hsum) = costs(&hyp, last, node);
+                if gnames.is_empty() || hnames.is_empty() {
+                    last = node;
+                    continue;
+                }
+                regions += 1;
+                println!(
+                    "doc {d} region {last:?}..{node:?}: gold {:.2} hyp {:.2}",
+                    gsum[0], hsum[0]
+                );
+                for n in gnames {
+                    println!("   G {n}");
+                }
+                for n in hnames {
+                    println!("   H {n}");
+                }
+                for q in 0..5 {
+                    totals[q] += gsum[q] - hsum[q];
+                }
+            }
+            last = node;
+        }
+    }
+    println!(
+        "{regions} regions; gold minus hyp: total {:.2} pen {:.2} sim {:.2} orphan {:.2} length {:.2}",
+        totals[0], totals[1], totals[2], totals[3], totals[4]
     );
 }

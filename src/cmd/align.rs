@@ -49,6 +49,11 @@ pub struct Args {
     /// sentence. Without it, alignment uses length and anchors (numbers, names) only.
     #[arg(long, value_name = "FILE")]
     pub mt: Option<PathBuf>,
+    /// Machine translation of the target back into the source language, one line per target
+    /// sentence: similarity is then measured in both languages (more accurate on loose or
+    /// noisy translations).
+    #[arg(long, value_name = "FILE")]
+    pub mt_target: Option<PathBuf>,
     /// The files hold one sentence per line (no segmentation).
     #[arg(long)]
     pub lines: bool,
@@ -130,33 +135,31 @@ pub fn run(args: &Args, _global: &GlobalArgs) -> anyhow::Result<Status> {
             segmented(tgt_text, &tgt_lang),
         )
     };
-    let mt = match &args.mt {
-        None => None,
-        Some(path) => {
-            let (text, name) = read(path)?;
-            let lines: Vec<String> = text.lines().map(str::to_string).collect();
-            if lines.len() != source.spans.len() {
-                anyhow::bail!(
-                    "{name}: {} lines, but {src_name} has {} sentences; give the MT one line per source sentence{}",
-                    lines.len(),
-                    source.spans.len(),
-                    if args.lines {
-                        ""
-                    } else {
-                        " (`tarjama split` shows the sentences), or use --lines"
-                    }
-                );
-            }
-            Some(lines)
-        }
-    };
+    let mt = read_mt(
+        args.mt.as_deref(),
+        source.spans.len(),
+        &src_name,
+        args.lines,
+        "source",
+    )?;
+    let mt_target = read_mt(
+        args.mt_target.as_deref(),
+        target.spans.len(),
+        &tgt_name,
+        args.lines,
+        "target",
+    )?;
     let src_texts = source.texts();
     let tgt_texts = target.texts();
     let mt_texts: Option<Vec<&str>> = mt.as_ref().map(|l| l.iter().map(String::as_str).collect());
+    let mt_target_texts: Option<Vec<&str>> = mt_target
+        .as_ref()
+        .map(|l| l.iter().map(String::as_str).collect());
     let input = AlignInput {
         source: &src_texts,
         target: &tgt_texts,
         mt: mt_texts.as_deref(),
+        target_mt: mt_target_texts.as_deref(),
         source_paras: Some(&source.paras),
         target_paras: Some(&target.paras),
     };
@@ -194,6 +197,33 @@ pub fn run(args: &Args, _global: &GlobalArgs) -> anyhow::Result<Status> {
         }
     }
     Ok(Status::Success)
+}
+
+/// Reads an MT file that must have one line per sentence of `side` (`count` sentences).
+fn read_mt(
+    path: Option<&std::path::Path>,
+    count: usize,
+    side_name: &str,
+    lines: bool,
+    side: &str,
+) -> anyhow::Result<Option<Vec<String>>> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let (text, name) = read(path)?;
+    let mt: Vec<String> = text.lines().map(str::to_string).collect();
+    if mt.len() != count {
+        anyhow::bail!(
+            "{name}: {} lines, but {side_name} has {count} sentences; give the MT one line per {side} sentence{}",
+            mt.len(),
+            if lines {
+                ""
+            } else {
+                " (`tarjama split` shows the sentences), or use --lines"
+            }
+        );
+    }
+    Ok(Some(mt))
 }
 
 /// Bitext sentences of one side; targets come from a file, sources keep their MT.

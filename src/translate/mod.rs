@@ -457,6 +457,7 @@ fn align_paragraph(bitext: &mut Bitext, sources: &[usize], targets: &[usize]) {
         source: &source,
         target: &target,
         mt: None,
+        target_mt: None,
         source_paras: None,
         target_paras: None,
     };

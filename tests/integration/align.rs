@@ -9,6 +9,8 @@ use crate::util::{Workdir, stderr, stdout};
 /// Strict F1 on Text+Berg test with the Google MT at the last tuning (0.8554; dev-tuned).
 /// The test fails if a change makes it drop below.
 const TEST_STRICT_F1_BASELINE: f64 = 0.855;
+/// The same with Google MT in both directions (`--mt` and `--mt-target`; 0.8638, dev-tuned).
+const TEST_STRICT_F1_BOTH_DIRECTIONS_BASELINE: f64 = 0.863;
 
 fn textberg(set: &str) -> Option<PathBuf> {
     let root = tarjama::eval::shared_file("data/alignment/textberg").map(|r| r.join(set));
@@ -152,26 +154,57 @@ fn align_doc(wd: &Workdir, dir: &Path, doc: &str, extra: &[&str]) -> PathBuf {
     out_path
 }
 
-#[test]
-fn textberg_test_strict_f1_with_google_mt_stays_above_the_baseline() {
-    let Some(dir) = textberg("test") else { return };
+/// Aligns the seven Text+Berg test documents with `mt_args(doc)` and returns the strict F1
+/// (checked against the reference scorer).
+fn textberg_test_f1(mt_args: impl Fn(&Path, &str) -> Vec<String>) -> Option<f64> {
+    let dir = textberg("test")?;
     let wd = Workdir::new();
     let mut gold = Vec::new();
     let mut hyp = Vec::new();
     for k in 1..=7 {
         let doc = format!("{k:03}");
-        let mt = dir
-            .join(format!("{doc}.mt-google.fr"))
-            .display()
-            .to_string();
-        hyp.push(align_doc(&wd, &dir, &doc, &["--mt", &mt]));
+        let args = mt_args(&dir, &doc);
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        hyp.push(align_doc(&wd, &dir, &doc, &refs));
         gold.push(dir.join(format!("{doc}.gold")));
     }
     let json = assert_scorers_agree(&wd, &gold, &hyp);
-    let f1 = json_field(&json, "f1_strict");
+    Some(json_field(&json, "f1_strict"))
+}
+
+fn google_mt(dir: &Path, doc: &str, ext: &str) -> String {
+    dir.join(format!("{doc}.mt-google.{ext}"))
+        .display()
+        .to_string()
+}
+
+#[test]
+fn textberg_test_strict_f1_with_google_mt_stays_above_the_baseline() {
+    let Some(f1) = textberg_test_f1(|dir, doc| vec!["--mt".into(), google_mt(dir, doc, "fr")])
+    else {
+        return;
+    };
     assert!(
         f1 >= TEST_STRICT_F1_BASELINE,
         "Text+Berg test strict F1 {f1:.4} dropped below the baseline {TEST_STRICT_F1_BASELINE}"
+    );
+}
+
+#[test]
+fn textberg_test_strict_f1_with_mt_in_both_directions_stays_above_the_baseline() {
+    let Some(f1) = textberg_test_f1(|dir, doc| {
+        vec![
+            "--mt".into(),
+            google_mt(dir, doc, "fr"),
+            "--mt-target".into(),
+            google_mt(dir, doc, "de"),
+        ]
+    }) else {
+        return;
+    };
+    assert!(
+        f1 >= TEST_STRICT_F1_BOTH_DIRECTIONS_BASELINE,
+        "Text+Berg test strict F1 (both MT directions) {f1:.4} dropped below the baseline {TEST_STRICT_F1_BOTH_DIRECTIONS_BASELINE}"
     );
 }
 
@@ -268,6 +301,20 @@ fn mt_with_the_wrong_number_of_lines_is_one_clear_error() {
     );
     assert_eq!(err.lines().count(), 1);
     assert!(!wd.path().join("out").exists());
+    let out = wd.run(&[
+        "align",
+        "--lines",
+        "src.txt",
+        "tgt.txt",
+        "--mt-target",
+        "src.txt",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("tarjama: error: src.txt: 3 lines, but tgt.txt has 2 sentences; give the MT one line per target sentence"),
+        "{err}"
+    );
 }
 
 #[test]
