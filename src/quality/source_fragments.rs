@@ -131,6 +131,66 @@ const NON_PREDICATES: &[&str] = &[
     "نفسها",
     "انفسهم",
     "ايضا",
+    // Directions and positions: nouns or adverbs, never verbs.
+    "شرق",
+    "غرب",
+    "شمال",
+    "جنوب",
+    "وسط",
+    "داخل",
+    "خارج",
+    "اعلى",
+    "اسفل",
+    "منتصف",
+    "اواخر",
+    "اوائل",
+    "مطلع",
+    // Month names (Levantine and Egyptian-Gulf series).
+    "كانون",
+    "شباط",
+    "اذار",
+    "نيسان",
+    "ايار",
+    "حزيران",
+    "تموز",
+    "ايلول",
+    "تشرين",
+    "يناير",
+    "فبراير",
+    "مارس",
+    "ابريل",
+    "مايو",
+    "يونيو",
+    "يوليو",
+    "اغسطس",
+    "سبتمبر",
+    "اكتوبر",
+    "نوفمبر",
+    "ديسمبر",
+];
+
+/// Subordinating conjunctions (normalised): the verb after one heads a dependent clause, not
+/// the sentence (`وقتما تشاء`, `عندما وصل`; `أن` only after a preposition), so a short sentence whose only verb follows one has
+/// no predicate of its own. `كما` and `بينما` are left out: they also open main clauses in news
+/// prose (`كما زار الوزير…`).
+const SUBORDINATORS: &[&str] = &[
+    "ان",
+    "وقتما",
+    "عندما",
+    "حينما",
+    "كلما",
+    "لكي",
+    "كي",
+    "اذا",
+    "لو",
+    "لان",
+    "مثلما",
+    "متى",
+    "اينما",
+    "ريثما",
+    "طالما",
+    "لما",
+    "حيثما",
 ];
 
 /// Words a sentence cannot end on (the clause goes on): prepositions, conjunctions,
@@ -161,6 +221,46 @@ const CLAUSE_OPENERS: &[&str] = &[
     "ب",
     "ل",
     "ف",
+    "حول",
+    "عبر",
+    "تجاه",
+    "ضمن",
+    "وفق",
+    "بسبب",
+    "بفضل",
+    "حسب",
+    "بحسب",
+    "لصالح",
+    "اجل",
+    "مثل",
+    "سوى",
+    "لان",
+    "كي",
+    "لكي",
+    "اذا",
+    "لو",
+    "قد",
+    "لقد",
+    "لم",
+    "لن",
+    "سوف",
+];
+
+/// Question words (normalised).
+const QUESTION_WORDS: &[&str] = &[
+    "هل",
+    "ماذا",
+    "لماذا",
+    "ما",
+    "من",
+    "كيف",
+    "متى",
+    "اين",
+    "كم",
+    "اي",
+    "ايهم",
+    "ايها",
+    "لم",
 ];
 
 /// Verbs of the passive periphrasis `تم + masdar` and its kin (normalised).
@@ -213,7 +313,7 @@ fn surely_not_a_verb(raw: &str) -> bool {
     {
         return true; // numbers and Latin-script names
     }
-    if raw.contains(['\u{064B}', '\u{064C}', '\u{064D}']) {
+    if has_tanween(raw) {
         return true; // tanween: a noun or adjective
     }
     let w = normalize_arabic_word(raw);
@@ -229,7 +329,41 @@ fn surely_not_a_verb(raw: &str) -> bool {
         || (n >= 4 && (w.ends_with("ات") || w.ends_with("ية")))
         || (n >= 4 && w.starts_with('م') && !w.ends_with('ت') && !w.ends_with("وا"))
         || attached_preposition_noun(&w, n)
-        || derived_masdar(&w, n)
+        || purpose_or_preposition(&w, n)
+        || derived_masdar(&without_pronoun_suffix(&w))
+        || taf_il_masdar(&w, n)
+}
+
+/// `ليحاكم`, `لتحقيق`, `ليسوع`: `ل` before an imperfect is a purpose or command particle and
+/// before a noun a preposition; either way not the sentence's predicate (`ليس` is a verb).
+fn purpose_or_preposition(w: &str, n: usize) -> bool {
+    const LAISA: &[&str] = &["ليس", "ليست", "ليسا", "ليستا", "ليسوا"];
+    n >= 4 && (w.starts_with("لي") || w.starts_with("لت")) && !LAISA.contains(&w)
+}
+
+/// A word without a possessive or object pronoun suffix, with the hamza seat it had before it
+/// (`اعدائه` → `اعداء`).
+fn without_pronoun_suffix(w: &str) -> String {
+    for suffix in ["هما", "هم", "هن", "ها", "ه"] {
+        if let Some(stem) = w.strip_suffix(suffix)
+            && stem.chars().count() >= 4
+        {
+            let mut stem = stem.to_string();
+            if stem.ends_with(['ئ', 'ؤ']) {
+                stem.pop();
+                stem.push('ء');
+            }
+            return stem;
+        }
+    }
+    w.to_string()
+}
+
+/// `تعريف`, `تنظيم`, `تحقيق`: the form II masdar `تفعيل` (five letters, `ت` first, `ي` before
+/// the last). Imperfect verbs of that shape start with `تت` (`تتغير`) or end in `ين` (`تجرين`).
+fn taf_il_masdar(w: &str, n: usize) -> bool {
+    let chars: Vec<char> = w.chars().collect();
+    n == 5 && chars[0] == 'ت' && chars[1] != 'ت' && chars[3] == 'ي' && !w.ends_with("ين")
 }
 
 /// `برعب`, `بتاريخها`, `لاكتشاف`: a preposition glued to a noun (verbs that start with `ب`
@@ -254,16 +388,62 @@ fn attached_preposition_noun(w: &str, n: usize) -> bool {
 
 /// `انتاج`, `استخدام`, `انسحاب`: masdars of the derived forms have a long `ا` before their
 /// last letter, which the perfect verbs (`انسحب`) lack.
-fn derived_masdar(w: &str, n: usize) -> bool {
+fn derived_masdar(w: &str) -> bool {
     let chars: Vec<char> = w.chars().collect();
+    let n = chars.len();
     n >= 5 && chars[0] == 'ا' && chars[n - 2] == 'ا'
 }
 
 /// Prepositions (normalised): the word after one is a noun, whatever it looks like.
 const PREPOSITIONS: &[&str] = &[
-    "في", "من", "الى", "على", "عن", "مع", "بين", "حول", "خلال", "بعد", "قبل", "عند", "ضد", "نحو",
-    "دون", "حتى", "منذ", "لدى", "عبر", "وفق", "ضمن", "امام", "خلف", "تحت", "فوق", "بحسب", "حسب",
-    "وفقا", "لدي", "علي", "الي", "طوال", "طيلة",
+    "في",
+    "من",
+    "الى",
+    "على",
+    "عن",
+    "مع",
+    "بين",
+    "حول",
+    "خلال",
+    "بعد",
+    "قبل",
+    "عند",
+    "ضد",
+    "نحو",
+    "دون",
+    "حتى",
+    "منذ",
+    "لدى",
+    "عبر",
+    "وفق",
+    "ضمن",
+    "امام",
+    "خلف",
+    "تحت",
+    "فوق",
+    "بحسب",
+    "حسب",
+    "وفقا",
+    "لدي",
+    "علي",
+    "الي",
+    "طوال",
+    "طيلة",
+    // Nouns used as prepositions: what follows is their complement, a noun.
+    "لصالح",
+    "بسبب",
+    "بفضل",
+    "بواسطة",
+    "جراء",
+    "عقب",
+    "ازاء",
+    "حيال",
+    "تجاه",
+    "بخصوص",
+    "بشان",
+    "اجل",
+    "لاجل",
+    "بدل",
 ];
 
 /// Pronoun suffixes that attach to prepositions (`به`, `منها`, `عليهم`).
@@ -300,13 +480,53 @@ fn has_object_suffix(word: &str) -> bool {
 /// Whether no word of a short sentence can be its predicate: each is surely not a verb, or a
 /// preposition, or the noun a preposition governs.
 fn no_predicate(tokens: &[&str]) -> bool {
+    let mut after_governor = false;
     let mut after_preposition = false;
     tokens.iter().all(|t| {
         let normalised = normalize_arabic_word(t);
         let preposition = is_preposition(&normalised);
-        let nominal = after_preposition || preposition || surely_not_a_verb(t);
+        // `أن` subordinates only right after a preposition (`من أن يلتف`, `قبل أن يصل`);
+        // elsewhere its clause may be the subject of a fronted predicate (`من المتوقع أن
+        // يصل`, `على المرء أن يتأسس`).
+        let subordinator = if normalised == "ان" {
+            after_preposition
+        } else {
+            in_list_with_conjunction(&normalised, SUBORDINATORS)
+        };
+        let nominal = after_governor || preposition || subordinator || surely_not_a_verb(t);
+        // A governed noun in the construct state (`ة` without tanween: `على مجاراة رغبتهم`,
+        // `في بداية تشرين`) governs the next word as its genitive.
+        let construct = after_governor && normalised.ends_with('ة') && !has_tanween(t);
+        after_governor = preposition || subordinator || construct;
         after_preposition = preposition;
         nominal
+    }) && !nominal_sentence(tokens)
+}
+
+/// Whether a word is written with tanween (`ً ٌ ٍ`): an indefinite noun or adjective.
+fn has_tanween(raw: &str) -> bool {
+    raw.contains(['\u{064B}', '\u{064C}', '\u{064D}'])
+}
+
+/// `الملابس معاصرة.`, `الوضع خطير.`: a definite noun followed directly by an indefinite word
+/// (no article, no clitic preposition or conjunction, not a closed-class word) is a subject and
+/// its predicate; an attribute would carry the article too (`الملابس المعاصرة`).
+fn nominal_sentence(tokens: &[&str]) -> bool {
+    let definite = |w: &str| w.starts_with("ال") && w.chars().count() > 3;
+    tokens.windows(2).any(|pair| {
+        let (first, second) = (
+            normalize_arabic_word(pair[0]),
+            normalize_arabic_word(pair[1]),
+        );
+        definite(&first)
+            && !definite(&second)
+            && second.chars().count() >= 3
+            && !second.starts_with(['و', 'ف', 'ب', 'ل', 'ك'])
+            && !second.chars().any(|c| c.is_ascii_alphanumeric())
+            && !in_list_with_conjunction(&second, NON_PREDICATES)
+            && !is_preposition(&second)
+            && !in_list_with_conjunction(&second, SUBORDINATORS)
+            && surely_not_a_verb(pair[1])
     })
 }
 
@@ -332,7 +552,14 @@ pub fn arabic_fragment(
             tokens[0], tokens[1]
         )));
     }
-    let question = sentence.trim_end().ends_with(['؟', '?']);
+    // A short question needs no verb (`ماذا عن العراق؟`), unless it is only a prepositional
+    // phrase with no question word: the tail of a question cut by a full stop (`على مكاتبهم؟`).
+    let question = sentence.trim_end().ends_with(['؟', '?'])
+        && !(is_preposition(&normalised[0])
+            && normalised[0] != "من"
+            && !normalised
+                .iter()
+                .any(|w| QUESTION_WORDS.contains(&w.as_str())));
     if tokens.len() <= max_words && !question && no_predicate(&tokens) {
         return Some(FragmentReason::Verbless(tokens.len()));
     }
@@ -431,6 +658,28 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
     }
 }
 
+/// Particles that open a sentence before a subject and are not verbs (`لكن التحديات`).
+const PARTICLES: &[&str] = &[
+    "لكن",
+    "بل",
+    "قد",
+    "لقد",
+    "لم",
+    "لن",
+    "هل",
+    "ليت",
+    "لعل",
+    "ان",
+    "اذ",
+    "اذا",
+    "لو",
+    "ثم",
+    "كما",
+    "بينما",
+    "حيث",
+    "منذ",
+];
+
 /// Quantity nouns in `ات` that take a masculine verb (`يحتفل العشرات`).
 const QUANTITIES: &[&str] = &["العشرات", "المئات", "الالاف", "الملايين", "المليارات"];
 
@@ -504,6 +753,7 @@ fn masculine_verb_before_feminine_plural(sentence: &str) -> Option<(String, Stri
             .iter()
             .any(|e| verb.ends_with(e))
         && !in_list_with_conjunction(&verb, NON_PREDICATES)
+        && !in_list_with_conjunction(&verb, PARTICLES)
         && !is_preposition(&verb)
         && !CONSTRUCT_HEADS.contains(&verb.as_str());
     let feminine_plural = subject.starts_with("ال")
@@ -579,6 +829,55 @@ mod tests {
             r("وصل الوزير إلى."),
             Some(FragmentReason::EndsMidClause(_))
         ));
+    }
+
+    #[test]
+    fn closed_class_evidence_finds_detached_tails() {
+        for s in [
+            "إلى هيرودس ليحاكم.",
+            "في منطقة شرق الدلتا.",
+            "على كيفية تعريف الموسيقى.",
+            "من أن يلتف حولي.",
+            "الأخير ليسوع المسيح.",
+            "على مكاتبهم؟",
+            "الناس للتصويت لصالح ترامب.",
+            "في بداية تشرين الأول.",
+            "إلى أموالك وقتما تشاء.",
+            "على مجاراة رغبتهم.",
+            "إلى أيدي أعدائه السياسيين.",
+        ] {
+            assert!(
+                matches!(
+                    arabic_fragment(s, false, 5),
+                    Some(FragmentReason::Verbless(_))
+                ),
+                "{s}"
+            );
+        }
+        assert!(matches!(
+            arabic_fragment("وبقي سبب عدم استخدام السكة الحديدية من أجل.", false, 5),
+            Some(FragmentReason::EndsMidClause(_))
+        ));
+    }
+
+    #[test]
+    fn nominal_sentences_fronted_predicates_and_real_verbs_are_sentences() {
+        for s in [
+            "الملابس معاصرة.",
+            "على اللاهوت السليم أن يتأسس.",
+            "من المتوقع أن يصل الوزير.",
+            "ماذا عن العراق؟",
+            "من أين؟",
+            "ليس هذا صحيحاً.",
+            "كما زار الوزير بغداد.",
+            "تتغير الأمور بسرعة.",
+            "لن يحدث ذلك.",
+        ] {
+            assert_eq!(arabic_fragment(s, false, 5), None, "{s}");
+        }
+        assert!(
+            masculine_verb_before_feminine_plural("لكن التحديات, والأغاني, تضيف جهازاً.").is_none()
+        );
     }
 
     #[test]
