@@ -10,7 +10,7 @@
 use crate::bitext::{Flag, Severity};
 use crate::quality::Ctx;
 use crate::quality::target_fragments;
-use crate::quality::text::{excerpt, normalize_arabic_word, trim_openers, words};
+use crate::quality::text::{excerpt, is_arabic_letter, normalize_arabic_word, trim_openers, words};
 
 /// Why a sentence cannot stand alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,6 +131,32 @@ const NON_PREDICATES: &[&str] = &[
     "نفسها",
     "انفسهم",
     "ايضا",
+    // Number words and `أحد` (one of).
+    "احد",
+    "احدى",
+    "واحد",
+    "اثنان",
+    "اثنين",
+    "ثلاث",
+    "ثلاثة",
+    "اربع",
+    "اربعة",
+    "خمس",
+    "خمسة",
+    "ستة",
+    "سبعة",
+    "ثماني",
+    "ثمانية",
+    "تسعة",
+    "عشر",
+    "عشرة",
+    "عشرين",
+    "عشرون",
+    "مئة",
+    "مائة",
+    "الف",
+    "مليون",
+    "مليار",
     // Directions and positions: nouns or adverbs, never verbs.
     "شرق",
     "غرب",
@@ -244,6 +270,22 @@ const CLAUSE_OPENERS: &[&str] = &[
     "لم",
     "لن",
     "سوف",
+    // Nouns and adverbs that always take a complement (`بالنسبة إلى`, `بدءاً من`).
+    "بالنسبة",
+    "بمثابة",
+    "عبارة",
+    "بدءا",
+    "انطلاقا",
+    "اعتبارا",
+    "نظرا",
+    "بالاضافة",
+    "علاوة",
+    "فضلا",
+    "بغض",
+    "رغم",
+    "بالرغم",
+    "قبيل",
+    "جراء",
 ];
 
 /// Question words (normalised).
@@ -325,13 +367,23 @@ fn surely_not_a_verb(raw: &str) -> bool {
     .any(|p| w.starts_with(p) && n > p.chars().count() + 1);
     definite
         || in_list_with_conjunction(&w, NON_PREDICATES)
-        || (n >= 3 && w.ends_with('ة'))
-        || (n >= 4 && (w.ends_with("ات") || w.ends_with("ية")))
-        || (n >= 4 && w.starts_with('م') && !w.ends_with('ت') && !w.ends_with("وا"))
         || attached_preposition_noun(&w, n)
         || purpose_or_preposition(&w, n)
-        || derived_masdar(&without_pronoun_suffix(&w))
-        || taf_il_masdar(&w, n)
+        || noun_pattern(&w)
+        || w.strip_prefix(['و', 'ف'])
+            .is_some_and(|rest| rest.chars().count() >= 4 && noun_pattern(rest))
+}
+
+/// Noun shapes no verb has: `مـ` participles and nouns (`مقاعد`), `ة`/`ات`/`ية` endings, and
+/// the derived masdars, with a pronoun suffix or not (`أعدائه`, `توجيهها`).
+fn noun_pattern(w: &str) -> bool {
+    let n = w.chars().count();
+    let bare = without_pronoun_suffix(w);
+    (n >= 3 && w.ends_with('ة'))
+        || (n >= 4 && (w.ends_with("ات") || w.ends_with("ية")))
+        || (n >= 4 && w.starts_with('م') && !w.ends_with('ت') && !w.ends_with("وا"))
+        || derived_masdar(&bare)
+        || taf_il_masdar(&bare, bare.chars().count())
 }
 
 /// `ليحاكم`, `لتحقيق`, `ليسوع`: `ل` before an imperfect is a purpose or command particle and
@@ -444,6 +496,10 @@ const PREPOSITIONS: &[&str] = &[
     "اجل",
     "لاجل",
     "بدل",
+    "بمثابة",
+    "رغم",
+    "بالرغم",
+    "قبيل",
 ];
 
 /// Pronoun suffixes that attach to prepositions (`به`, `منها`, `عليهم`).
@@ -478,11 +534,11 @@ fn has_object_suffix(word: &str) -> bool {
 }
 
 /// Whether no word of a short sentence can be its predicate: each is surely not a verb, or a
-/// preposition, or the noun a preposition governs.
-fn no_predicate(tokens: &[&str]) -> bool {
+/// preposition, or the noun a preposition governs. `pauses[k]`: punctuation follows word `k`.
+fn no_predicate(tokens: &[&str], pauses: &[bool]) -> bool {
     let mut after_governor = false;
     let mut after_preposition = false;
-    tokens.iter().all(|t| {
+    tokens.iter().enumerate().all(|(k, t)| {
         let normalised = normalize_arabic_word(t);
         let preposition = is_preposition(&normalised);
         // `أن` subordinates only right after a preposition (`من أن يلتف`, `قبل أن يصل`);
@@ -494,13 +550,46 @@ fn no_predicate(tokens: &[&str]) -> bool {
             in_list_with_conjunction(&normalised, SUBORDINATORS)
         };
         let nominal = after_governor || preposition || subordinator || surely_not_a_verb(t);
-        // A governed noun in the construct state (`ة` without tanween: `على مجاراة رغبتهم`,
-        // `في بداية تشرين`) governs the next word as its genitive.
-        let construct = after_governor && normalised.ends_with('ة') && !has_tanween(t);
+        // The object of a preposition in the construct state (no article, tanween, pronoun
+        // or pause: `على مجاراة رغبتهم`, `في مبنى بوش`) governs the next word as its genitive;
+        // one step only, since an adjective may follow and then a verb (`بعد ساعات قليلة وصل`).
+        let construct = after_preposition
+            && !preposition
+            && in_construct_state(t, &normalised)
+            && !pauses.get(k).copied().unwrap_or(true);
         after_governor = preposition || subordinator || construct;
         after_preposition = preposition;
         nominal
     }) && !nominal_sentence(tokens)
+}
+
+/// Whether a word can be the first noun of a construct (`إضافة`): Arabic letters only, no
+/// article, no tanween, no pronoun suffix.
+fn in_construct_state(raw: &str, normalised: &str) -> bool {
+    normalised.chars().all(is_arabic_letter)
+        && !normalised.starts_with("ال")
+        && !has_tanween(raw)
+        && !["ه", "ها", "هم", "هما", "هن", "كم", "نا"]
+            .iter()
+            .any(|s| normalised.ends_with(s))
+        && !in_list_with_conjunction(normalised, NON_PREDICATES)
+}
+
+/// For each word of [`words`] of `text`: whether punctuation follows it (a pause, so it does
+/// not govern the next word).
+fn pauses(text: &str) -> Vec<bool> {
+    let is_pause = |c: char| !c.is_alphanumeric() && !crate::segment::normalize::is_diacritic(c);
+    let mut out: Vec<bool> = Vec::new();
+    for raw in text.split_whitespace() {
+        if raw.chars().all(is_pause) {
+            if let Some(last) = out.last_mut() {
+                *last = true;
+            }
+            continue;
+        }
+        out.push(raw.ends_with(is_pause));
+    }
+    out
 }
 
 /// Whether a word is written with tanween (`ً ٌ ٍ`): an indefinite noun or adjective.
@@ -527,6 +616,8 @@ fn nominal_sentence(tokens: &[&str]) -> bool {
             && !is_preposition(&second)
             && !in_list_with_conjunction(&second, SUBORDINATORS)
             && surely_not_a_verb(pair[1])
+            // An accusative (`مختلفاً`) is the predicate of a lost `كان`, not of the noun.
+            && !pair[1].contains('\u{064B}')
     })
 }
 
@@ -560,7 +651,10 @@ pub fn arabic_fragment(
             && !normalised
                 .iter()
                 .any(|w| QUESTION_WORDS.contains(&w.as_str())));
-    if tokens.len() <= max_words && !question && no_predicate(&tokens) {
+    if tokens.len() <= max_words
+        && !question
+        && no_predicate(&tokens, &pauses(trim_openers(sentence)))
+    {
         return Some(FragmentReason::Verbless(tokens.len()));
     }
     let last = normalised.last()?;
