@@ -223,17 +223,20 @@ fn words_after(chars: &[char], at: usize, n: usize) -> Vec<Vec<String>> {
     out
 }
 
-/// Whether one of the (up to three) words before position `at` is a hedge (`about`, `نحو`).
+/// Whether one of the (up to three) words before position `at` is a hedge (`about`, `نحو`)
+/// with no other number in between (`about 512-510`: the hedge is 512's).
 fn hedged_before(chars: &[char], at: usize) -> bool {
     let from = at.saturating_sub(40);
     let before: String = chars[from..at].iter().collect();
-    let words: Vec<&str> = before.split_whitespace().collect();
-    words
-        .iter()
-        .rev()
-        .take(3)
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
-        .any(words::is_hedge)
+    for word in before.split_whitespace().rev().take(3) {
+        if word.chars().any(|c| c.is_ascii_digit()) {
+            return false;
+        }
+        if words::is_hedge(word.trim_matches(|c: char| !c.is_alphanumeric())) {
+            return true;
+        }
+    }
+    false
 }
 
 /// Power of ten of a scale word or suffix after a number (`million`, `bn`, `ألف`, `m`).
@@ -713,6 +716,10 @@ mod tests {
             ("قتل 2487 شخصا.", "2,480 people were killed."),
             ("قتل 2487 شخصا.", "Nearly 2,400 people were killed."),
             ("قتل نحو 2500 شخص.", "About 2,507 people were killed."),
+            ("بين عامي 512 و511 ق.م.", "In about 512-510 BC."),
+            ("بلغ الحادية والثلاثين.", "He is now 30."),
+            ("الثالث من تشرين الثاني.", "The 2rd of November."),
+            ("ملياري جنيه و1,4 مليار جنيه.", "£1bn and £1.4bn."),
             ("على بعد 16 كيلومترا.", "10 miles (17 km) away."),
             ("على بعد 16 كيلومترا.", "13 miles away."),
             ("بعمق 100 متر (328 قدم).", "100 meters (325 feet) deep."),

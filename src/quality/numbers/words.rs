@@ -336,13 +336,20 @@ pub(super) fn word_values(tokens: &[&str]) -> BTreeSet<String> {
     let mut run = Run::default();
     // The last composed value (or an implicit 1 after a counted noun), for `two and a half`.
     let mut last_value: Option<(f64, usize)> = None;
+    // A compound stands for its value only: `الحادية والثلاثين` is 31, not also 1 and 30.
     let flush = |run: &mut Run, out: &mut BTreeSet<String>| {
-        if run.words > 1 {
+        if run.words > 1 || run.last.is_some_and(|k| k != Kind::PluralScale) {
             out.insert(show(run.value()));
         }
         *run = Run::default();
     };
+    let mut in_month_name = false;
     for (k, f) in forms.iter().enumerate() {
+        // `تشرين الثاني` is November, not 2.
+        let month_ordinal = std::mem::replace(
+            &mut in_month_name,
+            f.iter().any(|w| w == "كانون" || w == "تشرين"),
+        );
         let next = forms.get(k + 1).and_then(|n| n.last()).map(String::as_str);
         if let Some(d) = f.iter().find_map(|w| decade(w)) {
             out.insert(d);
@@ -367,15 +374,18 @@ pub(super) fn word_values(tokens: &[&str]) -> BTreeSet<String> {
         if f.iter().any(|w| is_counted_singular(w)) && last_value.is_none_or(|(_, at)| k - at > 1) {
             last_value = Some((1.0, k));
         }
-        let Some((value, kind)) = lookup(f) else {
+        // A scale word after digits belongs to them (`1,4 مليار`: the digits' reader scales it).
+        let after_digits = k > 0 && tokens[k - 1].ends_with(|c: char| c.is_numeric());
+        let entry = lookup(f).filter(|&(_, kind)| {
+            let scale = matches!(kind, Kind::Scale | Kind::PluralScale);
+            !(month_ordinal || after_digits && scale)
+        });
+        let Some((value, kind)) = entry else {
             if !matches!(f[0].as_str(), "and" | "a" | "an") {
                 flush(&mut run, &mut out);
             }
             continue;
         };
-        if kind != Kind::PluralScale {
-            out.insert(show(value));
-        }
         if !run.push(value, kind) {
             flush(&mut run, &mut out);
             run.push(value, kind);
@@ -448,6 +458,9 @@ mod tests {
         assert!(has("twenty-first", "21"));
         assert!(has("three million", "3000000"));
         assert!(has("two and a half years", "2.5"));
+        // A compound is its value, not its parts.
+        assert!(!has("twenty-one", "20") && !has("الحادية والثلاثين", "30"));
+        assert!(!has("الحادية والثلاثين", "1"));
         assert!(has("an hour and a half", "1.5"));
         // Two units in a row are two numbers, not their sum.
         assert!(!has("between two and three years", "5"));
@@ -485,6 +498,9 @@ mod tests {
         assert!(has("في بداية الألفية", "00s"));
         assert!(has("في 20 آذار", "m3") && has("في تشرين الأول", "m10"));
         assert!(has("in Sept. 2001", "m9") && has("كانون الثاني", "m1"));
+        // The ordinal of a month name is no number, nor is a scale word after digits.
+        assert!(!has("الثالث من تشرين الثاني", "2"));
+        assert!(!has("و1,4 مليار جنيه", "1000000000"));
         // A plural that merely ends like a dual is not 2.
         assert!(!has("الفلسطينيين", "2"));
     }
