@@ -616,6 +616,9 @@ fn nominal_sentence(tokens: &[&str]) -> bool {
             && !is_preposition(&second)
             && !in_list_with_conjunction(&second, SUBORDINATORS)
             && surely_not_a_verb(pair[1])
+            // A masdar heads a construct (`الأراضي توسيع منطقة`), it is rarely a predicate.
+            && !derived_masdar(&without_pronoun_suffix(&second))
+            && !taf_il_masdar(&without_pronoun_suffix(&second), without_pronoun_suffix(&second).chars().count())
             // An accusative (`مختلفاً`) is the predicate of a lost `كان`, not of the noun.
             && !pair[1].contains('\u{064B}')
     })
@@ -662,7 +665,25 @@ pub fn arabic_fragment(
     if tokens.len() >= 2 && ends_with_stop && CLAUSE_OPENERS.contains(&last.as_str()) {
         return Some(FragmentReason::EndsMidClause(tokens.last()?.to_string()));
     }
+    if ends_with_stop && let Some(k) = subjectless_that_clause(&tokens, &normalised) {
+        return Some(FragmentReason::EndsMidClause(tokens[k..].join(" ")));
+    }
     None
+}
+
+/// `من المرجح أن هذه المادة.`: the sentence ends in an `أنّ`/`إنّ` clause that has a subject and
+/// no predicate (its last one to three words are nouns, with no nominal sentence among them):
+/// the predicate went to the next sentence. Returns where the clause starts.
+fn subjectless_that_clause(tokens: &[&str], normalised: &[String]) -> Option<usize> {
+    let n = tokens.len();
+    let k = (n.saturating_sub(4)..n.saturating_sub(1)).rfind(|&k| normalised[k] == "ان")?;
+    let clause = &tokens[k + 1..];
+    let subject_only = clause.iter().all(|t| surely_not_a_verb(t))
+        && clause
+            .iter()
+            .any(|t| normalize_arabic_word(t).starts_with("ال"))
+        && !nominal_sentence(clause);
+    (k > 0 && subject_only).then_some(k)
 }
 
 /// Why a sentence of the source cannot stand alone, by the source language's rules.
@@ -952,6 +973,21 @@ mod tests {
             arabic_fragment("وبقي سبب عدم استخدام السكة الحديدية من أجل.", false, 5),
             Some(FragmentReason::EndsMidClause(_))
         ));
+        assert!(matches!(
+            arabic_fragment("من المرجح أن هذه المادة.", false, 5),
+            Some(FragmentReason::EndsMidClause(_))
+        ));
+        for s in ["الرئيس توجيهها إليهم بالأمس.", "الأراضي توسيع المنطقة."]
+        {
+            assert!(arabic_fragment(s, false, 5).is_some(), "{s}");
+        }
+        for s in [
+            "أكد الوزير أن الوضع خطير.",
+            "أكد الوزير أن الحكومة ستعمل على ذلك.",
+            "قال إن ذلك صحيح.",
+        ] {
+            assert_eq!(arabic_fragment(s, false, 5), None, "{s}");
+        }
     }
 
     #[test]
