@@ -365,6 +365,12 @@ fn surely_not_a_verb(raw: &str) -> bool {
     ]
     .iter()
     .any(|p| w.starts_with(p) && n > p.chars().count() + 1);
+    // `بدأت`, `نشأت`: a perfect verb whose `أت` the normalisation turns into the `ات` of a
+    // feminine plural.
+    let hamza_perfect = crate::segment::normalize::strip_diacritics(raw).ends_with("أت");
+    if hamza_perfect {
+        return definite || in_list_with_conjunction(&w, NON_PREDICATES);
+    }
     definite
         || in_list_with_conjunction(&w, NON_PREDICATES)
         || attached_preposition_noun(&w, n)
@@ -1002,6 +1008,7 @@ mod tests {
             "كما زار الوزير بغداد.",
             "تتغير الأمور بسرعة.",
             "لن يحدث ذلك.",
+            "وبدأت مراسم الحداد عليه.",
         ] {
             assert_eq!(arabic_fragment(s, false, 5), None, "{s}");
         }
