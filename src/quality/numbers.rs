@@ -20,6 +20,7 @@
 //! [`numbers`] is the plain digit reader the synthetic evaluation's generator uses to pick and
 //! verify its number changes; it is kept as it is so the benchmark stays the same.
 
+use std::cell::OnceCell;
 use std::collections::BTreeSet;
 
 use crate::bitext::{Flag, Side};
@@ -442,17 +443,38 @@ fn word_tokens(text: &str) -> Vec<&str> {
 }
 
 /// One side of a bead: its numbers with digits and every value it mentions (digits or words).
-struct BeadSide {
+struct BeadSide<'a> {
+    text: &'a str,
     quantities: Vec<Quantity>,
-    values: BTreeSet<String>,
+    /// Values of the numbers written with digits.
+    digit_values: BTreeSet<String>,
+    /// Values of the number words, read only when digits do not settle a number (most beads
+    /// match digit for digit, and reading words costs more than the rest of the check).
+    word_values: OnceCell<BTreeSet<String>>,
 }
 
-impl BeadSide {
-    fn of(text: &str) -> BeadSide {
+impl<'a> BeadSide<'a> {
+    fn of(text: &'a str) -> BeadSide<'a> {
         let quantities = quantities(text);
-        let mut values = words::word_values(&word_tokens(text));
-        values.extend(quantities.iter().flat_map(|q| q.values.iter().cloned()));
-        BeadSide { quantities, values }
+        let digit_values = quantities
+            .iter()
+            .flat_map(|q| q.values.iter().cloned())
+            .collect();
+        BeadSide {
+            text,
+            quantities,
+            digit_values,
+            word_values: OnceCell::new(),
+        }
+    }
+
+    /// Whether the side mentions this value, with digits or in words.
+    fn has(&self, value: &str) -> bool {
+        self.digit_values.contains(value)
+            || self
+                .word_values
+                .get_or_init(|| words::word_values(&word_tokens(self.text)))
+                .contains(value)
     }
 }
 
@@ -467,7 +489,9 @@ fn rounds(exact: &Quantity, rounded: &Quantity) -> bool {
 /// Whether the other side accounts for a number: it has one of its values, the same amount in
 /// another unit, or (when the target is hedged) a rounding of it.
 fn accounted(q: &Quantity, other: &BeadSide, q_is_target: bool) -> bool {
-    if q.values.iter().any(|v| other.values.contains(v)) {
+    if q.values.iter().any(|v| other.digit_values.contains(v))
+        || q.values.iter().any(|v| other.has(v))
+    {
         return true;
     }
     // The more precise of the two sets the tolerance: `100 m` may be anything from 50 to 150,
