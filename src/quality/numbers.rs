@@ -25,6 +25,7 @@ use std::collections::BTreeSet;
 
 use crate::bitext::{Flag, Side};
 use crate::quality::Ctx;
+use crate::quality::settings::NumberMismatch;
 use crate::quality::text::normalize_arabic_word;
 
 pub mod units;
@@ -159,14 +160,13 @@ pub struct Quantity {
 }
 
 impl Quantity {
-    /// The amount in the base unit of its dimension (metres, kilograms, °C…).
-    fn in_base_unit(&self) -> Option<(units::Dimension, f64, f64)> {
+    /// The amount in the base unit of its dimension (metres, kilograms, °C…), and how far a
+    /// conversion of it may be: half its last digit plus `slack` of it (0.3 % by default; more
+    /// would let a changed last digit of a converted number pass, `328 feet` → `325 feet`).
+    fn in_base_unit(&self, slack: f64) -> Option<(units::Dimension, f64, f64)> {
         let u = self.unit?;
         let base = self.amount * u.factor + u.offset;
-        // Half the last digit, and 0.3 % for the conversion factors people round (1.6 km a
-        // mile is 0.6 % off, but its results are rounded again); more would let a changed last
-        // digit of a converted number pass (`328 feet` → `325 feet`).
-        let tolerance = 0.5 * self.ulp * u.factor + 0.003 * base.abs();
+        let tolerance = 0.5 * self.ulp * u.factor + slack * base.abs();
         Some((u.dimension, base, tolerance))
     }
 }
@@ -488,7 +488,7 @@ fn rounds(exact: &Quantity, rounded: &Quantity) -> bool {
 
 /// Whether the other side accounts for a number: it has one of its values, the same amount in
 /// another unit, or (when the target is hedged) a rounding of it.
-fn accounted(q: &Quantity, other: &BeadSide, q_is_target: bool) -> bool {
+fn accounted(q: &Quantity, other: &BeadSide, q_is_target: bool, rules: &NumberMismatch) -> bool {
     if q.values.iter().any(|v| other.digit_values.contains(v))
         || q.values.iter().any(|v| other.has(v))
     {
@@ -496,29 +496,38 @@ fn accounted(q: &Quantity, other: &BeadSide, q_is_target: bool) -> bool {
     }
     // The more precise of the two sets the tolerance: `100 m` may be anything from 50 to 150,
     // but its conversion `328 feet` is exact to the foot.
-    if let Some((dim, base, tolerance)) = q.in_base_unit() {
+    let slack = rules.conversion_tolerance;
+    if rules.conversions
+        && let Some((dim, base, tolerance)) = q.in_base_unit(slack)
+    {
         let converted = other.quantities.iter().any(|o| {
-            o.in_base_unit()
+            o.in_base_unit(slack)
                 .is_some_and(|(d, b, t)| d == dim && (b - base).abs() <= tolerance.min(t))
         });
         if converted {
             return true;
         }
     }
-    other.quantities.iter().any(|o| {
-        if q_is_target {
-            rounds(o, q)
-        } else {
-            rounds(q, o)
-        }
-    })
+    rules.roundings
+        && other.quantities.iter().any(|o| {
+            if q_is_target {
+                rounds(o, q)
+            } else {
+                rounds(q, o)
+            }
+        })
 }
 
 /// Numbers of `from` the other side does not account for, as written.
-fn unaccounted(from: &BeadSide, other: &BeadSide, from_target: bool) -> Vec<String> {
+fn unaccounted(
+    from: &BeadSide,
+    other: &BeadSide,
+    from_target: bool,
+    rules: &NumberMismatch,
+) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for q in &from.quantities {
-        if !accounted(q, other, from_target) && !out.contains(&q.written) {
+        if !accounted(q, other, from_target, rules) && !out.contains(&q.written) {
             out.push(q.written.clone());
         }
     }
@@ -540,8 +549,9 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
             continue; // only numbers written with digits are compared
         }
         let (source, target) = (BeadSide::of(source), BeadSide::of(target));
-        let lost = unaccounted(&source, &target, false);
-        let extra = unaccounted(&target, &source, true);
+        let rules = &ctx.settings.number_mismatch;
+        let lost = unaccounted(&source, &target, false, rules);
+        let extra = unaccounted(&target, &source, true, rules);
         if lost.is_empty() && extra.is_empty() {
             continue;
         }
@@ -731,6 +741,29 @@ mod tests {
             ("في 20 آذار 2003.", "On 20/3/2003."),
         ] {
             assert!(!flagged(s, t), "{s} / {t}");
+        }
+    }
+
+    #[test]
+    fn strict_settings_flag_roundings_and_conversions() {
+        let strict = crate::quality::CheckSettings {
+            number_mismatch: NumberMismatch {
+                roundings: false,
+                conversions: false,
+                ..NumberMismatch::default()
+            },
+            ..Default::default()
+        };
+        for (s, t) in [
+            ("قتل 2487 شخصا.", "Nearly 2,500 people were killed."),
+            ("على بعد 16 كيلومترا.", "10 miles away."),
+        ] {
+            assert!(!flagged(s, t), "{s} / {t}");
+            let flags = crate::quality::check(&pairs(&[(s, t)]), &strict);
+            assert!(
+                flags.iter().any(|f| f.code == "number-mismatch"),
+                "{s} / {t}"
+            );
         }
     }
 
