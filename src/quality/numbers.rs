@@ -400,23 +400,36 @@ pub fn quantities(text: &str) -> Vec<Quantity> {
                 values.push(full);
             }
         }
-        // Digit dates (d/m/y, m/d/y, y-m-d: three numbers joined by one separator): any small
-        // part may be the month, as a month name on the other side says it.
+        // Digit dates (d/m/y, m/d/y, y-m-d: three numbers joined by one separator; `9/11`):
+        // any small part may be the month, as a month name on the other side says it. Two
+        // numbers joined by `/` may also be a fraction (`1/2` = `نصف`).
         chain = match (&between[..], chain) {
             ("/" | "-", (n, sep)) if sep == between && fraction.is_empty() => (n + 1, sep),
             ("/" | "-", _) if fraction.is_empty() => (2, between.clone()),
             _ => (1, String::new()),
         };
-        if chain.0 == 3 {
-            let parts = out.len() - 2..out.len();
+        let slash_pair = chain.0 == 2 && chain.1 == "/";
+        if slash_pair || chain.0 == 3 {
+            let parts = out.len() + 1 - chain.0..out.len();
             for prev in &mut out[parts] {
                 if (1.0..=12.0).contains(&prev.amount) && prev.written.len() <= 2 {
-                    prev.values.push(format!("m{}", prev.amount));
+                    push_new(&mut prev.values, format!("m{}", prev.amount));
                 }
             }
             if (1.0..=12.0).contains(&amount) && integer.len() <= 2 {
                 values.push(format!("m{amount}"));
             }
+        }
+        let date_goes_on =
+            chars.get(i) == Some(&'/') && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit());
+        if slash_pair
+            && !date_goes_on
+            && amount != 0.0
+            && let Some(prev) = out.last_mut()
+        {
+            let ratio = words::show(prev.amount / amount);
+            push_new(&mut prev.values, ratio.clone());
+            values.push(ratio);
         }
         let unit = units::unit_after(&after);
         let ulp = ulp_of(integer, fraction) * scale;
@@ -431,6 +444,13 @@ pub fn quantities(text: &str) -> Vec<Quantity> {
         previous_end = Some(i);
     }
     out
+}
+
+/// Adds a value unless it is already there.
+fn push_new(values: &mut Vec<String>, value: String) {
+    if !values.contains(&value) {
+        values.push(value);
+    }
 }
 
 /// The words of a text for the number-word reader (hyphenated English numbers split).
@@ -739,6 +759,8 @@ mod tests {
             ("موسم 2010-2011.", "The 2010-11 season."),
             ("في 20/3/2003.", "On March 20, 2003."),
             ("في 20 آذار 2003.", "On 20/3/2003."),
+            ("هجمات 11 سبتمبر.", "The 9/11 attacks."),
+            ("نصف الكمية.", "1/2 of the amount."),
         ] {
             assert!(!flagged(s, t), "{s} / {t}");
         }
@@ -790,6 +812,8 @@ mod tests {
             ("في القرن التاسع عشر.", "In the 13th century."),
             ("30 درجة مئوية.", "96F."),
             ("في 20/3/2003.", "On April 20, 2003."),
+            ("هجمات 11 سبتمبر.", "The 9/12 attacks."),
+            ("نصف الكمية.", "1/3 of the amount."),
         ] {
             assert!(flagged(s, t), "{s} / {t}");
         }

@@ -192,8 +192,8 @@ fn fraction(w: &str) -> Option<(f64, &'static [&'static str])> {
     match w {
         "half" | "نصف" => Some((0.5, &["0.5", "50"])),
         "quarter" | "quarters" | "ربع" => Some((0.25, &["0.25", "25"])),
-        "third" | "thirds" | "ثلث" => Some((1.0 / 3.0, &["33", "33.3"])),
-        "ثلثي" | "ثلثا" => Some((2.0 / 3.0, &["66", "67", "66.7"])),
+        "third" | "thirds" | "ثلث" => Some((1.0 / 3.0, &["0.333333", "33", "33.3"])),
+        "ثلثي" | "ثلثا" => Some((2.0 / 3.0, &["0.666667", "66", "67", "66.7"])),
         "ارباع" => Some((0.75, &["75", "0.75"])),
         _ => None,
     }
@@ -344,6 +344,8 @@ pub(super) fn word_values(tokens: &[&str]) -> BTreeSet<String> {
         *run = Run::default();
     };
     let mut in_month_name = false;
+    // The last fraction word, for `half a million`, `نصف مليون`.
+    let mut last_fraction: Option<(f64, usize)> = None;
     for (k, f) in forms.iter().enumerate() {
         // `تشرين الثاني` is November, not 2.
         let month_ordinal = std::mem::replace(
@@ -361,6 +363,7 @@ pub(super) fn word_values(tokens: &[&str]) -> BTreeSet<String> {
             out.insert(format!("m{m}"));
         }
         if let Some((frac, shown)) = f.iter().find_map(|w| fraction(w)) {
+            last_fraction = Some((frac, k));
             out.extend(shown.iter().map(|s| s.to_string()));
             if let Some((v, at)) = last_value
                 && k - at <= 3
@@ -386,6 +389,12 @@ pub(super) fn word_values(tokens: &[&str]) -> BTreeSet<String> {
             }
             continue;
         };
+        if kind == Kind::Scale
+            && let Some((frac, at)) = last_fraction
+            && k - at <= 2
+        {
+            out.insert(show(frac * value));
+        }
         if !run.push(value, kind) {
             flush(&mut run, &mut out);
             run.push(value, kind);
@@ -492,6 +501,7 @@ mod tests {
         assert!(has("بمقدار درجة ونصف", "1.5"));
         assert!(has("ثلاث ساعات ونصف", "3.5"));
         assert!(has("نصف السكان", "50"));
+        assert!(has("half a million people", "500000") && has("نصف مليون", "500000"));
         assert!(has("ثلثي الأصوات", "67"));
         assert!(has("في الستينيات", "60s"));
         assert!(has("mid-Sixties", "60s"));
