@@ -374,7 +374,6 @@ fn surely_not_a_verb(raw: &str) -> bool {
     definite
         || in_list_with_conjunction(&w, NON_PREDICATES)
         || attached_preposition_noun(&w, n)
-        || purpose_or_preposition(&w, n)
         || noun_pattern(&w)
         || w.strip_prefix(['و', 'ف'])
             .is_some_and(|rest| rest.chars().count() >= 4 && noun_pattern(rest))
@@ -557,10 +556,16 @@ fn no_predicate(tokens: &[&str], pauses: &[bool]) -> bool {
         } else {
             in_list_with_conjunction(&normalised, SUBORDINATORS)
         };
-        let nominal = after_governor || preposition || subordinator || surely_not_a_verb(t);
+        // `ليحاكم`, `ليسوع` after the first word; first, `لي…` is as often a name (`ليبيا`).
+        let purpose = k > 0 && purpose_or_preposition(&normalised, normalised.chars().count());
+        let nominal =
+            after_governor || preposition || subordinator || purpose || surely_not_a_verb(t);
         // The object of a preposition in the construct state (no article, tanween, pronoun
-        // or pause: `على مجاراة رغبتهم`, `في مبنى بوش`) governs the next word as its genitive;
-        // one step only, since an adjective may follow and then a verb (`بعد ساعات قليلة وصل`).
+        // or pause: `على مجاراة رغبتهم`, `إلى أرجاء إيطاليا`) governs the next word as its
+        // genitive; one step only, since an adjective may follow and then a verb (`بعد ساعات
+        // قليلة وصل`). A fronted phrase before a verb and its subject (`في بغداد قتل الرجل`)
+        // reads the same; such four-word sentences are rare, while genitives of that very
+        // shape are everywhere (`في بيت الرئيس`), so no guard.
         let construct = after_preposition
             && !preposition
             && in_construct_state(t, &normalised)
@@ -969,6 +974,7 @@ mod tests {
             "على مجاراة رغبتهم.",
             "إلى أيدي أعدائه السياسيين.",
             "على المنطقة بلا منازع.",
+            "إلى أرجاء إيطاليا.",
         ] {
             assert!(
                 matches!(
@@ -1012,6 +1018,9 @@ mod tests {
             "تتغير الأمور بسرعة.",
             "لن يحدث ذلك.",
             "وبدأت مراسم الحداد عليه.",
+            "ليبيا دولة كبيرة.",
+            "يبدو أن الأمر مختلف.",
+            "ولا شك أن الأمر كذلك.",
         ] {
             assert_eq!(arabic_fragment(s, false, 5), None, "{s}");
         }
