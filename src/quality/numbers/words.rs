@@ -110,9 +110,12 @@ fn lexicon(w: &str) -> Option<(f64, Kind)> {
             Some((800.0, Hundred))
         }
         "تسعمئة" | "تسعمائة" => Some((900.0, Hundred)),
-        "thousand" | "thousandth" | "الف" => Some((1e3, Scale)),
-        "million" | "millionth" | "مليون" => Some((1e6, Scale)),
-        "billion" | "مليار" | "بليون" => Some((1e9, Scale)),
+        // With the accusative alef too: `عشرون ألفاً`, `خمسة عشر مليوناً`.
+        "thousand" | "thousandth" | "الف" | "الفا" => Some((1e3, Scale)),
+        "million" | "millionth" | "مليون" | "مليونا" => Some((1e6, Scale)),
+        "billion" | "مليار" | "مليارا" | "بليون" | "بليونا" => {
+            Some((1e9, Scale))
+        }
         "trillion" | "تريليون" => Some((1e12, Scale)),
         "الفين" | "الفي" | "الفان" => Some((2e3, Scale)),
         "مليونين" | "مليوني" | "مليونان" => Some((2e6, Scale)),
@@ -487,6 +490,7 @@ mod tests {
         assert!(has("ألفين وخمسمائة", "2500"));
         assert!(has("مئة وخمسون", "150"));
         assert!(has("عشرة ملايين", "10000000"));
+        assert!(has("عشرون ألفاً", "20000") && has("خمسة عشر مليوناً", "15000000"));
         assert!(has("وللثلاثين", "30"));
         assert!(has("إحدى عشرة مرة", "11"));
         // `آلاف` alone is "thousands", not 1000.
