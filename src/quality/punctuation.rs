@@ -144,6 +144,21 @@ const FUNCTION_WORDS: &[&str] = &[
     "the", "a", "an", "of", "and", "or", "which", "but", "than", "its", "their", "whose",
 ];
 
+/// Words that move a preposition's object away and leave the preposition at the end.
+const STRANDING: &[&str] = &[
+    "that",
+    "which",
+    "who",
+    "whom",
+    "what",
+    "where",
+    "whatever",
+    "something",
+    "nothing",
+    "anything",
+    "everything",
+];
+
 /// Why the target looks cut short while the source is complete, if it does.
 fn truncation(source: &str, target: &str) -> Option<String> {
     let src = trim_closers(source);
@@ -158,8 +173,15 @@ fn truncation(source: &str, target: &str) -> Option<String> {
             "the translation ends with «{last}», not with a full stop"
         ));
     }
-    let last_word = words(tgt).last()?.to_lowercase();
-    if FUNCTION_WORDS.contains(&last_word.as_str()) {
+    let tokens: Vec<String> = words(tgt).iter().map(|w| w.to_lowercase()).collect();
+    let last_word = tokens.last()?;
+    // `the legislation that she is proudest of.`: a preposition stranded by a relative or a
+    // question word earlier in the sentence ends it properly.
+    let stranded = last_word == "of"
+        && tokens[..tokens.len() - 1]
+            .iter()
+            .any(|w| STRANDING.contains(&w.as_str()));
+    if FUNCTION_WORDS.contains(&last_word.as_str()) && !stranded {
         return Some(format!("the translation ends on «{last_word}»"));
     }
     None
@@ -315,6 +337,14 @@ mod tests {
         assert!(truncation("ذهب إلى المدرسة.", "He went to the.").is_some());
         assert!(truncation("ذهب إلى المدرسة.", "He went to school.").is_none());
         assert!(truncation("ذهب إلى المدرسة", "He went to").is_none());
+        assert!(
+            truncation(
+                "التشريعات التي تفخر بها.",
+                "The legislation that Fátima Báñez is proudest of."
+            )
+            .is_none()
+        );
+        assert!(truncation("ذهب إلى المدرسة.", "He went to the edge of.").is_some());
         assert!(truncation("قال «ذهب».", "He said “he went.”").is_none());
     }
 

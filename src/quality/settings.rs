@@ -68,6 +68,20 @@ check_table!(
 );
 
 check_table!(
+    /// `[checks.number-mismatch]`.
+    NumberMismatch, enabled = true, {
+        /// A hedged number of the translation (`about 2,500`) may round the source's (`2487`).
+        /// Set to false to see every rounding (fact-checking).
+        roundings: bool = true,
+        /// The translation may convert units (`10 miles (16 km)` for `16 كيلومترا`).
+        conversions: bool = true,
+        /// Relative slack of a conversion on top of half the last written digit (people round
+        /// the factors: 1.6 km a mile is 0.6 % off, but their results are rounded again).
+        conversion_tolerance: f64 = 0.003,
+    }
+);
+
+check_table!(
     /// `[checks.untranslated]`.
     Untranslated, enabled = true, {
         /// A run of at least this many source-script letters in the target is flagged.
@@ -162,7 +176,7 @@ pub struct CheckSettings {
     /// `length-ratio`.
     pub length_ratio: LengthRatio,
     /// `number-mismatch`.
-    pub number_mismatch: Toggle,
+    pub number_mismatch: NumberMismatch,
     /// `untranslated`.
     pub untranslated: Untranslated,
     /// `repetition`.
@@ -283,5 +297,10 @@ mod tests {
         let err = toml::from_str::<CheckSettings>("[fragment]\nmax_word = 4\n").unwrap_err();
         assert!(err.to_string().contains("max_word"), "{err}");
         assert!(toml::from_str::<CheckSettings>("[fragmnet]\n").is_err());
+        let s: CheckSettings =
+            toml::from_str("[number-mismatch]\nroundings = false\nconversion_tolerance = 0.01\n")
+                .unwrap();
+        assert!(!s.number_mismatch.roundings && s.number_mismatch.conversions);
+        assert_eq!(s.number_mismatch.conversion_tolerance, 0.01);
     }
 }

@@ -10,7 +10,7 @@
 use crate::bitext::{Flag, Severity};
 use crate::quality::Ctx;
 use crate::quality::target_fragments;
-use crate::quality::text::{excerpt, normalize_arabic_word, trim_openers, words};
+use crate::quality::text::{excerpt, is_arabic_letter, normalize_arabic_word, trim_openers, words};
 
 /// Why a sentence cannot stand alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,6 +131,92 @@ const NON_PREDICATES: &[&str] = &[
     "نفسها",
     "انفسهم",
     "ايضا",
+    // Number words and `أحد` (one of).
+    "احد",
+    "احدى",
+    "واحد",
+    "اثنان",
+    "اثنين",
+    "ثلاث",
+    "ثلاثة",
+    "اربع",
+    "اربعة",
+    "خمس",
+    "خمسة",
+    "ستة",
+    "سبعة",
+    "ثماني",
+    "ثمانية",
+    "تسعة",
+    "عشر",
+    "عشرة",
+    "عشرين",
+    "عشرون",
+    "مئة",
+    "مائة",
+    "الف",
+    "مليون",
+    "مليار",
+    // Directions and positions: nouns or adverbs, never verbs.
+    "شرق",
+    "غرب",
+    "شمال",
+    "جنوب",
+    "وسط",
+    "داخل",
+    "خارج",
+    "اعلى",
+    "اسفل",
+    "منتصف",
+    "اواخر",
+    "اوائل",
+    "مطلع",
+    // Month names (Levantine and Egyptian-Gulf series).
+    "كانون",
+    "شباط",
+    "اذار",
+    "نيسان",
+    "ايار",
+    "حزيران",
+    "تموز",
+    "ايلول",
+    "تشرين",
+    "يناير",
+    "فبراير",
+    "مارس",
+    "ابريل",
+    "مايو",
+    "يونيو",
+    "يوليو",
+    "اغسطس",
+    "سبتمبر",
+    "اكتوبر",
+    "نوفمبر",
+    "ديسمبر",
+];
+
+/// Subordinating conjunctions (normalised): the verb after one heads a dependent clause, not
+/// the sentence (`وقتما تشاء`, `عندما وصل`; `أن` only after a preposition), so a short sentence whose only verb follows one has
+/// no predicate of its own. `كما` and `بينما` are left out: they also open main clauses in news
+/// prose (`كما زار الوزير…`).
+const SUBORDINATORS: &[&str] = &[
+    "ان",
+    "وقتما",
+    "عندما",
+    "حينما",
+    "كلما",
+    "لكي",
+    "كي",
+    "اذا",
+    "لو",
+    "لان",
+    "مثلما",
+    "متى",
+    "اينما",
+    "ريثما",
+    "طالما",
+    "لما",
+    "حيثما",
 ];
 
 /// Words a sentence cannot end on (the clause goes on): prepositions, conjunctions,
@@ -161,6 +247,62 @@ const CLAUSE_OPENERS: &[&str] = &[
     "ب",
     "ل",
     "ف",
+    "حول",
+    "عبر",
+    "تجاه",
+    "ضمن",
+    "وفق",
+    "بسبب",
+    "بفضل",
+    "حسب",
+    "بحسب",
+    "لصالح",
+    "اجل",
+    "مثل",
+    "سوى",
+    "لان",
+    "كي",
+    "لكي",
+    "اذا",
+    "لو",
+    "قد",
+    "لقد",
+    "لم",
+    "لن",
+    "سوف",
+    // Nouns and adverbs that always take a complement (`بالنسبة إلى`, `بدءاً من`).
+    "بالنسبة",
+    "بمثابة",
+    "عبارة",
+    "بدءا",
+    "انطلاقا",
+    "اعتبارا",
+    "نظرا",
+    "بالاضافة",
+    "علاوة",
+    "فضلا",
+    "بغض",
+    "رغم",
+    "بالرغم",
+    "قبيل",
+    "جراء",
+];
+
+/// Question words (normalised).
+const QUESTION_WORDS: &[&str] = &[
+    "هل",
+    "ماذا",
+    "لماذا",
+    "ما",
+    "من",
+    "كيف",
+    "متى",
+    "اين",
+    "كم",
+    "اي",
+    "ايهم",
+    "ايها",
+    "لم",
 ];
 
 /// Verbs of the passive periphrasis `تم + masdar` and its kin (normalised).
@@ -213,7 +355,7 @@ fn surely_not_a_verb(raw: &str) -> bool {
     {
         return true; // numbers and Latin-script names
     }
-    if raw.contains(['\u{064B}', '\u{064C}', '\u{064D}']) {
+    if has_tanween(raw) {
         return true; // tanween: a noun or adjective
     }
     let w = normalize_arabic_word(raw);
@@ -223,13 +365,62 @@ fn surely_not_a_verb(raw: &str) -> bool {
     ]
     .iter()
     .any(|p| w.starts_with(p) && n > p.chars().count() + 1);
+    // `بدأت`, `نشأت`: a perfect verb whose `أت` the normalisation turns into the `ات` of a
+    // feminine plural.
+    let hamza_perfect = crate::segment::normalize::strip_diacritics(raw).ends_with("أت");
+    if hamza_perfect {
+        return definite || in_list_with_conjunction(&w, NON_PREDICATES);
+    }
     definite
         || in_list_with_conjunction(&w, NON_PREDICATES)
-        || (n >= 3 && w.ends_with('ة'))
+        || attached_preposition_noun(&w, n)
+        || noun_pattern(&w)
+        || w.strip_prefix(['و', 'ف'])
+            .is_some_and(|rest| rest.chars().count() >= 4 && noun_pattern(rest))
+}
+
+/// Noun shapes no verb has: `مـ` participles and nouns (`مقاعد`), `ة`/`ات`/`ية` endings, and
+/// the derived masdars, with a pronoun suffix or not (`أعدائه`, `توجيهها`).
+fn noun_pattern(w: &str) -> bool {
+    let n = w.chars().count();
+    let bare = without_pronoun_suffix(w);
+    (n >= 3 && w.ends_with('ة'))
         || (n >= 4 && (w.ends_with("ات") || w.ends_with("ية")))
         || (n >= 4 && w.starts_with('م') && !w.ends_with('ت') && !w.ends_with("وا"))
-        || attached_preposition_noun(&w, n)
-        || derived_masdar(&w, n)
+        || derived_masdar(&bare)
+        || taf_il_masdar(&bare, bare.chars().count())
+}
+
+/// `ليحاكم`, `لتحقيق`, `ليسوع`: `ل` before an imperfect is a purpose or command particle and
+/// before a noun a preposition; either way not the sentence's predicate (`ليس` is a verb).
+fn purpose_or_preposition(w: &str, n: usize) -> bool {
+    const LAISA: &[&str] = &["ليس", "ليست", "ليسا", "ليستا", "ليسوا"];
+    n >= 4 && (w.starts_with("لي") || w.starts_with("لت")) && !LAISA.contains(&w)
+}
+
+/// A word without a possessive or object pronoun suffix, with the hamza seat it had before it
+/// (`اعدائه` → `اعداء`).
+fn without_pronoun_suffix(w: &str) -> String {
+    for suffix in ["هما", "هم", "هن", "ها", "ه"] {
+        if let Some(stem) = w.strip_suffix(suffix)
+            && stem.chars().count() >= 4
+        {
+            let mut stem = stem.to_string();
+            if stem.ends_with(['ئ', 'ؤ']) {
+                stem.pop();
+                stem.push('ء');
+            }
+            return stem;
+        }
+    }
+    w.to_string()
+}
+
+/// `تعريف`, `تنظيم`, `تحقيق`: the form II masdar `تفعيل` (five letters, `ت` first, `ي` before
+/// the last). Imperfect verbs of that shape start with `تت` (`تتغير`) or end in `ين` (`تجرين`).
+fn taf_il_masdar(w: &str, n: usize) -> bool {
+    let chars: Vec<char> = w.chars().collect();
+    n == 5 && chars[0] == 'ت' && chars[1] != 'ت' && chars[3] == 'ي' && !w.ends_with("ين")
 }
 
 /// `برعب`, `بتاريخها`, `لاكتشاف`: a preposition glued to a noun (verbs that start with `ب`
@@ -254,16 +445,68 @@ fn attached_preposition_noun(w: &str, n: usize) -> bool {
 
 /// `انتاج`, `استخدام`, `انسحاب`: masdars of the derived forms have a long `ا` before their
 /// last letter, which the perfect verbs (`انسحب`) lack.
-fn derived_masdar(w: &str, n: usize) -> bool {
+fn derived_masdar(w: &str) -> bool {
     let chars: Vec<char> = w.chars().collect();
+    let n = chars.len();
     n >= 5 && chars[0] == 'ا' && chars[n - 2] == 'ا'
 }
 
 /// Prepositions (normalised): the word after one is a noun, whatever it looks like.
 const PREPOSITIONS: &[&str] = &[
-    "في", "من", "الى", "على", "عن", "مع", "بين", "حول", "خلال", "بعد", "قبل", "عند", "ضد", "نحو",
-    "دون", "حتى", "منذ", "لدى", "عبر", "وفق", "ضمن", "امام", "خلف", "تحت", "فوق", "بحسب", "حسب",
-    "وفقا", "لدي", "علي", "الي", "طوال", "طيلة",
+    "في",
+    "من",
+    "الى",
+    "على",
+    "عن",
+    "مع",
+    "بين",
+    "حول",
+    "خلال",
+    "بعد",
+    "قبل",
+    "عند",
+    "ضد",
+    "نحو",
+    "دون",
+    "حتى",
+    "منذ",
+    "لدى",
+    "عبر",
+    "وفق",
+    "ضمن",
+    "امام",
+    "خلف",
+    "تحت",
+    "فوق",
+    "بحسب",
+    "حسب",
+    "وفقا",
+    "لدي",
+    "علي",
+    "الي",
+    "طوال",
+    "طيلة",
+    // Nouns used as prepositions: what follows is their complement, a noun.
+    "لصالح",
+    "بسبب",
+    "بفضل",
+    "بواسطة",
+    "جراء",
+    "عقب",
+    "ازاء",
+    "حيال",
+    "تجاه",
+    "بخصوص",
+    "بشان",
+    "اجل",
+    "لاجل",
+    "بدل",
+    "بمثابة",
+    "رغم",
+    "بالرغم",
+    "قبيل",
+    "بلا",
+    "دونما",
 ];
 
 /// Pronoun suffixes that attach to prepositions (`به`, `منها`, `عليهم`).
@@ -298,15 +541,99 @@ fn has_object_suffix(word: &str) -> bool {
 }
 
 /// Whether no word of a short sentence can be its predicate: each is surely not a verb, or a
-/// preposition, or the noun a preposition governs.
-fn no_predicate(tokens: &[&str]) -> bool {
+/// preposition, or the noun a preposition governs. `pauses[k]`: punctuation follows word `k`.
+fn no_predicate(tokens: &[&str], pauses: &[bool]) -> bool {
+    let mut after_governor = false;
     let mut after_preposition = false;
-    tokens.iter().all(|t| {
+    tokens.iter().enumerate().all(|(k, t)| {
         let normalised = normalize_arabic_word(t);
         let preposition = is_preposition(&normalised);
-        let nominal = after_preposition || preposition || surely_not_a_verb(t);
+        // `أن` subordinates only right after a preposition (`من أن يلتف`, `قبل أن يصل`);
+        // elsewhere its clause may be the subject of a fronted predicate (`من المتوقع أن
+        // يصل`, `على المرء أن يتأسس`).
+        let subordinator = if normalised == "ان" {
+            after_preposition
+        } else {
+            in_list_with_conjunction(&normalised, SUBORDINATORS)
+        };
+        // `ليحاكم`, `ليسوع` after the first word; first, `لي…` is as often a name (`ليبيا`).
+        let purpose = k > 0 && purpose_or_preposition(&normalised, normalised.chars().count());
+        let nominal =
+            after_governor || preposition || subordinator || purpose || surely_not_a_verb(t);
+        // The object of a preposition in the construct state (no article, tanween, pronoun
+        // or pause: `على مجاراة رغبتهم`, `إلى أرجاء إيطاليا`) governs the next word as its
+        // genitive; one step only, since an adjective may follow and then a verb (`بعد ساعات
+        // قليلة وصل`). A fronted phrase before a verb and its subject (`في بغداد قتل الرجل`)
+        // reads the same; such four-word sentences are rare, while genitives of that very
+        // shape are everywhere (`في بيت الرئيس`), so no guard.
+        let construct = after_preposition
+            && !preposition
+            && in_construct_state(t, &normalised)
+            && !pauses.get(k).copied().unwrap_or(true);
+        after_governor = preposition || subordinator || construct;
         after_preposition = preposition;
         nominal
+    }) && !nominal_sentence(tokens)
+}
+
+/// Whether a word can be the first noun of a construct (`إضافة`): Arabic letters only, no
+/// article, no tanween, no pronoun suffix.
+fn in_construct_state(raw: &str, normalised: &str) -> bool {
+    normalised.chars().all(is_arabic_letter)
+        && !normalised.starts_with("ال")
+        && !has_tanween(raw)
+        && !["ه", "ها", "هم", "هما", "هن", "كم", "نا"]
+            .iter()
+            .any(|s| normalised.ends_with(s))
+        && !in_list_with_conjunction(normalised, NON_PREDICATES)
+}
+
+/// For each word of [`words`] of `text`: whether punctuation follows it (a pause, so it does
+/// not govern the next word).
+fn pauses(text: &str) -> Vec<bool> {
+    let is_pause = |c: char| !c.is_alphanumeric() && !crate::segment::normalize::is_diacritic(c);
+    let mut out: Vec<bool> = Vec::new();
+    for raw in text.split_whitespace() {
+        if raw.chars().all(is_pause) {
+            if let Some(last) = out.last_mut() {
+                *last = true;
+            }
+            continue;
+        }
+        out.push(raw.ends_with(is_pause));
+    }
+    out
+}
+
+/// Whether a word is written with tanween (`ً ٌ ٍ`): an indefinite noun or adjective.
+fn has_tanween(raw: &str) -> bool {
+    raw.contains(['\u{064B}', '\u{064C}', '\u{064D}'])
+}
+
+/// `الملابس معاصرة.`, `الوضع خطير.`: a definite noun followed directly by an indefinite word
+/// (no article, no clitic preposition or conjunction, not a closed-class word) is a subject and
+/// its predicate; an attribute would carry the article too (`الملابس المعاصرة`).
+fn nominal_sentence(tokens: &[&str]) -> bool {
+    let definite = |w: &str| w.starts_with("ال") && w.chars().count() > 3;
+    tokens.windows(2).any(|pair| {
+        let (first, second) = (
+            normalize_arabic_word(pair[0]),
+            normalize_arabic_word(pair[1]),
+        );
+        definite(&first)
+            && !definite(&second)
+            && second.chars().count() >= 3
+            && !second.starts_with(['و', 'ف', 'ب', 'ل', 'ك'])
+            && !second.chars().any(|c| c.is_ascii_alphanumeric())
+            && !in_list_with_conjunction(&second, NON_PREDICATES)
+            && !is_preposition(&second)
+            && !in_list_with_conjunction(&second, SUBORDINATORS)
+            && surely_not_a_verb(pair[1])
+            // A masdar heads a construct (`الأراضي توسيع منطقة`), it is rarely a predicate.
+            && !derived_masdar(&without_pronoun_suffix(&second))
+            && !taf_il_masdar(&without_pronoun_suffix(&second), without_pronoun_suffix(&second).chars().count())
+            // An accusative (`مختلفاً`) is the predicate of a lost `كان`, not of the noun.
+            && !pair[1].contains('\u{064B}')
     })
 }
 
@@ -332,8 +659,18 @@ pub fn arabic_fragment(
             tokens[0], tokens[1]
         )));
     }
-    let question = sentence.trim_end().ends_with(['؟', '?']);
-    if tokens.len() <= max_words && !question && no_predicate(&tokens) {
+    // A short question needs no verb (`ماذا عن العراق؟`), unless it is only a prepositional
+    // phrase with no question word: the tail of a question cut by a full stop (`على مكاتبهم؟`).
+    let question = sentence.trim_end().ends_with(['؟', '?'])
+        && !(is_preposition(&normalised[0])
+            && normalised[0] != "من"
+            && !normalised
+                .iter()
+                .any(|w| QUESTION_WORDS.contains(&w.as_str())));
+    if tokens.len() <= max_words
+        && !question
+        && no_predicate(&tokens, &pauses(trim_openers(sentence)))
+    {
         return Some(FragmentReason::Verbless(tokens.len()));
     }
     let last = normalised.last()?;
@@ -341,7 +678,25 @@ pub fn arabic_fragment(
     if tokens.len() >= 2 && ends_with_stop && CLAUSE_OPENERS.contains(&last.as_str()) {
         return Some(FragmentReason::EndsMidClause(tokens.last()?.to_string()));
     }
+    if ends_with_stop && let Some(k) = subjectless_that_clause(&tokens, &normalised) {
+        return Some(FragmentReason::EndsMidClause(tokens[k..].join(" ")));
+    }
     None
+}
+
+/// `من المرجح أن هذه المادة.`: the sentence ends in an `أنّ`/`إنّ` clause that has a subject and
+/// no predicate (its last one to three words are nouns, with no nominal sentence among them):
+/// the predicate went to the next sentence. Returns where the clause starts.
+fn subjectless_that_clause(tokens: &[&str], normalised: &[String]) -> Option<usize> {
+    let n = tokens.len();
+    let k = (n.saturating_sub(4)..n.saturating_sub(1)).rfind(|&k| normalised[k] == "ان")?;
+    let clause = &tokens[k + 1..];
+    let subject_only = clause.iter().all(|t| surely_not_a_verb(t))
+        && clause
+            .iter()
+            .any(|t| normalize_arabic_word(t).starts_with("ال"))
+        && !nominal_sentence(clause);
+    (k > 0 && subject_only).then_some(k)
 }
 
 /// Why a sentence of the source cannot stand alone, by the source language's rules.
@@ -431,6 +786,28 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
     }
 }
 
+/// Particles that open a sentence before a subject and are not verbs (`لكن التحديات`).
+const PARTICLES: &[&str] = &[
+    "لكن",
+    "بل",
+    "قد",
+    "لقد",
+    "لم",
+    "لن",
+    "هل",
+    "ليت",
+    "لعل",
+    "ان",
+    "اذ",
+    "اذا",
+    "لو",
+    "ثم",
+    "كما",
+    "بينما",
+    "حيث",
+    "منذ",
+];
+
 /// Quantity nouns in `ات` that take a masculine verb (`يحتفل العشرات`).
 const QUANTITIES: &[&str] = &["العشرات", "المئات", "الالاف", "الملايين", "المليارات"];
 
@@ -504,6 +881,7 @@ fn masculine_verb_before_feminine_plural(sentence: &str) -> Option<(String, Stri
             .iter()
             .any(|e| verb.ends_with(e))
         && !in_list_with_conjunction(&verb, NON_PREDICATES)
+        && !in_list_with_conjunction(&verb, PARTICLES)
         && !is_preposition(&verb)
         && !CONSTRUCT_HEADS.contains(&verb.as_str());
     let feminine_plural = subject.starts_with("ال")
@@ -579,6 +957,76 @@ mod tests {
             r("وصل الوزير إلى."),
             Some(FragmentReason::EndsMidClause(_))
         ));
+    }
+
+    #[test]
+    fn closed_class_evidence_finds_detached_tails() {
+        for s in [
+            "إلى هيرودس ليحاكم.",
+            "في منطقة شرق الدلتا.",
+            "على كيفية تعريف الموسيقى.",
+            "من أن يلتف حولي.",
+            "الأخير ليسوع المسيح.",
+            "على مكاتبهم؟",
+            "الناس للتصويت لصالح ترامب.",
+            "في بداية تشرين الأول.",
+            "إلى أموالك وقتما تشاء.",
+            "على مجاراة رغبتهم.",
+            "إلى أيدي أعدائه السياسيين.",
+            "على المنطقة بلا منازع.",
+            "إلى أرجاء إيطاليا.",
+        ] {
+            assert!(
+                matches!(
+                    arabic_fragment(s, false, 5),
+                    Some(FragmentReason::Verbless(_))
+                ),
+                "{s}"
+            );
+        }
+        assert!(matches!(
+            arabic_fragment("وبقي سبب عدم استخدام السكة الحديدية من أجل.", false, 5),
+            Some(FragmentReason::EndsMidClause(_))
+        ));
+        assert!(matches!(
+            arabic_fragment("من المرجح أن هذه المادة.", false, 5),
+            Some(FragmentReason::EndsMidClause(_))
+        ));
+        for s in ["الرئيس توجيهها إليهم بالأمس.", "الأراضي توسيع المنطقة."]
+        {
+            assert!(arabic_fragment(s, false, 5).is_some(), "{s}");
+        }
+        for s in [
+            "أكد الوزير أن الوضع خطير.",
+            "أكد الوزير أن الحكومة ستعمل على ذلك.",
+            "قال إن ذلك صحيح.",
+        ] {
+            assert_eq!(arabic_fragment(s, false, 5), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn nominal_sentences_fronted_predicates_and_real_verbs_are_sentences() {
+        for s in [
+            "الملابس معاصرة.",
+            "على اللاهوت السليم أن يتأسس.",
+            "من المتوقع أن يصل الوزير.",
+            "ماذا عن العراق؟",
+            "من أين؟",
+            "ليس هذا صحيحاً.",
+            "كما زار الوزير بغداد.",
+            "تتغير الأمور بسرعة.",
+            "لن يحدث ذلك.",
+            "وبدأت مراسم الحداد عليه.",
+            "ليبيا دولة كبيرة.",
+            "يبدو أن الأمر مختلف.",
+            "ولا شك أن الأمر كذلك.",
+        ] {
+            assert_eq!(arabic_fragment(s, false, 5), None, "{s}");
+        }
+        assert!(
+            masculine_verb_before_feminine_plural("لكن التحديات, والأغاني, تضيف جهازاً.").is_none()
+        );
     }
 
     #[test]

@@ -29,6 +29,98 @@ const FUNCTION_WORDS: &[&str] = &[
     "but", "that", "his", "her", "their", "its", "him", "them", "it", "as", "after", "before",
 ];
 
+/// Determiners and possessives that open a noun phrase.
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "your", "my", "his", "her", "our", "their", "its", "this", "that", "these",
+    "those", "every", "some", "no",
+];
+
+/// Words that can stand before a determiner without being a verb: prepositions, quantifiers,
+/// focus adverbs, conjunctions.
+const NOT_IMPERATIVE: &[&str] = &[
+    "in",
+    "on",
+    "at",
+    "to",
+    "by",
+    "for",
+    "with",
+    "from",
+    "of",
+    "into",
+    "onto",
+    "inside",
+    "outside",
+    "under",
+    "over",
+    "above",
+    "below",
+    "near",
+    "behind",
+    "beyond",
+    "across",
+    "along",
+    "among",
+    "around",
+    "through",
+    "throughout",
+    "during",
+    "within",
+    "without",
+    "against",
+    "toward",
+    "towards",
+    "upon",
+    "about",
+    "after",
+    "before",
+    "since",
+    "until",
+    "like",
+    "unlike",
+    "despite",
+    "between",
+    "beside",
+    "besides",
+    "via",
+    "per",
+    "except",
+    "amid",
+    "amidst",
+    "regarding",
+    "including",
+    "following",
+    "concerning",
+    "off",
+    "past",
+    "up",
+    "down",
+    "out",
+    "all",
+    "both",
+    "half",
+    "not",
+    "just",
+    "only",
+    "even",
+    "once",
+    "and",
+    "or",
+    "but",
+    "nor",
+    "whether",
+    "if",
+    "as",
+    "than",
+    "what",
+    "such",
+    "quite",
+    "rather",
+    "twice",
+    "outside",
+    "near",
+];
+
 /// Why an English sentence cannot stand alone, if it cannot.
 pub fn english_fragment(sentence: &str, max_words: usize) -> Option<String> {
     let tokens = words(trim_openers(sentence));
@@ -64,6 +156,13 @@ pub fn english_fragment(sentence: &str, max_words: usize) -> Option<String> {
     // may not know.
     let clause_adverb =
         ["then", "so", "now", "yet", "still", "thus", "hence"].contains(&first.as_str());
+    // `Drop the mic.`: an open-class first word directly followed by a determiner is an
+    // imperative (a noun phrase does not put its noun before its determiner).
+    let imperative = lower
+        .get(1)
+        .is_some_and(|w| DETERMINERS.contains(&w.as_str()))
+        && !NOT_IMPERATIVE.contains(&first.as_str());
+    let has_verb = has_verb || imperative;
     if tokens.len() >= 2 && tokens.len() <= max_words && !has_verb && !is_question && !clause_adverb
     {
         return Some(format!(
@@ -116,5 +215,8 @@ mod tests {
         assert!(english_fragment("Thank you all.", 4).is_none());
         assert!(english_fragment("He resigned.", 4).is_none());
         assert!(english_fragment("In 2003.", 4).is_none());
+        assert!(english_fragment("Drop the mic.", 4).is_none());
+        assert!(english_fragment("Inside the house.", 4).is_some());
+        assert!(english_fragment("All the way.", 4).is_some());
     }
 }

@@ -8,6 +8,7 @@ mod mock_http;
 mod output;
 mod providers;
 mod quality;
+mod quality_numbers;
 mod review;
 mod run;
 mod segment;
