@@ -1,0 +1,339 @@
+//! Partial `omission` and `addition`: a bead whose translation lacks part of its source, or
+//! says more than it. (Whole sentences left out or added, 1-0 and 0-1 beads, are flagged by
+//! [`super::alignment`] under the same codes.)
+//!
+//! Each bead with both sides gets two scores, one per direction, that add up the evidence:
+//!
+//! - length: the robust z-score of the target's length against the [`super::length`] model
+//!   (negative for omission, positive for addition);
+//! - clause punctuation: a dropped clause takes its commas with it, an added one brings some. The
+//!   difference (source marks − target marks) is compared with its median over the bitext and
+//!   counts only when the length already leans the same way;
+//! - numbers: a number of the source (100 or more, or with decimals) that the target lacks, or
+//!   the reverse; also only when the length leans the same way;
+//! - machine translation, when every source sentence of the bead has one (`Sentence.mt`): the
+//!   share of the MT's content words the target lacks (omission) and the share of the target's
+//!   content words the MT does not explain (addition), as robust z-scores over the bitext. With
+//!   MT, the length and MT z-scores are averaged as independent evidence (sum / √2).
+//!
+//! A score at or above `[checks.omission] min_score` (or `[checks.addition]`) flags the bead,
+//! and the evidence string lists what was measured.
+
+use std::collections::BTreeSet;
+
+use crate::bitext::{Bead, Flag, Side};
+use crate::quality::Ctx;
+use crate::quality::length::{LengthResidual, robust_center_scale};
+use crate::quality::numbers::numbers;
+
+/// Weight of one clause mark more (or less) than usual.
+const PUNCTUATION_WEIGHT: f64 = 0.5;
+/// Most the clause-punctuation evidence may add.
+const PUNCTUATION_CAP: f64 = 1.0;
+/// Weight of one lost (or extra) number.
+const NUMBER_WEIGHT: f64 = 0.5;
+/// Most the number evidence may add.
+const NUMBER_CAP: f64 = 1.0;
+/// The structural evidence counts only when the length z leans the same way at least this much.
+const LEAN: f64 = 1.0;
+/// Below this many beads with MT the MT shares are compared with the priors below.
+const MT_MIN_BEADS: usize = 8;
+/// Prior median and spread of the share of content words one translation lacks from another
+/// (human vs machine translation of the same sentence; a conservative guess).
+const MT_PRIOR_CENTER: f64 = 0.3;
+const MT_PRIOR_SCALE: f64 = 0.15;
+/// MT or target passages with fewer content words than this give no MT evidence.
+const MT_MIN_WORDS: usize = 3;
+
+/// Clause punctuation: commas, semicolons and dashes (Latin and Arabic forms).
+pub fn clause_marks(text: &str) -> usize {
+    text.chars()
+        .filter(|c| matches!(c, ',' | '،' | ';' | '؛' | '—' | '–'))
+        .count()
+}
+
+/// Numbers of `from` (100 or more, or with decimals: small ones are often words on the other
+/// side) whose values `to` does not contain, as written in `from`.
+pub fn lost_numbers(from: &str, to: &str) -> Vec<String> {
+    let have: BTreeSet<String> = numbers(to).into_iter().flat_map(|n| n.values).collect();
+    let mut out: Vec<String> = numbers(from)
+        .into_iter()
+        .filter(|n| {
+            let small = n.written.len() < 3 && n.written.chars().all(|c| c.is_ascii_digit());
+            !small && !n.values.iter().any(|v| have.contains(v))
+        })
+        .map(|n| n.written)
+        .collect();
+    out.dedup();
+    out
+}
+
+/// English words that carry little content (compared neither way).
+const STOPWORDS: &[&str] = &[
+    "the", "and", "for", "with", "from", "that", "this", "these", "those", "was", "were", "are",
+    "has", "have", "had", "been", "will", "would", "which", "who", "whom", "its", "his", "her",
+    "their", "they", "she", "him", "them", "our", "into", "onto", "than", "then", "also", "but",
+    "not", "all", "any", "there", "here", "when", "while", "where", "what", "such", "can", "could",
+    "may", "might", "should", "did", "does", "about", "over", "under", "after", "before",
+    "between", "during", "since", "said", "says", "one", "more", "most", "some",
+];
+
+/// Content words of an English text, as comparison keys: lower case, the first five letters
+/// (a crude stem: `countries` and `country` meet), stopwords and words under three letters
+/// left out; numbers kept whole.
+pub fn content_keys(text: &str) -> Vec<String> {
+    crate::quality::text::words(text)
+        .into_iter()
+        .filter_map(|w| {
+            let lower = w.to_lowercase();
+            if lower
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.'))
+            {
+                return Some(lower.replace(',', ""));
+            }
+            if lower.chars().count() < 3 || STOPWORDS.contains(&lower.as_str()) {
+                return None;
+            }
+            Some(lower.chars().take(5).collect())
+        })
+        .collect()
+}
+
+/// What the MT of a bead's source and its target share.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MtCoverage {
+    /// Share of the MT's content words missing from the target.
+    pub missing: f64,
+    /// Share of the target's content words absent from the MT.
+    pub unexplained: f64,
+    /// Up to five MT words missing from the target (for the evidence).
+    pub missing_words: Vec<String>,
+    /// Up to five target words the MT does not have.
+    pub unexplained_words: Vec<String>,
+}
+
+/// Compares a machine translation with the target; `None` when either has fewer than three
+/// content words.
+pub fn mt_coverage(mt: &str, target: &str) -> Option<MtCoverage> {
+    let with_keys = |text: &str| -> Vec<(String, String)> {
+        crate::quality::text::words(text)
+            .into_iter()
+            .filter_map(|w| content_keys(w).pop().map(|k| (w.to_string(), k)))
+            .collect()
+    };
+    let (m, t) = (with_keys(mt), with_keys(target));
+    if m.len() < MT_MIN_WORDS || t.len() < MT_MIN_WORDS {
+        return None;
+    }
+    let m_keys: BTreeSet<&str> = m.iter().map(|(_, k)| k.as_str()).collect();
+    let t_keys: BTreeSet<&str> = t.iter().map(|(_, k)| k.as_str()).collect();
+    let missing: Vec<&(String, String)> = m
+        .iter()
+        .filter(|(_, k)| !t_keys.contains(k.as_str()))
+        .collect();
+    let unexplained: Vec<&(String, String)> = t
+        .iter()
+        .filter(|(_, k)| !m_keys.contains(k.as_str()))
+        .collect();
+    let first = |v: &[&(String, String)]| v.iter().take(5).map(|(w, _)| w.clone()).collect();
+    Some(MtCoverage {
+        missing: missing.len() as f64 / m.len() as f64,
+        unexplained: unexplained.len() as f64 / t.len() as f64,
+        missing_words: first(&missing),
+        unexplained_words: first(&unexplained),
+    })
+}
+
+/// The MT of a bead's source sentences, when every one of them has one.
+fn bead_mt(ctx: &Ctx, bead: &Bead) -> Option<String> {
+    let parts: Option<Vec<&str>> = bead
+        .source
+        .iter()
+        .map(|&s| ctx.bitext.source.get(s).and_then(|s| s.mt.as_deref()))
+        .collect();
+    parts.map(|p| p.join(" "))
+}
+
+/// Centre and spread of a per-bead statistic over the bitext (priors when too few values).
+fn center_scale(values: &[f64], min: usize, prior: (f64, f64), min_scale: f64) -> (f64, f64) {
+    if values.len() < min {
+        prior
+    } else {
+        robust_center_scale(values, min_scale)
+    }
+}
+
+/// Evidence gathered for one bead.
+struct BeadEvidence {
+    length: Option<LengthResidual>,
+    /// (source − target clause marks − usual) / spread.
+    punctuation: f64,
+    source_marks: usize,
+    target_marks: usize,
+    lost: Vec<String>,
+    extra: Vec<String>,
+    mt: Option<(MtCoverage, f64, f64)>,
+}
+
+impl BeadEvidence {
+    /// (score, evidence parts) for one direction (`omission` = true).
+    fn score(&self, omission: bool) -> (f64, Vec<String>) {
+        let sign = if omission { -1.0 } else { 1.0 };
+        let mut parts = Vec::new();
+        let z = self.length.map(|r| sign * r.z);
+        if let Some(r) = &self.length {
+            parts.push(r.describe());
+        }
+        let mut score = match (&self.mt, z) {
+            (Some((cov, z_missing, z_unexplained)), z) => {
+                let z_mt = if omission { *z_missing } else { *z_unexplained };
+                let words = if omission {
+                    &cov.missing_words
+                } else {
+                    &cov.unexplained_words
+                };
+                let share = if omission {
+                    cov.missing
+                } else {
+                    cov.unexplained
+                };
+                parts.push(format!(
+                    "{:.0} % of the {} words {} (z = {z_mt:.1}){}",
+                    100.0 * share,
+                    if omission { "MT's" } else { "target's" },
+                    if omission {
+                        "missing from the target"
+                    } else {
+                        "not in the MT"
+                    },
+                    if words.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", words.join(", "))
+                    }
+                ));
+                match z {
+                    Some(z) => (z + z_mt) / std::f64::consts::SQRT_2,
+                    None => z_mt,
+                }
+            }
+            (None, Some(z)) => z,
+            (None, None) => return (f64::NEG_INFINITY, parts),
+        };
+        if z.unwrap_or(0.0) >= LEAN {
+            let excess = (sign * -self.punctuation).max(0.0);
+            let add = (PUNCTUATION_WEIGHT * excess).min(PUNCTUATION_CAP);
+            if add > 0.0 {
+                score += add;
+                parts.push(format!(
+                    "clause punctuation: source {}, target {}",
+                    self.source_marks, self.target_marks
+                ));
+            }
+            let numbers = if omission { &self.lost } else { &self.extra };
+            if !numbers.is_empty() {
+                score += (NUMBER_WEIGHT * numbers.len() as f64).min(NUMBER_CAP);
+                parts.push(format!(
+                    "{} number {} {}",
+                    if omission { "source" } else { "target" },
+                    numbers.join(", "),
+                    if omission {
+                        "missing from the target"
+                    } else {
+                        "not in the source"
+                    }
+                ));
+            }
+        }
+        (score, parts)
+    }
+}
+
+/// Runs the partial `omission` and `addition` checks; returns which beads (by index) got one
+/// of these flags.
+pub(crate) fn run(
+    ctx: &Ctx,
+    residuals: &[Option<LengthResidual>],
+    flags: &mut Vec<Flag>,
+) -> Vec<bool> {
+    let beads = &ctx.bitext.beads;
+    let mut flagged = vec![false; beads.len()];
+    let omission = ctx.settings.severity_of("omission");
+    let addition = ctx.settings.severity_of("addition");
+    if omission.is_none() && addition.is_none() {
+        return flagged;
+    }
+    let both: Vec<usize> = (0..beads.len())
+        .filter(|&k| !beads[k].source.is_empty() && !beads[k].target.is_empty())
+        .collect();
+    let marks: Vec<(usize, usize)> = both
+        .iter()
+        .map(|&k| {
+            (
+                clause_marks(ctx.bead_text(&beads[k], Side::Source)),
+                clause_marks(ctx.bead_text(&beads[k], Side::Target)),
+            )
+        })
+        .collect();
+    let differences: Vec<f64> = marks.iter().map(|&(s, t)| s as f64 - t as f64).collect();
+    let (usual_difference, difference_scale) = robust_center_scale(&differences, 1.0);
+    let coverage: Vec<Option<MtCoverage>> = both
+        .iter()
+        .map(|&k| {
+            bead_mt(ctx, &beads[k])
+                .and_then(|mt| mt_coverage(&mt, ctx.bead_text(&beads[k], Side::Target)))
+        })
+        .collect();
+    let shares =
+        |f: fn(&MtCoverage) -> f64| -> Vec<f64> { coverage.iter().flatten().map(f).collect() };
+    let prior = (MT_PRIOR_CENTER, MT_PRIOR_SCALE);
+    let missing_stats = center_scale(&shares(|c| c.missing), MT_MIN_BEADS, prior, 0.1);
+    let unexplained_stats = center_scale(&shares(|c| c.unexplained), MT_MIN_BEADS, prior, 0.1);
+    for (j, &k) in both.iter().enumerate() {
+        let bead = &beads[k];
+        let (source_marks, target_marks) = marks[j];
+        let source = ctx.bead_text(bead, Side::Source);
+        let target = ctx.bead_text(bead, Side::Target);
+        let evidence = BeadEvidence {
+            length: residuals.get(k).copied().flatten(),
+            punctuation: (differences[j] - usual_difference) / difference_scale,
+            source_marks,
+            target_marks,
+            lost: lost_numbers(source, target),
+            extra: lost_numbers(target, source),
+            mt: coverage[j].clone().map(|c| {
+                let zm = (c.missing - missing_stats.0) / missing_stats.1;
+                let zu = (c.unexplained - unexplained_stats.0) / unexplained_stats.1;
+                (c, zm, zu)
+            }),
+        };
+        for (is_omission, severity, min_score) in [
+            (true, omission, ctx.settings.omission.min_score),
+            (false, addition, ctx.settings.addition.min_score),
+        ] {
+            let Some(severity) = severity else {
+                continue;
+            };
+            let (score, parts) = evidence.score(is_omission);
+            if score < min_score {
+                continue;
+            }
+            flagged[k] = true;
+            let (code, message) = if is_omission {
+                (
+                    "omission",
+                    "the translation seems to lack part of its source: check that nothing was left out",
+                )
+            } else {
+                (
+                    "addition",
+                    "the translation seems to say more than its source: check that nothing was added",
+                )
+            };
+            let evidence = format!("score {score:.1} ≥ {min_score:.1}: {}", parts.join("; "));
+            flags.push(ctx.bead_flag(code, severity, bead, message.into(), evidence));
+        }
+    }
+    flagged
+}
