@@ -14,7 +14,8 @@
 //! - machine translation, when every source sentence of the bead has one (`Sentence.mt`): the
 //!   share of the MT's content words the target lacks (omission) and the share of the target's
 //!   content words the MT does not explain (addition), as robust z-scores over the bitext. With
-//!   MT, the length and MT z-scores are averaged as independent evidence (sum / √2).
+//!   MT, the length and MT z-scores are combined as independent evidence (weighted Stouffer,
+//!   the MT weighing twice the length).
 //!
 //! A score at or above `[checks.omission] min_score` (or `[checks.addition]`) flags the bead,
 //! and the evidence string lists what was measured.
@@ -26,8 +27,11 @@ use crate::quality::Ctx;
 use crate::quality::length::{LengthResidual, robust_center_scale};
 use crate::quality::numbers::numbers;
 
-/// Weight of one clause mark more (or less) than usual.
-const PUNCTUATION_WEIGHT: f64 = 0.5;
+/// Weight of one clause mark fewer in the target than usual (a dropped clause takes its commas).
+const PUNCTUATION_WEIGHT_OMISSION: f64 = 0.8;
+/// Weight of one clause mark more in the target than usual (weaker: English often has more
+/// commas than the Arabic it translates, for appositions and inverted clauses).
+const PUNCTUATION_WEIGHT_ADDITION: f64 = 0.5;
 /// Most the clause-punctuation evidence may add.
 const PUNCTUATION_CAP: f64 = 1.0;
 /// Weight of one lost (or extra) number.
@@ -42,6 +46,9 @@ const MT_MIN_BEADS: usize = 8;
 /// (human vs machine translation of the same sentence; a conservative guess).
 const MT_PRIOR_CENTER: f64 = 0.3;
 const MT_PRIOR_SCALE: f64 = 0.15;
+/// Weight of the MT z-score against the length z-score when both are known: word evidence is
+/// more direct than length (a guess: no bitext with MT and known omissions to tune it on).
+const MT_WEIGHT: f64 = 2.0;
 /// MT or target passages with fewer content words than this give no MT evidence.
 const MT_MIN_WORDS: usize = 3;
 
@@ -214,7 +221,8 @@ impl BeadEvidence {
                     }
                 ));
                 match z {
-                    Some(z) => (z + z_mt) / std::f64::consts::SQRT_2,
+                    // Weighted Stouffer: independent z-scores, the MT's counted twice.
+                    Some(z) => (z + MT_WEIGHT * z_mt) / (1.0 + MT_WEIGHT * MT_WEIGHT).sqrt(),
                     None => z_mt,
                 }
             }
@@ -223,7 +231,12 @@ impl BeadEvidence {
         };
         if z.unwrap_or(0.0) >= LEAN {
             let excess = (sign * -self.punctuation).max(0.0);
-            let add = (PUNCTUATION_WEIGHT * excess).min(PUNCTUATION_CAP);
+            let weight = if omission {
+                PUNCTUATION_WEIGHT_OMISSION
+            } else {
+                PUNCTUATION_WEIGHT_ADDITION
+            };
+            let add = (weight * excess).min(PUNCTUATION_CAP);
             if add > 0.0 {
                 score += add;
                 parts.push(format!(
@@ -336,4 +349,218 @@ pub(crate) fn run(
         }
     }
     flagged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bitext::Bitext;
+    use crate::quality::testkit::pairs;
+
+    /// Ordinary Arabic→English pairs, repeated into a bitext of 31 beads.
+    const NORMAL: &[(&str, &str)] = &[
+        (
+            "أعرب وزير الدفاع الأمريكي عن رغبته في تعزيز وتوسيع الشراكة بين البلدين.",
+            "The US defence secretary expressed his wish to strengthen and broaden the partnership between the two countries.",
+        ),
+        (
+            "قال الوزير إن القوات الأمريكية ستبقى في البلاد بدعوة من الحكومة العراقية.",
+            "The minister said American forces would stay in the country at the invitation of the Iraqi government.",
+        ),
+        (
+            "الحد الأقصى المسموح به للشخص الواحد هو 5000 دولار.",
+            "The maximum allowed per person is 5,000 dollars.",
+        ),
+        (
+            "وقالت الشرطة إن الحادث وقع في ساعة متأخرة من مساء أمس قرب الحدود.",
+            "Police said the incident happened late yesterday evening near the border.",
+        ),
+        (
+            "أعلنت الحكومة عن خطة جديدة لبناء المدارس في المناطق الريفية خلال العام المقبل.",
+            "The government announced a new plan to build schools in rural areas over the next year.",
+        ),
+        (
+            "وصل الرئيس إلى العاصمة صباح يوم الثلاثاء في زيارة رسمية تستمر ثلاثة أيام.",
+            "The president arrived in the capital on Tuesday morning for a three-day official visit.",
+        ),
+    ];
+
+    fn bitext_with(extra: (&str, &str)) -> Bitext {
+        let mut rows: Vec<(&str, &str)> = Vec::new();
+        for _ in 0..5 {
+            rows.extend_from_slice(NORMAL);
+        }
+        rows.push(extra);
+        pairs(&rows)
+    }
+
+    /// Flags of one code, with the prior length model (a bitext of repeated rows would give a
+    /// fitted model no spread to speak of).
+    fn flags_of(b: &Bitext, code: &str) -> Vec<Flag> {
+        let mut settings = crate::quality::CheckSettings::default();
+        settings.length_ratio.min_beads = usize::MAX;
+        crate::quality::check(b, &settings)
+            .into_iter()
+            .filter(|f| f.code == code)
+            .collect()
+    }
+
+    #[test]
+    fn counts_clause_punctuation_of_both_scripts() {
+        assert_eq!(clause_marks("قال، في بيان؛ إن — x, y; z"), 5);
+        assert_eq!(clause_marks("No clause marks here."), 0);
+    }
+
+    #[test]
+    fn lost_numbers_ignore_small_ones_and_other_spellings() {
+        assert_eq!(
+            lost_numbers("نشر 2500 جندي في 1999 و3 طائرات.", "2,500 soldiers."),
+            ["1999"]
+        );
+        assert!(lost_numbers("٢٠٠٣", "in 2003").is_empty());
+        assert!(lost_numbers("5 جنود", "five soldiers").is_empty());
+    }
+
+    #[test]
+    fn content_keys_skip_stopwords_and_stem_crudely() {
+        assert_eq!(
+            content_keys("The countries and their 1,500 soldiers"),
+            ["count", "1500", "soldi"]
+        );
+    }
+
+    #[test]
+    fn mt_coverage_finds_missing_and_unexplained_words() {
+        let c = mt_coverage(
+            "The minister said American forces would remain in Iraq at the government's invitation.",
+            "The minister said American forces would remain.",
+        )
+        .unwrap();
+        assert!(c.missing > 0.4, "{c:?}");
+        assert_eq!(c.unexplained, 0.0);
+        assert!(c.missing_words.contains(&"Iraq".to_string()), "{c:?}");
+        let c = mt_coverage(
+            "The minister spoke.",
+            "The minister spoke about Iraq and Syria.",
+        );
+        assert!(c.is_none(), "too few MT words to judge");
+    }
+
+    #[test]
+    fn flags_a_translation_that_lost_a_clause_with_evidence() {
+        let b = bitext_with((
+            "قال الوزير, الذي وصل إلى بغداد صباح الثلاثاء في زيارة مفاجئة, إن القوات ستبقى في العراق 1999 يوما.",
+            "The minister said the forces would stay.",
+        ));
+        let f = flags_of(&b, "omission");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].bead, Some(30));
+        assert!(
+            f[0].evidence.contains("shorter than predicted"),
+            "{}",
+            f[0].evidence
+        );
+        assert!(
+            f[0].evidence.contains("source number 1999"),
+            "{}",
+            f[0].evidence
+        );
+        assert!(
+            f[0].evidence
+                .contains("clause punctuation: source 2, target 0"),
+            "{}",
+            f[0].evidence
+        );
+        assert!(flags_of(&b, "addition").is_empty());
+        assert!(
+            flags_of(&b, "length-ratio").is_empty(),
+            "reported once, as omission"
+        );
+    }
+
+    #[test]
+    fn flags_a_translation_with_an_added_clause() {
+        let b = bitext_with((
+            "وصل الرئيس إلى العاصمة صباح يوم الثلاثاء.",
+            "The president arrived in the capital on Tuesday morning, and he was greeted by thousands of supporters waving flags in 2019.",
+        ));
+        let f = flags_of(&b, "addition");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(
+            f[0].evidence.contains("longer than predicted"),
+            "{}",
+            f[0].evidence
+        );
+        assert!(
+            f[0].evidence.contains("target number 2019"),
+            "{}",
+            f[0].evidence
+        );
+        assert!(flags_of(&b, "omission").is_empty());
+    }
+
+    #[test]
+    fn ordinary_pairs_and_acronyms_are_not_flagged() {
+        let b = bitext_with((
+            "لكن قد يكون الأمر أن الخطوط الجوية البريطانية ومجموعة الخطوط الجوية الدولية قررتا تقديم شيءٍ يمكن الاعتماد عليه.",
+            "But it may be that BA and IAG have decided to offer something reliable.",
+        ));
+        assert!(flags_of(&b, "omission").is_empty());
+        assert!(flags_of(&b, "addition").is_empty());
+    }
+
+    #[test]
+    fn machine_translation_shows_what_a_normal_length_hides() {
+        // Same length as usual, but the target swapped half the content for something else.
+        let mut b = bitext_with((
+            "قال الوزير إن القوات الأمريكية ستبقى في البلاد بدعوة من الحكومة العراقية.",
+            "The minister said the weather in the capital was unusually warm for the season today.",
+        ));
+        for s in &mut b.source {
+            s.mt = Some(match s.id % 6 {
+                0 => "The US defense minister expressed his desire to strengthen and expand the partnership between the two countries.".into(),
+                1 => "The minister said that American forces will stay in the country at the invitation of the Iraqi government.".into(),
+                2 => "The maximum allowed for one person is 5000 dollars.".into(),
+                3 => "The police said the accident occurred late last night near the border.".into(),
+                4 => "The government announced a new plan to build schools in the countryside during the next year.".into(),
+                _ => "The president arrived in the capital on Tuesday morning on an official visit lasting three days.".into(),
+            });
+        }
+        b.source[30].mt = Some(
+            "The minister said that American forces will stay in the country at the invitation of the Iraqi government.".into(),
+        );
+        let om = flags_of(&b, "omission");
+        assert_eq!(om.len(), 1, "{om:?}");
+        assert_eq!(om[0].bead, Some(30));
+        assert!(
+            om[0]
+                .evidence
+                .contains("MT's words missing from the target"),
+            "{}",
+            om[0].evidence
+        );
+        assert!(om[0].evidence.contains("forces"), "{}", om[0].evidence);
+        // The words the MT does not explain raise the addition score as much (above the
+        // omission threshold, below the stricter default one of addition).
+        let mut settings = crate::quality::CheckSettings::default();
+        settings.length_ratio.min_beads = usize::MAX;
+        settings.addition.min_score = 2.0;
+        let add: Vec<Flag> = crate::quality::check(&b, &settings)
+            .into_iter()
+            .filter(|f| f.code == "addition")
+            .collect();
+        assert_eq!(add.len(), 1, "{add:?}");
+        assert!(
+            add[0].evidence.contains("not in the MT"),
+            "{}",
+            add[0].evidence
+        );
+        assert!(add[0].evidence.contains("weather"), "{}", add[0].evidence);
+        // Without the MT, nothing betrays it.
+        for s in &mut b.source {
+            s.mt = None;
+        }
+        assert!(flags_of(&b, "omission").is_empty());
+        assert!(flags_of(&b, "addition").is_empty());
+    }
 }

@@ -178,21 +178,28 @@ pub struct LengthResidual {
     pub predicted: f64,
     /// Actual target letters.
     pub actual: usize,
+    /// Letters credited to the target for its acronyms (compared: actual + credited).
+    pub credited: usize,
     /// Robust z-score (negative: shorter than predicted).
     pub z: f64,
 }
 
 impl LengthResidual {
-    /// Actual / predicted − 1 (−0.41: 41 % shorter than predicted).
+    /// Compared length / predicted − 1 (−0.41: 41 % shorter than predicted).
     pub fn relative(&self) -> f64 {
-        self.actual as f64 / self.predicted - 1.0
+        (self.actual + self.credited) as f64 / self.predicted - 1.0
     }
 
     /// `target 41 % shorter than predicted (z = -3.1)`.
     pub fn describe(&self) -> String {
         let rel = self.relative();
+        let credited = if self.credited > 0 {
+            format!(" + {} for acronyms", self.credited)
+        } else {
+            String::new()
+        };
         format!(
-            "target {:.0} % {} than predicted ({} letters for {:.0}; z = {:.1})",
+            "target {:.0} % {} than predicted ({} letters{credited} for {:.0}; z = {:.1})",
             100.0 * rel.abs(),
             if rel < 0.0 { "shorter" } else { "longer" },
             self.actual,
@@ -300,6 +307,7 @@ impl LengthModel {
         LengthResidual {
             predicted: self.predict(f),
             actual: target,
+            credited: 0,
             z,
         }
     }
@@ -353,9 +361,34 @@ fn fit_coefficients(samples: &[(SourceFeatures, usize)]) -> [f64; FEATURES] {
     beta
 }
 
-/// Every measured bead of the bitext: (bead index, source features, target letters), for beads
-/// with both sides where the shorter side has at least `min_chars` letters.
-pub(crate) fn measure(ctx: &Ctx) -> Vec<(usize, SourceFeatures, usize)> {
+/// Capitals of the target's acronyms (`BA`, `GCHQ`, `U.S.`: 2–6 capitals, no lower case), which
+/// a source in a language without them often writes out in full.
+pub fn acronym_letters(text: &str) -> usize {
+    // A text in capitals (a headline) has no acronyms to tell apart.
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let capitals = text.chars().filter(|c| c.is_uppercase()).count();
+    if 2 * capitals > letters {
+        return 0;
+    }
+    crate::quality::text::words(text)
+        .into_iter()
+        .map(|w| w.trim_end_matches("'s").trim_end_matches('s'))
+        .filter(|w| {
+            let caps = w.chars().filter(|c| c.is_ascii_uppercase()).count();
+            (2..=6).contains(&caps) && !w.chars().any(|c| c.is_lowercase())
+        })
+        .map(|w| w.chars().filter(|c| c.is_ascii_uppercase()).count())
+        .sum()
+}
+
+/// Letters credited to the target for each capital of an acronym: `BA` is `الخطوط الجوية
+/// البريطانية` in the Arabic, `GCHQ` a whole phrase (tuned on the PUD dev split).
+pub const ACRONYM_CREDIT: usize = 6;
+
+/// Every measured bead of the bitext: (bead index, source features, target letters, letters
+/// credited for acronyms), for beads with both sides where the shorter side has at least
+/// `min_chars` letters.
+pub(crate) fn measure(ctx: &Ctx) -> Vec<(usize, SourceFeatures, usize, usize)> {
     let min_chars = ctx.settings.length_ratio.min_chars;
     ctx.bitext
         .beads
@@ -365,8 +398,12 @@ pub(crate) fn measure(ctx: &Ctx) -> Vec<(usize, SourceFeatures, usize)> {
         .filter_map(|(k, bead)| {
             let source = ctx.bead_text(bead, Side::Source);
             let src = letter_count(source);
-            let tgt = letter_count(ctx.bead_text(bead, Side::Target));
-            (src.min(tgt) >= min_chars).then(|| (k, SourceFeatures::of(source), tgt))
+            let target = ctx.bead_text(bead, Side::Target);
+            let tgt = letter_count(target);
+            (src.min(tgt) >= min_chars).then(|| {
+                let credited = ACRONYM_CREDIT * acronym_letters(target);
+                (k, SourceFeatures::of(source), tgt, credited)
+            })
         })
         .collect()
 }
@@ -374,11 +411,14 @@ pub(crate) fn measure(ctx: &Ctx) -> Vec<(usize, SourceFeatures, usize)> {
 /// The model fitted on the bitext, and every measured bead's residual by bead index.
 pub(crate) fn residuals(ctx: &Ctx) -> (LengthModel, Vec<Option<LengthResidual>>) {
     let measured = measure(ctx);
-    let samples: Vec<(SourceFeatures, usize)> = measured.iter().map(|m| (m.1, m.2)).collect();
+    let samples: Vec<(SourceFeatures, usize)> = measured.iter().map(|m| (m.1, m.2 + m.3)).collect();
     let model = LengthModel::fit(&samples, &ctx.settings.length_ratio);
     let mut out = vec![None; ctx.bitext.beads.len()];
-    for (k, f, t) in &measured {
-        out[*k] = Some(model.residual(f, *t));
+    for (k, f, t, credited) in &measured {
+        let mut r = model.residual(f, t + credited);
+        r.actual = *t;
+        r.credited = *credited;
+        out[*k] = Some(r);
     }
     (model, out)
 }
@@ -479,6 +519,21 @@ mod tests {
     }
 
     #[test]
+    fn counts_acronym_capitals_only() {
+        assert_eq!(
+            acronym_letters("BA and IAG said the U.S. and GCHQ's staff"),
+            2 + 3 + 2 + 4
+        );
+        assert_eq!(acronym_letters("A Minister said I would, NASAs"), 4);
+        assert_eq!(acronym_letters("No acronyms in Iraq."), 0);
+        assert_eq!(
+            acronym_letters("US TROOPS TO STAY IN IRAQ"),
+            0,
+            "a headline"
+        );
+    }
+
+    #[test]
     fn few_beads_use_the_prior() {
         let samples = vec![(SourceFeatures::of("جملة قصيرة جدا هنا."), 30)];
         let m = LengthModel::fit(&samples, &settings());
@@ -491,6 +546,7 @@ mod tests {
         let r = LengthResidual {
             predicted: 100.0,
             actual: 59,
+            credited: 0,
             z: -3.12,
         };
         assert_eq!(
