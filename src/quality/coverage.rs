@@ -172,18 +172,18 @@ fn center_scale(values: &[f64], min: usize, prior: (f64, f64), min_scale: f64) -
 }
 
 /// Evidence gathered for one bead.
-struct BeadEvidence {
+struct BeadEvidence<'a> {
+    source: &'a str,
+    target: &'a str,
     length: Option<LengthResidual>,
     /// (source − target clause marks − usual) / spread.
     punctuation: f64,
     source_marks: usize,
     target_marks: usize,
-    lost: Vec<String>,
-    extra: Vec<String>,
     mt: Option<(MtCoverage, f64, f64)>,
 }
 
-impl BeadEvidence {
+impl BeadEvidence<'_> {
     /// (score, evidence parts) for one direction (`omission` = true).
     fn score(&self, omission: bool) -> (f64, Vec<String>) {
         let sign = if omission { -1.0 } else { 1.0 };
@@ -244,7 +244,13 @@ impl BeadEvidence {
                     self.source_marks, self.target_marks
                 ));
             }
-            let numbers = if omission { &self.lost } else { &self.extra };
+            // Only computed here: the number parse is the costliest evidence, and most beads
+            // never lean far enough to need it.
+            let numbers = if omission {
+                lost_numbers(self.source, self.target)
+            } else {
+                lost_numbers(self.target, self.source)
+            };
             if !numbers.is_empty() {
                 score += (NUMBER_WEIGHT * numbers.len() as f64).min(NUMBER_CAP);
                 parts.push(format!(
@@ -313,8 +319,8 @@ pub(crate) fn run(
             punctuation: (differences[j] - usual_difference) / difference_scale,
             source_marks,
             target_marks,
-            lost: lost_numbers(source, target),
-            extra: lost_numbers(target, source),
+            source,
+            target,
             mt: coverage[j].clone().map(|c| {
                 let zm = (c.missing - missing_stats.0) / missing_stats.1;
                 let zu = (c.unexplained - unexplained_stats.0) / unexplained_stats.1;

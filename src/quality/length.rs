@@ -17,18 +17,20 @@ use crate::quality::Ctx;
 use crate::quality::settings::LengthRatio;
 use crate::quality::text::{is_arabic_letter, is_latin_letter, letter_count};
 
-/// Median of a non-empty slice (sorted copy).
+/// Median of a slice (0 when empty), by selection on a copy (linear time: the fit takes a
+/// few medians of every bead of the bitext).
 fn median(values: &[f64]) -> f64 {
     let mut v = values.to_vec();
-    v.sort_by(|a, b| a.total_cmp(b));
     let n = v.len();
     if n == 0 {
         return 0.0;
     }
+    let (_, &mut upper, _) = v.select_nth_unstable_by(n / 2, |a, b| a.total_cmp(b));
     if n % 2 == 1 {
-        v[n / 2]
+        upper
     } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
+        let lower = v[..n / 2].iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        (lower + upper) / 2.0
     }
 }
 
@@ -106,18 +108,14 @@ impl SourceFeatures {
     /// The features of a source text.
     pub fn of(text: &str) -> SourceFeatures {
         let mut f = SourceFeatures::default();
-        let mut word = String::new();
-        let flush = |word: &mut String, f: &mut SourceFeatures| {
-            if !word.is_empty() {
-                f.tokens += clitic_tokens(word) as f64;
-                word.clear();
-            }
-        };
+        // Start of the current Arabic word (letters, with any marks or tatweel inside it).
+        let mut word_start: Option<usize> = None;
         let mut in_other_word = false;
-        for c in text.chars() {
+        for (i, c) in text.char_indices() {
             if is_arabic_letter(c) {
                 f.letters += 1.0;
-                word.push(c);
+                word_start.get_or_insert(i);
+                in_other_word = false;
                 continue;
             }
             if crate::segment::normalize::is_diacritic(c)
@@ -125,7 +123,9 @@ impl SourceFeatures {
             {
                 continue;
             }
-            flush(&mut word, &mut f);
+            if let Some(start) = word_start.take() {
+                f.tokens += clitic_tokens(&text[start..i]) as f64;
+            }
             let alnum = crate::quality::text::is_letter_or_digit(c);
             if is_latin_letter(c) {
                 f.latin += 1.0;
@@ -140,7 +140,9 @@ impl SourceFeatures {
             }
             in_other_word = alnum;
         }
-        flush(&mut word, &mut f);
+        if let Some(start) = word_start {
+            f.tokens += clitic_tokens(&text[start..]) as f64;
+        }
         f
     }
 
@@ -362,8 +364,17 @@ fn fit_coefficients(samples: &[(SourceFeatures, usize)]) -> [f64; FEATURES] {
 }
 
 /// Capitals of the target's acronyms (`BA`, `GCHQ`, `U.S.`: 2–6 capitals, no lower case), which
-/// a source in a language without them often writes out in full.
-pub fn acronym_letters(text: &str) -> usize {
+/// a source in a language without them often writes out in full; acronyms the source also has
+/// in Latin letters are not counted.
+pub fn acronym_letters(text: &str, source: &str) -> usize {
+    // Fast path: no two capitals in a row (or around a dot), no acronym.
+    let bytes = text.as_bytes();
+    let has_run = bytes
+        .windows(2)
+        .any(|w| w[0].is_ascii_uppercase() && (w[1].is_ascii_uppercase() || w[1] == b'.'));
+    if !has_run {
+        return 0;
+    }
     // A text in capitals (a headline) has no acronyms to tell apart.
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
     let capitals = text.chars().filter(|c| c.is_uppercase()).count();
@@ -375,7 +386,7 @@ pub fn acronym_letters(text: &str) -> usize {
         .map(|w| w.trim_end_matches("'s").trim_end_matches('s'))
         .filter(|w| {
             let caps = w.chars().filter(|c| c.is_ascii_uppercase()).count();
-            (2..=6).contains(&caps) && !w.chars().any(|c| c.is_lowercase())
+            (2..=6).contains(&caps) && !w.chars().any(|c| c.is_lowercase()) && !source.contains(*w)
         })
         .map(|w| w.chars().filter(|c| c.is_ascii_uppercase()).count())
         .sum()
@@ -401,7 +412,7 @@ pub(crate) fn measure(ctx: &Ctx) -> Vec<(usize, SourceFeatures, usize, usize)> {
             let target = ctx.bead_text(bead, Side::Target);
             let tgt = letter_count(target);
             (src.min(tgt) >= min_chars).then(|| {
-                let credited = ACRONYM_CREDIT * acronym_letters(target);
+                let credited = ACRONYM_CREDIT * acronym_letters(target, source);
                 (k, SourceFeatures::of(source), tgt, credited)
             })
         })
@@ -520,16 +531,22 @@ mod tests {
 
     #[test]
     fn counts_acronym_capitals_only() {
+        let none = "";
         assert_eq!(
-            acronym_letters("BA and IAG said the U.S. and GCHQ's staff"),
+            acronym_letters("BA and IAG said the U.S. and GCHQ's staff", none),
             2 + 3 + 2 + 4
         );
-        assert_eq!(acronym_letters("A Minister said I would, NASAs"), 4);
-        assert_eq!(acronym_letters("No acronyms in Iraq."), 0);
+        assert_eq!(acronym_letters("A Minister said I would, NASAs", none), 4);
+        assert_eq!(acronym_letters("No acronyms in Iraq.", none), 0);
         assert_eq!(
-            acronym_letters("US TROOPS TO STAY IN IRAQ"),
+            acronym_letters("US TROOPS TO STAY IN IRAQ", none),
             0,
             "a headline"
+        );
+        assert_eq!(
+            acronym_letters("The MRI showed it.", "أظهر التصوير MRI ذلك."),
+            0,
+            "written in the source as well"
         );
     }
 
