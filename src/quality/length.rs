@@ -105,7 +105,27 @@ pub fn clitic_tokens(word: &str) -> usize {
 }
 
 impl SourceFeatures {
-    /// The features of a source text.
+    /// The features of a source text in a Latin-script language: its letters are letters, not
+    /// names copied from another script.
+    pub fn of_latin(text: &str) -> SourceFeatures {
+        let mut f = SourceFeatures::of(text);
+        f.letters += f.latin;
+        f.latin = 0.0;
+        f
+    }
+
+    /// The features of a source text in the script of `lang` (see [`SourceFeatures::of`] and
+    /// [`SourceFeatures::of_latin`]).
+    pub fn of_lang(text: &str, lang: &crate::lang::Lang) -> SourceFeatures {
+        if lang.script() == crate::lang::Script::Latin {
+            SourceFeatures::of_latin(text)
+        } else {
+            SourceFeatures::of(text)
+        }
+    }
+
+    /// The features of a source text in a non-Latin script (Latin letters in it are names and
+    /// acronyms that a translation copies).
     pub fn of(text: &str) -> SourceFeatures {
         let mut f = SourceFeatures::default();
         // Start of the current Arabic word (letters, with any marks or tatweel inside it).
@@ -413,7 +433,8 @@ pub(crate) fn measure(ctx: &Ctx) -> Vec<(usize, SourceFeatures, usize, usize)> {
             let tgt = letter_count(target);
             (src.min(tgt) >= min_chars).then(|| {
                 let credited = ACRONYM_CREDIT * acronym_letters(target, source);
-                (k, SourceFeatures::of(source), tgt, credited)
+                let features = SourceFeatures::of_lang(source, &ctx.bitext.header.source_lang);
+                (k, features, tgt, credited)
             })
         })
         .collect()
@@ -488,6 +509,8 @@ mod tests {
         assert_eq!(f.digits, 4.0);
         assert_eq!(f.latin, 13.0);
         assert_eq!(f.tokens, 2.0 + 1.0 + 1.0 + 1.0 + 1.0 + 3.0);
+        let f = SourceFeatures::of_latin("Le ministre a parlé.");
+        assert_eq!((f.letters, f.latin, f.tokens), (16.0, 0.0, 4.0));
     }
 
     fn settings() -> LengthRatio {
@@ -556,6 +579,40 @@ mod tests {
         let m = LengthModel::fit(&samples, &settings());
         assert!(!m.fitted);
         assert_eq!(m.coefficients, PRIOR_COEFFICIENTS);
+    }
+
+    #[test]
+    fn a_latin_script_pair_is_not_all_names() {
+        // French→English, too short to fit: the prior must still see letters as letters.
+        let mut b = crate::bitext::Bitext::new(
+            crate::lang::Lang::parse("fr").unwrap(),
+            crate::lang::Lang::parse("en").unwrap(),
+        );
+        let rows = [
+            (
+                "Le ministre a déclaré que les troupes resteraient dans le pays.",
+                "The minister said that the troops would stay in the country.",
+            ),
+            (
+                "La réunion a eu lieu mardi matin à Bagdad.",
+                "The meeting took place on Tuesday morning in Baghdad.",
+            ),
+        ];
+        for (i, (s, t)) in rows.iter().enumerate() {
+            b.source
+                .push(crate::bitext::Sentence::new(Side::Source, i, 0, *s));
+            b.target
+                .push(crate::bitext::Sentence::new(Side::Target, i, 0, *t));
+            b.beads
+                .push(crate::bitext::Bead::new(i, vec![i], vec![i], 1.0));
+        }
+        let flags = crate::quality::check(&b, &Default::default());
+        assert!(
+            !flags
+                .iter()
+                .any(|f| ["omission", "addition", "length-ratio"].contains(&f.code.as_str())),
+            "{flags:?}"
+        );
     }
 
     #[test]
