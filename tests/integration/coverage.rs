@@ -92,23 +92,23 @@ fn a_dropped_clause_is_an_omission_with_its_evidence() {
 }
 
 #[test]
-fn machine_translation_catches_a_replaced_passage_of_normal_length() {
-    let replaced = |id: usize, t: &str| {
-        if id == 3 {
-            "On March 20, 2003, the weather in the capital was unusually mild for the season."
-                .into()
+fn machine_translation_catches_a_short_omission_the_length_hides() {
+    let shortened = |id: usize, t: &str| {
+        if id == 1 {
+            t.replace(" and divisive to this day in light of recent history", "")
         } else {
             t.to_string()
         }
     };
-    // Without MT the length is ordinary: nothing to see.
-    assert_eq!(coverage_flags(seed_bitext(&replaced, false)), []);
-    let flags = coverage_flags(seed_bitext(&replaced, true));
-    let codes: Vec<(u64, &str)> = flags.iter().map(|(b, c, _)| (*b, c.as_str())).collect();
-    assert_eq!(codes, [(3, "addition"), (3, "omission")], "{flags:?}");
-    let omission = &flags[1].2;
+    // Without MT the sentence is still within the usual spread of lengths.
+    assert_eq!(coverage_flags(seed_bitext(&shortened, false)), []);
+    let flags = coverage_flags(seed_bitext(&shortened, true));
+    assert_eq!(flags.len(), 1, "{flags:?}");
+    let (bead, code, evidence) = &flags[0];
+    assert_eq!((*bead, code.as_str()), (1, "omission"));
     assert!(
-        omission.contains("MT's words missing from the target") && omission.contains("forces"),
-        "{omission}"
+        evidence.contains("MT vs target")
+            && evidence.contains("missing: divisive, day, light, recent, history"),
+        "{evidence}"
     );
 }
