@@ -66,6 +66,13 @@ pub fn clause_marks(text: &str) -> usize {
 /// Numbers of `from` (100 or more, or with decimals: small ones are often words on the other
 /// side) whose values `to` does not contain, as written in `from`.
 pub fn lost_numbers(from: &str, to: &str) -> Vec<String> {
+    // Most sentences have no digit at all: skip the parse.
+    if !from
+        .chars()
+        .any(|c| c.is_ascii_digit() || (c.is_numeric() && !c.is_ascii()))
+    {
+        return Vec::new();
+    }
     let have: BTreeSet<String> = numbers(to).into_iter().flat_map(|n| n.values).collect();
     let mut out: Vec<String> = numbers(from)
         .into_iter()
@@ -197,12 +204,14 @@ struct BeadEvidence<'a> {
 }
 
 impl BeadEvidence<'_> {
-    /// (score, evidence parts) for one direction (`omission` = true).
-    fn score(&self, omission: bool) -> (f64, Vec<String>) {
+    /// (score, evidence parts) for one direction (`omission` = true). The parts are written
+    /// only when `explain` (formatting every bead's evidence cost more than all the checks),
+    /// and the numbers are parsed only when they could lift the score to `min_score`.
+    fn score(&self, omission: bool, explain: bool, min_score: f64) -> (f64, Vec<String>) {
         let sign = if omission { -1.0 } else { 1.0 };
         let mut parts = Vec::new();
         let z = self.length.map(|r| sign * r.z);
-        if let Some(r) = &self.length {
+        if let Some(r) = self.length.as_ref().filter(|_| explain) {
             parts.push(r.describe());
         }
         let mut score = match (&self.mt, z) {
@@ -213,7 +222,8 @@ impl BeadEvidence<'_> {
                 } else {
                     &cov.unexplained_words
                 };
-                parts.push(format!(
+                if explain {
+                    parts.push(format!(
                     "MT vs target: {:.0} % of the MT's words missing from the target, {:.0} % of the target's not in the MT (z = {z_mt:.1}){}",
                     100.0 * cov.missing,
                     100.0 * cov.unexplained,
@@ -227,6 +237,7 @@ impl BeadEvidence<'_> {
                         )
                     }
                 ));
+                }
                 // The MT adds (or takes away) half its z-score: measured on Text+Berg de→fr,
                 // a full-weight average with the length diluted a strong length signal
                 // whenever the MT evidence was weak (a free translation).
@@ -245,20 +256,25 @@ impl BeadEvidence<'_> {
             let add = (weight * excess).min(PUNCTUATION_CAP);
             if add > 0.0 {
                 score += add;
+            }
+            if add > 0.0 && explain {
                 parts.push(format!(
                     "clause punctuation: source {}, target {}",
                     self.source_marks, self.target_marks
                 ));
             }
-            // Only computed here: the number parse is the costliest evidence, and most beads
-            // never lean far enough to need it.
-            let numbers = if omission {
+            // The number parse is the costliest evidence: only when it can make a difference.
+            let numbers = if score + NUMBER_CAP < min_score {
+                Vec::new()
+            } else if omission {
                 lost_numbers(self.source, self.target)
             } else {
                 lost_numbers(self.target, self.source)
             };
             if !numbers.is_empty() {
                 score += (NUMBER_WEIGHT * numbers.len() as f64).min(NUMBER_CAP);
+            }
+            if !numbers.is_empty() && explain {
                 parts.push(format!(
                     "{} number {} {}",
                     if omission { "source" } else { "target" },
@@ -340,10 +356,11 @@ pub(crate) fn run(
             let Some(severity) = severity else {
                 continue;
             };
-            let (score, parts) = evidence.score(is_omission);
+            let (score, _) = evidence.score(is_omission, false, min_score);
             if score < min_score {
                 continue;
             }
+            let (_, parts) = evidence.score(is_omission, true, min_score);
             flagged[k] = true;
             let (code, message) = if is_omission {
                 (
