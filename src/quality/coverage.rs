@@ -203,91 +203,105 @@ struct BeadEvidence<'a> {
     mt: Option<(MtCoverage, f64)>,
 }
 
+/// What one piece of evidence adds to a score, and (when explaining) what it says.
+type Part = (f64, Option<String>);
+
 impl BeadEvidence<'_> {
     /// (score, evidence parts) for one direction (`omission` = true). The parts are written
     /// only when `explain` (formatting every bead's evidence cost more than all the checks),
     /// and the numbers are parsed only when they could lift the score to `min_score`.
     fn score(&self, omission: bool, explain: bool, min_score: f64) -> (f64, Vec<String>) {
         let sign = if omission { -1.0 } else { 1.0 };
-        let mut parts = Vec::new();
         let z = self.length.map(|r| sign * r.z);
+        let mut parts: Vec<String> = Vec::new();
         if let Some(r) = self.length.as_ref().filter(|_| explain) {
             parts.push(r.describe());
         }
-        let mut score = match (&self.mt, z) {
-            (Some((cov, z_imbalance)), z) => {
-                let z_mt = -sign * z_imbalance;
-                let words = if omission {
-                    &cov.missing_words
-                } else {
-                    &cov.unexplained_words
-                };
-                if explain {
-                    parts.push(format!(
-                    "MT vs target: {:.0} % of the MT's words missing from the target, {:.0} % of the target's not in the MT (z = {z_mt:.1}){}",
-                    100.0 * cov.missing,
-                    100.0 * cov.unexplained,
-                    if words.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            "; {}: {}",
-                            if omission { "missing" } else { "added" },
-                            words.join(", ")
-                        )
-                    }
-                ));
-                }
-                // The MT adds (or takes away) half its z-score: measured on Text+Berg de→fr,
-                // a full-weight average with the length diluted a strong length signal
-                // whenever the MT evidence was weak (a free translation).
-                z.unwrap_or(0.0) + MT_WEIGHT * z_mt
-            }
-            (None, Some(z)) => z,
-            (None, None) => return (f64::NEG_INFINITY, parts),
+        let mt = self.mt_part(omission, explain);
+        if mt.is_none() && z.is_none() {
+            return (f64::NEG_INFINITY, parts);
+        }
+        let mut score = z.unwrap_or(0.0);
+        let mut take = |(add, says): Part, score: &mut f64| {
+            *score += add;
+            parts.extend(says);
         };
+        if let Some(mt) = mt {
+            take(mt, &mut score);
+        }
+        // Structure only supports a length that already leans the same way.
         if z.unwrap_or(0.0) >= LEAN {
-            let excess = (sign * -self.punctuation).max(0.0);
-            let weight = if omission {
-                PUNCTUATION_WEIGHT_OMISSION
-            } else {
-                PUNCTUATION_WEIGHT_ADDITION
-            };
-            let add = (weight * excess).min(PUNCTUATION_CAP);
-            if add > 0.0 {
-                score += add;
-            }
-            if add > 0.0 && explain {
-                parts.push(format!(
-                    "clause punctuation: source {}, target {}",
-                    self.source_marks, self.target_marks
-                ));
-            }
+            take(self.punctuation_part(omission, explain), &mut score);
             // The number parse is the costliest evidence: only when it can make a difference.
-            let numbers = if score + NUMBER_CAP < min_score {
-                Vec::new()
-            } else if omission {
-                lost_numbers(self.source, self.target)
-            } else {
-                lost_numbers(self.target, self.source)
-            };
-            if !numbers.is_empty() {
-                score += (NUMBER_WEIGHT * numbers.len() as f64).min(NUMBER_CAP);
-            }
-            if !numbers.is_empty() && explain {
-                parts.push(format!(
-                    "{} number {} {}",
-                    if omission { "source" } else { "target" },
-                    numbers.join(", "),
-                    if omission {
-                        "missing from the target"
-                    } else {
-                        "not in the source"
-                    }
-                ));
+            if score + NUMBER_CAP >= min_score {
+                take(self.numbers_part(omission, explain), &mut score);
             }
         }
         (score, parts)
+    }
+
+    /// The MT imbalance: half its z-score. Measured on Text+Berg de→fr, a full-weight average
+    /// with the length diluted a strong length signal whenever the MT evidence was weak (a
+    /// free translation).
+    fn mt_part(&self, omission: bool, explain: bool) -> Option<Part> {
+        let (cov, z_imbalance) = self.mt.as_ref()?;
+        let z_mt = if omission { *z_imbalance } else { -z_imbalance };
+        let says = explain.then(|| {
+            let (label, words) = if omission {
+                ("missing", &cov.missing_words)
+            } else {
+                ("added", &cov.unexplained_words)
+            };
+            let words = if words.is_empty() {
+                String::new()
+            } else {
+                format!("; {label}: {}", words.join(", "))
+            };
+            format!(
+                "MT vs target: {:.0} % of the MT's words missing from the target, {:.0} % of the target's not in the MT (z = {z_mt:.1}){words}",
+                100.0 * cov.missing,
+                100.0 * cov.unexplained,
+            )
+        });
+        Some((MT_WEIGHT * z_mt, says))
+    }
+
+    /// Clause marks fewer (omission) or more (addition) in the target than usual.
+    fn punctuation_part(&self, omission: bool, explain: bool) -> Part {
+        let (excess, weight) = if omission {
+            (self.punctuation, PUNCTUATION_WEIGHT_OMISSION)
+        } else {
+            (-self.punctuation, PUNCTUATION_WEIGHT_ADDITION)
+        };
+        let add = (weight * excess.max(0.0)).min(PUNCTUATION_CAP);
+        let says = (add > 0.0 && explain).then(|| {
+            format!(
+                "clause punctuation: source {}, target {}",
+                self.source_marks, self.target_marks
+            )
+        });
+        (add, says)
+    }
+
+    /// Numbers of the source the target lacks (omission), or the reverse (addition).
+    fn numbers_part(&self, omission: bool, explain: bool) -> Part {
+        let (from, to, side, fate) = if omission {
+            (
+                self.source,
+                self.target,
+                "source",
+                "missing from the target",
+            )
+        } else {
+            (self.target, self.source, "target", "not in the source")
+        };
+        let numbers = lost_numbers(from, to);
+        if numbers.is_empty() {
+            return (0.0, None);
+        }
+        let add = (NUMBER_WEIGHT * numbers.len() as f64).min(NUMBER_CAP);
+        let says = explain.then(|| format!("{side} number {} {fate}", numbers.join(", ")));
+        (add, says)
     }
 }
 
