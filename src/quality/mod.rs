@@ -7,10 +7,11 @@
 //! translator or a judge and are run by the caller when enabled in [`CheckSettings`].
 //!
 //! Families, one file each: source-side garble detectors ([`source_fragments`], [`punctuation`]),
-//! pair checks ([`length`], [`numbers`], [`script`], [`repetition`], [`names`], [`alignment`]),
+//! pair checks ([`length`], [`coverage`], [`numbers`], [`script`], [`repetition`], [`names`], [`alignment`]),
 //! target-side fragments ([`target_fragments`]).
 
 pub mod alignment;
+pub mod coverage;
 pub mod length;
 pub mod names;
 pub mod numbers;
@@ -97,7 +98,7 @@ static REGISTRY: &[CheckInfo] = &[
         "length-ratio",
         Severity::Warning,
         "pair",
-        "target much longer or shorter than the document's usual ratio (robust z-score of the log character ratio): omission or addition",
+        "target much longer or shorter than its source predicts (robust z-score against a length model fitted on the bitext), on a bead omission/addition did not flag",
     ),
     info(
         "number-mismatch",
@@ -157,13 +158,13 @@ static REGISTRY: &[CheckInfo] = &[
         "omission",
         Severity::Warning,
         "alignment",
-        "a source sentence with no target sentence (1-0 bead): left untranslated or dropped",
+        "a source sentence with no target sentence (1-0 bead), or a translation that lacks part of its source (shorter than predicted, lost clauses, numbers, MT words)",
     ),
     info(
         "addition",
         Severity::Warning,
         "alignment",
-        "a target sentence with no source sentence (0-1 bead): added by the translation",
+        "a target sentence with no source sentence (0-1 bead), or a translation that says more than its source (longer than predicted, extra clauses, numbers, words the MT lacks)",
     ),
     info(
         "complex-bead",
@@ -397,7 +398,9 @@ pub fn check(bitext: &Bitext, settings: &CheckSettings) -> Vec<Flag> {
     let mut flags = Vec::new();
     source_fragments::run(&ctx, &mut flags);
     punctuation::run(&ctx, &mut flags);
-    length::run(&ctx, &mut flags);
+    let (_, residuals) = length::residuals(&ctx);
+    let flagged = coverage::run(&ctx, &residuals, &mut flags);
+    length::run(&ctx, &residuals, &flagged, &mut flags);
     numbers::run(&ctx, &mut flags);
     script::run(&ctx, &mut flags);
     repetition::run(&ctx, &mut flags);

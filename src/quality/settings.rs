@@ -44,23 +44,24 @@ check_table!(
 );
 
 check_table!(
-    /// `[checks.length-ratio]`: robust z-score of log(target chars / source chars).
+    /// `[checks.length-ratio]`: the length model (see `quality::length`) and the flag for a
+    /// length outlier that `omission`/`addition` did not already report.
     LengthRatio, enabled = true, {
-        /// Flag when |z| is at least this.
+        /// Flag when |z| is at least this (and no `omission`/`addition` flag covers the bead).
         max_z: f64 = 3.0,
-        /// Below this many 1-1 beads the document's own median/spread are not trusted and the
-        /// prior below is used.
+        /// Below this many measured beads the model is not fitted on the bitext: the prior
+        /// coefficients (UD PUD Arabic→English) and the prior spreads below are used.
         min_beads: usize = 20,
-        /// Prior centre of the log ratio (Arabic→English on UD PUD: 0.168).
-        prior_center: f64 = 0.168,
-        /// Prior spread of the length-adjusted log ratio (Arabic→English on UD PUD: about 0.15).
-        prior_scale: f64 = 0.15,
-        /// The spread never goes below this (a very regular document must not make every
+        /// Prior spread of the adjusted log residual below the median (shorter translations).
+        prior_scale_short: f64 = 0.2,
+        /// Prior spread of the adjusted log residual above the median (longer translations).
+        prior_scale_long: f64 = 0.145,
+        /// The spreads never go below this (a very regular document must not make every
         /// small difference an outlier).
-        min_scale: f64 = 0.12,
+        min_scale: f64 = 0.1,
         /// Length scale (letters) of the extra spread of short sentences: a sentence of `L`
         /// source letters is allowed sqrt(1 + short_letters / L) times the spread.
-        short_letters: f64 = 25.0,
+        short_letters: f64 = 60.0,
         /// Beads whose shorter side has fewer letters than this are skipped (ratios of tiny
         /// strings mean nothing).
         min_chars: usize = 12,
@@ -78,6 +79,24 @@ check_table!(
         /// Relative slack of a conversion on top of half the last written digit (people round
         /// the factors: 1.6 km a mile is 0.6 % off, but their results are rounded again).
         conversion_tolerance: f64 = 0.003,
+    }
+);
+
+check_table!(
+    /// `[checks.omission]`: a 1-0 bead, or a bead whose translation lacks part of its source.
+    Omission, enabled = true, {
+        /// Flag a bead when its omission score (length z below the prediction, plus the other
+        /// evidence: lost clause punctuation, lost numbers, MT words missing) reaches this.
+        min_score: f64 = 2.0,
+    }
+);
+
+check_table!(
+    /// `[checks.addition]`: a 0-1 bead, or a bead whose translation says more than its source.
+    Addition, enabled = true, {
+        /// Flag a bead when its addition score (length z above the prediction, plus the other
+        /// evidence: extra numbers, target words the MT does not explain) reaches this.
+        min_score: f64 = 2.5,
     }
 );
 
@@ -194,9 +213,9 @@ pub struct CheckSettings {
     /// `empty-translation`.
     pub empty_translation: Toggle,
     /// `omission`.
-    pub omission: Toggle,
+    pub omission: Omission,
     /// `addition`.
-    pub addition: Toggle,
+    pub addition: Addition,
     /// `complex-bead`.
     pub complex_bead: Toggle,
     /// `low-bead-score`.
