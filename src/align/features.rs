@@ -138,6 +138,9 @@ pub(crate) struct Extract {
     /// Which language the lexical features are in (0 = target, 1 = source): words of one
     /// language never match words of the other.
     pub space: u8,
+    /// Scale this part's vector to unit length before adding it to the sentence's (so that
+    /// two views, e.g. both MT directions, count equally).
+    pub unit: bool,
 }
 
 /// FNV-1a, 64 bits: stable and fast enough for short tokens.
@@ -327,30 +330,46 @@ pub(crate) fn build_vectors(
     let mut scratch = Scratch::default();
     let mut list: Vec<FeatureId> = Vec::new();
     let mut family_of: Vec<Family> = Vec::new();
-    let mut counted = |sentences: &[Vec<(&str, Extract)>]| -> Vec<Vec<(FeatureId, u32)>> {
+    // Term counts per sentence and part: `(part, feature, count)` sorted by part then feature.
+    let mut counted = |sentences: &[Vec<(&str, Extract)>]| -> Vec<Vec<(u8, FeatureId, u32)>> {
         sentences
             .iter()
             .map(|parts| {
-                list.clear();
-                for &(text, what) in parts {
-                    for_each_feature_with(text, what, &mut scratch, |family, h| {
-                        if family.weight(weights) == 0.0 {
-                            return;
-                        }
-                        let next = ids.len() as FeatureId;
-                        let id = *ids.entry(h).or_insert_with(|| {
-                            family_of.push(family);
-                            next
+                let mut tf: Vec<(u8, FeatureId, u32)> = Vec::new();
+                // Parts that are not scaled on their own are counted together (part 255).
+                let mut order: Vec<(u8, usize)> = parts
+                    .iter()
+                    .enumerate()
+                    .map(|(k, p)| (if p.1.unit { k as u8 } else { u8::MAX }, k))
+                    .collect();
+                order.sort_unstable();
+                let mut k = 0;
+                while k < order.len() {
+                    let group = order[k].0;
+                    list.clear();
+                    while k < order.len() && order[k].0 == group {
+                        let (text, what) = parts[order[k].1];
+                        for_each_feature_with(text, what, &mut scratch, |family, h| {
+                            if family.weight(weights) == 0.0 {
+                                return;
+                            }
+                            let next = ids.len() as FeatureId;
+                            let id = *ids.entry(h).or_insert_with(|| {
+                                family_of.push(family);
+                                next
+                            });
+                            list.push(id);
                         });
-                        list.push(id);
-                    });
-                }
-                list.sort_unstable();
-                let mut tf: Vec<(FeatureId, u32)> = Vec::with_capacity(list.len());
-                for &id in &list {
-                    match tf.last_mut() {
-                        Some((last, count)) if *last == id => *count += 1,
-                        _ => tf.push((id, 1)),
+                        k += 1;
+                    }
+                    list.sort_unstable();
+                    for &id in &list {
+                        match tf.last_mut() {
+                            Some((part, last, count)) if *part == group && *last == id => {
+                                *count += 1
+                            }
+                            _ => tf.push((group, id, 1)),
+                        }
                     }
                 }
                 tf.shrink_to_fit();
@@ -361,8 +380,13 @@ pub(crate) fn build_vectors(
     let a = counted(side_a);
     let b = counted(side_b);
     let mut df = vec![0u32; family_of.len()];
+    let mut seen: Vec<FeatureId> = Vec::new();
     for sentence in a.iter().chain(&b) {
-        for &(id, _) in sentence {
+        seen.clear();
+        seen.extend(sentence.iter().map(|e| e.1));
+        seen.sort_unstable();
+        seen.dedup();
+        for &id in &seen {
             df[id as usize] += 1;
         }
     }
@@ -374,20 +398,49 @@ pub(crate) fn build_vectors(
             family.weight(weights) * ((total + 1.0) / (d as f32 + 0.5)).ln().max(0.01)
         })
         .collect();
-    let weigh = |sentences: Vec<Vec<(FeatureId, u32)>>| -> Vec<SparseVec> {
+    let weigh = |sentences: Vec<Vec<(u8, FeatureId, u32)>>,
+                 parts: &[Vec<(&str, Extract)>]|
+     -> Vec<SparseVec> {
         sentences
             .into_iter()
-            .map(|tf| SparseVec {
-                entries: tf
-                    .into_iter()
-                    .map(|(id, count)| (id, (1.0 + (count as f32).ln()) * idf[id as usize]))
-                    .collect(),
+            .zip(parts)
+            .map(|(tf, parts)| {
+                let mut entries: Vec<(FeatureId, f32)> = tf
+                    .iter()
+                    .map(|&(_, id, count)| (id, (1.0 + (count as f32).ln()) * idf[id as usize]))
+                    .collect();
+                // Parts marked `unit` weigh the same whatever their length (one vote per view).
+                let mut start = 0;
+                while start < tf.len() {
+                    let part = tf[start].0;
+                    let end = start + tf[start..].iter().take_while(|e| e.0 == part).count();
+                    if part != u8::MAX && parts[part as usize].1.unit {
+                        let norm = entries[start..end]
+                            .iter()
+                            .map(|e| e.1 * e.1)
+                            .sum::<f32>()
+                            .sqrt();
+                        if norm > 0.0 {
+                            entries[start..end].iter_mut().for_each(|e| e.1 /= norm);
+                        }
+                    }
+                    start = end;
+                }
+                entries.sort_unstable_by_key(|e| e.0);
+                let mut merged: Vec<(FeatureId, f32)> = Vec::with_capacity(entries.len());
+                for (id, w) in entries {
+                    match merged.last_mut() {
+                        Some((last, sum)) if *last == id => *sum += w,
+                        _ => merged.push((id, w)),
+                    }
+                }
+                SparseVec { entries: merged }
             })
             .collect()
     };
     Vectors {
-        side_a: weigh(a),
-        side_b: weigh(b),
+        side_a: weigh(a, side_a),
+        side_b: weigh(b, side_b),
         fine_only: family_of.iter().map(|f| *f == Family::CharGram).collect(),
     }
 }
@@ -427,6 +480,7 @@ mod tests {
         verbatim: true,
         verbatim_names_only: true,
         space: 0,
+        unit: false,
     };
 
     #[test]
@@ -458,12 +512,32 @@ mod tests {
     }
 
     #[test]
+    fn unit_parts_weigh_the_same_whatever_their_length() {
+        let view = |space: u8| Extract {
+            lexical: true,
+            verbatim: false,
+            verbatim_names_only: false,
+            space,
+            unit: true,
+        };
+        let long = "le glacier fond rapidement sous le soleil de juillet";
+        let a = vec![vec![(long, view(0)), ("Gletscher", view(1))]];
+        let b = vec![vec![("glacier", view(0))]];
+        let v = build_vectors(&a, &b, &FeatureWeights::default());
+        let norm = |v: &SparseVec| v.dot(v).sqrt();
+        // two unit views with no feature in common: squared norm 2
+        assert!((norm(&v.side_a[0]) - 2f32.sqrt()).abs() < 1e-4);
+        assert!((norm(&v.side_b[0]) - 1.0).abs() < 1e-4);
+    }
+
+    #[test]
     fn vectors_share_ids_and_downweight_common_words() {
         let lexical = Extract {
             lexical: true,
             verbatim: false,
             verbatim_names_only: false,
             space: 0,
+            unit: false,
         };
         let a = vec![
             vec![("le glacier fond", lexical)],

@@ -9,8 +9,8 @@ use crate::util::{Workdir, stderr, stdout};
 /// Strict F1 on Text+Berg test with the Google MT at the last tuning (0.8554; dev-tuned).
 /// The test fails if a change makes it drop below.
 const TEST_STRICT_F1_BASELINE: f64 = 0.855;
-/// The same with Google MT in both directions (`--mt` and `--mt-target`; 0.8638, dev-tuned).
-const TEST_STRICT_F1_BOTH_DIRECTIONS_BASELINE: f64 = 0.863;
+/// The same with Google MT in both directions (`--mt` and `--mt-target`; 0.8770, dev-tuned).
+const TEST_STRICT_F1_BOTH_DIRECTIONS_BASELINE: f64 = 0.876;
 
 fn textberg(set: &str) -> Option<PathBuf> {
     let root = tarjama::eval::shared_file("data/alignment/textberg").map(|r| r.join(set));
