@@ -330,25 +330,26 @@ pub(crate) fn build_vectors(
     let mut scratch = Scratch::default();
     let mut list: Vec<FeatureId> = Vec::new();
     let mut family_of: Vec<Family> = Vec::new();
-    // Term counts per sentence and part: `(part, feature, count)` sorted by part then feature.
+    // Term counts per sentence: `(group, feature, count)`, grouped, each group sorted by feature.
+    // Parts that are not scaled on their own are counted together (group `SHARED`, first), so
+    // that without `unit` parts a sentence's counts are exactly those of its pooled text.
     let mut counted = |sentences: &[Vec<(&str, Extract)>]| -> Vec<Vec<(u8, FeatureId, u32)>> {
         sentences
             .iter()
             .map(|parts| {
                 let mut tf: Vec<(u8, FeatureId, u32)> = Vec::new();
-                // Parts that are not scaled on their own are counted together (part 255).
-                let mut order: Vec<(u8, usize)> = parts
-                    .iter()
-                    .enumerate()
-                    .map(|(k, p)| (if p.1.unit { k as u8 } else { u8::MAX }, k))
-                    .collect();
-                order.sort_unstable();
-                let mut k = 0;
-                while k < order.len() {
-                    let group = order[k].0;
+                let unit_parts = (0..parts.len()).filter(|&k| parts[k].1.unit);
+                for group in std::iter::once(SHARED).chain(unit_parts.map(|k| k as u8)) {
                     list.clear();
-                    while k < order.len() && order[k].0 == group {
-                        let (text, what) = parts[order[k].1];
+                    for (k, &(text, what)) in parts.iter().enumerate() {
+                        let member = if group == SHARED {
+                            !what.unit
+                        } else {
+                            k == group as usize
+                        };
+                        if !member {
+                            continue;
+                        }
                         for_each_feature_with(text, what, &mut scratch, |family, h| {
                             if family.weight(weights) == 0.0 {
                                 return;
@@ -360,14 +361,11 @@ pub(crate) fn build_vectors(
                             });
                             list.push(id);
                         });
-                        k += 1;
                     }
                     list.sort_unstable();
                     for &id in &list {
                         match tf.last_mut() {
-                            Some((part, last, count)) if *part == group && *last == id => {
-                                *count += 1
-                            }
+                            Some((g, last, count)) if *g == group && *last == id => *count += 1,
                             _ => tf.push((group, id, 1)),
                         }
                     }
@@ -384,8 +382,11 @@ pub(crate) fn build_vectors(
     for sentence in a.iter().chain(&b) {
         seen.clear();
         seen.extend(sentence.iter().map(|e| e.1));
-        seen.sort_unstable();
-        seen.dedup();
+        if !single_group(sentence) {
+            // the same feature may be in several groups: count the sentence once
+            seen.sort_unstable();
+            seen.dedup();
+        }
         for &id in &seen {
             df[id as usize] += 1;
         }
@@ -398,31 +399,30 @@ pub(crate) fn build_vectors(
             family.weight(weights) * ((total + 1.0) / (d as f32 + 0.5)).ln().max(0.01)
         })
         .collect();
-    let weigh = |sentences: Vec<Vec<(u8, FeatureId, u32)>>,
-                 parts: &[Vec<(&str, Extract)>]|
-     -> Vec<SparseVec> {
+    let weigh = |sentences: Vec<Vec<(u8, FeatureId, u32)>>| -> Vec<SparseVec> {
         sentences
             .into_iter()
-            .zip(parts)
-            .map(|(tf, parts)| {
+            .map(|tf| {
                 let mut entries: Vec<(FeatureId, f32)> = tf
                     .iter()
                     .map(|&(_, id, count)| (id, (1.0 + (count as f32).ln()) * idf[id as usize]))
                     .collect();
-                // Parts marked `unit` weigh the same whatever their length (one vote per view).
+                if single_group(&tf) && tf.first().is_none_or(|e| e.0 == SHARED) {
+                    // the usual case: already sorted and unique
+                    return SparseVec { entries };
+                }
+                // Unit groups weigh the same whatever their length (one vote per view).
                 let mut start = 0;
                 while start < tf.len() {
-                    let part = tf[start].0;
-                    let end = start + tf[start..].iter().take_while(|e| e.0 == part).count();
-                    if part != u8::MAX && parts[part as usize].1.unit {
-                        let norm = entries[start..end]
-                            .iter()
-                            .map(|e| e.1 * e.1)
-                            .sum::<f32>()
-                            .sqrt();
-                        if norm > 0.0 {
-                            entries[start..end].iter_mut().for_each(|e| e.1 /= norm);
-                        }
+                    let group = tf[start].0;
+                    let end = start + tf[start..].iter().take_while(|e| e.0 == group).count();
+                    let norm = entries[start..end]
+                        .iter()
+                        .map(|e| e.1 * e.1)
+                        .sum::<f32>()
+                        .sqrt();
+                    if group != SHARED && norm > 0.0 {
+                        entries[start..end].iter_mut().for_each(|e| e.1 /= norm);
                     }
                     start = end;
                 }
@@ -439,10 +439,18 @@ pub(crate) fn build_vectors(
             .collect()
     };
     Vectors {
-        side_a: weigh(a, side_a),
-        side_b: weigh(b, side_b),
+        side_a: weigh(a),
+        side_b: weigh(b),
         fine_only: family_of.iter().map(|f| *f == Family::CharGram).collect(),
     }
+}
+
+/// The group of the parts that are not scaled on their own (see [`Extract::unit`]).
+const SHARED: u8 = u8::MAX;
+
+/// Whether a sentence's counts come from one group only (groups are contiguous).
+fn single_group(tf: &[(u8, FeatureId, u32)]) -> bool {
+    tf.first().zip(tf.last()).is_none_or(|(f, l)| f.0 == l.0)
 }
 
 /// Share of letters that are ASCII Latin: tells a Latin-script side from an Arabic one.

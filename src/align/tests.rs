@@ -16,6 +16,27 @@ fn check_cover(beads: &[Bead], n: usize, m: usize) {
     assert_eq!((i, j), (n, m));
 }
 
+/// Aligns, checks that the beads cover both sides, and returns them as (source ids, target ids).
+fn aligned_pairs(
+    source: &[&str],
+    target: &[&str],
+    mt: Option<&[&str]>,
+    target_mt: Option<&[&str]>,
+    options: &AlignOptions,
+) -> Vec<(Vec<usize>, Vec<usize>)> {
+    let input = AlignInput {
+        source,
+        target,
+        mt,
+        target_mt,
+        source_paras: None,
+        target_paras: None,
+    };
+    let beads = align(&input, options);
+    check_cover(&beads, source.len(), target.len());
+    beads.into_iter().map(|b| (b.source, b.target)).collect()
+}
+
 #[test]
 fn empty_sides_give_null_beads() {
     let input = AlignInput {
@@ -56,20 +77,7 @@ fn mt_similarity_finds_a_one_to_two_bead() {
         "La cabane est fermée.",
         "Nous sommes partis à 5 heures.",
     ];
-    let input = AlignInput {
-        source: &source,
-        target: &target,
-        mt: Some(&mt),
-        target_mt: None,
-        source_paras: None,
-        target_paras: None,
-    };
-    let beads = align(&input, &AlignOptions::default());
-    check_cover(&beads, 2, 3);
-    let pairs: Vec<(Vec<usize>, Vec<usize>)> = beads
-        .iter()
-        .map(|b| (b.source.clone(), b.target.clone()))
-        .collect();
+    let pairs = aligned_pairs(&source, &target, Some(&mt), None, &AlignOptions::default());
     assert_eq!(pairs, vec![(vec![0], vec![0, 1]), (vec![1], vec![2])]);
 }
 
@@ -108,18 +116,14 @@ fn target_mt_gives_evidence_in_the_source_language() {
         "Der Abstieg über die Südflanke war lang.",
         "Am Abend erreichten wir das Dorf.",
     ];
-    let pairs = |target_mt: Option<&[&str]>| -> Vec<(Vec<usize>, Vec<usize>)> {
-        let input = AlignInput {
-            source: &source,
-            target: &target,
-            mt: Some(&mt),
+    let pairs = |target_mt: Option<&[&str]>| {
+        aligned_pairs(
+            &source,
+            &target,
+            Some(&mt),
             target_mt,
-            source_paras: None,
-            target_paras: None,
-        };
-        let beads = align(&input, &AlignOptions::default());
-        check_cover(&beads, source.len(), target.len());
-        beads.into_iter().map(|b| (b.source, b.target)).collect()
+            &AlignOptions::default(),
+        )
     };
     let both = pairs(Some(&back));
     let mut expected: Vec<(Vec<usize>, Vec<usize>)> = vec![(vec![], vec![0])];
@@ -163,17 +167,7 @@ fn debris_alignment(options: &AlignOptions) -> Vec<(Vec<usize>, Vec<usize>)> {
         "La descente par le versant sud fut longue.",
         "Le soir, nous atteignîmes le village.",
     ];
-    let input = AlignInput {
-        source: &source,
-        target: &target,
-        mt: Some(&mt),
-        target_mt: None,
-        source_paras: None,
-        target_paras: None,
-    };
-    let beads = align(&input, options);
-    check_cover(&beads, source.len(), target.len());
-    beads.into_iter().map(|b| (b.source, b.target)).collect()
+    aligned_pairs(&source, &target, Some(&mt), None, options)
 }
 
 fn debris_nulls(pairs: &[(Vec<usize>, Vec<usize>)]) -> usize {
