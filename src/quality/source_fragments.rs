@@ -24,6 +24,15 @@ pub enum FragmentReason {
     UnanchoredPronoun(String),
     /// Ends on a preposition or conjunction: the sentence was cut mid-clause.
     EndsMidClause(String),
+    /// A short sentence whose first word continues the phrase that ends the previous sentence:
+    /// an adjective after its noun (`… الفرعون. المصري …`), the noun of a demonstrative
+    /// (`… هذا. الحدث …`) or the genitive of a masdar (`… وانتشار. الأمراض …`).
+    Continues {
+        /// Last word of the previous sentence.
+        last: String,
+        /// First word of this one.
+        first: String,
+    },
 }
 
 impl FragmentReason {
@@ -42,6 +51,9 @@ impl FragmentReason {
             FragmentReason::EndsMidClause(w) => {
                 format!("the sentence ends on «{w}»: it was cut in the middle of a clause")
             }
+            FragmentReason::Continues { last, first } => format!(
+                "a short sentence opens with «{first}», which continues «{last}» at the end of the previous sentence: one phrase cut by a wrong full stop"
+            ),
         }
     }
 
@@ -52,6 +64,7 @@ impl FragmentReason {
             FragmentReason::Verbless(n) => format!("{n} words, no verb"),
             FragmentReason::UnanchoredPronoun(w) => format!("opens with {w}"),
             FragmentReason::EndsMidClause(w) => format!("ends with {w}"),
+            FragmentReason::Continues { last, first } => format!("{last}. {first}"),
         }
     }
 }
@@ -193,6 +206,203 @@ const NON_PREDICATES: &[&str] = &[
     "اكتوبر",
     "نوفمبر",
     "ديسمبر",
+];
+
+/// Well-known place names written without the article (normalised): countries, regions and
+/// capitals or large cities that news prose names often. An unknown word counts as a possible
+/// verb, so without this list `في العاصمة بغداد.` would look like it has one. Names with the
+/// article (`العراق`, `القاهرة`) are nouns by their article already.
+const PLACE_NAMES: &[&str] = &[
+    // Countries and regions.
+    "ايران",
+    "اسرائيل",
+    "روسيا",
+    "فرنسا",
+    "المانيا",
+    "بريطانيا",
+    "امريكا",
+    "اميركا",
+    "ايطاليا",
+    "اسبانيا",
+    "تركيا",
+    "سوريا",
+    "سورية",
+    "لبنان",
+    "مصر",
+    "ليبيا",
+    "تونس",
+    "قطر",
+    "فلسطين",
+    "باكستان",
+    "افغانستان",
+    "كوريا",
+    "كندا",
+    "استراليا",
+    "نيجيريا",
+    "اثيوبيا",
+    "كينيا",
+    "اوكرانيا",
+    "بولندا",
+    "هولندا",
+    "بلجيكا",
+    "سويسرا",
+    "النمسا",
+    "اوروبا",
+    "افريقيا",
+    "اسيا",
+    "صربيا",
+    "كرواتيا",
+    "فنزويلا",
+    "كولومبيا",
+    "كوبا",
+    "تشيلي",
+    "اندونيسيا",
+    "ماليزيا",
+    "فيتنام",
+    "تايلاند",
+    "ايرلندا",
+    "اسكتلندا",
+    "انجلترا",
+    "انكلترا",
+    "رومانيا",
+    "بلغاريا",
+    "المجر",
+    "فنلندا",
+    "ايسلندا",
+    "جورجيا",
+    "ارمينيا",
+    "اذربيجان",
+    "كازاخستان",
+    "اوزبكستان",
+    "بنغلاديش",
+    "نيبال",
+    "منغوليا",
+    "كمبوديا",
+    "اريتريا",
+    "اوغندا",
+    "تنزانيا",
+    "رواندا",
+    "غانا",
+    "انغولا",
+    "زيمبابوي",
+    "موزمبيق",
+    "مدغشقر",
+    "موريتانيا",
+    "جيبوتي",
+    "كشمير",
+    "كردستان",
+    "اسكندنافيا",
+    "سيبيريا",
+    "تكساس",
+    "كاليفورنيا",
+    "فلوريدا",
+    "فرجينيا",
+    "اوهايو",
+    "ميشيغان",
+    // Capitals and large cities.
+    "بغداد",
+    "واشنطن",
+    "باريس",
+    "لندن",
+    "موسكو",
+    "بكين",
+    "طوكيو",
+    "طهران",
+    "دمشق",
+    "بيروت",
+    "عمان",
+    "برلين",
+    "روما",
+    "مدريد",
+    "انقرة",
+    "اسطنبول",
+    "اثينا",
+    "بلغراد",
+    "وارسو",
+    "براغ",
+    "بودابست",
+    "كييف",
+    "فيينا",
+    "بروكسل",
+    "امستردام",
+    "ستوكهولم",
+    "اوسلو",
+    "كوبنهاغن",
+    "هلسنكي",
+    "دبلن",
+    "لشبونة",
+    "برشلونة",
+    "ميلانو",
+    "ميونيخ",
+    "هامبورغ",
+    "جنيف",
+    "زيورخ",
+    "نيويورك",
+    "شيكاغو",
+    "بوسطن",
+    "ميامي",
+    "سياتل",
+    "تورونتو",
+    "مونتريال",
+    "سيدني",
+    "ملبورن",
+    "دبي",
+    "جدة",
+    "مكة",
+    "غزة",
+    "حلب",
+    "حمص",
+    "اربيل",
+    "كركوك",
+    "كابول",
+    "نيودلهي",
+    "مومباي",
+    "شنغهاي",
+    "سيول",
+    "بانكوك",
+    "جاكرتا",
+    "مانيلا",
+    "هانوي",
+    "نيروبي",
+    "لاغوس",
+    "مسقط",
+    "صنعاء",
+    "عدن",
+    "بنغازي",
+    "طرابلس",
+    "مراكش",
+    "فاس",
+    "كراتشي",
+    "لاهور",
+    "دكا",
+    "كاتماندو",
+    "هافانا",
+    "ليما",
+    "بوغوتا",
+    "كاراكاس",
+    "سانتياغو",
+    "مكسيكو",
+    "اوتاوا",
+    "كانبيرا",
+    // People and organisations that news prose names without an article.
+    "ترامب",
+    "اوباما",
+    "بوتين",
+    "بايدن",
+    "كلينتون",
+    "ماكرون",
+    "ميركل",
+    "بوش",
+    "نتنياهو",
+    "اردوغان",
+    "فيسبوك",
+    "غوغل",
+    "جوجل",
+    "تويتر",
+    "امازون",
+    "مايكروسوفت",
+    "ابل",
+    "يوتيوب",
 ];
 
 /// Subordinating conjunctions (normalised): the verb after one heads a dependent clause, not
@@ -373,6 +583,7 @@ fn surely_not_a_verb(raw: &str) -> bool {
     }
     definite
         || in_list_with_conjunction(&w, NON_PREDICATES)
+        || in_list_with_conjunction(&w, PLACE_NAMES)
         || attached_preposition_noun(&w, n)
         || noun_pattern(&w)
         || w.strip_prefix(['و', 'ف'])
@@ -389,6 +600,18 @@ fn noun_pattern(w: &str) -> bool {
         || (n >= 4 && w.starts_with('م') && !w.ends_with('ت') && !w.ends_with("وا"))
         || derived_masdar(&bare)
         || taf_il_masdar(&bare, bare.chars().count())
+        || nisba_adjective(w)
+}
+
+/// `عسكري`, `قانوني`, `مصري`: an indefinite nisba adjective (`ـي`, not the `ى` of `قضى`).
+/// Verbs ending in `ي` are imperfects (`يمشي`, `تعطي`, `سيبقي`), short perfects (`بقي`, `نسي`)
+/// or carry the object pronoun `ني` (`ساعدني`); none of them has this shape.
+fn nisba_adjective(w: &str) -> bool {
+    w.chars().count() >= 4
+        && w.ends_with('ي')
+        && !w.ends_with("ني")
+        && !w.starts_with(['ي', 'ت', 'ن', 'ا'])
+        && !["سي", "ست", "سن", "سا"].iter().any(|p| w.starts_with(p))
 }
 
 /// `ليحاكم`, `لتحقيق`, `ليسوع`: `ل` before an imperfect is a purpose or command particle and
@@ -545,8 +768,18 @@ fn has_object_suffix(word: &str) -> bool {
 fn no_predicate(tokens: &[&str], pauses: &[bool]) -> bool {
     let mut after_governor = false;
     let mut after_preposition = false;
+    let mut in_relative_clause = false;
     tokens.iter().enumerate().all(|(k, t)| {
         let normalised = normalize_arabic_word(t);
+        // `عن المواقع التي احتلت.`: the verb after an inner relative pronoun belongs to the
+        // relative clause, which describes a noun; it is not the sentence's predicate.
+        if in_relative_clause {
+            return true;
+        }
+        if k > 0 && in_list_with_conjunction(&normalised, RELATIVES) {
+            in_relative_clause = true;
+            return true;
+        }
         let preposition = is_preposition(&normalised);
         // `أن` subordinates only right after a preposition (`من أن يلتف`, `قبل أن يصل`);
         // elsewhere its clause may be the subject of a fronted predicate (`من المتوقع أن
@@ -614,7 +847,9 @@ fn has_tanween(raw: &str) -> bool {
 /// (no article, no clitic preposition or conjunction, not a closed-class word) is a subject and
 /// its predicate; an attribute would carry the article too (`الملابس المعاصرة`).
 fn nominal_sentence(tokens: &[&str]) -> bool {
-    let definite = |w: &str| w.starts_with("ال") && w.chars().count() > 3;
+    // A place name is definite too (`ليبيا دولة كبيرة.`).
+    let definite =
+        |w: &str| (w.starts_with("ال") && w.chars().count() > 3) || PLACE_NAMES.contains(&w);
     tokens.windows(2).any(|pair| {
         let (first, second) = (
             normalize_arabic_word(pair[0]),
@@ -684,6 +919,142 @@ pub fn arabic_fragment(
     None
 }
 
+/// Demonstratives that stand before their noun (`هذا الحدث`); `ذلك` and `تلك` are left out,
+/// since they often end a sentence as a pronoun (`أكد ذلك.`).
+const PRENOMINAL_DEMONSTRATIVES: &[&str] = &["هذا", "هذه", "هؤلاء", "هولاء", "هذين", "هاتين"];
+
+/// Ordinal and time adjectives that follow their noun (normalised, with the article).
+const ORDINALS: &[&str] = &[
+    "الاول",
+    "الاولى",
+    "الثالث",
+    "الثالثة",
+    "الرابع",
+    "الرابعة",
+    "الخامس",
+    "الخامسة",
+    "الاخير",
+    "الاخيرة",
+    "السابق",
+    "السابقة",
+    "المقبل",
+    "المقبلة",
+    "القادم",
+    "القادمة",
+];
+
+/// Why a short sentence cannot stand apart from the `previous` one of its paragraph: its first
+/// word continues the phrase the previous sentence ends on. Each case needs both sides, so a
+/// short nominal sentence after a complete one (`… في بغداد. الوضع خطير.`) is left alone.
+pub fn arabic_continuation(
+    previous: &str,
+    sentence: &str,
+    max_words: usize,
+) -> Option<FragmentReason> {
+    let tokens = words(trim_openers(sentence));
+    let before = words(previous);
+    if tokens.is_empty()
+        || tokens.len() > max_words
+        || before.len() < tokens.len() + 3
+        || !previous.trim_end().ends_with('.')
+        || previous.trim_end().ends_with("..")
+    {
+        return None;
+    }
+    let (last_raw, first_raw) = (*before.last()?, tokens[0]);
+    let (last, first) = (
+        normalize_arabic_word(last_raw),
+        normalize_arabic_word(first_raw),
+    );
+    let first_definite = first.starts_with("ال") && first.chars().count() >= 4;
+    let continues = (first_definite
+        && (PRENOMINAL_DEMONSTRATIVES.contains(&last.as_str()) || bare_masdar(last_raw, &last)))
+        || definite_adjective(&first).is_some_and(|feminine| {
+            agrees_with_noun(last_raw, &last, feminine)
+                // Five-letter `ـية` words are as often nouns (`العملية`, `الشرعية`): only
+                // after a plural of things, whose adjective is feminine (`المعتقدات الدينية`).
+                && (!short_feminine_nisba(&first) || last.ends_with("ات"))
+        });
+    continues.then(|| FragmentReason::Continues {
+        last: last_raw.to_string(),
+        first: first_raw.to_string(),
+    })
+}
+
+/// A definite adjective that follows its noun: a nisba (`المصري`, `الدينية`), an ordinal or time
+/// adjective (`الأول`, `المقبل`), or a derived participle in `المت…ة` (`المتحدة`). Returns
+/// whether it is feminine. Nouns of the same shapes are left out: defective participles
+/// (`القاضي`, `الماضي`) and `ـية` words whose stem is short (`الحرية`).
+fn definite_adjective(w: &str) -> Option<bool> {
+    let stem = w.strip_prefix("ال")?;
+    let chars: Vec<char> = stem.chars().collect();
+    let n = chars.len();
+    if ORDINALS.contains(&w) {
+        return Some(w.ends_with('ة') || w.ends_with('ى'));
+    }
+    if n >= 4 && stem.ends_with('ي') && !(n == 4 && chars[1] == 'ا') {
+        return Some(false);
+    }
+    if n >= 5 && stem.ends_with("ية") {
+        return Some(true);
+    }
+    if n >= 5 && stem.starts_with("مت") && stem.ends_with('ة') {
+        return Some(true);
+    }
+    None
+}
+
+/// `الدينية`, `العملية`: the article, a three-letter stem and `ية`.
+fn short_feminine_nisba(w: &str) -> bool {
+    w.ends_with("ية") && w.chars().count() == 7
+}
+
+/// Whether the last word of a sentence is a noun an adjective of that gender could describe:
+/// surely a noun (article, noun shape), and not of the other gender (`ة`/`ات` endings are
+/// feminine, and so are plurals of things; a nisba in `ي` is masculine).
+fn agrees_with_noun(raw: &str, w: &str, feminine: bool) -> bool {
+    let noun = (surely_not_a_verb(raw) || possessed_noun(w))
+        && !in_list_with_conjunction(w, NON_PREDICATES);
+    let marked_feminine = w.ends_with('ة') || w.ends_with("ات");
+    noun && if feminine {
+        !w.ends_with('ي')
+    } else {
+        !marked_feminine
+    }
+}
+
+/// `طفلهما`, `وتسلسله`: a word with a possessive pronoun whose stem does not start like an
+/// imperfect verb. A perfect verb with an object pronoun (`ضربهما`) has the same shape, but an
+/// adjective never follows it, so before a definite adjective this reading is the likely one.
+fn possessed_noun(w: &str) -> bool {
+    let Some(stem) = ["هما", "هم", "هن", "ها", "ه"]
+        .iter()
+        .find_map(|suffix| w.strip_suffix(suffix))
+    else {
+        return false;
+    };
+    let stem = stem.strip_prefix(['و', 'ف']).unwrap_or(stem);
+    stem.chars().count() >= 3 && !stem.starts_with(['ي', 'ت', 'ن', 'ا'])
+}
+
+/// `وانتشار`, `لاستصلاح`, `تعريف`: a derived masdar with no article, tanween or pronoun at the end
+/// of a sentence is the first term of a construct whose genitive was cut off.
+fn bare_masdar(raw: &str, w: &str) -> bool {
+    if has_tanween(raw) || w.starts_with("ال") {
+        return false;
+    }
+    let stem = w
+        .strip_prefix(['و', 'ف'])
+        .filter(|rest| rest.chars().count() >= 5)
+        .unwrap_or(w);
+    let stem = stem
+        .strip_prefix(['ل', 'ب'])
+        .filter(|rest| rest.starts_with('ا') && rest.chars().count() >= 5)
+        .unwrap_or(stem);
+    (derived_masdar(stem) || taf_il_masdar(stem, stem.chars().count()))
+        && without_pronoun_suffix(stem) == stem
+}
+
 /// `من المرجح أن هذه المادة.`: the sentence ends in an `أنّ`/`إنّ` clause that has a subject and
 /// no predicate (its last one to three words are nouns, with no nominal sentence among them):
 /// the predicate went to the next sentence. Returns where the clause starts.
@@ -705,11 +1076,11 @@ fn fragment_reason(ctx: &Ctx, id: usize) -> Option<FragmentReason> {
     let sentence = &sentences[id];
     let paragraph_initial = id == 0 || sentences[id - 1].para != sentence.para;
     if ctx.source_is_arabic() {
-        arabic_fragment(
-            &sentence.text,
-            paragraph_initial,
-            ctx.settings.fragment.max_words,
-        )
+        let max_words = ctx.settings.fragment.max_words;
+        arabic_fragment(&sentence.text, paragraph_initial, max_words).or_else(|| {
+            let previous = (!paragraph_initial).then(|| sentences[id - 1].text.as_str())?;
+            arabic_continuation(previous, &sentence.text, max_words)
+        })
     } else if ctx.bitext.header.source_lang.primary() == "en" {
         target_fragments::english_fragment(&sentence.text, ctx.settings.fragment.max_words)
             .map(|_| FragmentReason::Verbless(words(&sentence.text).len()))
@@ -1027,6 +1398,69 @@ mod tests {
         assert!(
             masculine_verb_before_feminine_plural("لكن التحديات, والأغاني, تضيف جهازاً.").is_none()
         );
+    }
+
+    #[test]
+    fn a_short_sentence_that_continues_the_previous_phrase_is_a_fragment() {
+        let head = "دمرت المدينة الكنعانية بفعل حريق من المفترض أنه حدث في أعقاب حملة قام بها";
+        for (last, tail) in [
+            ("الفرعون.", "المصري تحتمس الثالث."),
+            ("الرأي العام في الولايات.", "المتحدة الذي أنهكته الحروب."),
+            ("ينافس هذا.", "الحدث كرنفال البرازيل."),
+            ("وانتشار.", "الأمراض وتلوث المياه."),
+            ("لاستصلاح.", "الأراضي توسيع منطقة فونتفيل."),
+            ("عند ولادة طفلهما.", "الأول ألحقا اسمها باسمه."),
+            ("في مدينة.", "المتحدة الذي أنهكته الحروب."),
+            ("عن المعتقدات.", "الدينية في الشركات الخاصة؟"),
+        ] {
+            let previous = format!("{head} {last}");
+            assert!(
+                matches!(
+                    arabic_continuation(&previous, tail, 5),
+                    Some(FragmentReason::Continues { .. })
+                ),
+                "{last} {tail}"
+            );
+        }
+        // A complete sentence before a short nominal one; a noun of the other gender; a
+        // sentence that is not short.
+        for (last, tail) in [
+            ("في بغداد.", "الوضع خطير."),
+            ("قال ذلك.", "الأمر مختلف."),
+            ("في المدينة.", "المصري فاز بالجائزة."),
+            ("في الماضي.", "الدينية في الشركات الخاصة؟"),
+            ("الفرعون.", "المصري تحتمس الثالث وصل إلى المدينة مع جيشه."),
+            ("الفرعون؟", "المصري تحتمس الثالث."),
+        ] {
+            let previous = format!("{head} {last}");
+            assert_eq!(
+                arabic_continuation(&previous, tail, 5),
+                None,
+                "{last} {tail}"
+            );
+        }
+    }
+
+    #[test]
+    fn place_names_nisbas_and_relative_clauses_are_not_predicates() {
+        for s in [
+            "في العاصمة بلغراد.",
+            "الدفن بشكل عسكري.",
+            "عن المواقع التي احتلت.",
+            "العهد الذي حكم فيه.",
+        ] {
+            assert!(
+                matches!(
+                    arabic_fragment(s, false, 5),
+                    Some(FragmentReason::Verbless(_))
+                ),
+                "{s}"
+            );
+        }
+        for s in ["قضى الرجل وقتا طويلا.", "سيمشي الرجل.", "ساعدني الرجل."]
+        {
+            assert_eq!(arabic_fragment(s, false, 5), None, "{s}");
+        }
     }
 
     #[test]
