@@ -153,8 +153,10 @@ impl Kind {
             Kind::Untranslated => &["untranslated"],
             Kind::Repetition => &["repetition"],
             Kind::Truncation => &["truncated"],
-            // Needs meaning: the service signals (round trip, agreement, judge) target it.
-            Kind::Swapped => &[],
+            // The rule check compares the straight and crossed assignments on length, numbers,
+            // names and question/quote marks (and MT when present); the service signals (round
+            // trip, agreement, judge) catch the swaps it has no evidence for.
+            Kind::Swapped => &["swapped"],
             Kind::AlteredName => &["name-missing"],
         }
     }

@@ -7,7 +7,8 @@
 //! translator or a judge and are run by the caller when enabled in [`CheckSettings`].
 //!
 //! Families, one file each: source-side garble detectors ([`source_fragments`], [`punctuation`]),
-//! pair checks ([`length`], [`coverage`], [`numbers`], [`script`], [`repetition`], [`names`], [`alignment`]),
+//! pair checks ([`length`], [`coverage`], [`numbers`], [`script`], [`repetition`], [`names`], [`alignment`],
+//! [`swapped`]),
 //! target-side fragments ([`target_fragments`]).
 
 pub mod alignment;
@@ -21,6 +22,7 @@ pub mod script;
 pub mod services;
 pub mod settings;
 pub mod source_fragments;
+pub mod swapped;
 pub mod target_fragments;
 pub mod text;
 
@@ -177,6 +179,12 @@ static REGISTRY: &[CheckInfo] = &[
         Severity::Warning,
         "alignment",
         "the aligner has little confidence in this bead",
+    ),
+    info(
+        "swapped",
+        Severity::Warning,
+        "alignment",
+        "two neighbouring 1-1 beads fit better with their translations exchanged (length, numbers, names, question and quote marks; MT chrF when sources carry MT)",
     ),
     info(
         "target-fragment",
@@ -398,7 +406,7 @@ pub fn check(bitext: &Bitext, settings: &CheckSettings) -> Vec<Flag> {
     let mut flags = Vec::new();
     source_fragments::run(&ctx, &mut flags);
     punctuation::run(&ctx, &mut flags);
-    let (_, residuals) = length::residuals(&ctx);
+    let (model, residuals) = length::residuals(&ctx);
     let flagged = coverage::run(&ctx, &residuals, &mut flags);
     length::run(&ctx, &residuals, &flagged, &mut flags);
     numbers::run(&ctx, &mut flags);
@@ -406,6 +414,7 @@ pub fn check(bitext: &Bitext, settings: &CheckSettings) -> Vec<Flag> {
     repetition::run(&ctx, &mut flags);
     names::run(&ctx, &mut flags);
     alignment::run(&ctx, &mut flags);
+    swapped::run(&ctx, &model, &mut flags);
     target_fragments::run(&ctx, &mut flags);
     sort_flags(&mut flags);
     flags

@@ -137,6 +137,28 @@ check_table!(
 );
 
 check_table!(
+    /// `[checks.swapped]`: neighbouring 1-1 beads whose translations were exchanged. The score
+    /// adds the evidence that the crossed assignment fits better (straight − crossed costs).
+    Swapped, enabled = true, {
+        /// Flag a pair when the crossed assignment is better by at least this score.
+        min_score: f64 = 4.0,
+        /// Cap of the length evidence (z²/2 summed over the two beads): length alone never
+        /// decides more than this.
+        max_length_evidence: f64 = 6.0,
+        /// Score per number that the crossed assignment matches and the straight one does not.
+        number_weight: f64 = 2.0,
+        /// Score per Latin-script name likewise.
+        name_weight: f64 = 2.0,
+        /// Score per question (`؟ ?`) matched likewise.
+        question_weight: f64 = 1.5,
+        /// Score per quoted side matched likewise.
+        quote_weight: f64 = 0.5,
+        /// Score per 10 chrF points the sources' machine translations gain by crossing.
+        mt_weight: f64 = 1.0,
+    }
+);
+
+check_table!(
     /// `[checks.target-fragment]`.
     TargetFragment, enabled = true, {
         /// A target sentence of at most this many words with no verb is a fragment.
@@ -220,6 +242,8 @@ pub struct CheckSettings {
     pub complex_bead: Toggle,
     /// `low-bead-score`.
     pub low_bead_score: LowBeadScore,
+    /// `swapped`.
+    pub swapped: Swapped,
     /// `target-fragment`.
     pub target_fragment: TargetFragment,
     /// `round-trip`.
@@ -270,6 +294,7 @@ impl CheckSettings {
             "addition" => addition,
             "complex-bead" => complex_bead,
             "low-bead-score" => low_bead_score,
+            "swapped" => swapped,
             "target-fragment" => target_fragment,
             "round-trip" => round_trip,
             "provider-disagreement" => provider_disagreement,

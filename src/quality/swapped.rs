@@ -1,0 +1,409 @@
+//! `swapped`: two neighbouring 1-1 beads whose translations were exchanged (a bitext imported
+//! line by line, a TMX from a CAT tool, a shifted line).
+//!
+//! For neighbouring beads A→X and B→Y the straight assignment is compared with the crossed
+//! one (A→Y, B→X) on evidence that needs no meaning: the length model's residuals (each
+//! assignment costs z²/2, the negative log-likelihood of a normal residual), numbers and
+//! Latin-script names the source has and the target lacks (or the reverse), question and
+//! quote marks, and, when the source sentences carry a machine translation (`mt`), the chrF of
+//! that MT against each target. The pair is flagged, once, only when the crossed assignment
+//! is clearly better: its score (in about nats of evidence) reaches `min_score`.
+
+use std::collections::BTreeSet;
+
+use crate::align::chrf::{ChrfParams, chrf};
+use crate::bitext::{Bead, Flag, Side};
+use crate::lang::Script;
+use crate::quality::Ctx;
+use crate::quality::length::{ACRONYM_CREDIT, LengthModel, SourceFeatures, acronym_letters};
+use crate::quality::names::latin_tokens;
+use crate::quality::numbers::numbers;
+use crate::quality::settings::Swapped;
+use crate::quality::text::{excerpt, letter_count};
+
+/// What one side of a 1-1 bead brings to the comparison.
+#[derive(Debug, Clone)]
+struct Summary<'a> {
+    text: &'a str,
+    /// Source side: length features; target side: unused.
+    features: SourceFeatures,
+    letters: usize,
+    /// Every value of every number mention, and the mentions (as value lists).
+    mentions: Vec<Vec<String>>,
+    /// Latin-script names and acronyms (source side only).
+    names: Vec<String>,
+    question: bool,
+    quoted: bool,
+    /// Source side: the machine translation, if any.
+    mt: Option<&'a str>,
+}
+
+impl<'a> Summary<'a> {
+    fn of(ctx: &Ctx<'a>, text: &'a str, mt: Option<&'a str>, side: Side) -> Summary<'a> {
+        let features = match side {
+            Side::Source => SourceFeatures::of_lang(text, &ctx.bitext.header.source_lang),
+            Side::Target => SourceFeatures::default(),
+        };
+        Summary {
+            text,
+            features,
+            letters: letter_count(text),
+            mentions: numbers(text).into_iter().map(|n| n.values).collect(),
+            // Latin names only stand out in a source of another script.
+            names: match side {
+                Side::Source if ctx.bitext.header.source_lang.script() != Script::Latin => {
+                    latin_tokens(text, 2)
+                }
+                _ => Vec::new(),
+            },
+            question: text
+                .trim_end()
+                .trim_end_matches(QUOTES)
+                .ends_with(['?', '؟']),
+            quoted: text.contains(QUOTES),
+            mt,
+        }
+    }
+}
+
+/// Quote marks of either language (straight, curly, guillemets).
+const QUOTES: [char; 6] = ['"', '“', '”', '«', '»', '„'];
+
+/// How much better one source is explained by the other bead's target than by its own; every
+/// field is own cost − other cost, so positive favours crossing.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct SwapEvidence {
+    /// Length: the z²/2 of the length residual.
+    pub length: f64,
+    /// Numbers of one side with no equal on the other side.
+    pub numbers: i32,
+    /// Latin-script names of the source the target lacks.
+    pub names: i32,
+    /// A question translated by a non-question or the reverse.
+    pub questions: i32,
+    /// Quote marks on one side only.
+    pub quotes: i32,
+    /// chrF (0–100) of the source's machine translation against the target (crossed −
+    /// straight); `None` when the sources carry no MT.
+    pub mt: Option<f64>,
+}
+
+impl SwapEvidence {
+    /// The combined score with the settings' weights.
+    pub fn score(&self, s: &Swapped) -> f64 {
+        self.length.min(s.max_length_evidence / 2.0)
+            + s.number_weight * f64::from(self.numbers)
+            + s.name_weight * f64::from(self.names)
+            + s.question_weight * f64::from(self.questions)
+            + s.quote_weight * f64::from(self.quotes)
+            + self.mt.map_or(0.0, |d| s.mt_weight * d / 10.0)
+    }
+
+    /// What favoured the crossed assignment, for the flag's evidence.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if self.length.abs() >= 0.5 {
+            parts.push(format!("length {:+.1}", self.length));
+        }
+        for (what, n) in [
+            ("numbers", self.numbers),
+            ("names", self.names),
+            ("question marks", self.questions),
+            ("quote marks", self.quotes),
+        ] {
+            if n != 0 {
+                parts.push(format!("{what} {n:+}"));
+            }
+        }
+        if let Some(d) = self.mt {
+            parts.push(format!("MT chrF {d:+.1}"));
+        }
+        parts.join(", ")
+    }
+}
+
+/// Length cost of translating `source` by `target`: z²/2 under the model, with the target
+/// credited for acronyms the source writes out.
+fn length_cost(model: &LengthModel, source: &Summary, target: &Summary) -> f64 {
+    let credited = ACRONYM_CREDIT * acronym_letters(target.text, source.text);
+    let z = model
+        .residual(&source.features, target.letters + credited)
+        .z;
+    z * z / 2.0
+}
+
+/// Number mentions of either side with no value in common with the other side.
+fn number_misses(source: &Summary, target: &Summary) -> i32 {
+    let values =
+        |s: &Summary| -> BTreeSet<String> { s.mentions.iter().flatten().cloned().collect() };
+    let (in_source, in_target) = (values(source), values(target));
+    let missing = |from: &Summary, other: &BTreeSet<String>| {
+        from.mentions
+            .iter()
+            .filter(|m| !m.iter().any(|v| other.contains(v)))
+            .count()
+    };
+    (missing(source, &in_target) + missing(target, &in_source)) as i32
+}
+
+/// Whether `token` occurs in `text` as a word, ignoring case.
+fn occurs_as_word(token: &str, text: &str) -> bool {
+    let token = token.to_lowercase();
+    let text = text.to_lowercase();
+    text.match_indices(&token).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + token.len()..].chars().next();
+        before.is_none_or(|c| !c.is_alphanumeric())
+            && after.is_none_or(|c| !c.is_alphanumeric() || c == 's')
+    })
+}
+
+/// Latin names of the source missing from the target.
+fn name_misses(source: &Summary, target: &Summary) -> i32 {
+    source
+        .names
+        .iter()
+        .filter(|n| !occurs_as_word(n, target.text))
+        .count() as i32
+}
+
+/// The evidence that source `a` is better translated by `other` than by `own`.
+fn preference(model: &LengthModel, a: &Summary, own: &Summary, other: &Summary) -> SwapEvidence {
+    let gain = |f: &dyn Fn(&Summary, &Summary) -> i32| f(a, own) - f(a, other);
+    SwapEvidence {
+        length: length_cost(model, a, own) - length_cost(model, a, other),
+        numbers: gain(&number_misses),
+        names: gain(&name_misses),
+        questions: gain(&|s, t| i32::from(s.question != t.question)),
+        quotes: gain(&|s, t| i32::from(s.quoted != t.quoted)),
+        mt: a.mt.map(|mt| {
+            let p = ChrfParams::default();
+            chrf(mt, other.text, &p) - chrf(mt, own.text, &p)
+        }),
+    }
+}
+
+/// The evidence of each source of `a` (source A, target X) and `b` (source B, target Y) for
+/// the crossed assignment.
+fn evidence(
+    model: &LengthModel,
+    (a, x): (&Summary, &Summary),
+    (b, y): (&Summary, &Summary),
+) -> [SwapEvidence; 2] {
+    [preference(model, a, x, y), preference(model, b, y, x)]
+}
+
+/// The pair's score: the two sources' evidence added, or `None` when one source prefers its own
+/// target (a swap moves both translations, so both sources must fit better crossed; one bad
+/// bead next to a good one is an omission or an addition, not a swap).
+fn pair_score(evidence: &[SwapEvidence; 2], settings: &Swapped) -> Option<f64> {
+    let [a, b] = evidence.map(|e| e.score(settings));
+    (a > 0.0 && b > 0.0).then_some(a + b)
+}
+
+/// The two sources' evidence added up (for the flag's evidence string).
+fn total(evidence: &[SwapEvidence; 2]) -> SwapEvidence {
+    let [a, b] = evidence;
+    SwapEvidence {
+        length: a.length + b.length,
+        numbers: a.numbers + b.numbers,
+        names: a.names + b.names,
+        questions: a.questions + b.questions,
+        quotes: a.quotes + b.quotes,
+        mt: a.mt.zip(b.mt).map(|(p, q)| p + q),
+    }
+}
+
+/// A 1-1 bead with both sides summarised.
+struct OneToOne<'a> {
+    bead: &'a Bead,
+    source: Summary<'a>,
+    target: Summary<'a>,
+}
+
+/// The 1-1 beads of the bitext with text on both sides, in bead order.
+fn one_to_one<'a>(ctx: &Ctx<'a>) -> Vec<Option<OneToOne<'a>>> {
+    let bitext = ctx.bitext;
+    bitext
+        .beads
+        .iter()
+        .map(|bead| {
+            let (&[s], &[t]) = (bead.source.as_slice(), bead.target.as_slice()) else {
+                return None;
+            };
+            let (source, target) = (bitext.source.get(s)?, bitext.target.get(t)?);
+            if letter_count(&source.text) == 0 || letter_count(&target.text) == 0 {
+                return None;
+            }
+            Some(OneToOne {
+                bead,
+                source: Summary::of(ctx, &source.text, source.mt.as_deref(), Side::Source),
+                target: Summary::of(ctx, &target.text, None, Side::Target),
+            })
+        })
+        .collect()
+}
+
+/// Runs `swapped` with the length model the other length checks use.
+pub(crate) fn run(ctx: &Ctx, model: &LengthModel, flags: &mut Vec<Flag>) {
+    let Some(severity) = ctx.settings.severity_of("swapped") else {
+        return;
+    };
+    let settings = &ctx.settings.swapped;
+    let beads = one_to_one(ctx);
+    // Every neighbouring pair that crossing clearly improves, best first; a bead is named in
+    // one flag at most.
+    let mut candidates: Vec<(f64, usize, SwapEvidence)> = (0..beads.len().saturating_sub(1))
+        .filter_map(|k| {
+            let (a, b) = (beads[k].as_ref()?, beads[k + 1].as_ref()?);
+            if a.target.text == b.target.text || a.source.text == b.source.text {
+                return None;
+            }
+            let e = evidence(model, (&a.source, &a.target), (&b.source, &b.target));
+            let score = pair_score(&e, settings)?;
+            (score >= settings.min_score).then_some((score, k, total(&e)))
+        })
+        .collect();
+    candidates.sort_by(|p, q| q.0.total_cmp(&p.0).then(p.1.cmp(&q.1)));
+    let mut used = vec![false; beads.len()];
+    for (score, k, e) in candidates {
+        if used[k] || used[k + 1] {
+            continue;
+        }
+        used[k] = true;
+        used[k + 1] = true;
+        let (Some(a), Some(b)) = (&beads[k], &beads[k + 1]) else {
+            continue;
+        };
+        let mut flag = ctx.bead_flag(
+            "swapped",
+            severity,
+            a.bead,
+            format!(
+                "the translations of beads {} and {} fit each other's source better than their own: they were probably exchanged",
+                a.bead.id, b.bead.id
+            ),
+            format!(
+                "crossed better by {score:.1} ({}): «{}» ↔ «{}»",
+                e.describe(),
+                excerpt(a.target.text, 40),
+                excerpt(b.target.text, 40)
+            ),
+        );
+        flag.source.extend(&b.bead.source);
+        flag.target.extend(&b.bead.target);
+        flag.extra
+            .insert("beads".into(), serde_json::json!([a.bead.id, b.bead.id]));
+        flags.push(flag);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quality::testkit::pairs;
+    use crate::quality::{CheckSettings, check};
+
+    fn swapped_flags(b: &crate::bitext::Bitext) -> Vec<Flag> {
+        check(b, &CheckSettings::default())
+            .into_iter()
+            .filter(|f| f.code == "swapped")
+            .collect()
+    }
+
+    const CLEAN: [(&str, &str); 4] = [
+        (
+            "قال الوزير إن القوات الأمريكية ستبقى في العراق بدعوة من الحكومة.",
+            "The minister said US forces would stay in Iraq at the government's invitation.",
+        ),
+        (
+            "وأضاف أن التعاون مستمر.",
+            "He added that the cooperation continues.",
+        ),
+        (
+            "نشرت الولايات المتحدة نحو 2500 جندي في العراق في إطار التحالف الدولي ضد تنظيم الدولة الإسلامية.",
+            "The United States has about 2,500 troops in Iraq as part of the international coalition against the Islamic State group.",
+        ),
+        ("هل سيبقون؟", "Will they stay?"),
+    ];
+
+    #[test]
+    fn exchanged_translations_are_one_flag_naming_both_pairs() {
+        let mut rows = CLEAN.to_vec();
+        // Beads 1 and 2 get each other's English.
+        let (t1, t2) = (rows[1].1, rows[2].1);
+        rows[1].1 = t2;
+        rows[2].1 = t1;
+        let b = pairs(&rows);
+        let flags = swapped_flags(&b);
+        assert_eq!(flags.len(), 1, "{flags:?}");
+        assert_eq!(flags[0].source, [1, 2]);
+        assert_eq!(flags[0].target, [1, 2]);
+        assert!(
+            flags[0].evidence.contains("numbers"),
+            "{}",
+            flags[0].evidence
+        );
+    }
+
+    #[test]
+    fn a_faithful_bitext_has_no_swapped_flag() {
+        assert!(swapped_flags(&pairs(&CLEAN)).is_empty());
+    }
+
+    #[test]
+    fn machine_translation_decides_between_lookalike_pairs() {
+        // Two sentences of the same length with no numbers or names: only the MT tells.
+        let rows = [
+            (
+                "وصل الوزير إلى بغداد صباح اليوم.",
+                "The talks ended without an agreement.",
+            ),
+            (
+                "انتهت المحادثات دون اتفاق.",
+                "The minister arrived in Baghdad this morning.",
+            ),
+        ];
+        let mut b = pairs(&rows);
+        assert!(swapped_flags(&b).is_empty(), "no evidence without MT");
+        b.source[0].mt = Some("The minister arrived in Baghdad this morning.".into());
+        b.source[1].mt = Some("The talks ended without agreement.".into());
+        let flags = swapped_flags(&b);
+        assert_eq!(flags.len(), 1, "{flags:?}");
+        assert!(
+            flags[0].evidence.contains("MT chrF"),
+            "{}",
+            flags[0].evidence
+        );
+    }
+
+    #[test]
+    fn evidence_parts_count_what_they_say() {
+        let ctx_bitext = pairs(&[("أ", "a")]);
+        let settings = CheckSettings::default();
+        let ctx = Ctx::new(&ctx_bitext, &settings);
+        let s = |t| Summary::of(&ctx, t, None, Side::Source);
+        let t = |t| Summary::of(&ctx, t, None, Side::Target);
+        let (a, x) = (s("وصل 2500 جندي."), t("2,500 troops arrived."));
+        let (q, y) = (s("هل وصل بايدن (Biden)؟"), t("Did Biden arrive?"));
+        assert_eq!(number_misses(&a, &x), 0);
+        assert_eq!(number_misses(&a, &y), 1);
+        assert_eq!(name_misses(&q, &y), 0);
+        assert_eq!(name_misses(&q, &x), 1);
+        let e = evidence(
+            &LengthModel::prior(&settings.length_ratio),
+            (&a, &x),
+            (&q, &y),
+        );
+        let sum = total(&e);
+        assert_eq!((sum.numbers, sum.names, sum.questions), (-2, -1, -2));
+        assert_eq!(pair_score(&e, &settings.swapped), None);
+        // Crossed, the same beads are a swap.
+        let e = evidence(
+            &LengthModel::prior(&settings.length_ratio),
+            (&a, &y),
+            (&q, &x),
+        );
+        assert!(pair_score(&e, &settings.swapped).is_some_and(|s| s > 4.0));
+    }
+}
