@@ -64,7 +64,7 @@ static REGISTRY: &[CheckInfo] = &[
         "fragment",
         Severity::Warning,
         "source",
-        "source sentence that cannot stand alone: verbless short phrase, opens with a relative pronoun or an unanchored pronoun, or ends mid-clause",
+        "source sentence that cannot stand alone: verbless short phrase, opens with a relative pronoun or an unanchored pronoun, ends mid-clause, or continues the phrase the previous sentence ends on",
     ),
     info(
         "suspicious-break",
@@ -184,7 +184,7 @@ static REGISTRY: &[CheckInfo] = &[
         "swapped",
         Severity::Warning,
         "alignment",
-        "two neighbouring 1-1 beads fit better with their translations exchanged (length, numbers, names, question and quote marks; MT chrF when sources carry MT)",
+        "two neighbouring 1-1 beads fit better with their translations exchanged (length, numbers, Latin names, question/quote marks, brackets, commas; MT chrF when sources carry MT)",
     ),
     info(
         "target-fragment",

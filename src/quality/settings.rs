@@ -153,8 +153,12 @@ check_table!(
         question_weight: f64 = 1.5,
         /// Score per quoted side matched likewise.
         quote_weight: f64 = 0.5,
+        /// Score per bracket or colon matched likewise.
+        mark_weight: f64 = 1.0,
+        /// Score per comma of difference the crossing removes (at most 3 per assignment).
+        comma_weight: f64 = 0.5,
         /// Score per 10 chrF points the sources' machine translations gain by crossing.
-        mt_weight: f64 = 1.0,
+        mt_weight: f64 = 2.0,
     }
 );
 
@@ -346,5 +350,10 @@ mod tests {
                 .unwrap();
         assert!(!s.number_mismatch.roundings && s.number_mismatch.conversions);
         assert_eq!(s.number_mismatch.conversion_tolerance, 0.01);
+        let s: CheckSettings =
+            toml::from_str("[swapped]\nmin_score = 3.0\nmt_weight = 1.0\n").unwrap();
+        assert_eq!((s.swapped.min_score, s.swapped.mt_weight), (3.0, 1.0));
+        assert_eq!(s.swapped.number_weight, 2.0);
+        assert_eq!(s.severity_of("swapped"), Some(Severity::Warning));
     }
 }

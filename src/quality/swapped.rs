@@ -34,6 +34,11 @@ struct Summary<'a> {
     names: Vec<String>,
     question: bool,
     quoted: bool,
+    /// Commas (Arabic and Latin).
+    commas: i32,
+    /// Has brackets; has a colon.
+    bracketed: bool,
+    colon: bool,
     /// Source side: the machine translation, if any.
     mt: Option<&'a str>,
 }
@@ -61,6 +66,9 @@ impl<'a> Summary<'a> {
                 .trim_end_matches(QUOTES)
                 .ends_with(['?', '؟']),
             quoted: text.contains(QUOTES),
+            commas: text.matches([',', '،']).count() as i32,
+            bracketed: text.contains(['(', '[']),
+            colon: text.contains(':'),
             mt,
         }
     }
@@ -83,6 +91,10 @@ pub struct SwapEvidence {
     pub questions: i32,
     /// Quote marks on one side only.
     pub quotes: i32,
+    /// Brackets or a colon on one side only.
+    pub marks: i32,
+    /// Difference in the number of commas (at most 3).
+    pub commas: i32,
     /// chrF (0–100) of the source's machine translation against the target (crossed −
     /// straight); `None` when the sources carry no MT.
     pub mt: Option<f64>,
@@ -96,6 +108,8 @@ impl SwapEvidence {
             + s.name_weight * f64::from(self.names)
             + s.question_weight * f64::from(self.questions)
             + s.quote_weight * f64::from(self.quotes)
+            + s.mark_weight * f64::from(self.marks)
+            + s.comma_weight * f64::from(self.commas)
             + self.mt.map_or(0.0, |d| s.mt_weight * d / 10.0)
     }
 
@@ -110,6 +124,8 @@ impl SwapEvidence {
             ("names", self.names),
             ("question marks", self.questions),
             ("quote marks", self.quotes),
+            ("brackets/colons", self.marks),
+            ("commas", self.commas),
         ] {
             if n != 0 {
                 parts.push(format!("{what} {n:+}"));
@@ -176,6 +192,8 @@ fn preference(model: &LengthModel, a: &Summary, own: &Summary, other: &Summary) 
         names: gain(&name_misses),
         questions: gain(&|s, t| i32::from(s.question != t.question)),
         quotes: gain(&|s, t| i32::from(s.quoted != t.quoted)),
+        marks: gain(&|s, t| i32::from(s.bracketed != t.bracketed) + i32::from(s.colon != t.colon)),
+        commas: gain(&|s, t| (s.commas - t.commas).abs().min(3)),
         mt: a.mt.map(|mt| {
             let p = ChrfParams::default();
             chrf(mt, other.text, &p) - chrf(mt, own.text, &p)
@@ -210,6 +228,8 @@ fn total(evidence: &[SwapEvidence; 2]) -> SwapEvidence {
         names: a.names + b.names,
         questions: a.questions + b.questions,
         quotes: a.quotes + b.quotes,
+        marks: a.marks + b.marks,
+        commas: a.commas + b.commas,
         mt: a.mt.zip(b.mt).map(|(p, q)| p + q),
     }
 }

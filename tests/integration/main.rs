@@ -13,5 +13,6 @@ mod quality_numbers;
 mod review;
 mod run;
 mod segment;
+mod swapped;
 mod translate;
 mod util;
