@@ -19,7 +19,8 @@ use crate::quality::length::{ACRONYM_CREDIT, LengthModel, SourceFeatures, acrony
 use crate::quality::names::latin_tokens;
 use crate::quality::numbers::numbers;
 use crate::quality::settings::Swapped;
-use crate::quality::text::{excerpt, letter_count};
+use crate::quality::text::{excerpt, is_letter_or_digit};
+use crate::segment::normalize::is_digit;
 
 /// What one side of a 1-1 bead brings to the comparison.
 #[derive(Debug, Clone)]
@@ -28,8 +29,12 @@ struct Summary<'a> {
     /// Source side: length features; target side: unused.
     features: SourceFeatures,
     letters: usize,
-    /// Every value of every number mention, and the mentions (as value lists).
+    /// Maybe has acronyms (see [`acronym_letters`]).
+    capital_run: bool,
+    /// The number mentions (each as the values it may stand for).
     mentions: Vec<Vec<String>>,
+    /// Every value of every mention.
+    values: BTreeSet<String>,
     /// Latin-script names and acronyms (source side only).
     names: Vec<String>,
     question: bool,
@@ -43,32 +48,91 @@ struct Summary<'a> {
     mt: Option<&'a str>,
 }
 
+/// What one pass over a text counts.
+#[derive(Default)]
+struct Scan {
+    letters: usize,
+    digits: bool,
+    latin: bool,
+    /// Two capitals in a row, or a capital and a dot: maybe an acronym.
+    capital_run: bool,
+    quoted: bool,
+    commas: i32,
+    bracketed: bool,
+    colon: bool,
+}
+
+impl Scan {
+    /// One pass over the characters (the check runs on every bead, so no repeated searches).
+    fn of(text: &str) -> Scan {
+        let mut scan = Scan::default();
+        let mut after_capital = false;
+        for c in text.chars() {
+            scan.capital_run |= after_capital && (c.is_ascii_uppercase() || c == '.');
+            after_capital = c.is_ascii_uppercase();
+            if c.is_ascii_alphanumeric() {
+                scan.letters += 1;
+                scan.digits |= c.is_ascii_digit();
+                scan.latin |= c.is_ascii_alphabetic();
+                continue;
+            }
+            if !c.is_ascii() && is_letter_or_digit(c) {
+                scan.letters += 1;
+                scan.digits |= is_digit(c);
+                scan.latin |= c.is_ascii_alphabetic();
+                continue;
+            }
+            match c {
+                ',' | '،' => scan.commas += 1,
+                '(' | '[' => scan.bracketed = true,
+                ':' => scan.colon = true,
+                c if QUOTES.contains(&c) => scan.quoted = true,
+                _ => {}
+            }
+        }
+        scan
+    }
+}
+
 impl<'a> Summary<'a> {
     fn of(ctx: &Ctx<'a>, text: &'a str, mt: Option<&'a str>, side: Side) -> Summary<'a> {
-        let features = match side {
-            Side::Source => SourceFeatures::of_lang(text, &ctx.bitext.header.source_lang),
-            Side::Target => SourceFeatures::default(),
+        let scan = Scan::of(text);
+        // Most sentences have no digit: skip the number reader's folding for them.
+        let mentions: Vec<Vec<String>> = if scan.digits {
+            numbers(text).into_iter().map(|n| n.values).collect()
+        } else {
+            Vec::new()
         };
+        let values = mentions.iter().flatten().cloned().collect();
+        let source = side == Side::Source;
+        let features = if source {
+            SourceFeatures::of_lang(text, &ctx.bitext.header.source_lang)
+        } else {
+            SourceFeatures::default()
+        };
+        // Latin names only stand out in a source of another script.
+        let names =
+            if source && scan.latin && ctx.bitext.header.source_lang.script() != Script::Latin {
+                latin_tokens(text, 2)
+            } else {
+                Vec::new()
+            };
         Summary {
             text,
             features,
-            letters: letter_count(text),
-            mentions: numbers(text).into_iter().map(|n| n.values).collect(),
-            // Latin names only stand out in a source of another script.
-            names: match side {
-                Side::Source if ctx.bitext.header.source_lang.script() != Script::Latin => {
-                    latin_tokens(text, 2)
-                }
-                _ => Vec::new(),
-            },
+            letters: scan.letters,
+            capital_run: scan.capital_run,
+            mentions,
+            values,
+            names,
             question: text
                 .trim_end()
                 .trim_end_matches(QUOTES)
                 .ends_with(['?', '؟']),
-            quoted: text.contains(QUOTES),
-            commas: text.matches([',', '،']).count() as i32,
-            bracketed: text.contains(['(', '[']),
-            colon: text.contains(':'),
+            quoted: scan.quoted,
+            commas: scan.commas,
+            bracketed: scan.bracketed,
+            colon: scan.colon,
             mt,
         }
     }
@@ -141,7 +205,11 @@ impl SwapEvidence {
 /// Length cost of translating `source` by `target`: z²/2 under the model, with the target
 /// credited for acronyms the source writes out.
 fn length_cost(model: &LengthModel, source: &Summary, target: &Summary) -> f64 {
-    let credited = ACRONYM_CREDIT * acronym_letters(target.text, source.text);
+    let credited = if target.capital_run {
+        ACRONYM_CREDIT * acronym_letters(target.text, source.text)
+    } else {
+        0
+    };
     let z = model
         .residual(&source.features, target.letters + credited)
         .z;
@@ -150,16 +218,14 @@ fn length_cost(model: &LengthModel, source: &Summary, target: &Summary) -> f64 {
 
 /// Number mentions of either side with no value in common with the other side.
 fn number_misses(source: &Summary, target: &Summary) -> i32 {
-    let values =
-        |s: &Summary| -> BTreeSet<String> { s.mentions.iter().flatten().cloned().collect() };
-    let (in_source, in_target) = (values(source), values(target));
+    let (in_source, in_target) = (&source.values, &target.values);
     let missing = |from: &Summary, other: &BTreeSet<String>| {
         from.mentions
             .iter()
             .filter(|m| !m.iter().any(|v| other.contains(v)))
             .count()
     };
-    (missing(source, &in_target) + missing(target, &in_source)) as i32
+    (missing(source, in_target) + missing(target, in_source)) as i32
 }
 
 /// Whether `token` occurs in `text` as a word, ignoring case.
@@ -252,13 +318,12 @@ fn one_to_one<'a>(ctx: &Ctx<'a>) -> Vec<Option<OneToOne<'a>>> {
                 return None;
             };
             let (source, target) = (bitext.source.get(s)?, bitext.target.get(t)?);
-            if letter_count(&source.text) == 0 || letter_count(&target.text) == 0 {
-                return None;
-            }
-            Some(OneToOne {
+            let source = Summary::of(ctx, &source.text, source.mt.as_deref(), Side::Source);
+            let target = Summary::of(ctx, &target.text, None, Side::Target);
+            (source.letters > 0 && target.letters > 0).then_some(OneToOne {
                 bead,
-                source: Summary::of(ctx, &source.text, source.mt.as_deref(), Side::Source),
-                target: Summary::of(ctx, &target.text, None, Side::Target),
+                source,
+                target,
             })
         })
         .collect()
