@@ -968,7 +968,8 @@ pub fn arabic_continuation(
     );
     let first_definite = first.starts_with("ال") && first.chars().count() >= 4;
     let continues = (first_definite
-        && (PRENOMINAL_DEMONSTRATIVES.contains(&last.as_str()) || bare_masdar(last_raw, &last)))
+        && (PRENOMINAL_DEMONSTRATIVES.contains(&last.as_str())
+            || (bare_masdar(last_raw, &last) && !after_without(&before))))
         || definite_adjective(&first).is_some_and(|feminine| {
             agrees_with_noun(last_raw, &last, feminine)
                 // Five-letter `ـية` words are as often nouns (`العملية`, `الشرعية`): only
@@ -1047,12 +1048,20 @@ fn bare_masdar(raw: &str, w: &str) -> bool {
         .strip_prefix(['و', 'ف'])
         .filter(|rest| rest.chars().count() >= 5)
         .unwrap_or(w);
+    // `ل` of purpose (`لاستصلاح`); not `ب`, whose masdars are often adverbs (`باستمرار`).
     let stem = stem
-        .strip_prefix(['ل', 'ب'])
+        .strip_prefix('ل')
         .filter(|rest| rest.starts_with('ا') && rest.chars().count() >= 5)
         .unwrap_or(stem);
     (derived_masdar(stem) || taf_il_masdar(stem, stem.chars().count()))
         && without_pronoun_suffix(stem) == stem
+}
+
+/// `دون انقطاع`, `بلا توقف`: a masdar after "without" is an adverb, complete as it is.
+fn after_without(words: &[&str]) -> bool {
+    words.len() >= 2
+        && ["دون", "بدون", "بلا", "دونما"]
+            .contains(&normalize_arabic_word(words[words.len() - 2]).as_str())
 }
 
 /// `من المرجح أن هذه المادة.`: the sentence ends in an `أنّ`/`إنّ` clause that has a subject and
@@ -1431,6 +1440,8 @@ mod tests {
             ("في الماضي.", "الدينية في الشركات الخاصة؟"),
             ("الفرعون.", "المصري تحتمس الثالث وصل إلى المدينة مع جيشه."),
             ("الفرعون؟", "المصري تحتمس الثالث."),
+            ("يعمل باستمرار.", "الوضع خطير."),
+            ("دون انقطاع.", "الوضع خطير."),
         ] {
             let previous = format!("{head} {last}");
             assert_eq!(
