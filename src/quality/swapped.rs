@@ -3,11 +3,14 @@
 //!
 //! For neighbouring beads A→X and B→Y the straight assignment is compared with the crossed
 //! one (A→Y, B→X) on evidence that needs no meaning: the length model's residuals (each
-//! assignment costs z²/2, the negative log-likelihood of a normal residual), numbers and
-//! Latin-script names the source has and the target lacks (or the reverse), question and
-//! quote marks, and, when the source sentences carry a machine translation (`mt`), the chrF of
-//! that MT against each target. The pair is flagged, once, only when the crossed assignment
-//! is clearly better: its score (in about nats of evidence) reaches `min_score`.
+//! assignment costs z²/2, the negative log-likelihood of a normal residual, capped), numbers
+//! and Latin-script names the source has and the target lacks (or the reverse), question and
+//! quote marks, brackets and colons, the number of commas, and, when the source sentences carry
+//! a machine translation (`mt`), the chrF of that MT against each target. Each source's
+//! preference (own target − other target, weighted) must favour crossing, since a swap moves
+//! both translations; the two preferences added must reach `min_score`. A bead is named by one
+//! flag at most (the best pair first); the flag names both beads' sentences and lists them in
+//! its `beads` field.
 
 use std::collections::BTreeSet;
 
