@@ -465,6 +465,40 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Whatever the text, a pair and its crossed version are never both swaps (each
+        /// source's preference changes sign), and no bead is named by two flags.
+        #[test]
+        fn crossing_back_is_never_a_swap_and_beads_are_flagged_once(
+            rows in proptest::collection::vec(
+                ("[ا-ي 0-9،؟«»()A-Z]{1,60}", "[a-zA-Z 0-9,?\"()]{1,60}"),
+                2..7,
+            )
+        ) {
+            let refs: Vec<(&str, &str)> = rows.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+            let b = pairs(&refs);
+            let settings = CheckSettings::default();
+            let ctx = Ctx::new(&b, &settings);
+            let model = LengthModel::prior(&settings.length_ratio);
+            let beads = one_to_one(&ctx);
+            for k in 0..beads.len() - 1 {
+                let (Some(a), Some(c)) = (&beads[k], &beads[k + 1]) else { continue };
+                let straight = evidence(&model, (&a.source, &a.target), (&c.source, &c.target));
+                let crossed = evidence(&model, (&a.source, &c.target), (&c.source, &a.target));
+                proptest::prop_assert!(
+                    pair_score(&straight, &settings.swapped).is_none()
+                        || pair_score(&crossed, &settings.swapped).is_none()
+                );
+            }
+            let mut named = std::collections::BTreeSet::new();
+            for f in swapped_flags(&b) {
+                for id in f.target {
+                    proptest::prop_assert!(named.insert(id), "bead named twice");
+                }
+            }
+        }
+    }
+
     #[test]
     fn evidence_parts_count_what_they_say() {
         let ctx_bitext = pairs(&[("أ", "a")]);
