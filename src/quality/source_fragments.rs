@@ -496,6 +496,15 @@ const CLAUSE_OPENERS: &[&str] = &[
     "بالرغم",
     "قبيل",
     "جراء",
+    // Prepositional nouns that always govern a genitive (`باسم الحكومة`, `بالقرب من`).
+    "باسم",
+    "بالقرب",
+    "بواسطة",
+    "بشان",
+    "بخصوص",
+    "ازاء",
+    "حيال",
+    "عقب",
 ];
 
 /// Question words (normalised).
@@ -1366,6 +1375,10 @@ mod tests {
         }
         assert!(matches!(
             arabic_fragment("وبقي سبب عدم استخدام السكة الحديدية من أجل.", false, 5),
+            Some(FragmentReason::EndsMidClause(_))
+        ));
+        assert!(matches!(
+            arabic_fragment("وقد عرف الإمبراطور بعد وفاته باسم.", false, 5),
             Some(FragmentReason::EndsMidClause(_))
         ));
         assert!(matches!(
