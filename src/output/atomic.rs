@@ -1,16 +1,28 @@
 //! Atomic file writes: write to a temporary file beside the destination, then rename.
+//!
+//! Only regular files are replaced that way. A destination that is a device, a pipe or a socket
+//! (`-o /dev/null`, `-o /dev/stdout`, a FIFO) is written in place: renaming over it would
+//! replace the device node with a plain file (as root, `/dev/null` itself). A symbolic link is
+//! followed, so the link stays and the file it points to is replaced.
 
 use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
 /// Writes `path` atomically: `write` fills a buffered temporary file in the same folder, which is
-/// flushed, synced and renamed over `path` only if `write` succeeds.
+/// flushed, synced and renamed over `path` only if `write` succeeds. A `path` that exists and is
+/// not a regular file (a device, a pipe) is written directly.
 pub fn write_atomic<F>(path: &Path, write: F) -> anyhow::Result<()>
 where
     F: FnOnce(&mut dyn Write) -> std::io::Result<()>,
 {
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() && !meta.is_dir() => return write_in_place(path, write),
+        _ => {}
+    }
+    let resolved = resolve_link(path);
+    let path = resolved.as_path();
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -40,6 +52,31 @@ where
     Ok(())
 }
 
+/// Writes straight into a device or pipe, which cannot be replaced by a rename.
+fn write_in_place<F>(path: &Path, write: F) -> anyhow::Result<()>
+where
+    F: FnOnce(&mut dyn Write) -> std::io::Result<()>,
+{
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    let mut out = BufWriter::new(file);
+    write(&mut out).with_context(|| format!("writing {}", path.display()))?;
+    out.flush()
+        .with_context(|| format!("writing {}", path.display()))
+}
+
+/// The file a symbolic link points to (so that the rename replaces the file, not the link);
+/// `path` itself when it is no link or the link is broken.
+fn resolve_link(path: &Path) -> PathBuf {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    match std::fs::canonicalize(path) {
+        Ok(real) if is_link => real,
+        _ => path.to_path_buf(),
+    }
+}
+
 /// The existing file's permissions, else read-write for all as far as the umask allows (what
 /// `File::create` does).
 #[cfg(unix)]
@@ -53,6 +90,44 @@ fn output_permissions(path: &Path) -> std::fs::Permissions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_is_written_in_place_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        // A FIFO stands for every non-regular destination (`/dev/null`, `/dev/stdout`): a
+        // regression must not be able to break the machine's own devices.
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("skipped: mkfifo is not available");
+            return;
+        }
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+        };
+        write_atomic(&fifo, |w| w.write_all(b"through the pipe")).unwrap();
+        // Checked before joining: a reader blocked on a replaced pipe would wait forever.
+        let kind = std::fs::metadata(&fifo).unwrap().file_type();
+        assert!(kind.is_fifo(), "the pipe was replaced by a file");
+        assert_eq!(reader.join().unwrap(), "through the pipe");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_stays_and_its_target_gets_the_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.txt");
+        let link = dir.path().join("link.txt");
+        std::fs::write(&real, "old").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_atomic(&link, |w| w.write_all(b"new")).unwrap();
+        let link_meta = std::fs::symlink_metadata(&link).unwrap();
+        assert!(link_meta.file_type().is_symlink(), "the link was replaced");
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+    }
 
     #[test]
     fn failed_write_leaves_no_file() {
