@@ -443,6 +443,31 @@ fn banded_search_matches_exact_search_on_dev() {
     );
 }
 
+/// Without MT, the lexicon learned from the first pass must clearly beat length and anchors
+/// alone on Text+Berg dev (measured: strict F1 0.840 → 0.888).
+#[test]
+fn learned_lexicon_improves_dev_without_mt() {
+    let docs = textberg("dev", "google");
+    if docs.is_empty() {
+        eprintln!("skipped: Text+Berg dev not found");
+        return;
+    }
+    let with = f1_on(&docs, &AlignOptions::default(), false);
+    let without = f1_on(
+        &docs,
+        &AlignOptions {
+            lexicon: None,
+            ..AlignOptions::default()
+        },
+        false,
+    );
+    assert!(with.f1_strict >= 0.885, "{with:?}");
+    assert!(
+        with.f1_strict >= without.f1_strict + 0.03,
+        "with {with:?} without {without:?}"
+    );
+}
+
 #[test]
 fn numbers_and_names_align_without_mt() {
     let source = [
@@ -544,7 +569,7 @@ fn explain() {
         let (gn, hn) = (nodes(&gpath), nodes(&hyp));
         let hset: std::collections::HashSet<(usize, usize)> = hn.iter().copied().collect();
         // level as align() builds it
-        let features::Vectors { side_a, side_b, .. } = vectors(&input, &options.features);
+        let features::Vectors { side_a, side_b, .. } = vectors(&input, &options.features, None);
         let src_len = comparable_source_lengths(&input);
         let tgt_len: Vec<usize> = t.iter().map(|x| char_len(x)).collect();
         let length = LengthModel::estimate(&src_len, &tgt_len);
