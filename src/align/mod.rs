@@ -120,8 +120,8 @@ pub struct AlignOptions {
     pub with_both_mt: CostTuning,
     /// Cost weights without MT (length and anchors only).
     pub without_mt: CostTuning,
-    /// Cost weights of the second pass without MT, when a lexicon learned from the first pass
-    /// glosses the source.
+    /// Cost weights of the passes without MT that follow the first, when a lexicon learned
+    /// from the previous pass glosses the source.
     pub with_lexicon: CostTuning,
     /// Without MT: learn a lexicon from the first pass's 1-1 beads and align again with the
     /// source glossed by it (`None`: one pass, length and anchors only).
@@ -265,8 +265,9 @@ pub fn align(input: &AlignInput<'_>, options: &AlignOptions) -> Vec<Bead> {
 /// Fewer training pairs than this teach a lexicon nothing reliable.
 const MIN_TRAINING_PAIRS: usize = 5;
 
-/// The gloss of every source sentence by a lexicon trained on the confident 1-1 beads of
-/// `beads`, or `None` when there are too few of them to learn from.
+/// The gloss of every source sentence by a lexicon trained on the 1-1 beads of `beads` (best
+/// scores first, [`LexiconSettings::train_fraction`] of them), or `None` when there are too few
+/// of them to learn from.
 fn learned_gloss(
     input: &AlignInput<'_>,
     beads: &[Bead],

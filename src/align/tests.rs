@@ -260,7 +260,8 @@ pub(crate) fn f1_on(
     crate::eval::align::score(&golds, &hyps)
 }
 
-/// Grid search on dev: `TUNE=dev cargo test --release --lib align::tests::tune -- --ignored --nocapture`.
+/// Grid search on dev: `TUNE=dev cargo test --release --lib align::tests::tune -- --ignored --nocapture`
+/// (`NOMT=1` without MT, `BOTH=1` with MT in both directions, grids as `LW=0.1,0.2 NS=1.5`…).
 #[test]
 #[ignore]
 fn tune() {
@@ -296,11 +297,30 @@ fn tune() {
     if let Ok(v) = std::env::var("NW") {
         base.features.number = v.parse().unwrap();
     }
+    // Without MT, the tuning that decides is that of the lexicon passes (`LEXICON=0`: one pass
+    // with the anchors-only tuning); `LEX_*` change the lexicon settings.
+    let lexicon = std::env::var("LEXICON").map_or(true, |v| v != "0");
+    if !lexicon {
+        base.lexicon = None;
+    }
+    if let Some(l) = &mut base.lexicon {
+        let get = |name: &str, default: f64| -> f64 {
+            std::env::var(name).map_or(default, |v| v.parse().unwrap())
+        };
+        l.rounds = get("LEX_ROUNDS", l.rounds as f64) as usize;
+        l.train_fraction = get("LEX_FRAC", l.train_fraction);
+        l.source_prefix = get("LEX_SP", l.source_prefix as f64) as usize;
+        l.translations_per_word = get("LEX_K", l.translations_per_word as f64) as usize;
+        l.max_target_share = get("LEX_DF", l.max_target_share);
+        l.min_probability = get("LEX_MIN", f64::from(l.min_probability)) as f32;
+    }
     let both = std::env::var("BOTH").is_ok();
     let t0 = if use_mt && both {
         base.with_both_mt.clone()
     } else if use_mt {
         base.with_mt.clone()
+    } else if lexicon {
+        base.with_lexicon.clone()
     } else {
         base.without_mt.clone()
     };
@@ -327,6 +347,8 @@ fn tune() {
                                     o.with_both_mt = tuning
                                 } else if use_mt {
                                     o.with_mt = tuning
+                                } else if lexicon {
+                                    o.with_lexicon = tuning
                                 } else {
                                     o.without_mt = tuning
                                 }
