@@ -4,7 +4,8 @@
 //! `cargo bench --bench align` runs every size, each in a child process so that the peak
 //! memory (VmHWM) is the size's own; `cargo bench --bench align -- 1000 20000` runs chosen sizes;
 //! `-- --no-mt` aligns on length and anchors only; `ALIGN_BANDED=1` forces the banded
-//! search at every size, `ALIGN_BAND_WIDTH=W` changes the band. Prints one line per size: sentences per
+//! search at every size, `ALIGN_BAND_WIDTH=W` changes the band, `ALIGN_NO_LEXICON=1` turns
+//! off the lexicon passes of `--no-mt`. Prints one line per size: sentences per
 //! side, seconds, peak MB, strict and lax P/R/F1.
 
 use std::path::Path;
@@ -132,6 +133,9 @@ fn run_one(size: usize, use_mt: bool) {
     }
     if std::env::var("ALIGN_BANDED").is_ok() {
         options.search = tarjama::align::SearchMode::Banded;
+    }
+    if std::env::var("ALIGN_NO_LEXICON").is_ok() {
+        options.lexicon = None;
     }
     let start = Instant::now();
     let cpu_start = cpu_seconds();

@@ -11,6 +11,11 @@
 //!   acronyms of an Arabic source found verbatim in the target, quotes and brackets, and
 //!   paragraph boundaries when both sides have the same number of paragraphs.
 //!
+//! Without MT, the similarity has little to go on (anchors only), so the first pass's 1-1 beads
+//! train a lexicon ([`lexicon`], IBM Model 1) that glosses each source sentence into target
+//! words, and the document is aligned again with that gloss in place of an MT (twice: the
+//! second lexicon learns from the better beads of the first).
+//!
 //! Null beads (1-0, 0-1) cost a per-document quantile of the best 1-1 cost of each sentence.
 //! A 1-n / n-1 / m-n bead also pays part of that null cost for each of its sentences that the
 //! other span does not cover at all (orphans: OCR debris, captions), so long beads cannot
@@ -21,9 +26,11 @@
 pub mod chrf;
 mod features;
 pub mod length;
+mod lexicon;
 mod search;
 
 pub use features::FeatureWeights;
+pub use lexicon::LexiconSettings;
 
 use crate::bitext::Bead;
 use features::Extract;
@@ -113,6 +120,12 @@ pub struct AlignOptions {
     pub with_both_mt: CostTuning,
     /// Cost weights without MT (length and anchors only).
     pub without_mt: CostTuning,
+    /// Cost weights of the passes without MT that follow the first, when a lexicon learned
+    /// from the previous pass glosses the source.
+    pub with_lexicon: CostTuning,
+    /// Without MT: learn a lexicon from the first pass's 1-1 beads and align again with the
+    /// source glossed by it (`None`: one pass, length and anchors only).
+    pub lexicon: Option<LexiconSettings>,
     /// Feature weights.
     pub features: FeatureWeights,
     /// Keep beads inside paragraphs when both sides have the same number of paragraphs.
@@ -167,6 +180,20 @@ impl Default for AlignOptions {
                 orphan_weight: 0.0,
                 orphan_threshold: 0.02,
             },
+            // tuned on dev without MT, two lexicon rounds: strict F1 0.840 → 0.888
+            with_lexicon: CostTuning {
+                length_weight: 0.2,
+                size_exponent: 0.3,
+                sentence_norm: 0.0,
+                expand_penalty: 0.1,
+                many_penalty: 0.1,
+                null_quantile: 0.7,
+                null_scale: 1.5,
+                null_floor: 0.3,
+                orphan_weight: 0.5,
+                orphan_threshold: 0.02,
+            },
+            lexicon: Some(LexiconSettings::default()),
             features: FeatureWeights::default(),
             use_paragraphs: true,
         }
@@ -218,16 +245,79 @@ pub fn align(input: &AlignInput<'_>, options: &AlignOptions) -> Vec<Bead> {
     if n == 0 || m == 0 {
         return trivial_beads(n, m);
     }
+    let mut beads = align_pass(input, options, None);
+    let Some(settings) = &options.lexicon else {
+        return beads;
+    };
+    if input.mt.is_some() || input.target_mt.is_some() {
+        // measured on dev: the MT already says more than a lexicon learned from one document
+        return beads;
+    }
+    for _ in 0..settings.rounds {
+        let Some(gloss) = learned_gloss(input, &beads, settings) else {
+            return beads;
+        };
+        beads = align_pass(input, options, Some((&gloss, &beads)));
+    }
+    beads
+}
+
+/// Fewer training pairs than this teach a lexicon nothing reliable.
+const MIN_TRAINING_PAIRS: usize = 5;
+
+/// The gloss of every source sentence by a lexicon trained on the 1-1 beads of `beads` (best
+/// scores first, [`LexiconSettings::train_fraction`] of them), or `None` when there are too few
+/// of them to learn from.
+fn learned_gloss(
+    input: &AlignInput<'_>,
+    beads: &[Bead],
+    settings: &LexiconSettings,
+) -> Option<Vec<String>> {
+    let mut one_to_one: Vec<&Bead> = beads
+        .iter()
+        .filter(|b| b.source.len() == 1 && b.target.len() == 1)
+        .collect();
+    one_to_one.sort_by(|a, b| b.score.total_cmp(&a.score));
+    one_to_one.truncate((one_to_one.len() as f64 * settings.train_fraction).round() as usize);
+    if one_to_one.len() < MIN_TRAINING_PAIRS {
+        return None;
+    }
+    if one_to_one.len() > settings.max_pairs {
+        // a long document: pairs spread over all of it, so that its whole vocabulary is seen
+        one_to_one.sort_by_key(|b| b.source[0]);
+        let stride = one_to_one.len() as f64 / settings.max_pairs as f64;
+        one_to_one = (0..settings.max_pairs)
+            .map(|k| one_to_one[(k as f64 * stride) as usize])
+            .collect();
+    }
+    let pairs: Vec<(&str, &str)> = one_to_one
+        .iter()
+        .map(|b| (input.source[b.source[0]], input.target[b.target[0]]))
+        .collect();
+    let lexicon = lexicon::Lexicon::train(&pairs, settings);
+    Some(input.source.iter().map(|s| lexicon.gloss(s)).collect())
+}
+
+/// One alignment pass. A lexicon pass gets the source glossed by the learned lexicon and the
+/// previous pass's beads: a long document is then searched only in a band around them.
+fn align_pass(
+    input: &AlignInput<'_>,
+    options: &AlignOptions,
+    lexicon_pass: Option<(&[String], &[Bead])>,
+) -> Vec<Bead> {
+    let gloss = lexicon_pass.map(|p| p.0);
+    let prior: Option<Vec<(usize, usize)>> = lexicon_pass.map(|p| bead_path(p.1));
     let tuning = match (input.mt.is_some(), input.target_mt.is_some()) {
         (true, true) => &options.with_both_mt,
         (true, false) | (false, true) => &options.with_mt,
+        (false, false) if gloss.is_some() => &options.with_lexicon,
         (false, false) => &options.without_mt,
     };
     let features::Vectors {
         side_a: src_vecs,
         side_b: tgt_vecs,
         fine_only,
-    } = vectors(input, &options.features);
+    } = vectors(input, &options.features, gloss);
     let src_len = comparable_source_lengths(input);
     let tgt_len: Vec<usize> = input.target.iter().map(|t| char_len(t)).collect();
     let length = LengthModel::estimate(&src_len, &tgt_len);
@@ -257,28 +347,49 @@ pub fn align(input: &AlignInput<'_>, options: &AlignOptions) -> Vec<Bead> {
     let blocks = paragraph_blocks(input, options);
     if blocks.len() == 1 {
         // the usual case: no copy of the vectors
-        return beads_from_steps(&align_level(&level, &params, &coarse, length, options));
+        let steps = align_level(&level, &params, &coarse, length, options, prior.as_deref());
+        return beads_from_steps(&steps);
     }
     let mut steps = Vec::new();
     for (src_range, tgt_range) in blocks {
+        // beads never cross blocks, so the prior path passes through each block's corners
+        let sub_prior: Option<Vec<(usize, usize)>> = prior.as_ref().map(|path| {
+            path.iter()
+                .filter(|&&(i, j)| {
+                    (src_range.start..=src_range.end).contains(&i)
+                        && (tgt_range.start..=tgt_range.end).contains(&j)
+                })
+                .map(|&(i, j)| (i - src_range.start, j - tgt_range.start))
+                .collect()
+        });
         let sub = Level {
             src: level.src[src_range.clone()].to_vec(),
             tgt: level.tgt[tgt_range.clone()].to_vec(),
             src_len: level.src_len[src_range].to_vec(),
             tgt_len: level.tgt_len[tgt_range].to_vec(),
         };
-        steps.extend(align_level(&sub, &params, &coarse, length, options));
+        steps.extend(align_level(
+            &sub,
+            &params,
+            &coarse,
+            length,
+            options,
+            sub_prior.as_deref(),
+        ));
     }
     beads_from_steps(&steps)
 }
 
-/// Aligns one block (a whole document or one paragraph pair).
+/// Aligns one block (a whole document or one paragraph pair); `prior` is a path of an earlier
+/// pass over it, whose band replaces the coarse levels when the block is too long to search
+/// exactly.
 fn align_level(
     level: &Level,
     params: &CostParams,
     coarse: &Coarse,
     length: LengthModel,
     options: &AlignOptions,
+    prior: Option<&[(usize, usize)]>,
 ) -> Vec<Step> {
     let (n, m) = (level.src.len(), level.tgt.len());
     if n == 0 || m == 0 {
@@ -294,9 +405,27 @@ fn align_level(
     };
     if exact {
         search::solve(level, &search::Band::full(n, m), params, length)
+    } else if let Some(path) =
+        prior.filter(|p| p.first() == Some(&(0, 0)) && p.last() == Some(&(n, m)))
+    {
+        let band = search::Band::around_path(path, n, m, options.band_width);
+        search::solve(level, &band, params, length)
     } else {
         search::coarse_to_fine(level, params, coarse, length, None)
     }
+}
+
+/// Nodes of the grid that a sequence of beads visits, from `(0, 0)`.
+fn bead_path(beads: &[Bead]) -> Vec<(usize, usize)> {
+    let mut nodes = Vec::with_capacity(beads.len() + 1);
+    let (mut i, mut j) = (0, 0);
+    nodes.push((i, j));
+    for b in beads {
+        i += b.source.len();
+        j += b.target.len();
+        nodes.push((i, j));
+    }
+    nodes
 }
 
 fn null_step(a: usize, b: usize) -> Step {
@@ -387,10 +516,16 @@ type Parts<'a> = Vec<(&'a str, Extract)>;
 
 /// Sentence vectors of both sides (see the module docs for what goes in).
 ///
+/// Without MT, a gloss by a learned lexicon plays the MT's part (lexical features against the
+/// target's), next to the anchors.
 /// With MT of the source, the source side is that MT (target language) and the target side the
 /// target itself; with MT of the target (`target_mt`), the source text and the target's MT are
 /// added (source language), so the similarity is measured in both languages at once.
-fn vectors(input: &AlignInput<'_>, weights: &FeatureWeights) -> features::Vectors {
+fn vectors(
+    input: &AlignInput<'_>,
+    weights: &FeatureWeights,
+    gloss: Option<&[String]>,
+) -> features::Vectors {
     let source_is_latin = features::latin_share(input.source) > 0.5;
     let anchors = Extract {
         lexical: false,
@@ -406,6 +541,24 @@ fn vectors(input: &AlignInput<'_>, weights: &FeatureWeights) -> features::Vector
         space: 0,
         unit: false,
     };
+    let gloss_at = |i: usize| gloss.and_then(|g| g.get(i)).map_or("", String::as_str);
+    if input.mt.is_none() && input.target_mt.is_none() && gloss.is_some() {
+        let target_words = Extract {
+            lexical: true,
+            ..anchors
+        };
+        return features::build_vectors(
+            &(0..input.source.len())
+                .map(|i| vec![(gloss_at(i), mt_lexical()), (input.source[i], anchors)])
+                .collect::<Vec<_>>(),
+            &input
+                .target
+                .iter()
+                .map(|&t| vec![(t, target_words)])
+                .collect::<Vec<_>>(),
+            weights,
+        );
+    }
     if input.mt.is_none() && input.target_mt.is_none() {
         return features::build_vectors(
             &input

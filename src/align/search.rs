@@ -45,14 +45,23 @@ impl Band {
     /// The band of a finer level (`n` × `m`) around a coarse path whose nodes are at half
     /// resolution, widened by `width` cells on each side.
     pub fn around_coarse_path(path: &[(usize, usize)], n: usize, m: usize, width: usize) -> Band {
+        let scaled: Vec<(usize, usize)> = path
+            .iter()
+            .map(|&(i, j)| ((2 * i).min(n), (2 * j).min(m)))
+            .collect();
+        Band::around_path(&scaled, n, m, width)
+    }
+
+    /// The band around a path of the same resolution (from `(0, 0)` to `(n, m)`), widened by
+    /// `width` cells on each side.
+    pub fn around_path(path: &[(usize, usize)], n: usize, m: usize, width: usize) -> Band {
         let mut lo = vec![usize::MAX; n + 1];
         let mut hi = vec![0usize; n + 1];
         for pair in path.windows(2) {
-            let (i0, j0) = ((2 * pair[0].0).min(n), (2 * pair[0].1).min(m));
-            let (i1, j1) = ((2 * pair[1].0).min(n), (2 * pair[1].1).min(m));
-            for i in i0..=i1 {
+            let ((i0, j0), (i1, j1)) = (pair[0], pair[1]);
+            for i in i0..=i1.min(n) {
                 lo[i] = lo[i].min(j0);
-                hi[i] = hi[i].max(j1);
+                hi[i] = hi[i].max(j1.min(m));
             }
         }
         Band::widened(lo, hi, n, m, width)
@@ -816,6 +825,20 @@ mod tests {
             assert!(band.lo[i + 1] <= band.hi[i]);
         }
         assert!(band.cells() < 11 * 11);
+    }
+
+    #[test]
+    fn band_around_a_full_resolution_path_contains_it_and_stays_narrow() {
+        let mut path = vec![(0, 0), (1, 2), (3, 3), (4, 3)];
+        path.extend((4..=20).map(|k| (k, k)));
+        let band = Band::around_path(&path, 20, 20, 2);
+        for &(i, j) in &path {
+            assert!(band.contains(i, j), "({i}, {j}) outside {band:?}");
+        }
+        for i in 0..20 {
+            assert!(band.lo[i + 1] <= band.hi[i]);
+        }
+        assert!(band.cells() < 21 * 21 / 2);
     }
 
     #[test]

@@ -12,6 +12,12 @@ const TEST_STRICT_F1_BASELINE: f64 = 0.855;
 /// The same with Google MT in both directions (`--mt` and `--mt-target`; 0.8770, dev-tuned).
 const TEST_STRICT_F1_BOTH_DIRECTIONS_BASELINE: f64 = 0.876;
 
+/// The same without MT (length, anchors and the lexicon learned from the document; 0.8398).
+const TEST_STRICT_F1_NO_MT_BASELINE: f64 = 0.839;
+/// Strict F1 of the seed article against its fluent human translation, without MT
+/// (segmented, paragraphs kept; 0.818 over 24 gold beads, so one bead moves it by ~0.04).
+const SEED_STRICT_F1_NO_MT_BASELINE: f64 = 0.81;
+
 fn textberg(set: &str) -> Option<PathBuf> {
     let root = tarjama::eval::shared_file("data/alignment/textberg").map(|r| r.join(set));
     if root.is_none() {
@@ -205,6 +211,40 @@ fn textberg_test_strict_f1_with_mt_in_both_directions_stays_above_the_baseline()
     assert!(
         f1 >= TEST_STRICT_F1_BOTH_DIRECTIONS_BASELINE,
         "Text+Berg test strict F1 (both MT directions) {f1:.4} dropped below the baseline {TEST_STRICT_F1_BOTH_DIRECTIONS_BASELINE}"
+    );
+}
+
+#[test]
+fn textberg_test_strict_f1_without_mt_stays_above_the_baseline() {
+    let Some(f1) = textberg_test_f1(|_, _| Vec::new()) else {
+        return;
+    };
+    assert!(
+        f1 >= TEST_STRICT_F1_NO_MT_BASELINE,
+        "Text+Berg test strict F1 (no MT) {f1:.4} dropped below the baseline {TEST_STRICT_F1_NO_MT_BASELINE}"
+    );
+}
+
+/// The seed article (Arabic) against a fluent English translation with realistic boundary
+/// differences, no MT: segmentation, paragraphs, anchors and the learned lexicon together.
+#[test]
+fn seed_article_aligns_with_its_human_translation_without_mt() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora/austin-baghdad");
+    let wd = Workdir::new();
+    let hyp = wd.path().join("seed.beads");
+    let out = wd.run(&[
+        "align",
+        &corpus.join("ar.txt").display().to_string(),
+        &corpus.join("en.human.txt").display().to_string(),
+        "-o",
+        &hyp.display().to_string(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json = assert_scorers_agree(&wd, &[corpus.join("ar-en.human.gold")], &[hyp]);
+    let f1 = json_field(&json, "f1_strict");
+    assert!(
+        f1 >= SEED_STRICT_F1_NO_MT_BASELINE,
+        "seed article strict F1 (no MT) {f1:.4} dropped below the baseline {SEED_STRICT_F1_NO_MT_BASELINE}"
     );
 }
 

@@ -1,0 +1,258 @@
+//! A bilingual lexicon learned from the document itself (hunalign's "realign" idea).
+//!
+//! The first alignment pass gives beads; the confident 1-1 beads are a small parallel corpus.
+//! IBM Model 1 (a few EM iterations, with a NULL source word that absorbs function words)
+//! trained on them gives `p(target word | source word)`. Each source sentence is then
+//! "glossed": replaced by the likely translations of its words, a text in the target language
+//! that the second pass compares with the target like a machine translation.
+//!
+//! Source words are keyed by a prefix (German inflection and OCR noise at word ends), target
+//! words are kept whole so that the gloss is made of real target words.
+
+use std::collections::HashMap;
+
+/// Settings of the lexicon pass.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LexiconSettings {
+    /// Passes with a lexicon after the first pass; each learns from the previous pass's beads.
+    pub rounds: usize,
+    /// Share of the previous pass's 1-1 beads, best scores first, used as training pairs.
+    pub train_fraction: f64,
+    /// EM iterations of IBM Model 1.
+    pub iterations: usize,
+    /// Source words are keyed by this many leading characters (0 = whole word).
+    pub source_prefix: usize,
+    /// A translation enters the gloss if its probability is at least this…
+    pub min_probability: f32,
+    /// …and it is among the word's this many best translations.
+    pub translations_per_word: usize,
+    /// Source words seen fewer times than this in the training pairs are not glossed.
+    pub min_count: u32,
+    /// Target words in more than this share of the training sentences are not glossed.
+    pub max_target_share: f64,
+    /// At most this many training pairs (spread evenly over the document): keeps time and
+    /// memory bounded on very long documents.
+    pub max_pairs: usize,
+}
+
+impl Default for LexiconSettings {
+    fn default() -> Self {
+        LexiconSettings {
+            rounds: 2,
+            train_fraction: 1.0,
+            iterations: 5,
+            source_prefix: 5,
+            min_probability: 0.1,
+            translations_per_word: 2,
+            min_count: 1,
+            max_target_share: 0.3,
+            max_pairs: 10_000,
+        }
+    }
+}
+
+/// Lowercased words of a text (letters, with inner apostrophes and hyphens), numbers left out:
+/// anchors already compare them.
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'))
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.chars().count() >= 2 && !w.chars().any(|c| c.is_numeric()))
+        .map(str::to_lowercase)
+}
+
+fn source_key(word: &str, prefix: usize) -> String {
+    if prefix == 0 {
+        word.to_string()
+    } else {
+        word.chars().take(prefix).collect()
+    }
+}
+
+/// Interns strings as dense ids.
+#[derive(Default)]
+struct Vocab {
+    ids: HashMap<String, u32>,
+    words: Vec<String>,
+}
+
+impl Vocab {
+    fn id(&mut self, w: String) -> u32 {
+        if let Some(&id) = self.ids.get(&w) {
+            return id;
+        }
+        let id = self.words.len() as u32;
+        self.ids.insert(w.clone(), id);
+        self.words.push(w);
+        id
+    }
+}
+
+/// `p(target word | source word)` learned by IBM Model 1, pruned to what the gloss uses.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Lexicon {
+    /// Source key → best translations, most probable first.
+    translations: HashMap<String, Vec<(String, f32)>>,
+    source_prefix: usize,
+}
+
+/// Id of the NULL source word.
+const NULL: u32 = 0;
+
+impl Lexicon {
+    /// Trains on `(source sentence, target sentence)` pairs.
+    pub fn train(pairs: &[(&str, &str)], settings: &LexiconSettings) -> Lexicon {
+        let mut src_vocab = Vocab::default();
+        src_vocab.id(String::new()); // NULL
+        let mut tgt_vocab = Vocab::default();
+        let mut seen: Vec<u32> = vec![0];
+        let corpus: Vec<(Vec<u32>, Vec<u32>)> = pairs
+            .iter()
+            .map(|(s, t)| {
+                let mut src = vec![NULL];
+                for w in words(s) {
+                    let id = src_vocab.id(source_key(&w, settings.source_prefix));
+                    if id as usize >= seen.len() {
+                        seen.resize(id as usize + 1, 0);
+                    }
+                    seen[id as usize] += 1;
+                    src.push(id);
+                }
+                let tgt: Vec<u32> = words(t).map(|w| tgt_vocab.id(w)).collect();
+                (src, tgt)
+            })
+            .collect();
+        // t(f|e) over the pairs that co-occur, stored flat: `slots` lists, for every training
+        // pair, the index of each (source word, target word) combination, row by row.
+        let key = |s: u32, t: u32| (u64::from(s) << 32) | u64::from(t);
+        let mut index: HashMap<u64, u32> = HashMap::new();
+        let mut pair_of: Vec<(u32, u32)> = Vec::new();
+        let mut slots: Vec<u32> = Vec::new();
+        for (src, tgt) in &corpus {
+            for &t in tgt {
+                for &s in src {
+                    let next = pair_of.len() as u32;
+                    let slot = *index.entry(key(s, t)).or_insert_with(|| {
+                        pair_of.push((s, t));
+                        next
+                    });
+                    slots.push(slot);
+                }
+            }
+        }
+        drop(index);
+        // uniform start: every co-occurring pair gets the same value
+        let mut prob = vec![1.0f32; pair_of.len()];
+        let mut counts = vec![0.0f32; pair_of.len()];
+        let mut totals = vec![0.0f32; src_vocab.words.len()];
+        for _ in 0..settings.iterations {
+            counts.iter_mut().for_each(|x| *x = 0.0);
+            totals.iter_mut().for_each(|x| *x = 0.0);
+            let mut at = 0;
+            for (src, tgt) in &corpus {
+                for _ in tgt {
+                    let row = &slots[at..at + src.len()];
+                    at += src.len();
+                    let denom: f32 = row.iter().map(|&k| prob[k as usize]).sum();
+                    if denom <= 0.0 {
+                        continue;
+                    }
+                    for (&k, &s) in row.iter().zip(src) {
+                        let c = prob[k as usize] / denom;
+                        counts[k as usize] += c;
+                        totals[s as usize] += c;
+                    }
+                }
+            }
+            for ((p, &c), &(s, _)) in prob.iter_mut().zip(&counts).zip(&pair_of) {
+                let total = totals[s as usize];
+                *p = if total > 0.0 { c / total } else { 0.0 };
+            }
+        }
+        // Target words found in many training sentences (function words) would make every
+        // gloss resemble every sentence: they are left out.
+        let mut target_df = vec![0u32; tgt_vocab.words.len()];
+        for (_, tgt) in &corpus {
+            let mut ids = tgt.clone();
+            ids.sort_unstable();
+            ids.dedup();
+            ids.iter().for_each(|&t| target_df[t as usize] += 1);
+        }
+        let df_limit = (settings.max_target_share * corpus.len() as f64).max(2.0) as u32;
+        let mut best: HashMap<u32, Vec<(u32, f32)>> = HashMap::new();
+        for (&(s, t), &p) in pair_of.iter().zip(&prob) {
+            if s == NULL
+                || p < settings.min_probability
+                || seen[s as usize] < settings.min_count
+                || target_df[t as usize] > df_limit
+            {
+                continue;
+            }
+            best.entry(s).or_default().push((t, p));
+        }
+        let translations = best
+            .into_iter()
+            .map(|(s, mut list)| {
+                list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                list.truncate(settings.translations_per_word);
+                let list = list
+                    .into_iter()
+                    .map(|(t, p)| (tgt_vocab.words[t as usize].clone(), p))
+                    .collect();
+                (src_vocab.words[s as usize].clone(), list)
+            })
+            .collect();
+        Lexicon {
+            translations,
+            source_prefix: settings.source_prefix,
+        }
+    }
+
+    /// The likely translations of the words of `source`, as a text in the target language.
+    pub fn gloss(&self, source: &str) -> String {
+        let mut out = String::new();
+        for w in words(source) {
+            if let Some(list) = self.translations.get(&source_key(&w, self.source_prefix)) {
+                for (t, _) in list {
+                    if !out.is_empty() {
+                        out.push(' ');
+                    }
+                    out.push_str(t);
+                }
+            }
+        }
+        out
+    }
+
+    /// Number of source words with at least one translation.
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.translations.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn model_one_learns_word_translations_from_sentence_pairs() {
+        let pairs = [
+            ("der Gletscher schmilzt", "le glacier fond"),
+            ("der Gletscher ist gross", "le glacier est grand"),
+            ("die Hütte ist klein", "la cabane est petite"),
+            ("die Hütte schmilzt nicht", "la cabane ne fond pas"),
+            ("der Berg ist hoch", "le sommet est haut"),
+            ("die Brücke ist alt", "la passerelle est vieille"),
+        ];
+        let settings = LexiconSettings {
+            source_prefix: 0,
+            translations_per_word: 1,
+            ..LexiconSettings::default()
+        };
+        let lexicon = Lexicon::train(&pairs, &settings);
+        assert!(lexicon.len() > 0);
+        assert_eq!(lexicon.gloss("Gletscher"), "glacier");
+        assert_eq!(lexicon.gloss("Hütte"), "cabane");
+        assert_eq!(lexicon.gloss("1953 unbekannt"), "");
+    }
+}
