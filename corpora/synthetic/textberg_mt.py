@@ -19,17 +19,9 @@ Run from the repository root, after `cargo build --release`:
 Standard library only.
 """
 
-import argparse
-import glob
-import json
-import os
 import random
-import subprocess
-import tempfile
 
-
-def letters(text):
-    return sum(1 for c in text if c.isalnum())
+from textberg import bitext, check_flags, gold_pairs, letters, parse_args
 
 
 def drop_words(text, rng):
@@ -65,73 +57,39 @@ def add_clause(text, others, rng):
     return None
 
 
-def gold_pairs(doc):
-    de = open(doc + ".de", encoding="utf-8").read().split("\n")
-    fr = open(doc + ".fr", encoding="utf-8").read().split("\n")
-    mt = open(doc + ".mt-google.fr", encoding="utf-8").read().split("\n")
-    pairs = []
-    for line in open(doc + ".gold", encoding="utf-8"):
-        src, tgt = (json.loads(side) for side in line.strip().split(":"))
-        if len(src) == 1 and len(tgt) == 1 and src[0] < len(mt):
-            s, t = de[src[0]], fr[tgt[0]]
-            if letters(s) >= 12 and letters(t) >= 12:
-                pairs.append((s, t, mt[src[0]]))
-    return pairs
-
-
-def bitext(pairs, kinds_out, rng, with_mt):
+def corrupt(pairs, kinds_out, rng, with_mt):
+    """The bitext of `pairs` with 20 % of the targets shortened and 20 % lengthened."""
     others = [p[1] for p in pairs]
-    records = [{"type": "header", "schema": 1, "source_lang": "de", "target_lang": "fr"}]
     targets = []
-    for i, (s, t, m) in enumerate(pairs):
+    for s, t, m in pairs:
         kind, roll = "clean", rng.random()
         if roll < 0.2 and (x := drop_words(t, rng)):
             kind, t = "omission", x
         elif 0.2 <= roll < 0.4 and (x := add_clause(t, others, rng)):
             kind, t = "addition", x
         kinds_out.append(kind)
-        record = {"type": "sentence", "side": "source", "id": i, "para": 0, "text": s}
-        if with_mt:
-            record["mt"] = m
-        records.append(record)
         targets.append(t)
-    for i, t in enumerate(targets):
-        records.append({"type": "sentence", "side": "target", "id": i, "para": 0, "text": t})
-    for i in range(len(targets)):
-        records.append({"type": "bead", "id": i, "source": [i], "target": [i], "score": 1.0})
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    return bitext([(s, m) for s, _, m in pairs], targets, with_mt)
 
 
 def flags(binary, text):
-    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as f:
-        f.write(text)
-    try:
-        out = subprocess.run([binary, "check", f.name], capture_output=True, text=True, check=True)
-    finally:
-        os.unlink(f.name)
+    """bead id -> the omission/addition codes flagged on it."""
     found = {}
-    for line in out.stdout.splitlines():
-        o = json.loads(line)
-        if o["type"] == "flag" and o["code"] in ("omission", "addition"):
+    for o in check_flags(binary, text):
+        if o["code"] in ("omission", "addition"):
             found.setdefault(o["bead"], set()).add(o["code"])
     return found
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--split", choices=["dev", "test"], default="test")
-    ap.add_argument("--seeds", type=int, default=3)
-    ap.add_argument("--data", default="../shared/data/alignment/textberg")
-    ap.add_argument("--bin", default="target/release/tarjama")
-    args = ap.parse_args()
-    docs = sorted(g[:-5] for g in glob.glob(os.path.join(args.data, args.split, "*.gold")))
+    args, docs = parse_args(__doc__.split("\n")[0])
     for with_mt in (False, True):
         counts = {}
         for seed in range(1, args.seeds + 1):
             rng = random.Random(seed)
             for doc in docs:
                 kinds = []
-                found = flags(args.bin, bitext(gold_pairs(doc), kinds, rng, with_mt))
+                found = flags(args.bin, corrupt(gold_pairs(doc), kinds, rng, with_mt))
                 for i, kind in enumerate(kinds):
                     c = counts.setdefault(kind, {"n": 0, "omission": 0, "addition": 0})
                     c["n"] += 1
