@@ -11,6 +11,11 @@
 //!   counts only when the length already leans the same way;
 //! - numbers: a number of the source (100 or more, or with decimals) that the target lacks, or
 //!   the reverse; also only when the length leans the same way;
+//! - seams (English targets): two function words that cannot meet (`of of`, `the.`), the mark
+//!   a cut leaves (see [`super::seams`]); only when the length leans short;
+//! - names (Arabic sources): a name of the source (an Arabic word the bitext shows with an
+//!   English form elsewhere, see [`super::transliteration`]) of which the target has no form;
+//!   only when the length leans short;
 //! - machine translation, when every source sentence of the bead has one (`Sentence.mt`): the
 //!   share of the MT's content words the target lacks minus the share of the target's content
 //!   words the MT does not explain (positive: omission, negative: addition), as a robust z-score
@@ -28,6 +33,7 @@ use crate::bitext::{Bead, Flag, Side};
 use crate::quality::Ctx;
 use crate::quality::length::{LengthResidual, robust_center_scale};
 use crate::quality::numbers::numbers;
+use crate::quality::transliteration::NameLexicon;
 
 /// Weight of one clause mark fewer in the target than usual (a dropped clause takes its commas).
 const PUNCTUATION_WEIGHT_OMISSION: f64 = 0.8;
@@ -42,6 +48,12 @@ const NUMBER_WEIGHT: f64 = 0.5;
 const NUMBER_CAP: f64 = 1.0;
 /// The structural evidence counts only when the length z leans the same way at least this much.
 const LEAN: f64 = 1.0;
+/// Weight of a seam in the target (words that cannot meet: something was cut between them).
+const SEAM_WEIGHT: f64 = 1.0;
+/// Weight of one source name the target lacks.
+const NAME_WEIGHT: f64 = 0.5;
+/// Most the name evidence may add.
+const NAME_CAP: f64 = 1.0;
 /// Below this many beads with MT the MT imbalance is compared with the prior below.
 const MT_MIN_BEADS: usize = 8;
 /// Prior median and spread of (share missing − share unexplained) between a human translation
@@ -209,6 +221,10 @@ struct BeadEvidence<'a> {
     target_marks: usize,
     /// The MT comparison and the z-score of its imbalance (positive: the target lacks words).
     mt: Option<(MtCoverage, f64)>,
+    /// Whether the target is English (the seam rules are English rules).
+    english_target: bool,
+    /// The names the bitext shows in both scripts (empty unless the source is Arabic).
+    names: &'a NameLexicon,
 }
 
 /// What one piece of evidence adds to a score, and (when explaining) what it says.
@@ -240,6 +256,12 @@ impl BeadEvidence<'_> {
         // Structure only supports a length that already leans the same way.
         if z.unwrap_or(0.0) >= LEAN {
             take(self.punctuation_part(omission, explain), &mut score);
+            if omission && self.english_target {
+                take(self.seam_part(explain), &mut score);
+            }
+            if omission && score + NAME_CAP >= min_score {
+                take(self.names_part(explain), &mut score);
+            }
             // The number parse is the costliest evidence: only when it can make a difference.
             if score + NUMBER_CAP >= min_score {
                 take(self.numbers_part(omission, explain), &mut score);
@@ -286,6 +308,41 @@ impl BeadEvidence<'_> {
             format!(
                 "clause punctuation: source {}, target {}",
                 self.source_marks, self.target_marks
+            )
+        });
+        (add, says)
+    }
+
+    /// Seams in the target: words that cannot meet, where something seems cut out.
+    fn seam_part(&self, explain: bool) -> Part {
+        let seams = crate::quality::seams::seams(self.target);
+        if seams.is_empty() {
+            return (0.0, None);
+        }
+        let says = explain.then(|| {
+            format!(
+                "the target reads as if words were cut out: «{}»",
+                seams.join("», «")
+            )
+        });
+        (SEAM_WEIGHT, says)
+    }
+
+    /// Names of the source the target lacks.
+    fn names_part(&self, explain: bool) -> Part {
+        let lost = self.names.lost(self.source, self.target);
+        if lost.is_empty() {
+            return (0.0, None);
+        }
+        let add = (NAME_WEIGHT * lost.len() as f64).min(NAME_CAP);
+        let says = explain.then(|| {
+            let names: Vec<String> = lost
+                .iter()
+                .map(|l| format!("«{}» ({}?)", l.arabic, l.english))
+                .collect();
+            format!(
+                "source name {} has no counterpart in the target",
+                names.join(", ")
             )
         });
         (add, says)
@@ -353,6 +410,20 @@ pub(crate) fn run(
         .flatten()
         .map(MtCoverage::imbalance)
         .collect();
+    let names = if ctx.source_is_arabic() {
+        let pairs: Vec<(&str, &str)> = both
+            .iter()
+            .map(|&k| {
+                (
+                    ctx.bead_text(&beads[k], Side::Source),
+                    ctx.bead_text(&beads[k], Side::Target),
+                )
+            })
+            .collect();
+        NameLexicon::build(&pairs)
+    } else {
+        NameLexicon::default()
+    };
     let mt_stats = center_scale(&imbalances, MT_MIN_BEADS, MT_PRIOR, MT_MIN_SCALE);
     for (j, &k) in both.iter().enumerate() {
         let bead = &beads[k];
@@ -366,6 +437,8 @@ pub(crate) fn run(
             target_marks,
             source,
             target,
+            english_target: ctx.target_is_english(),
+            names: &names,
             mt: coverage[j].clone().map(|c| {
                 let z = (c.imbalance() - mt_stats.0) / mt_stats.1;
                 (c, z)

@@ -200,7 +200,8 @@ pub struct LengthResidual {
     pub predicted: f64,
     /// Actual target letters.
     pub actual: usize,
-    /// Letters credited to the target for its acronyms (compared: actual + credited).
+    /// Letters credited to the target for its acronyms and for the small numbers it writes in
+    /// digits where the source spells them out (compared: actual + credited).
     pub credited: usize,
     /// Robust z-score (negative: shorter than predicted).
     pub z: f64,
@@ -216,7 +217,7 @@ impl LengthResidual {
     pub fn describe(&self) -> String {
         let rel = self.relative();
         let credited = if self.credited > 0 {
-            format!(" + {} for acronyms", self.credited)
+            format!(" + {} for acronyms and digits", self.credited)
         } else {
             String::new()
         };
@@ -412,12 +413,65 @@ pub fn acronym_letters(text: &str, source: &str) -> usize {
         .sum()
 }
 
+/// Letters of an English number word below 1,000 (`14` → `fourteen`, 8), or of `x and a half`.
+fn english_number_letters(value: f64) -> Option<usize> {
+    const UNITS: [usize; 20] = [4, 3, 3, 5, 4, 4, 3, 5, 5, 4, 3, 6, 6, 8, 8, 7, 7, 9, 8, 8];
+    const TENS: [usize; 10] = [0, 0, 6, 6, 5, 5, 5, 7, 6, 6];
+    const HUNDRED: usize = 7;
+    const AND_A_HALF: usize = 8;
+    if !(0.0..1000.0).contains(&value) {
+        return None;
+    }
+    let whole = value.trunc() as usize;
+    let half = match value.fract() {
+        0.0 => 0,
+        0.5 => AND_A_HALF,
+        _ => return None,
+    };
+    let below_hundred = |n: usize| match n {
+        0 => 0,
+        1..=19 => UNITS[n],
+        _ if n.is_multiple_of(10) => TENS[n / 10],
+        _ => TENS[n / 10] + UNITS[n % 10],
+    };
+    let letters = match (whole / 100, whole % 100) {
+        (0, 0) if half > 0 => 0,
+        (0, 0) => UNITS[0],
+        (0, n) => below_hundred(n),
+        (h, n) => UNITS[h] + HUNDRED + below_hundred(n),
+    };
+    Some(letters + half)
+}
+
+/// Letters the target would have if it spelt out, as the source does, its small numbers
+/// (`5 to 14` for `الخامسة والرابعة عشرة`, `grade 4` for `الصف الرابع`, `1.5-degree` for
+/// `درجة ونصف`): for each number below 1,000 written with digits in the target whose value the
+/// source has no digits for, its English word's letters minus its digits.
+pub fn spelled_number_letters(target: &str, source: &str) -> usize {
+    if !target.bytes().any(|b| b.is_ascii_digit()) {
+        return 0;
+    }
+    let in_source: std::collections::BTreeSet<String> = crate::quality::numbers::numbers(source)
+        .into_iter()
+        .flat_map(|n| n.values)
+        .collect();
+    crate::quality::numbers::numbers(target)
+        .into_iter()
+        .filter(|n| !n.values.iter().any(|v| in_source.contains(v)))
+        .filter_map(|n| {
+            let value: f64 = n.values.first()?.parse().ok()?;
+            let digits = n.written.chars().filter(char::is_ascii_digit).count();
+            english_number_letters(value).map(|letters| letters.saturating_sub(digits))
+        })
+        .sum()
+}
+
 /// Letters credited to the target for each capital of an acronym: `BA` is `الخطوط الجوية
 /// البريطانية` in the Arabic, `GCHQ` a whole phrase (tuned on the PUD dev split).
 pub const ACRONYM_CREDIT: usize = 6;
 
 /// Every measured bead of the bitext: (bead index, source features, target letters, letters
-/// credited for acronyms), for beads with both sides where the shorter side has at least
+/// credited for acronyms and spelt-out numbers), for beads with both sides where the shorter side has at least
 /// `min_chars` letters.
 pub(crate) fn measure(ctx: &Ctx) -> Vec<(usize, SourceFeatures, usize, usize)> {
     let min_chars = ctx.settings.length_ratio.min_chars;
@@ -432,7 +486,8 @@ pub(crate) fn measure(ctx: &Ctx) -> Vec<(usize, SourceFeatures, usize, usize)> {
             let target = ctx.bead_text(bead, Side::Target);
             let tgt = letter_count(target);
             (src.min(tgt) >= min_chars).then(|| {
-                let credited = ACRONYM_CREDIT * acronym_letters(target, source);
+                let credited = ACRONYM_CREDIT * acronym_letters(target, source)
+                    + spelled_number_letters(target, source);
                 let features = SourceFeatures::of_lang(source, &ctx.bitext.header.source_lang);
                 (k, features, tgt, credited)
             })
@@ -571,6 +626,23 @@ mod tests {
             0,
             "written in the source as well"
         );
+    }
+
+    #[test]
+    fn credits_small_numbers_the_source_spells_out() {
+        assert_eq!(english_number_letters(14.0), Some(8));
+        assert_eq!(english_number_letters(1.5), Some(3 + 8));
+        assert_eq!(english_number_letters(342.0), Some(5 + 7 + 5 + 3));
+        assert_eq!(english_number_letters(2016.0), None);
+        assert_eq!(
+            spelled_number_letters(
+                "56% of children aged 5 to 14 were working.",
+                "56% من الأطفال الذين تتراوح أعمارهم بين الخامسة والرابعة عشرة كانوا يعملون."
+            ),
+            (4 - 1) + (8 - 2),
+            "56 is written with digits on both sides"
+        );
+        assert_eq!(spelled_number_letters("No digits here.", "لا أرقام"), 0);
     }
 
     #[test]
