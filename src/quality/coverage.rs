@@ -316,14 +316,26 @@ impl BeadEvidence<'_> {
     /// Seams in the target: words that cannot meet, where something seems cut out.
     fn seam_part(&self, explain: bool) -> Part {
         let seams = crate::quality::seams::seams(self.target);
-        if seams.is_empty() {
+        let unpaired = crate::quality::seams::unpaired_marks(self.source, self.target);
+        if seams.is_empty() && unpaired.is_empty() {
             return (0.0, None);
         }
         let says = explain.then(|| {
-            format!(
-                "the target reads as if words were cut out: «{}»",
-                seams.join("», «")
-            )
+            let mut says = Vec::new();
+            if !seams.is_empty() {
+                says.push(format!(
+                    "the target reads as if words were cut out: «{}»",
+                    seams.join("», «")
+                ));
+            }
+            if !unpaired.is_empty() {
+                let marks: Vec<String> = unpaired.iter().map(|c| format!("{c}")).collect();
+                says.push(format!(
+                    "the target has {} without its partner, the source has its pairs whole",
+                    marks.join(" ")
+                ));
+            }
+            says.join("; ")
         });
         (SEAM_WEIGHT, says)
     }

@@ -200,8 +200,9 @@ pub struct LengthResidual {
     pub predicted: f64,
     /// Actual target letters.
     pub actual: usize,
-    /// Letters credited to the target for its acronyms and for the small numbers it writes in
-    /// digits where the source spells them out (compared: actual + credited).
+    /// Letters credited to the target for what it writes shorter than the source by convention:
+    /// acronyms, small numbers and currency signs the source spells out, and the classifier
+    /// nouns Arabic puts before names (compared: actual + credited).
     pub credited: usize,
     /// Robust z-score (negative: shorter than predicted).
     pub z: f64,
@@ -217,7 +218,7 @@ impl LengthResidual {
     pub fn describe(&self) -> String {
         let rel = self.relative();
         let credited = if self.credited > 0 {
-            format!(" + {} for acronyms and digits", self.credited)
+            format!(" + {} for acronyms, digits and signs", self.credited)
         } else {
             String::new()
         };
@@ -466,12 +467,26 @@ pub fn spelled_number_letters(target: &str, source: &str) -> usize {
         .sum()
 }
 
+/// Currency signs a translation writes for words of the source, with the letters of the words
+/// (Arabic writes `جنيه إسترليني`, pounds sterling, for `£`, `دولار` for `$`).
+const CURRENCY_WORDS: [(char, usize); 4] = [('£', 14), ('$', 7), ('€', 5), ('¥', 3)];
+
+/// Letters the target would have if it wrote its currency signs out as words, as the source
+/// does (`£760` for `760 جنيه إسترليني`); signs the source also has are not counted.
+pub fn currency_letters(target: &str, source: &str) -> usize {
+    CURRENCY_WORDS
+        .iter()
+        .filter(|(sign, _)| !source.contains(*sign))
+        .map(|&(sign, letters)| letters * target.matches(sign).count())
+        .sum()
+}
+
 /// Letters credited to the target for each capital of an acronym: `BA` is `الخطوط الجوية
 /// البريطانية` in the Arabic, `GCHQ` a whole phrase (tuned on the PUD dev split).
 pub const ACRONYM_CREDIT: usize = 6;
 
 /// Every measured bead of the bitext: (bead index, source features, target letters, letters
-/// credited for acronyms and spelt-out numbers), for beads with both sides where the shorter side has at least
+/// credited, see [`LengthResidual::credited`]), for beads with both sides where the shorter side has at least
 /// `min_chars` letters.
 pub(crate) fn measure(ctx: &Ctx) -> Vec<(usize, SourceFeatures, usize, usize)> {
     let min_chars = ctx.settings.length_ratio.min_chars;
@@ -487,7 +502,9 @@ pub(crate) fn measure(ctx: &Ctx) -> Vec<(usize, SourceFeatures, usize, usize)> {
             let tgt = letter_count(target);
             (src.min(tgt) >= min_chars).then(|| {
                 let credited = ACRONYM_CREDIT * acronym_letters(target, source)
-                    + spelled_number_letters(target, source);
+                    + spelled_number_letters(target, source)
+                    + currency_letters(target, source)
+                    + crate::quality::transliteration::classifier_letters(source, target);
                 let features = SourceFeatures::of_lang(source, &ctx.bitext.header.source_lang);
                 (k, features, tgt, credited)
             })
@@ -643,6 +660,11 @@ mod tests {
             "56 is written with digits on both sides"
         );
         assert_eq!(spelled_number_letters("No digits here.", "لا أرقام"), 0);
+        assert_eq!(
+            currency_letters("It costs £760 or $900.", "760 جنيه إسترليني أو 900 دولار"),
+            14 + 7
+        );
+        assert_eq!(currency_letters("It costs $900.", "يكلف $900."), 0);
     }
 
     #[test]

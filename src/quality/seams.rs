@@ -2,8 +2,9 @@
 //! of North Carolina`, `theories about the.`, `However, and procedure between…`). A dropped
 //! clause often leaves two function words that cannot meet; a fluent translation almost never
 //! has them (on the 1,000 untouched UD PUD English sentences, the rules below match 3 times).
-//! Used by [`super::coverage`] as omission evidence, only when the length already leans
-//! short.
+//! A cut through a bracketed or quoted passage also leaves half a pair of marks that the source
+//! has whole ([`unpaired_marks`]; no untouched PUD pair has that). Used by [`super::coverage`]
+//! as omission evidence, only when the length already leans short.
 
 /// Articles (an article cannot be followed by another function word).
 const ARTICLES: &[&str] = &["the", "a", "an"];
@@ -112,6 +113,37 @@ pub fn seams(text: &str) -> Vec<String> {
     out
 }
 
+/// Pairs of marks (opening, closing; the same character for straight quotes).
+const PAIRS: [(char, char); 5] = [('(', ')'), ('[', ']'), ('"', '"'), ('“', '”'), ('«', '»')];
+
+/// Whether every pair of marks of a text is complete.
+fn marks_paired(text: &str, open: char, close: char) -> bool {
+    let count = |c: char| text.chars().filter(|&x| x == c).count();
+    if open == close {
+        count(open).is_multiple_of(2)
+    } else {
+        count(open) == count(close)
+    }
+}
+
+/// Brackets and quotes left without their partner in the target while the source has all its
+/// pairs complete (`freed Cuba U.S. Army).`, `“So I hate … North Carolina.`): a cut through a
+/// bracketed or quoted passage takes one mark and leaves the other. Single quotes are left out
+/// (the apostrophe is the same character).
+pub fn unpaired_marks(source: &str, target: &str) -> Vec<char> {
+    if !PAIRS.iter().all(|&(o, c)| marks_paired(source, o, c)) {
+        return Vec::new();
+    }
+    PAIRS
+        .iter()
+        .filter(|&&(o, c)| !marks_paired(target, o, c))
+        .map(|&(o, c)| {
+            let count = |x: char| target.chars().filter(|&y| y == x).count();
+            if o != c && count(c) > count(o) { c } else { o }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,6 +169,29 @@ mod tests {
             "truncated"
         );
         assert_eq!(seams("They said the to keep it."), ["the to"]);
+    }
+
+    #[test]
+    fn finds_half_pairs_the_source_has_whole() {
+        assert_eq!(
+            unpaired_marks(
+                "حررت الولايات المتحدة كوبا (بعد احتلالها من قبل الجيش الأمريكي).",
+                "The United States freed Cuba U.S. Army)."
+            ),
+            [')']
+        );
+        assert_eq!(
+            unpaired_marks(
+                "قال دوندار إن الاعتقالات \"استمرار للتضييق علينا\".",
+                "The current shenanigans against us,\" said Dündar."
+            ),
+            ['"']
+        );
+        assert!(unpaired_marks("قال (هنا).", "He said (here).").is_empty());
+        assert!(
+            unpaired_marks("قال \"هنا.", "He said \"here.").is_empty(),
+            "the source's quote continues in the next sentence"
+        );
     }
 
     #[test]

@@ -255,6 +255,44 @@ fn acronym_initials(target: &str) -> BTreeSet<char> {
         .collect()
 }
 
+/// Nouns Arabic puts before a name that English usually leaves out (`مدينة بول` = `Poole`,
+/// `شركة أوبر` = `Uber`, `مقاطعة دورست` = `Dorset`).
+const CLASSIFIERS: &[&str] = &["مدينة", "مقاطعة", "شركة", "بلدة", "إقليم", "محافظة", "ولاية"];
+
+/// Letters an English translation would have if it kept the classifier nouns of the source's
+/// names (`مدينة بول` → `Poole`): for each classifier followed by a word that sounds like a
+/// capitalised word of the target, the letters of the classifier (the target is credited them,
+/// as it is for acronyms).
+pub fn classifier_letters(source: &str, target: &str) -> usize {
+    if !CLASSIFIERS.iter().any(|c| source.contains(c)) {
+        return 0;
+    }
+    let capitals: Vec<Vec<u8>> = capitalised_words(target)
+        .into_iter()
+        .map(latin_skeleton)
+        .collect();
+    let words = arabic_words(source);
+    words
+        .windows(2)
+        .filter(|w| {
+            arabic_stems(&w[0])
+                .iter()
+                .any(|s| CLASSIFIERS.contains(&s.as_str()))
+                && arabic_stems(&w[1]).iter().any(|s| {
+                    let skeleton = arabic_skeleton(s);
+                    capitals.iter().any(|c| sounds_alike(&skeleton, c))
+                })
+        })
+        .map(|w| {
+            let classifier = arabic_stems(&w[0])
+                .into_iter()
+                .find(|s| CLASSIFIERS.contains(&s.as_str()))
+                .unwrap_or_default();
+            classifier.chars().count()
+        })
+        .sum()
+}
+
 /// A name lost between source and target: the Arabic word and the English form it has
 /// elsewhere in the bitext.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -432,6 +470,14 @@ mod tests {
             capitalised_words("The US envoy met Kori Schulman's team in Baghdad."),
             ["Kori", "Schulman's", "Baghdad"]
         );
+    }
+
+    #[test]
+    fn classifiers_before_names_are_counted() {
+        let source = "ولد رايت في مدينة بول التابعة لمقاطعة دورست, لكنه ترعرع في مدينة كبيرة.";
+        let target = "Wright was born in Poole, Dorset, but grew up in a big city.";
+        assert_eq!(classifier_letters(source, target), 5 + 6);
+        assert_eq!(classifier_letters("قال الوزير.", "The minister said."), 0);
     }
 
     #[test]
