@@ -49,7 +49,9 @@ const NUMBER_CAP: f64 = 1.0;
 /// The structural evidence counts only when the length z leans the same way at least this much.
 const LEAN: f64 = 1.0;
 /// Weight of a seam in the target (words that cannot meet: something was cut between them).
-const SEAM_WEIGHT: f64 = 1.0;
+const SEAM_WEIGHT: f64 = 1.5;
+/// Seams count when the length z leans short at least this much.
+const SEAM_LEAN: f64 = 0.5;
 /// Weight of one source name the target lacks.
 const NAME_WEIGHT: f64 = 0.5;
 /// Most the name evidence may add.
@@ -253,12 +255,14 @@ impl BeadEvidence<'_> {
         if let Some(mt) = mt {
             take(mt, &mut score);
         }
+        // A seam is rarer in a fluent translation than any other evidence here, so it needs
+        // less of a lean.
+        if omission && self.english_target && z.unwrap_or(0.0) >= SEAM_LEAN {
+            take(self.seam_part(explain), &mut score);
+        }
         // Structure only supports a length that already leans the same way.
         if z.unwrap_or(0.0) >= LEAN {
             take(self.punctuation_part(omission, explain), &mut score);
-            if omission && self.english_target {
-                take(self.seam_part(explain), &mut score);
-            }
             if omission && score + NAME_CAP >= min_score {
                 take(self.names_part(explain), &mut score);
             }

@@ -387,8 +387,10 @@ fn fit_coefficients(samples: &[(SourceFeatures, usize)]) -> [f64; FEATURES] {
 
 /// Capitals of the target's acronyms (`BA`, `GCHQ`, `U.S.`: 2–6 capitals, no lower case), which
 /// a source in a language without them often writes out in full; acronyms the source also has
-/// in Latin letters are not counted.
+/// in Latin letters, and era markers (`AD`, `BC`), are not counted.
 pub fn acronym_letters(text: &str, source: &str) -> usize {
+    // Era markers are short on both sides (`833 AD` = `833 م`).
+    const ERAS: [&str; 4] = ["AD", "BC", "CE", "BCE"];
     // Fast path: no two capitals in a row (or around a dot), no acronym.
     let bytes = text.as_bytes();
     let has_run = bytes
@@ -408,7 +410,10 @@ pub fn acronym_letters(text: &str, source: &str) -> usize {
         .map(|w| w.trim_end_matches("'s").trim_end_matches('s'))
         .filter(|w| {
             let caps = w.chars().filter(|c| c.is_ascii_uppercase()).count();
-            (2..=6).contains(&caps) && !w.chars().any(|c| c.is_lowercase()) && !source.contains(*w)
+            (2..=6).contains(&caps)
+                && !w.chars().any(|c| c.is_lowercase())
+                && !source.contains(*w)
+                && !ERAS.contains(w)
         })
         .map(|w| w.chars().filter(|c| c.is_ascii_uppercase()).count())
         .sum()
