@@ -202,8 +202,9 @@ pub struct LengthResidual {
     pub actual: usize,
     /// Letters credited to the target for what it writes shorter than the source by convention:
     /// acronyms, small numbers and currency signs the source spells out, and the classifier
-    /// nouns Arabic puts before names (compared: actual + credited).
-    pub credited: usize,
+    /// nouns Arabic puts before names; debited (negative) for the numbers it spells out where
+    /// the source has digits (compared: actual + credited).
+    pub credited: i64,
     /// Robust z-score (negative: shorter than predicted).
     pub z: f64,
 }
@@ -211,7 +212,7 @@ pub struct LengthResidual {
 impl LengthResidual {
     /// Compared length / predicted − 1 (−0.41: 41 % shorter than predicted).
     pub fn relative(&self) -> f64 {
-        (self.actual + self.credited) as f64 / self.predicted - 1.0
+        (self.actual as i64 + self.credited).max(0) as f64 / self.predicted - 1.0
     }
 
     /// `target 41 % shorter than predicted (z = -3.1)`.
@@ -219,6 +220,8 @@ impl LengthResidual {
         let rel = self.relative();
         let credited = if self.credited > 0 {
             format!(" + {} for acronyms, digits and signs", self.credited)
+        } else if self.credited < 0 {
+            format!(" - {} for numbers in words", -self.credited)
         } else {
             String::new()
         };
@@ -472,6 +475,66 @@ pub fn spelled_number_letters(target: &str, source: &str) -> usize {
         .sum()
 }
 
+/// Value of an English number word or hyphenated compound below 100 (`nine`, `thirty-nine`).
+fn english_number_value(word: &str) -> Option<usize> {
+    const UNITS: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: [&str; 10] = [
+        "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    let unit = |w: &str| UNITS.iter().position(|u| *u == w);
+    let tens = |w: &str| TENS.iter().position(|t| !t.is_empty() && *t == w);
+    match word.split_once('-') {
+        Some((t, u)) => Some(10 * tens(t)? + unit(u).filter(|&u| (1..10).contains(&u))?),
+        None => unit(word).or_else(|| tens(word).map(|t| 10 * t)),
+    }
+}
+
+/// Letters the target spends on numbers it spells out where the source writes digits
+/// (`thirty-nine` for `39`): each such word's letters minus the digits (debited from the
+/// target, the reverse of [`spelled_number_letters`]).
+pub fn number_word_letters(target: &str, source: &str) -> usize {
+    if !source.bytes().any(|b| b.is_ascii_digit()) {
+        return 0;
+    }
+    let in_source: std::collections::BTreeSet<String> = crate::quality::numbers::numbers(source)
+        .into_iter()
+        .flat_map(|n| n.values)
+        .collect();
+    target
+        .split(|c: char| !(c.is_ascii_alphabetic() || c == '-'))
+        .filter_map(|w| {
+            let lower = w.to_ascii_lowercase();
+            let value = english_number_value(&lower)?;
+            let digits = value.to_string();
+            in_source
+                .contains(&digits)
+                .then(|| w.chars().filter(char::is_ascii_alphabetic).count())
+                .map(|letters| letters.saturating_sub(digits.len()))
+        })
+        .sum()
+}
+
 /// Currency signs a translation writes for words of the source, with the letters of the words
 /// (Arabic writes `جنيه إسترليني`, pounds sterling, for `£`, `دولار` for `$`).
 const CURRENCY_WORDS: [(char, usize); 4] = [('£', 14), ('$', 7), ('€', 5), ('¥', 3)];
@@ -493,7 +556,7 @@ pub const ACRONYM_CREDIT: usize = 6;
 /// Every measured bead of the bitext: (bead index, source features, target letters, letters
 /// credited, see [`LengthResidual::credited`]), for beads with both sides where the shorter side has at least
 /// `min_chars` letters.
-pub(crate) fn measure(ctx: &Ctx) -> Vec<(usize, SourceFeatures, usize, usize)> {
+pub(crate) fn measure(ctx: &Ctx) -> Vec<(usize, SourceFeatures, usize, i64)> {
     let min_chars = ctx.settings.length_ratio.min_chars;
     ctx.bitext
         .beads
@@ -510,6 +573,8 @@ pub(crate) fn measure(ctx: &Ctx) -> Vec<(usize, SourceFeatures, usize, usize)> {
                     + spelled_number_letters(target, source)
                     + currency_letters(target, source)
                     + crate::quality::transliteration::classifier_letters(source, target);
+                let debited = number_word_letters(target, source);
+                let credited = credited as i64 - debited as i64;
                 let features = SourceFeatures::of_lang(source, &ctx.bitext.header.source_lang);
                 (k, features, tgt, credited)
             })
@@ -520,11 +585,13 @@ pub(crate) fn measure(ctx: &Ctx) -> Vec<(usize, SourceFeatures, usize, usize)> {
 /// The model fitted on the bitext, and every measured bead's residual by bead index.
 pub(crate) fn residuals(ctx: &Ctx) -> (LengthModel, Vec<Option<LengthResidual>>) {
     let measured = measure(ctx);
-    let samples: Vec<(SourceFeatures, usize)> = measured.iter().map(|m| (m.1, m.2 + m.3)).collect();
+    let compared = |t: usize, credited: i64| (t as i64 + credited).max(1) as usize;
+    let samples: Vec<(SourceFeatures, usize)> =
+        measured.iter().map(|m| (m.1, compared(m.2, m.3))).collect();
     let model = LengthModel::fit(&samples, &ctx.settings.length_ratio);
     let mut out = vec![None; ctx.bitext.beads.len()];
     for (k, f, t, credited) in &measured {
-        let mut r = model.residual(f, t + credited);
+        let mut r = model.residual(f, compared(*t, *credited));
         r.actual = *t;
         r.credited = *credited;
         out[*k] = Some(r);
@@ -670,6 +737,12 @@ mod tests {
             14 + 7
         );
         assert_eq!(currency_letters("It costs $900.", "يكلف $900."), 0);
+        assert_eq!(
+            number_word_letters("Some thirty-nine stories and one more.", "نحو 39 قصة"),
+            10 - 2
+        );
+        assert_eq!(english_number_value("forty"), Some(40));
+        assert_eq!(english_number_value("twenty-zero"), None);
     }
 
     #[test]

@@ -16,7 +16,9 @@ const NOT_AFTER_ARTICLE: &[&str] = &[
 ];
 
 /// Words that cannot end a sentence.
-const NOT_LAST: &[&str] = &["the", "a", "an", "and", "or", "but", "nor"];
+const NOT_LAST: &[&str] = &[
+    "the", "a", "an", "and", "or", "but", "nor", "your", "their", "our", "its",
+];
 
 /// Prepositions that cannot follow each other (`of toward`, `into of`).
 const PREPOSITIONS: &[&str] = &["of", "toward", "towards", "into", "onto"];
@@ -155,6 +157,7 @@ mod tests {
             ["of of"]
         );
         assert_eq!(seams("There are different theories about the."), ["the."]);
+        assert_eq!(seams("It can be saved on your."), ["your."]);
         assert_eq!(
             seams("However, and procedure between Northern Ireland and Wales."),
             ["however, and"]
