@@ -219,7 +219,10 @@ impl LengthResidual {
     pub fn describe(&self) -> String {
         let rel = self.relative();
         let credited = if self.credited > 0 {
-            format!(" + {} for acronyms, digits and signs", self.credited)
+            format!(
+                " + {} for what the source spells out: acronyms, numbers, signs",
+                self.credited
+            )
         } else if self.credited < 0 {
             format!(" - {} for numbers in words", -self.credited)
         } else {
@@ -452,12 +455,25 @@ fn english_number_letters(value: f64) -> Option<usize> {
     Some(letters + half)
 }
 
+/// The runs of ASCII digits of a text (`1,500` → `1`, `500`).
+fn digit_runs(text: &str) -> Vec<&str> {
+    text.split(|c: char| !c.is_ascii_digit())
+        .filter(|r| !r.is_empty())
+        .collect()
+}
+
 /// Letters the target would have if it spelt out, as the source does, its small numbers
 /// (`5 to 14` for `الخامسة والرابعة عشرة`, `grade 4` for `الصف الرابع`, `1.5-degree` for
 /// `درجة ونصف`): for each number below 1,000 written with digits in the target whose value the
 /// source has no digits for, its English word's letters minus its digits.
 pub fn spelled_number_letters(target: &str, source: &str) -> usize {
-    if !target.bytes().any(|b| b.is_ascii_digit()) {
+    // Most targets have no digits, or only digit runs the source also has: no parse then.
+    let runs = digit_runs(target);
+    if runs.is_empty() {
+        return 0;
+    }
+    let source_runs = digit_runs(source);
+    if runs.iter().all(|r| source_runs.contains(r)) {
         return 0;
     }
     let in_source: std::collections::BTreeSet<String> = crate::quality::numbers::numbers(source)
@@ -502,8 +518,11 @@ fn english_number_value(word: &str) -> Option<usize> {
     const TENS: [&str; 10] = [
         "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
     ];
-    let unit = |w: &str| UNITS.iter().position(|u| *u == w);
-    let tens = |w: &str| TENS.iter().position(|t| !t.is_empty() && *t == w);
+    let unit = |w: &str| UNITS.iter().position(|u| u.eq_ignore_ascii_case(w));
+    let tens = |w: &str| {
+        TENS.iter()
+            .position(|t| !t.is_empty() && t.eq_ignore_ascii_case(w))
+    };
     match word.split_once('-') {
         Some((t, u)) => Some(10 * tens(t)? + unit(u).filter(|&u| (1..10).contains(&u))?),
         None => unit(word).or_else(|| tens(word).map(|t| 10 * t)),
@@ -517,20 +536,28 @@ pub fn number_word_letters(target: &str, source: &str) -> usize {
     if !source.bytes().any(|b| b.is_ascii_digit()) {
         return 0;
     }
+    let words: Vec<(usize, usize)> = target
+        .split(|c: char| !(c.is_ascii_alphabetic() || c == '-'))
+        .filter_map(|w| {
+            let value = english_number_value(w)?;
+            Some((value, w.bytes().filter(u8::is_ascii_alphabetic).count()))
+        })
+        .collect();
+    // Most targets have no number word: the source is parsed only when one has.
+    if words.is_empty() {
+        return 0;
+    }
     let in_source: std::collections::BTreeSet<String> = crate::quality::numbers::numbers(source)
         .into_iter()
         .flat_map(|n| n.values)
         .collect();
-    target
-        .split(|c: char| !(c.is_ascii_alphabetic() || c == '-'))
-        .filter_map(|w| {
-            let lower = w.to_ascii_lowercase();
-            let value = english_number_value(&lower)?;
+    words
+        .into_iter()
+        .filter_map(|(value, letters)| {
             let digits = value.to_string();
             in_source
                 .contains(&digits)
-                .then(|| w.chars().filter(char::is_ascii_alphabetic).count())
-                .map(|letters| letters.saturating_sub(digits.len()))
+                .then(|| letters.saturating_sub(digits.len()))
         })
         .sum()
 }

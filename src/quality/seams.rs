@@ -133,6 +133,14 @@ fn marks_paired(text: &str, open: char, close: char) -> bool {
 /// bracketed or quoted passage takes one mark and leaves the other. Single quotes are left out
 /// (the apostrophe is the same character).
 pub fn unpaired_marks(source: &str, target: &str) -> Vec<char> {
+    let has_marks = |t: &str| {
+        t.bytes()
+            .any(|b| matches!(b, b'(' | b')' | b'[' | b']' | b'"'))
+            || t.contains(['“', '”', '«', '»'])
+    };
+    if !has_marks(target) {
+        return Vec::new();
+    }
     if !PAIRS.iter().all(|&(o, c)| marks_paired(source, o, c)) {
         return Vec::new();
     }

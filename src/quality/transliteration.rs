@@ -8,8 +8,8 @@
 //! digraphs first (sch sh → sh, ch, ph → f, th → t, gh → g, ck qu → k, x → ks), vowels and
 //! `w`/`y` to the vowel class, `h` dropped. Skeletons are compared by an edit distance where a
 //! vowel costs 0.3 (Arabic writes only long vowels) and near classes (g/j, s/z, t/d, k/ch…)
-//! half; two words sound alike when the distance is at most a fifth of the longer skeleton and
-//! each has at least two consonants.
+//! half; two words sound alike when they start with the same (or a near) consonant, the
+//! distance is at most a fifth of the longer skeleton and each has at least two consonants.
 //!
 //! Arabic has no capitals, so whether an Arabic word is a name is learnt from the bitext: a
 //! [`NameLexicon`] keeps the (Arabic stem, English word) pairs that sound alike inside one
@@ -17,7 +17,7 @@
 //! common word that happens to sound like `Millican` is not). A bead whose source has such a
 //! name but whose target has none of its English forms has lost it.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The vowel class of a skeleton.
 const VOWEL: u8 = b'V';
@@ -134,13 +134,15 @@ fn near(a: u8, b: u8) -> bool {
 /// Weighted edit distance between skeletons (a vowel costs 0.3, a near class half).
 fn distance(a: &[u8], b: &[u8]) -> f64 {
     let cost = |c: u8| if c == VOWEL { 0.3 } else { 1.0 };
-    let mut prev: Vec<f64> = std::iter::once(0.0)
-        .chain(b.iter().scan(0.0, |acc, &c| {
-            *acc += cost(c);
-            Some(*acc)
-        }))
-        .collect();
-    let mut row = vec![0.0; b.len() + 1];
+    // Two rows on the stack (this runs for many word pairs of every bead).
+    if b.len() >= MAX_SKELETON {
+        return f64::INFINITY;
+    }
+    let mut prev = [0.0_f64; MAX_SKELETON];
+    for (j, &c) in b.iter().enumerate() {
+        prev[j + 1] = prev[j] + cost(c);
+    }
+    let mut row = [0.0_f64; MAX_SKELETON];
     for &x in a {
         row[0] = prev[0] + cost(x);
         for (j, &y) in b.iter().enumerate() {
@@ -160,37 +162,98 @@ fn distance(a: &[u8], b: &[u8]) -> f64 {
     prev[b.len()]
 }
 
+/// Longest skeleton compared (longer ones are no single name).
+const MAX_SKELETON: usize = 32;
+
 /// Most distance allowed, as a share of the longer skeleton.
 const TOLERANCE: f64 = 0.2;
 
-/// Whether an Arabic and a Latin skeleton sound alike (see the module documentation).
-pub fn sounds_alike(arabic: &[u8], latin: &[u8]) -> bool {
-    let consonants = |s: &[u8]| s.iter().filter(|&&c| c != VOWEL).count();
-    if consonants(arabic) < 2 || consonants(latin) < 2 {
-        return false;
-    }
-    let longer = arabic.len().max(latin.len()) as f64;
-    // Cheap bound first: each extra class costs at least 0.3.
-    if 0.3 * arabic.len().abs_diff(latin.len()) as f64 > TOLERANCE * longer {
-        return false;
-    }
-    distance(arabic, latin) <= TOLERANCE * longer
+/// A skeleton with what the quick checks need.
+#[derive(Debug, Clone)]
+struct Skeleton {
+    classes: Vec<u8>,
+    consonants: usize,
+    first: Option<u8>,
 }
 
-/// The Arabic words of a text (letters only; marks and tatweel removed).
-fn arabic_words(text: &str) -> Vec<String> {
+impl Skeleton {
+    fn new(classes: Vec<u8>) -> Skeleton {
+        Skeleton {
+            consonants: classes.iter().filter(|&&c| c != VOWEL).count(),
+            first: classes.iter().copied().find(|&c| c != VOWEL),
+            classes,
+        }
+    }
+
+    /// Whether it has the two consonants a name needs to be recognised.
+    fn may_be_name(&self) -> bool {
+        self.consonants >= 2
+    }
+}
+
+/// Whether two skeletons sound alike, cheap checks first.
+fn alike(a: &Skeleton, b: &Skeleton) -> bool {
+    if !a.may_be_name() || !b.may_be_name() {
+        return false;
+    }
+    // A name keeps its first consonant across scripts (or a near one: `Chicago` ~ `شيكاغو`);
+    // checking it first spares the edit distance for almost every pair of words.
+    if let (Some(x), Some(y)) = (a.first, b.first)
+        && x != y
+        && !near(x, y)
+    {
+        return false;
+    }
+    let longer = a.classes.len().max(b.classes.len()) as f64;
+    // Each extra consonant costs 1, each extra class at least 0.3.
+    if a.consonants.abs_diff(b.consonants) as f64 > TOLERANCE * longer
+        || 0.3 * a.classes.len().abs_diff(b.classes.len()) as f64 > TOLERANCE * longer
+    {
+        return false;
+    }
+    distance(&a.classes, &b.classes) <= TOLERANCE * longer
+}
+
+/// Whether an Arabic and a Latin skeleton sound alike (see the module documentation).
+pub fn sounds_alike(arabic: &[u8], latin: &[u8]) -> bool {
+    alike(
+        &Skeleton::new(arabic.to_vec()),
+        &Skeleton::new(latin.to_vec()),
+    )
+}
+
+/// The Arabic words of a text as written (letters, with any marks or tatweel inside).
+fn arabic_word_slices(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| {
         !(crate::quality::text::is_arabic_letter(c)
             || crate::segment::normalize::is_diacritic(c)
             || crate::segment::normalize::is_tatweel(c))
     })
-    .map(|w| {
-        w.chars()
-            .filter(|&c| crate::quality::text::is_arabic_letter(c))
-            .collect::<String>()
-    })
-    .filter(|w| !w.is_empty())
-    .collect()
+    .filter(|w| w.chars().any(crate::quality::text::is_arabic_letter))
+}
+
+/// An Arabic word's letters only (marks and tatweel removed).
+fn letters_only(word: &str) -> String {
+    word.chars()
+        .filter(|&c| crate::quality::text::is_arabic_letter(c))
+        .collect()
+}
+
+/// The Arabic words of a text (letters only; marks and tatweel removed).
+fn arabic_words(text: &str) -> Vec<String> {
+    arabic_word_slices(text).map(letters_only).collect()
+}
+
+/// The stems of an Arabic word as written that may be names, with their skeletons.
+fn word_stems(word: &str) -> Vec<(String, Skeleton)> {
+    arabic_stems(&letters_only(word))
+        .into_iter()
+        .map(|s| {
+            let skeleton = Skeleton::new(arabic_skeleton(&s));
+            (s, skeleton)
+        })
+        .filter(|(_, k)| k.may_be_name())
+        .collect()
 }
 
 /// A word and the forms it has without its clitics (`وبالمدينة` → `بالمدينة`, `مدينة`…),
@@ -237,7 +300,7 @@ pub fn capitalised_words(text: &str) -> Vec<&str> {
         .filter(|w| {
             w.chars().next().is_some_and(char::is_uppercase)
                 && w.chars().any(char::is_lowercase)
-                && !NOT_NAMES.contains(&w.to_lowercase().as_str())
+                && !NOT_NAMES.iter().any(|n| n.eq_ignore_ascii_case(w))
         })
         .collect()
 }
@@ -264,31 +327,29 @@ const CLASSIFIERS: &[&str] = &["مدينة", "مقاطعة", "شركة", "بلد
 /// capitalised word of the target, the letters of the classifier (the target is credited them,
 /// as it is for acronyms).
 pub fn classifier_letters(source: &str, target: &str) -> usize {
-    if !CLASSIFIERS.iter().any(|c| source.contains(c)) {
+    // The classifier itself, with at most two one-letter clitics before it (`ولمدينة`).
+    let classifier = |word: &str| {
+        CLASSIFIERS
+            .iter()
+            .find(|c| word.ends_with(*c) && word.len() <= c.len() + 4)
+    };
+    let words: Vec<&str> = arabic_word_slices(source).collect();
+    if !words.iter().any(|w| classifier(w).is_some()) {
         return 0;
     }
-    let capitals: Vec<Vec<u8>> = capitalised_words(target)
+    let capitals: Vec<Skeleton> = capitalised_words(target)
         .into_iter()
-        .map(latin_skeleton)
+        .map(|w| Skeleton::new(latin_skeleton(w)))
         .collect();
-    let words = arabic_words(source);
     words
         .windows(2)
-        .filter(|w| {
-            arabic_stems(&w[0])
-                .iter()
-                .any(|s| CLASSIFIERS.contains(&s.as_str()))
-                && arabic_stems(&w[1]).iter().any(|s| {
-                    let skeleton = arabic_skeleton(s);
-                    capitals.iter().any(|c| sounds_alike(&skeleton, c))
-                })
-        })
-        .map(|w| {
-            let classifier = arabic_stems(&w[0])
-                .into_iter()
-                .find(|s| CLASSIFIERS.contains(&s.as_str()))
-                .unwrap_or_default();
-            classifier.chars().count()
+        .filter_map(|w| {
+            let noun = classifier(w[0])?;
+            let named = arabic_stems(&letters_only(w[1])).iter().any(|s| {
+                let skeleton = Skeleton::new(arabic_skeleton(s));
+                capitals.iter().any(|c| alike(&skeleton, c))
+            });
+            named.then(|| noun.chars().count())
         })
         .sum()
 }
@@ -306,8 +367,8 @@ pub struct LostName {
 /// Names the bitext itself shows in both scripts (see the module documentation).
 #[derive(Debug, Clone, Default)]
 pub struct NameLexicon {
-    /// Arabic stem → English forms (lower case, without a possessive).
-    forms: HashMap<String, BTreeSet<String>>,
+    /// Arabic stem → English forms (comparison form, see `form_key` → as written).
+    forms: HashMap<String, BTreeMap<String, String>>,
 }
 
 /// Share of the beads with an Arabic name whose target has one of its English forms, below
@@ -324,46 +385,85 @@ fn form_key(word: &str) -> String {
 impl NameLexicon {
     /// Learns the names of a bitext from its (source, target) pairs.
     pub fn build(pairs: &[(&str, &str)]) -> NameLexicon {
-        let mut forms: HashMap<String, BTreeSet<String>> = HashMap::new();
+        // A bitext repeats its words: each distinct word gets an id, and its stems and
+        // skeletons are worked out once.
+        let mut ids: HashMap<&str, usize> = HashMap::new();
+        let mut stems_of: Vec<Vec<(String, Skeleton)>> = Vec::new();
+        let mut latin: HashMap<&str, Skeleton> = HashMap::new();
+        let mut bead_words: Vec<Vec<usize>> = Vec::with_capacity(pairs.len());
+        let mut forms: HashMap<String, BTreeMap<String, String>> = HashMap::new();
         for (source, target) in pairs {
-            let capitals: Vec<(&str, Vec<u8>)> = capitalised_words(target)
-                .into_iter()
-                .map(|w| (w, latin_skeleton(w)))
+            let words: Vec<usize> = arabic_word_slices(source)
+                .map(|w| {
+                    *ids.entry(w).or_insert_with(|| {
+                        stems_of.push(word_stems(w));
+                        stems_of.len() - 1
+                    })
+                })
                 .collect();
-            if capitals.is_empty() {
-                continue;
+            let mut capitals: Vec<&str> = capitalised_words(target);
+            capitals.dedup();
+            for c in &capitals {
+                latin
+                    .entry(c)
+                    .or_insert_with(|| Skeleton::new(latin_skeleton(c)));
             }
-            for word in arabic_words(source) {
-                for stem in arabic_stems(&word).into_iter().rev() {
-                    let skeleton = arabic_skeleton(&stem);
-                    if let Some((english, _)) =
-                        capitals.iter().find(|(_, s)| sounds_alike(&skeleton, s))
-                    {
-                        forms.entry(stem).or_default().insert(form_key(english));
-                        break;
-                    }
+            for &id in &words {
+                let found = stems_of[id].iter().rev().find_map(|(stem, skeleton)| {
+                    capitals
+                        .iter()
+                        .find(|c| alike(skeleton, &latin[*c]))
+                        .map(|c| (stem, *c))
+                });
+                if let Some((stem, english)) = found {
+                    let written = english
+                        .trim_end_matches("'s")
+                        .trim_end_matches("’s")
+                        .to_string();
+                    forms
+                        .entry(stem.clone())
+                        .or_default()
+                        .insert(form_key(english), written);
                 }
             }
+            bead_words.push(words);
         }
         let mut lexicon = NameLexicon { forms };
-        lexicon.keep_consistent(pairs);
+        lexicon.keep_consistent(pairs, &bead_words, &stems_of);
         lexicon
     }
 
     /// Drops the stems whose English form is missing from most targets of their beads.
-    fn keep_consistent(&mut self, pairs: &[(&str, &str)]) {
+    fn keep_consistent(
+        &mut self,
+        pairs: &[(&str, &str)],
+        bead_words: &[Vec<usize>],
+        stems_of: &[Vec<(String, Skeleton)>],
+    ) {
+        if self.forms.is_empty() {
+            return;
+        }
+        // The lexicon stems of each distinct word.
+        let known: Vec<Vec<&str>> = stems_of
+            .iter()
+            .map(|stems| {
+                stems
+                    .iter()
+                    .filter_map(|(s, _)| self.forms.get_key_value(s).map(|(k, _)| k.as_str()))
+                    .collect()
+            })
+            .collect();
         let mut seen: HashMap<&str, (usize, usize)> = HashMap::new();
-        for (source, target) in pairs {
-            let stems: BTreeSet<&str> = arabic_words(source)
-                .iter()
-                .flat_map(|w| arabic_stems(w))
-                .filter_map(|s| self.forms.get_key_value(&s).map(|(k, _)| k.as_str()))
-                .collect();
+        for ((_, target), words) in pairs.iter().zip(bead_words) {
+            let stems: BTreeSet<&str> = words.iter().flat_map(|&id| &known[id]).copied().collect();
+            if stems.is_empty() {
+                continue;
+            }
             let lower = target.to_lowercase();
             for stem in stems {
                 let entry = seen.entry(stem).or_default();
                 entry.0 += 1;
-                if self.forms[stem].iter().any(|f| lower.contains(f.as_str())) {
+                if self.forms[stem].keys().any(|f| lower.contains(f.as_str())) {
                     entry.1 += 1;
                 }
             }
@@ -390,7 +490,7 @@ impl NameLexicon {
         let initials = acronym_initials(target);
         let mut out: Vec<LostName> = Vec::new();
         for word in arabic_words(source) {
-            let forms: BTreeSet<&String> = arabic_stems(&word)
+            let forms: BTreeMap<&String, &String> = arabic_stems(&word)
                 .iter()
                 .filter_map(|s| self.forms.get(s))
                 .flatten()
@@ -402,12 +502,12 @@ impl NameLexicon {
             };
             if forms.is_empty()
                 || forms
-                    .iter()
+                    .keys()
                     .any(|f| lower.contains(f.as_str()) || in_acronym(f))
             {
                 continue;
             }
-            if let Some(english) = forms.first()
+            if let Some((_, english)) = forms.first_key_value()
                 && !out.iter().any(|l| l.arabic == word)
             {
                 out.push(LostName {
@@ -504,7 +604,7 @@ mod tests {
         let lost = lexicon.lost(pairs[2].0, pairs[2].1);
         let words: Vec<&str> = lost.iter().map(|l| l.arabic.as_str()).collect();
         assert_eq!(words, ["أوستن", "بغداد"], "{lost:?}");
-        assert_eq!(lost[0].english, "austin");
+        assert_eq!(lost[0].english, "Austin");
         assert!(lexicon.lost(pairs[0].0, pairs[0].1).is_empty());
         assert!(
             lexicon.lost(pairs[5].0, pairs[5].1).is_empty(),
