@@ -538,6 +538,12 @@ pub fn number_word_letters(target: &str, source: &str) -> usize {
     }
     let words: Vec<(usize, usize)> = target
         .split(|c: char| !(c.is_ascii_alphabetic() || c == '-'))
+        // Every English number word starts with one of these letters.
+        .filter(|w| {
+            w.starts_with([
+                'z', 'o', 't', 'f', 's', 'e', 'n', 'Z', 'O', 'T', 'F', 'S', 'E', 'N',
+            ])
+        })
         .filter_map(|w| {
             let value = english_number_value(w)?;
             Some((value, w.bytes().filter(u8::is_ascii_alphabetic).count()))

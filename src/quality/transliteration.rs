@@ -114,21 +114,39 @@ pub fn latin_skeleton(word: &str) -> Vec<u8> {
     collapse(out)
 }
 
+/// Pairs of near classes (one often written for the other across the scripts).
+const NEAR_PAIRS: [(u8, u8); 10] = [
+    (b'G', b'J'),
+    (b'S', b'Z'),
+    (b'C', b'K'),
+    (b'C', b'X'),
+    (b'T', b'D'),
+    (b'T', b'S'),
+    (b'G', b'K'),
+    (b'T', b'Z'),
+    (b'B', b'F'),
+    (b'X', b'S'),
+];
+
+/// For each class letter, the bits of its near classes (`A` = bit 0): the edit distance looks
+/// this up for every cell.
+const NEAR_BITS: [u32; 26] = {
+    let mut bits = [0u32; 26];
+    let mut k = 0;
+    while k < NEAR_PAIRS.len() {
+        let (a, b) = NEAR_PAIRS[k];
+        bits[(a - b'A') as usize] |= 1 << (b - b'A');
+        bits[(b - b'A') as usize] |= 1 << (a - b'A');
+        k += 1;
+    }
+    bits
+};
+
 /// Whether two classes are near (one often written for the other across the scripts).
 fn near(a: u8, b: u8) -> bool {
-    const PAIRS: [(u8, u8); 10] = [
-        (b'G', b'J'),
-        (b'S', b'Z'),
-        (b'C', b'K'),
-        (b'C', b'X'),
-        (b'T', b'D'),
-        (b'T', b'S'),
-        (b'G', b'K'),
-        (b'T', b'Z'),
-        (b'B', b'F'),
-        (b'X', b'S'),
-    ];
-    PAIRS.contains(&(a, b)) || PAIRS.contains(&(b, a))
+    a.is_ascii_uppercase()
+        && b.is_ascii_uppercase()
+        && NEAR_BITS[(a - b'A') as usize] & (1 << (b - b'A')) != 0
 }
 
 /// Weighted edit distance between skeletons (a vowel costs 0.3, a near class half).
@@ -168,27 +186,67 @@ const MAX_SKELETON: usize = 32;
 /// Most distance allowed, as a share of the longer skeleton.
 const TOLERANCE: f64 = 0.2;
 
-/// A skeleton with what the quick checks need.
-#[derive(Debug, Clone)]
+/// A skeleton with what the quick checks need (on the stack: one is made for every stem of
+/// every word of the bitext).
+#[derive(Debug, Clone, Copy)]
 struct Skeleton {
-    classes: Vec<u8>,
+    classes: [u8; MAX_SKELETON],
+    len: usize,
     consonants: usize,
     first: Option<u8>,
 }
 
 impl Skeleton {
-    fn new(classes: Vec<u8>) -> Skeleton {
-        Skeleton {
-            consonants: classes.iter().filter(|&&c| c != VOWEL).count(),
-            first: classes.iter().copied().find(|&c| c != VOWEL),
-            classes,
+    /// From classes, collapsing runs (longer than [`MAX_SKELETON`]: no name, never alike).
+    fn new(classes: impl IntoIterator<Item = u8>) -> Skeleton {
+        let mut k = Skeleton {
+            classes: [0; MAX_SKELETON],
+            len: 0,
+            consonants: 0,
+            first: None,
+        };
+        for c in classes {
+            if k.len > 0 && k.classes[k.len - 1] == c {
+                continue;
+            }
+            if k.len == MAX_SKELETON {
+                k.consonants = 0;
+                return k;
+            }
+            k.classes[k.len] = c;
+            k.len += 1;
+            if c != VOWEL {
+                k.consonants += 1;
+                k.first.get_or_insert(c);
+            }
         }
+        k
+    }
+
+    /// The first consonant class of an Arabic word, without building its skeleton.
+    fn first_arabic_consonant(word: &str) -> Option<u8> {
+        word.chars().filter_map(arabic_class).find(|&c| c != VOWEL)
+    }
+
+    fn of_arabic(word: &str) -> Skeleton {
+        Skeleton::new(word.chars().filter_map(arabic_class))
+    }
+
+    fn classes(&self) -> &[u8] {
+        &self.classes[..self.len]
     }
 
     /// Whether it has the two consonants a name needs to be recognised.
     fn may_be_name(&self) -> bool {
         self.consonants >= 2
     }
+}
+
+/// A consonant class and its near classes, as bits (`A` = bit 0).
+fn consonant_bits(c: u8) -> u32 {
+    (b'A'..=b'Z')
+        .filter(|&x| x == c || near(x, c))
+        .fold(0, |set, x| set | 1 << (x - b'A'))
 }
 
 /// Whether two skeletons sound alike, cheap checks first.
@@ -204,32 +262,52 @@ fn alike(a: &Skeleton, b: &Skeleton) -> bool {
     {
         return false;
     }
-    let longer = a.classes.len().max(b.classes.len()) as f64;
+    let longer = a.len.max(b.len) as f64;
     // Each extra consonant costs 1, each extra class at least 0.3.
     if a.consonants.abs_diff(b.consonants) as f64 > TOLERANCE * longer
-        || 0.3 * a.classes.len().abs_diff(b.classes.len()) as f64 > TOLERANCE * longer
+        || 0.3 * a.len.abs_diff(b.len) as f64 > TOLERANCE * longer
     {
         return false;
     }
-    distance(&a.classes, &b.classes) <= TOLERANCE * longer
+    distance(a.classes(), b.classes()) <= TOLERANCE * longer
 }
 
 /// Whether an Arabic and a Latin skeleton sound alike (see the module documentation).
 pub fn sounds_alike(arabic: &[u8], latin: &[u8]) -> bool {
     alike(
-        &Skeleton::new(arabic.to_vec()),
-        &Skeleton::new(latin.to_vec()),
+        &Skeleton::new(arabic.iter().copied()),
+        &Skeleton::new(latin.iter().copied()),
     )
 }
 
-/// The Arabic words of a text as written (letters, with any marks or tatweel inside).
+/// The Arabic words of a text as written (letters, with any marks or tatweel inside): tokens
+/// between spaces and punctuation that start with an Arabic letter.
 fn arabic_word_slices(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| {
-        !(crate::quality::text::is_arabic_letter(c)
-            || crate::segment::normalize::is_diacritic(c)
-            || crate::segment::normalize::is_tatweel(c))
+        if c.is_ascii() {
+            !c.is_ascii_alphanumeric()
+        } else {
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    '،' | '؛' | '؟' | '«' | '»' | '“' | '”' | '‘' | '’' | '…' | '—' | '–'
+                )
+        }
     })
-    .filter(|w| w.chars().any(crate::quality::text::is_arabic_letter))
+    .filter(|w| {
+        w.chars()
+            .next()
+            .is_some_and(crate::quality::text::is_arabic_letter)
+    })
+}
+
+/// An Arabic word's letters only, borrowed when it has no marks or tatweel (most words).
+fn plain_letters(word: &str) -> std::borrow::Cow<'_, str> {
+    if word.chars().all(crate::quality::text::is_arabic_letter) {
+        std::borrow::Cow::Borrowed(word)
+    } else {
+        std::borrow::Cow::Owned(letters_only(word))
+    }
 }
 
 /// An Arabic word's letters only (marks and tatweel removed).
@@ -239,50 +317,80 @@ fn letters_only(word: &str) -> String {
         .collect()
 }
 
-/// The Arabic words of a text (letters only; marks and tatweel removed).
-fn arabic_words(text: &str) -> Vec<String> {
-    arabic_word_slices(text).map(letters_only).collect()
-}
-
-/// The stems of an Arabic word as written that may be names, with their skeletons.
-fn word_stems(word: &str) -> Vec<(String, Skeleton)> {
-    arabic_stems(&letters_only(word))
-        .into_iter()
-        .map(|s| {
-            let skeleton = Skeleton::new(arabic_skeleton(&s));
-            (s, skeleton)
-        })
-        .filter(|(_, k)| k.may_be_name())
-        .collect()
-}
-
 /// A word and the forms it has without its clitics (`وبالمدينة` → `بالمدينة`, `مدينة`…),
 /// shortest last; each strip leaves at least three letters; forms that keep the article are
 /// left out.
 pub fn arabic_stems(word: &str) -> Vec<String> {
-    let mut out = vec![word.to_string()];
-    let long = |s: &str, n: usize| s.chars().count() > n;
-    let add = |from: &[String], prefixes: &[&str], min: usize| -> Vec<String> {
-        from.iter()
-            .filter_map(|w| {
-                prefixes
-                    .iter()
-                    .find_map(|p| w.strip_prefix(p).filter(|_| long(w, min)))
-            })
-            .map(str::to_string)
-            .collect()
+    stem_slices(word)
+        .as_slice()
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+}
+
+/// At most this many stems per word (the word, two clitics, the article, and their mixes).
+const MAX_STEMS: usize = 8;
+
+/// The stems of a word as slices of it (on the stack: made for every word of the bitext).
+struct Stems<'w> {
+    items: [&'w str; MAX_STEMS],
+    len: usize,
+}
+
+impl<'w> Stems<'w> {
+    fn push(&mut self, stem: &'w str) {
+        if self.len < MAX_STEMS && !self.items[..self.len].contains(&stem) {
+            self.items[self.len] = stem;
+            self.len += 1;
+        }
+    }
+
+    fn as_slice(&self) -> &[&'w str] {
+        &self.items[..self.len]
+    }
+}
+
+/// [`arabic_stems`] as slices of the word (every stem is a suffix of it).
+fn stem_slices(word: &str) -> Stems<'_> {
+    let mut out = Stems {
+        items: [""; MAX_STEMS],
+        len: 0,
     };
-    let conj = add(&out, &["و", "ف"], 3);
-    out.extend(conj);
-    let prep = add(&out, &["ب", "ل", "ك"], 3);
-    out.extend(prep);
-    let article = add(&out, &["ال", "لل"], 4);
-    out.extend(article);
-    out.dedup();
+    let long = |s: &str, n: usize| s.chars().nth(n).is_some();
+    let strip = |w: &'_ str, prefixes: &[&str], min: usize| -> Option<usize> {
+        prefixes
+            .iter()
+            .find(|p| w.starts_with(**p) && long(w, min))
+            .map(|p| p.len())
+    };
+    out.push(word);
+    if let Some(n) = strip(word, &["و", "ف"], 3) {
+        out.push(&word[n..]);
+    }
+    for k in 0..out.len {
+        let w = out.items[k];
+        if let Some(n) = strip(w, &["ب", "ل", "ك"], 3) {
+            out.push(&w[n..]);
+        }
+    }
+    for k in 0..out.len {
+        let w = out.items[k];
+        if let Some(n) = strip(w, &["ال", "لل"], 4) {
+            out.push(&w[n..]);
+        }
+    }
     // A form that still has the article is no name's English form (`الأمر` ~ `Lamarr`); an
     // Arabic name with `al-` is written `al-Jadaan`, whose capitalised part is the stem.
-    out.retain(|w| !(w.starts_with("ال") || w.starts_with("لل")));
-    out
+    let mut kept = Stems {
+        items: [""; MAX_STEMS],
+        len: 0,
+    };
+    for w in out.as_slice() {
+        if !(w.starts_with("ال") || w.starts_with("لل")) {
+            kept.push(w);
+        }
+    }
+    kept
 }
 
 /// English words that are capitalised for other reasons than being names.
@@ -333,10 +441,10 @@ pub fn classifier_letters(source: &str, target: &str) -> usize {
             .iter()
             .find(|c| word.ends_with(*c) && word.len() <= c.len() + 4)
     };
-    let words: Vec<&str> = arabic_word_slices(source).collect();
-    if !words.iter().any(|w| classifier(w).is_some()) {
+    if !CLASSIFIERS.iter().any(|c| source.contains(c)) {
         return 0;
     }
+    let words: Vec<&str> = arabic_word_slices(source).collect();
     let capitals: Vec<Skeleton> = capitalised_words(target)
         .into_iter()
         .map(|w| Skeleton::new(latin_skeleton(w)))
@@ -345,8 +453,10 @@ pub fn classifier_letters(source: &str, target: &str) -> usize {
         .windows(2)
         .filter_map(|w| {
             let noun = classifier(w[0])?;
-            let named = arabic_stems(&letters_only(w[1])).iter().any(|s| {
-                let skeleton = Skeleton::new(arabic_skeleton(s));
+            let letters = plain_letters(w[1]);
+            let stems = stem_slices(&letters);
+            let named = stems.as_slice().iter().any(|s| {
+                let skeleton = Skeleton::of_arabic(s);
                 capitals.iter().any(|c| alike(&skeleton, c))
             });
             named.then(|| noun.chars().count())
@@ -369,6 +479,22 @@ pub struct LostName {
 pub struct NameLexicon {
     /// Arabic stem → English forms (comparison form, see `form_key` → as written).
     forms: HashMap<String, BTreeMap<String, String>>,
+    /// Bits of the last three letters of the stems (a stem is a suffix of its word, so a word
+    /// whose ending has no bit set holds no name: most words are passed over on this alone).
+    endings: Vec<u64>,
+}
+
+/// Size of the ending filter, in bits.
+const ENDING_BITS: usize = 1 << 16;
+
+/// The filter bit of a word's last three letters.
+fn ending_bit(word: &str) -> usize {
+    let mut tail = word.chars().rev().map(u32::from);
+    let mut h: u32 = 0;
+    for _ in 0..3 {
+        h = h.wrapping_mul(0x9E37_79B9) ^ tail.next().unwrap_or(0);
+    }
+    (h.wrapping_mul(0x85EB_CA6B) >> 16) as usize % ENDING_BITS
 }
 
 /// Share of the beads with an Arabic name whose target has one of its English forms, below
@@ -385,35 +511,41 @@ fn form_key(word: &str) -> String {
 impl NameLexicon {
     /// Learns the names of a bitext from its (source, target) pairs.
     pub fn build(pairs: &[(&str, &str)]) -> NameLexicon {
-        // A bitext repeats its words: each distinct word gets an id, and its stems and
-        // skeletons are worked out once.
-        let mut ids: HashMap<&str, usize> = HashMap::new();
-        let mut stems_of: Vec<Vec<(String, Skeleton)>> = Vec::new();
         let mut latin: HashMap<&str, Skeleton> = HashMap::new();
-        let mut bead_words: Vec<Vec<usize>> = Vec::with_capacity(pairs.len());
         let mut forms: HashMap<String, BTreeMap<String, String>> = HashMap::new();
         for (source, target) in pairs {
-            let words: Vec<usize> = arabic_word_slices(source)
-                .map(|w| {
-                    *ids.entry(w).or_insert_with(|| {
-                        stems_of.push(word_stems(w));
-                        stems_of.len() - 1
-                    })
+            let mut capitals: Vec<(&str, Skeleton)> = capitalised_words(target)
+                .into_iter()
+                .map(|c| {
+                    let k = *latin
+                        .entry(c)
+                        .or_insert_with(|| Skeleton::new(latin_skeleton(c)));
+                    (c, k)
                 })
+                .filter(|(_, k)| k.may_be_name())
                 .collect();
-            let mut capitals: Vec<&str> = capitalised_words(target);
-            capitals.dedup();
-            for c in &capitals {
-                latin
-                    .entry(c)
-                    .or_insert_with(|| Skeleton::new(latin_skeleton(c)));
+            capitals.dedup_by_key(|(c, _)| *c);
+            if capitals.is_empty() {
+                continue;
             }
-            for &id in &words {
-                let found = stems_of[id].iter().rev().find_map(|(stem, skeleton)| {
+            // First consonants a stem may start with to sound like one of the capitals.
+            let firsts = capitals
+                .iter()
+                .filter_map(|(_, k)| k.first)
+                .fold(0u32, |set, c| set | consonant_bits(c));
+            for word in arabic_word_slices(source) {
+                let letters = plain_letters(word);
+                let stems = stem_slices(&letters);
+                let found = stems.as_slice().iter().rev().find_map(|stem| {
+                    let first = Skeleton::first_arabic_consonant(stem)?;
+                    if firsts & (1 << (first - b'A')) == 0 {
+                        return None;
+                    }
+                    let skeleton = Skeleton::of_arabic(stem);
                     capitals
                         .iter()
-                        .find(|c| alike(skeleton, &latin[*c]))
-                        .map(|c| (stem, *c))
+                        .find(|(_, c)| alike(&skeleton, c))
+                        .map(|(c, _)| (*stem, *c))
                 });
                 if let Some((stem, english)) = found {
                     let written = english
@@ -421,59 +553,80 @@ impl NameLexicon {
                         .trim_end_matches("’s")
                         .to_string();
                     forms
-                        .entry(stem.clone())
+                        .entry(stem.to_string())
                         .or_default()
                         .insert(form_key(english), written);
                 }
             }
-            bead_words.push(words);
         }
-        let mut lexicon = NameLexicon { forms };
-        lexicon.keep_consistent(pairs, &bead_words, &stems_of);
+        let mut lexicon = NameLexicon {
+            forms,
+            endings: Vec::new(),
+        };
+        lexicon.set_endings();
+        lexicon.keep_consistent(pairs);
+        lexicon.set_endings();
         lexicon
     }
 
+    /// Fills the ending filter from the stems.
+    fn set_endings(&mut self) {
+        self.endings = vec![0; ENDING_BITS / 64];
+        for stem in self.forms.keys() {
+            let bit = ending_bit(stem);
+            self.endings[bit / 64] |= 1 << (bit % 64);
+        }
+    }
+
+    /// The lexicon stems of the words of `source`, with the word they are in.
+    fn names_in<'s>(&self, source: &'s str) -> Vec<(std::borrow::Cow<'s, str>, &str)> {
+        let mut out = Vec::new();
+        for word in arabic_word_slices(source) {
+            let letters = plain_letters(word);
+            let bit = ending_bit(&letters);
+            if self
+                .endings
+                .get(bit / 64)
+                .is_none_or(|w| w & (1 << (bit % 64)) == 0)
+            {
+                continue;
+            }
+            let stems = stem_slices(&letters);
+            let known: Vec<&str> = stems
+                .as_slice()
+                .iter()
+                .filter_map(|s| self.forms.get_key_value(*s).map(|(k, _)| k.as_str()))
+                .collect();
+            for stem in known {
+                out.push((letters.clone(), stem));
+            }
+        }
+        out
+    }
+
     /// Drops the stems whose English form is missing from most targets of their beads.
-    fn keep_consistent(
-        &mut self,
-        pairs: &[(&str, &str)],
-        bead_words: &[Vec<usize>],
-        stems_of: &[Vec<(String, Skeleton)>],
-    ) {
+    fn keep_consistent(&mut self, pairs: &[(&str, &str)]) {
         if self.forms.is_empty() {
             return;
         }
-        // The lexicon stems of each distinct word.
-        let known: Vec<Vec<&str>> = stems_of
-            .iter()
-            .map(|stems| {
-                stems
-                    .iter()
-                    .filter_map(|(s, _)| self.forms.get_key_value(s).map(|(k, _)| k.as_str()))
-                    .collect()
-            })
-            .collect();
-        let mut seen: HashMap<&str, (usize, usize)> = HashMap::new();
-        for ((_, target), words) in pairs.iter().zip(bead_words) {
-            let stems: BTreeSet<&str> = words.iter().flat_map(|&id| &known[id]).copied().collect();
+        let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
+        for (source, target) in pairs {
+            let stems: BTreeSet<&str> = self.names_in(source).into_iter().map(|(_, s)| s).collect();
             if stems.is_empty() {
                 continue;
             }
             let lower = target.to_lowercase();
             for stem in stems {
-                let entry = seen.entry(stem).or_default();
+                let present = self.forms[stem].keys().any(|f| lower.contains(f.as_str()));
+                let entry = seen.entry(stem.to_string()).or_default();
                 entry.0 += 1;
-                if self.forms[stem].keys().any(|f| lower.contains(f.as_str())) {
-                    entry.1 += 1;
-                }
+                entry.1 += usize::from(present);
             }
         }
-        let keep: BTreeSet<String> = seen
-            .into_iter()
-            .filter(|(_, (n, m))| *m as f64 >= MIN_CONSISTENCY * *n as f64)
-            .map(|(s, _)| s.to_string())
-            .collect();
-        self.forms.retain(|s, _| keep.contains(s));
+        self.forms.retain(|s, _| {
+            seen.get(s)
+                .is_some_and(|&(n, m)| m as f64 >= MIN_CONSISTENCY * n as f64)
+        });
     }
 
     /// Whether the lexicon knows no name.
@@ -486,33 +639,37 @@ impl NameLexicon {
         if self.forms.is_empty() {
             return Vec::new();
         }
+        let named = self.names_in(source);
+        if named.is_empty() {
+            return Vec::new();
+        }
         let lower = target.to_lowercase();
         let initials = acronym_initials(target);
+        let in_acronym = |f: &String| {
+            f.chars()
+                .next()
+                .is_some_and(|c| initials.contains(&c.to_ascii_uppercase()))
+        };
         let mut out: Vec<LostName> = Vec::new();
-        for word in arabic_words(source) {
-            let forms: BTreeMap<&String, &String> = arabic_stems(&word)
+        for (word, stem) in &named {
+            // Every stem of the word must be missing (a word may hold two names' stems).
+            let forms: BTreeMap<&String, &String> = named
                 .iter()
-                .filter_map(|s| self.forms.get(s))
+                .filter(|(w, _)| w == word)
+                .filter_map(|(_, s)| self.forms.get(*s))
                 .flatten()
                 .collect();
-            let in_acronym = |f: &String| {
-                f.chars()
-                    .next()
-                    .is_some_and(|c| initials.contains(&c.to_ascii_uppercase()))
-            };
-            if forms.is_empty()
-                || forms
-                    .keys()
-                    .any(|f| lower.contains(f.as_str()) || in_acronym(f))
+            if forms
+                .keys()
+                .any(|f| lower.contains(f.as_str()) || in_acronym(f))
+                || out.iter().any(|l| l.arabic == **word)
             {
                 continue;
             }
-            if let Some((_, english)) = forms.first_key_value()
-                && !out.iter().any(|l| l.arabic == word)
-            {
+            if let Some(english) = self.forms[*stem].values().next() {
                 out.push(LostName {
-                    arabic: word,
-                    english: (*english).clone(),
+                    arabic: word.to_string(),
+                    english: english.clone(),
                 });
             }
         }
