@@ -212,6 +212,19 @@ fn center_scale(values: &[f64], min: usize, prior: (f64, f64), min_scale: f64) -
     }
 }
 
+/// The bitext's [`NameLexicon`], built on first use.
+struct LazyNames<'a> {
+    /// (source, target) of every bead with both sides (none unless the source is Arabic).
+    pairs: Vec<(&'a str, &'a str)>,
+    lexicon: std::cell::OnceCell<NameLexicon>,
+}
+
+impl LazyNames<'_> {
+    fn get(&self) -> &NameLexicon {
+        self.lexicon.get_or_init(|| NameLexicon::build(&self.pairs))
+    }
+}
+
 /// Evidence gathered for one bead.
 struct BeadEvidence<'a> {
     source: &'a str,
@@ -226,7 +239,7 @@ struct BeadEvidence<'a> {
     /// Whether the target is English (the seam rules are English rules).
     english_target: bool,
     /// The names the bitext shows in both scripts (empty unless the source is Arabic).
-    names: &'a NameLexicon,
+    names: &'a LazyNames<'a>,
 }
 
 /// What one piece of evidence adds to a score, and (when explaining) what it says.
@@ -346,7 +359,7 @@ impl BeadEvidence<'_> {
 
     /// Names of the source the target lacks.
     fn names_part(&self, explain: bool) -> Part {
-        let lost = self.names.lost(self.source, self.target);
+        let lost = self.names.get().lost(self.source, self.target);
         if lost.is_empty() {
             return (0.0, None);
         }
@@ -426,19 +439,23 @@ pub(crate) fn run(
         .flatten()
         .map(MtCoverage::imbalance)
         .collect();
-    let names = if ctx.source_is_arabic() {
-        let pairs: Vec<(&str, &str)> = both
-            .iter()
+    let pairs: Vec<(&str, &str)> = if ctx.source_is_arabic() {
+        both.iter()
             .map(|&k| {
                 (
                     ctx.bead_text(&beads[k], Side::Source),
                     ctx.bead_text(&beads[k], Side::Target),
                 )
             })
-            .collect();
-        NameLexicon::build(&pairs)
+            .collect()
     } else {
-        NameLexicon::default()
+        Vec::new()
+    };
+    // Learnt from the whole bitext, but only once a bead needs it (most beads of a good
+    // translation never lean short enough to ask).
+    let names = LazyNames {
+        pairs,
+        lexicon: std::cell::OnceCell::new(),
     };
     let mt_stats = center_scale(&imbalances, MT_MIN_BEADS, MT_PRIOR, MT_MIN_SCALE);
     for (j, &k) in both.iter().enumerate() {

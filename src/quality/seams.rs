@@ -47,16 +47,27 @@ const OPENERS: &[&str] = &[
     "finally",
 ];
 
-/// One word of the sentence: lower-cased letters, whether it was written with a lower-case
-/// first letter, and whether punctuation touches it on the left or the right.
-struct Word {
-    lower: String,
+/// One word of the sentence: its letters, whether it was written with a lower-case first
+/// letter, and whether punctuation touches it on the left or the right.
+struct Word<'t> {
+    core: &'t str,
     lowercase_written: bool,
     punct_before: bool,
     punct_after: bool,
 }
 
-fn words_of(text: &str) -> Vec<Word> {
+impl Word<'_> {
+    /// Whether the word is one of `list` (case-insensitive; the lists are lower case).
+    fn is_in(&self, list: &[&str]) -> bool {
+        list.iter().any(|w| w.eq_ignore_ascii_case(self.core))
+    }
+
+    fn lower(&self) -> String {
+        self.core.to_lowercase()
+    }
+}
+
+fn words_of(text: &str) -> Vec<Word<'_>> {
     text.split_whitespace()
         .filter_map(|raw| {
             let core = raw.trim_matches(|c: char| !c.is_alphanumeric());
@@ -65,7 +76,7 @@ fn words_of(text: &str) -> Vec<Word> {
             }
             let start = raw.find(core).unwrap_or(0);
             Some(Word {
-                lower: core.to_lowercase(),
+                core,
                 lowercase_written: core.chars().next().is_some_and(char::is_lowercase),
                 punct_before: start > 0,
                 punct_after: start + core.len() < raw.len(),
@@ -83,13 +94,12 @@ pub fn seams(text: &str) -> Vec<String> {
         if a.punct_after || b.punct_before {
             continue;
         }
-        let (x, y) = (a.lower.as_str(), b.lower.as_str());
-        let article = ARTICLES.contains(&x) && a.lowercase_written;
-        let broken = (article && NOT_AFTER_ARTICLE.contains(&y) && b.lowercase_written)
-            || (x == y && NEVER_DOUBLED.contains(&x))
-            || (PREPOSITIONS.contains(&x) && PREPOSITIONS.contains(&y));
+        let article = a.lowercase_written && a.is_in(ARTICLES);
+        let broken = (article && b.lowercase_written && b.is_in(NOT_AFTER_ARTICLE))
+            || (a.core.eq_ignore_ascii_case(b.core) && a.is_in(NEVER_DOUBLED))
+            || (a.is_in(PREPOSITIONS) && b.is_in(PREPOSITIONS));
         if broken {
-            out.push(format!("{} {}", x, y));
+            out.push(format!("{} {}", a.lower(), b.lower()));
         }
     }
     // Only after a final stop: a sentence without one is the `truncated` check's.
@@ -100,17 +110,17 @@ pub fn seams(text: &str) -> Vec<String> {
         && stopped
         && w.len() > 1
         && last.lowercase_written
-        && NOT_LAST.contains(&last.lower.as_str())
+        && last.is_in(NOT_LAST)
     {
-        out.push(format!("{}.", last.lower));
+        out.push(format!("{}.", last.lower()));
     }
     // `However, and …`: an opener's comma followed by a bare `and`.
     if let [first, second, ..] = w.as_slice()
-        && OPENERS.contains(&first.lower.as_str())
+        && first.is_in(OPENERS)
         && first.punct_after
-        && second.lower == "and"
+        && second.core.eq_ignore_ascii_case("and")
     {
-        out.push(format!("{}, and", first.lower));
+        out.push(format!("{}, and", first.lower()));
     }
     out
 }
