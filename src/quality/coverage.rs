@@ -11,6 +11,11 @@
 //!   counts only when the length already leans the same way;
 //! - numbers: a number of the source (100 or more, or with decimals) that the target lacks, or
 //!   the reverse; also only when the length leans the same way;
+//! - seams (English targets): two function words that cannot meet (`of of`, `the.`), the mark
+//!   a cut leaves (see [`super::seams`]); only when the length leans short;
+//! - names (Arabic sources): a name of the source (an Arabic word the bitext shows with an
+//!   English form elsewhere, see [`super::transliteration`]) of which the target has no form;
+//!   only when the length leans short;
 //! - machine translation, when every source sentence of the bead has one (`Sentence.mt`): the
 //!   share of the MT's content words the target lacks minus the share of the target's content
 //!   words the MT does not explain (positive: omission, negative: addition), as a robust z-score
@@ -28,6 +33,7 @@ use crate::bitext::{Bead, Flag, Side};
 use crate::quality::Ctx;
 use crate::quality::length::{LengthResidual, robust_center_scale};
 use crate::quality::numbers::numbers;
+use crate::quality::transliteration::NameLexicon;
 
 /// Weight of one clause mark fewer in the target than usual (a dropped clause takes its commas).
 const PUNCTUATION_WEIGHT_OMISSION: f64 = 0.8;
@@ -42,6 +48,14 @@ const NUMBER_WEIGHT: f64 = 0.5;
 const NUMBER_CAP: f64 = 1.0;
 /// The structural evidence counts only when the length z leans the same way at least this much.
 const LEAN: f64 = 1.0;
+/// Weight of a seam in the target (words that cannot meet: something was cut between them).
+const SEAM_WEIGHT: f64 = 1.5;
+/// Seams count when the length z leans short at least this much.
+const SEAM_LEAN: f64 = 0.5;
+/// Weight of one source name the target lacks.
+const NAME_WEIGHT: f64 = 0.5;
+/// Most the name evidence may add.
+const NAME_CAP: f64 = 1.0;
 /// Below this many beads with MT the MT imbalance is compared with the prior below.
 const MT_MIN_BEADS: usize = 8;
 /// Prior median and spread of (share missing − share unexplained) between a human translation
@@ -198,6 +212,19 @@ fn center_scale(values: &[f64], min: usize, prior: (f64, f64), min_scale: f64) -
     }
 }
 
+/// The bitext's [`NameLexicon`], built on first use.
+struct LazyNames<'a> {
+    /// (source, target) of every bead with both sides (none unless the source is Arabic).
+    pairs: Vec<(&'a str, &'a str)>,
+    lexicon: std::cell::OnceCell<NameLexicon>,
+}
+
+impl LazyNames<'_> {
+    fn get(&self) -> &NameLexicon {
+        self.lexicon.get_or_init(|| NameLexicon::build(&self.pairs))
+    }
+}
+
 /// Evidence gathered for one bead.
 struct BeadEvidence<'a> {
     source: &'a str,
@@ -209,6 +236,10 @@ struct BeadEvidence<'a> {
     target_marks: usize,
     /// The MT comparison and the z-score of its imbalance (positive: the target lacks words).
     mt: Option<(MtCoverage, f64)>,
+    /// Whether the target is English (the seam rules are English rules).
+    english_target: bool,
+    /// The names the bitext shows in both scripts (empty unless the source is Arabic).
+    names: &'a LazyNames<'a>,
 }
 
 /// What one piece of evidence adds to a score, and (when explaining) what it says.
@@ -237,9 +268,17 @@ impl BeadEvidence<'_> {
         if let Some(mt) = mt {
             take(mt, &mut score);
         }
+        // A seam is rarer in a fluent translation than any other evidence here, so it needs
+        // less of a lean.
+        if omission && self.english_target && z.unwrap_or(0.0) >= SEAM_LEAN {
+            take(self.seam_part(explain), &mut score);
+        }
         // Structure only supports a length that already leans the same way.
         if z.unwrap_or(0.0) >= LEAN {
             take(self.punctuation_part(omission, explain), &mut score);
+            if omission && score + NAME_CAP >= min_score {
+                take(self.names_part(explain), &mut score);
+            }
             // The number parse is the costliest evidence: only when it can make a difference.
             if score + NUMBER_CAP >= min_score {
                 take(self.numbers_part(omission, explain), &mut score);
@@ -286,6 +325,53 @@ impl BeadEvidence<'_> {
             format!(
                 "clause punctuation: source {}, target {}",
                 self.source_marks, self.target_marks
+            )
+        });
+        (add, says)
+    }
+
+    /// Seams in the target: words that cannot meet, where something seems cut out.
+    fn seam_part(&self, explain: bool) -> Part {
+        let seams = crate::quality::seams::seams(self.target);
+        let unpaired = crate::quality::seams::unpaired_marks(self.source, self.target);
+        if seams.is_empty() && unpaired.is_empty() {
+            return (0.0, None);
+        }
+        let says = explain.then(|| {
+            let mut says = Vec::new();
+            if !seams.is_empty() {
+                says.push(format!(
+                    "the target reads as if words were cut out: «{}»",
+                    seams.join("», «")
+                ));
+            }
+            if !unpaired.is_empty() {
+                let marks: Vec<String> = unpaired.iter().map(|c| format!("{c}")).collect();
+                says.push(format!(
+                    "the target has {} without its partner, the source has its pairs whole",
+                    marks.join(" ")
+                ));
+            }
+            says.join("; ")
+        });
+        (SEAM_WEIGHT, says)
+    }
+
+    /// Names of the source the target lacks.
+    fn names_part(&self, explain: bool) -> Part {
+        let lost = self.names.get().lost(self.source, self.target);
+        if lost.is_empty() {
+            return (0.0, None);
+        }
+        let add = (NAME_WEIGHT * lost.len() as f64).min(NAME_CAP);
+        let says = explain.then(|| {
+            let names: Vec<String> = lost
+                .iter()
+                .map(|l| format!("«{}» ({}?)", l.arabic, l.english))
+                .collect();
+            format!(
+                "source name {} has no counterpart in the target",
+                names.join(", ")
             )
         });
         (add, says)
@@ -353,6 +439,24 @@ pub(crate) fn run(
         .flatten()
         .map(MtCoverage::imbalance)
         .collect();
+    let pairs: Vec<(&str, &str)> = if ctx.source_is_arabic() {
+        both.iter()
+            .map(|&k| {
+                (
+                    ctx.bead_text(&beads[k], Side::Source),
+                    ctx.bead_text(&beads[k], Side::Target),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // Learnt from the whole bitext, but only once a bead needs it (most beads of a good
+    // translation never lean short enough to ask).
+    let names = LazyNames {
+        pairs,
+        lexicon: std::cell::OnceCell::new(),
+    };
     let mt_stats = center_scale(&imbalances, MT_MIN_BEADS, MT_PRIOR, MT_MIN_SCALE);
     for (j, &k) in both.iter().enumerate() {
         let bead = &beads[k];
@@ -366,6 +470,8 @@ pub(crate) fn run(
             target_marks,
             source,
             target,
+            english_target: ctx.target_is_english(),
+            names: &names,
             mt: coverage[j].clone().map(|c| {
                 let z = (c.imbalance() - mt_stats.0) / mt_stats.1;
                 (c, z)

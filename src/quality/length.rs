@@ -200,8 +200,11 @@ pub struct LengthResidual {
     pub predicted: f64,
     /// Actual target letters.
     pub actual: usize,
-    /// Letters credited to the target for its acronyms (compared: actual + credited).
-    pub credited: usize,
+    /// Letters credited to the target for what it writes shorter than the source by convention:
+    /// acronyms, small numbers and currency signs the source spells out, and the classifier
+    /// nouns Arabic puts before names; debited (negative) for the numbers it spells out where
+    /// the source has digits (compared: actual + credited).
+    pub credited: i64,
     /// Robust z-score (negative: shorter than predicted).
     pub z: f64,
 }
@@ -209,14 +212,19 @@ pub struct LengthResidual {
 impl LengthResidual {
     /// Compared length / predicted − 1 (−0.41: 41 % shorter than predicted).
     pub fn relative(&self) -> f64 {
-        (self.actual + self.credited) as f64 / self.predicted - 1.0
+        (self.actual as i64 + self.credited).max(0) as f64 / self.predicted - 1.0
     }
 
     /// `target 41 % shorter than predicted (z = -3.1)`.
     pub fn describe(&self) -> String {
         let rel = self.relative();
         let credited = if self.credited > 0 {
-            format!(" + {} for acronyms", self.credited)
+            format!(
+                " + {} for what the source spells out: acronyms, numbers, signs",
+                self.credited
+            )
+        } else if self.credited < 0 {
+            format!(" - {} for numbers in words", -self.credited)
         } else {
             String::new()
         };
@@ -385,8 +393,10 @@ fn fit_coefficients(samples: &[(SourceFeatures, usize)]) -> [f64; FEATURES] {
 
 /// Capitals of the target's acronyms (`BA`, `GCHQ`, `U.S.`: 2–6 capitals, no lower case), which
 /// a source in a language without them often writes out in full; acronyms the source also has
-/// in Latin letters are not counted.
+/// in Latin letters, and era markers (`AD`, `BC`), are not counted.
 pub fn acronym_letters(text: &str, source: &str) -> usize {
+    // Era markers are short on both sides (`833 AD` = `833 م`).
+    const ERAS: [&str; 4] = ["AD", "BC", "CE", "BCE"];
     // Fast path: no two capitals in a row (or around a dot), no acronym.
     let bytes = text.as_bytes();
     let has_run = bytes
@@ -406,9 +416,169 @@ pub fn acronym_letters(text: &str, source: &str) -> usize {
         .map(|w| w.trim_end_matches("'s").trim_end_matches('s'))
         .filter(|w| {
             let caps = w.chars().filter(|c| c.is_ascii_uppercase()).count();
-            (2..=6).contains(&caps) && !w.chars().any(|c| c.is_lowercase()) && !source.contains(*w)
+            (2..=6).contains(&caps)
+                && !w.chars().any(|c| c.is_lowercase())
+                && !source.contains(*w)
+                && !ERAS.contains(w)
         })
         .map(|w| w.chars().filter(|c| c.is_ascii_uppercase()).count())
+        .sum()
+}
+
+/// Letters of an English number word below 1,000 (`14` → `fourteen`, 8), or of `x and a half`.
+fn english_number_letters(value: f64) -> Option<usize> {
+    const UNITS: [usize; 20] = [4, 3, 3, 5, 4, 4, 3, 5, 5, 4, 3, 6, 6, 8, 8, 7, 7, 9, 8, 8];
+    const TENS: [usize; 10] = [0, 0, 6, 6, 5, 5, 5, 7, 6, 6];
+    const HUNDRED: usize = 7;
+    const AND_A_HALF: usize = 8;
+    if !(0.0..1000.0).contains(&value) {
+        return None;
+    }
+    let whole = value.trunc() as usize;
+    let half = match value.fract() {
+        0.0 => 0,
+        0.5 => AND_A_HALF,
+        _ => return None,
+    };
+    let below_hundred = |n: usize| match n {
+        0 => 0,
+        1..=19 => UNITS[n],
+        _ if n.is_multiple_of(10) => TENS[n / 10],
+        _ => TENS[n / 10] + UNITS[n % 10],
+    };
+    let letters = match (whole / 100, whole % 100) {
+        (0, 0) if half > 0 => 0,
+        (0, 0) => UNITS[0],
+        (0, n) => below_hundred(n),
+        (h, n) => UNITS[h] + HUNDRED + below_hundred(n),
+    };
+    Some(letters + half)
+}
+
+/// The runs of ASCII digits of a text (`1,500` → `1`, `500`).
+fn digit_runs(text: &str) -> Vec<&str> {
+    text.split(|c: char| !c.is_ascii_digit())
+        .filter(|r| !r.is_empty())
+        .collect()
+}
+
+/// Letters the target would have if it spelt out, as the source does, its small numbers
+/// (`5 to 14` for `الخامسة والرابعة عشرة`, `grade 4` for `الصف الرابع`, `1.5-degree` for
+/// `درجة ونصف`): for each number below 1,000 written with digits in the target whose value the
+/// source has no digits for, its English word's letters minus its digits.
+pub fn spelled_number_letters(target: &str, source: &str) -> usize {
+    // Most targets have no digits, or only digit runs the source also has: no parse then.
+    let runs = digit_runs(target);
+    if runs.is_empty() {
+        return 0;
+    }
+    let source_runs = digit_runs(source);
+    if runs.iter().all(|r| source_runs.contains(r)) {
+        return 0;
+    }
+    let in_source: std::collections::BTreeSet<String> = crate::quality::numbers::numbers(source)
+        .into_iter()
+        .flat_map(|n| n.values)
+        .collect();
+    crate::quality::numbers::numbers(target)
+        .into_iter()
+        .filter(|n| !n.values.iter().any(|v| in_source.contains(v)))
+        .filter_map(|n| {
+            let value: f64 = n.values.first()?.parse().ok()?;
+            let digits = n.written.chars().filter(char::is_ascii_digit).count();
+            english_number_letters(value).map(|letters| letters.saturating_sub(digits))
+        })
+        .sum()
+}
+
+/// Value of an English number word or hyphenated compound below 100 (`nine`, `thirty-nine`).
+fn english_number_value(word: &str) -> Option<usize> {
+    const UNITS: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: [&str; 10] = [
+        "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    let unit = |w: &str| UNITS.iter().position(|u| u.eq_ignore_ascii_case(w));
+    let tens = |w: &str| {
+        TENS.iter()
+            .position(|t| !t.is_empty() && t.eq_ignore_ascii_case(w))
+    };
+    match word.split_once('-') {
+        Some((t, u)) => Some(10 * tens(t)? + unit(u).filter(|&u| (1..10).contains(&u))?),
+        None => unit(word).or_else(|| tens(word).map(|t| 10 * t)),
+    }
+}
+
+/// Letters the target spends on numbers it spells out where the source writes digits
+/// (`thirty-nine` for `39`): each such word's letters minus the digits (debited from the
+/// target, the reverse of [`spelled_number_letters`]).
+pub fn number_word_letters(target: &str, source: &str) -> usize {
+    if !source.bytes().any(|b| b.is_ascii_digit()) {
+        return 0;
+    }
+    let words: Vec<(usize, usize)> = target
+        .split(|c: char| !(c.is_ascii_alphabetic() || c == '-'))
+        // Every English number word starts with one of these letters.
+        .filter(|w| {
+            w.starts_with([
+                'z', 'o', 't', 'f', 's', 'e', 'n', 'Z', 'O', 'T', 'F', 'S', 'E', 'N',
+            ])
+        })
+        .filter_map(|w| {
+            let value = english_number_value(w)?;
+            Some((value, w.bytes().filter(u8::is_ascii_alphabetic).count()))
+        })
+        .collect();
+    // Most targets have no number word: the source is parsed only when one has.
+    if words.is_empty() {
+        return 0;
+    }
+    let in_source: std::collections::BTreeSet<String> = crate::quality::numbers::numbers(source)
+        .into_iter()
+        .flat_map(|n| n.values)
+        .collect();
+    words
+        .into_iter()
+        .filter_map(|(value, letters)| {
+            let digits = value.to_string();
+            in_source
+                .contains(&digits)
+                .then(|| letters.saturating_sub(digits.len()))
+        })
+        .sum()
+}
+
+/// Currency signs a translation writes for words of the source, with the letters of the words
+/// (Arabic writes `جنيه إسترليني`, pounds sterling, for `£`, `دولار` for `$`).
+const CURRENCY_WORDS: [(char, usize); 4] = [('£', 14), ('$', 7), ('€', 5), ('¥', 3)];
+
+/// Letters the target would have if it wrote its currency signs out as words, as the source
+/// does (`£760` for `760 جنيه إسترليني`); signs the source also has are not counted.
+pub fn currency_letters(target: &str, source: &str) -> usize {
+    CURRENCY_WORDS
+        .iter()
+        .filter(|(sign, _)| !source.contains(*sign))
+        .map(|&(sign, letters)| letters * target.matches(sign).count())
         .sum()
 }
 
@@ -417,9 +587,9 @@ pub fn acronym_letters(text: &str, source: &str) -> usize {
 pub const ACRONYM_CREDIT: usize = 6;
 
 /// Every measured bead of the bitext: (bead index, source features, target letters, letters
-/// credited for acronyms), for beads with both sides where the shorter side has at least
+/// credited, see [`LengthResidual::credited`]), for beads with both sides where the shorter side has at least
 /// `min_chars` letters.
-pub(crate) fn measure(ctx: &Ctx) -> Vec<(usize, SourceFeatures, usize, usize)> {
+pub(crate) fn measure(ctx: &Ctx) -> Vec<(usize, SourceFeatures, usize, i64)> {
     let min_chars = ctx.settings.length_ratio.min_chars;
     ctx.bitext
         .beads
@@ -432,7 +602,12 @@ pub(crate) fn measure(ctx: &Ctx) -> Vec<(usize, SourceFeatures, usize, usize)> {
             let target = ctx.bead_text(bead, Side::Target);
             let tgt = letter_count(target);
             (src.min(tgt) >= min_chars).then(|| {
-                let credited = ACRONYM_CREDIT * acronym_letters(target, source);
+                let credited = ACRONYM_CREDIT * acronym_letters(target, source)
+                    + spelled_number_letters(target, source)
+                    + currency_letters(target, source)
+                    + crate::quality::transliteration::classifier_letters(source, target);
+                let debited = number_word_letters(target, source);
+                let credited = credited as i64 - debited as i64;
                 let features = SourceFeatures::of_lang(source, &ctx.bitext.header.source_lang);
                 (k, features, tgt, credited)
             })
@@ -443,11 +618,13 @@ pub(crate) fn measure(ctx: &Ctx) -> Vec<(usize, SourceFeatures, usize, usize)> {
 /// The model fitted on the bitext, and every measured bead's residual by bead index.
 pub(crate) fn residuals(ctx: &Ctx) -> (LengthModel, Vec<Option<LengthResidual>>) {
     let measured = measure(ctx);
-    let samples: Vec<(SourceFeatures, usize)> = measured.iter().map(|m| (m.1, m.2 + m.3)).collect();
+    let compared = |t: usize, credited: i64| (t as i64 + credited).max(1) as usize;
+    let samples: Vec<(SourceFeatures, usize)> =
+        measured.iter().map(|m| (m.1, compared(m.2, m.3))).collect();
     let model = LengthModel::fit(&samples, &ctx.settings.length_ratio);
     let mut out = vec![None; ctx.bitext.beads.len()];
     for (k, f, t, credited) in &measured {
-        let mut r = model.residual(f, t + credited);
+        let mut r = model.residual(f, compared(*t, *credited));
         r.actual = *t;
         r.credited = *credited;
         out[*k] = Some(r);
@@ -571,6 +748,34 @@ mod tests {
             0,
             "written in the source as well"
         );
+    }
+
+    #[test]
+    fn credits_small_numbers_the_source_spells_out() {
+        assert_eq!(english_number_letters(14.0), Some(8));
+        assert_eq!(english_number_letters(1.5), Some(3 + 8));
+        assert_eq!(english_number_letters(342.0), Some(5 + 7 + 5 + 3));
+        assert_eq!(english_number_letters(2016.0), None);
+        assert_eq!(
+            spelled_number_letters(
+                "56% of children aged 5 to 14 were working.",
+                "56% من الأطفال الذين تتراوح أعمارهم بين الخامسة والرابعة عشرة كانوا يعملون."
+            ),
+            (4 - 1) + (8 - 2),
+            "56 is written with digits on both sides"
+        );
+        assert_eq!(spelled_number_letters("No digits here.", "لا أرقام"), 0);
+        assert_eq!(
+            currency_letters("It costs £760 or $900.", "760 جنيه إسترليني أو 900 دولار"),
+            14 + 7
+        );
+        assert_eq!(currency_letters("It costs $900.", "يكلف $900."), 0);
+        assert_eq!(
+            number_word_letters("Some thirty-nine stories and one more.", "نحو 39 قصة"),
+            10 - 2
+        );
+        assert_eq!(english_number_value("forty"), Some(40));
+        assert_eq!(english_number_value("twenty-zero"), None);
     }
 
     #[test]

@@ -19,12 +19,14 @@ pub mod numbers;
 pub mod punctuation;
 pub mod repetition;
 pub mod script;
+pub mod seams;
 pub mod services;
 pub mod settings;
 pub mod source_fragments;
 pub mod swapped;
 pub mod target_fragments;
 pub mod text;
+pub mod transliteration;
 
 use std::collections::BTreeMap;
 

@@ -86,7 +86,8 @@ check_table!(
     /// `[checks.omission]`: a 1-0 bead, or a bead whose translation lacks part of its source.
     Omission, enabled = true, {
         /// Flag a bead when its omission score (length z below the prediction, plus the other
-        /// evidence: lost clause punctuation, lost numbers, MT words missing) reaches this.
+        /// evidence: lost clause punctuation, lost numbers, lost names, seams where words were
+        /// cut out, MT words missing) reaches this.
         min_score: f64 = 2.0,
     }
 );
