@@ -137,6 +137,25 @@ fn run_one(size: usize, use_mt: bool) {
     if std::env::var("ALIGN_NO_LEXICON").is_ok() {
         options.lexicon = None;
     }
+    if let Some(lexicon) = options.lexicon.as_mut() {
+        let number = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .map(|v| v.parse::<usize>().expect("a number"))
+        };
+        if let Some(w) = number("ALIGN_LEX_BAND_WIDTH") {
+            lexicon.band_width = w;
+        }
+        if let Some(c) = number("ALIGN_LEX_EXACT_CELLS") {
+            lexicon.exact_cells = c;
+        }
+        if let Some(p) = number("ALIGN_LEX_MAX_PAIRS") {
+            lexicon.max_pairs = p;
+        }
+        if let Some(k) = number("ALIGN_LEX_ITERATIONS") {
+            lexicon.iterations = k;
+        }
+    }
     let start = Instant::now();
     let cpu_start = cpu_seconds();
     let beads = align(&input, &options);

@@ -9,7 +9,7 @@
 //! Features are hashed to 64 bits, then mapped to dense ids shared by both sides, so that a
 //! vector is a short sorted list of `(id, weight)` pairs.
 
-use std::collections::HashMap;
+use super::fast_hash::FastMap;
 
 /// Dense feature id, shared by both sides of one alignment.
 pub(crate) type FeatureId = u32;
@@ -326,7 +326,7 @@ pub(crate) fn build_vectors(
     side_b: &[Vec<(&str, Extract)>],
     weights: &FeatureWeights,
 ) -> Vectors {
-    let mut ids: HashMap<u64, FeatureId> = HashMap::new();
+    let mut ids: FastMap<u64, FeatureId> = FastMap::default();
     let mut scratch = Scratch::default();
     let mut list: Vec<FeatureId> = Vec::new();
     let mut family_of: Vec<Family> = Vec::new();

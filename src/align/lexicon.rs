@@ -9,7 +9,7 @@
 //! Source words are keyed by a prefix (German inflection and OCR noise at word ends), target
 //! words are kept whole so that the gloss is made of real target words.
 
-use std::collections::HashMap;
+use super::fast_hash::FastMap;
 
 /// Settings of the lexicon pass.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +33,11 @@ pub struct LexiconSettings {
     /// At most this many training pairs (spread evenly over the document): keeps time and
     /// memory bounded on very long documents.
     pub max_pairs: usize,
+    /// Lexicon passes search grids of up to this many nodes exactly; larger ones only in a
+    /// band around the previous pass's path.
+    pub exact_cells: usize,
+    /// Half-width, in sentences, of that band.
+    pub band_width: usize,
 }
 
 impl Default for LexiconSettings {
@@ -47,6 +52,8 @@ impl Default for LexiconSettings {
             min_count: 1,
             max_target_share: 0.3,
             max_pairs: 10_000,
+            exact_cells: 4_000_000,
+            band_width: 8,
         }
     }
 }
@@ -71,7 +78,7 @@ fn source_key(word: &str, prefix: usize) -> String {
 /// Interns strings as dense ids.
 #[derive(Default)]
 struct Vocab {
-    ids: HashMap<String, u32>,
+    ids: FastMap<String, u32>,
     words: Vec<String>,
 }
 
@@ -91,7 +98,7 @@ impl Vocab {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Lexicon {
     /// Source key → best translations, most probable first.
-    translations: HashMap<String, Vec<(String, f32)>>,
+    translations: FastMap<String, Vec<(String, f32)>>,
     source_prefix: usize,
 }
 
@@ -124,7 +131,7 @@ impl Lexicon {
         // t(f|e) over the pairs that co-occur, stored flat: `slots` lists, for every training
         // pair, the index of each (source word, target word) combination, row by row.
         let key = |s: u32, t: u32| (u64::from(s) << 32) | u64::from(t);
-        let mut index: HashMap<u64, u32> = HashMap::new();
+        let mut index: FastMap<u64, u32> = FastMap::default();
         let mut pair_of: Vec<(u32, u32)> = Vec::new();
         let mut slots: Vec<u32> = Vec::new();
         for (src, tgt) in &corpus {
@@ -178,7 +185,7 @@ impl Lexicon {
             ids.iter().for_each(|&t| target_df[t as usize] += 1);
         }
         let df_limit = (settings.max_target_share * corpus.len() as f64).max(2.0) as u32;
-        let mut best: HashMap<u32, Vec<(u32, f32)>> = HashMap::new();
+        let mut best: FastMap<u32, Vec<(u32, f32)>> = FastMap::default();
         for (&(s, t), &p) in pair_of.iter().zip(&prob) {
             if s == NULL
                 || p < settings.min_probability

@@ -24,6 +24,7 @@
 //! coarse-to-fine banded DP beyond, linear in time and memory.
 
 pub mod chrf;
+mod fast_hash;
 mod features;
 pub mod length;
 mod lexicon;
@@ -253,11 +254,17 @@ pub fn align(input: &AlignInput<'_>, options: &AlignOptions) -> Vec<Bead> {
         // measured on dev: the MT already says more than a lexicon learned from one document
         return beads;
     }
+    // the lexicon passes refine the previous path: how far they may stray from it
+    let refine = AlignOptions {
+        exact_cells: settings.exact_cells,
+        band_width: settings.band_width,
+        ..options.clone()
+    };
     for _ in 0..settings.rounds {
         let Some(gloss) = learned_gloss(input, &beads, settings) else {
             return beads;
         };
-        beads = align_pass(input, options, Some((&gloss, &beads)));
+        beads = align_pass(input, &refine, Some((&gloss, &beads)));
     }
     beads
 }
