@@ -99,7 +99,6 @@ impl Vocab {
 pub(crate) struct Lexicon {
     /// Source key → best translations, most probable first.
     translations: FastMap<String, Vec<(String, f32)>>,
-    source_prefix: usize,
 }
 
 /// Id of the NULL source word.
@@ -208,26 +207,39 @@ impl Lexicon {
                 (src_vocab.words[s as usize].clone(), list)
             })
             .collect();
-        Lexicon {
-            translations,
-            source_prefix: settings.source_prefix,
-        }
+        Lexicon { translations }
     }
 
-    /// The likely translations of the words of `source`, as a text in the target language.
-    pub fn gloss(&self, source: &str) -> String {
-        let mut out = String::new();
-        for w in words(source) {
-            if let Some(list) = self.translations.get(&source_key(&w, self.source_prefix)) {
-                for (t, _) in list {
-                    if !out.is_empty() {
-                        out.push(' ');
-                    }
-                    out.push_str(t);
-                }
-            }
-        }
-        out
+    /// The keys under which the words of `source` are looked up, in order.
+    pub fn source_keys(source: &str, settings: &LexiconSettings) -> Vec<String> {
+        words(source)
+            .map(|w| source_key(&w, settings.source_prefix))
+            .collect()
+    }
+
+    /// The translations of one source key (see [`Lexicon::source_keys`]), most probable first:
+    /// the words its gloss is made of.
+    pub fn translations_of(&self, key: &str) -> impl Iterator<Item = &str> {
+        self.translations
+            .get(key)
+            .into_iter()
+            .flat_map(|list| list.iter().map(|(t, _)| t.as_str()))
+    }
+
+    /// Every target word that some gloss may contain.
+    pub fn target_words(&self) -> impl Iterator<Item = &str> {
+        self.translations
+            .values()
+            .flat_map(|list| list.iter().map(|(t, _)| t.as_str()))
+    }
+
+    /// The likely translations of the words of `source`, as a text in the target language
+    /// (the aligner pools the features of [`Lexicon::translations_of`] directly).
+    #[cfg(test)]
+    pub fn gloss(&self, source: &str, settings: &LexiconSettings) -> String {
+        let keys = Lexicon::source_keys(source, settings);
+        let words: Vec<&str> = keys.iter().flat_map(|k| self.translations_of(k)).collect();
+        words.join(" ")
     }
 
     /// Number of source words with at least one translation.
@@ -258,8 +270,8 @@ mod tests {
         };
         let lexicon = Lexicon::train(&pairs, &settings);
         assert!(lexicon.len() > 0);
-        assert_eq!(lexicon.gloss("Gletscher"), "glacier");
-        assert_eq!(lexicon.gloss("Hütte"), "cabane");
-        assert_eq!(lexicon.gloss("1953 unbekannt"), "");
+        assert_eq!(lexicon.gloss("Gletscher", &settings), "glacier");
+        assert_eq!(lexicon.gloss("Hütte", &settings), "cabane");
+        assert_eq!(lexicon.gloss("1953 unbekannt", &settings), "");
     }
 }
