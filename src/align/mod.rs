@@ -254,18 +254,12 @@ pub fn align(input: &AlignInput<'_>, options: &AlignOptions) -> Vec<Bead> {
         // measured on dev: the MT already says more than a lexicon learned from one document
         return beads;
     }
-    // the lexicon passes refine the previous path: how far they may stray from it
-    let refine = AlignOptions {
-        exact_cells: settings.exact_cells,
-        band_width: settings.band_width,
-        ..options.clone()
-    };
     for _ in 0..settings.rounds {
         let Some(lexicon) = learned_lexicon(input, &beads, settings) else {
             return beads;
         };
         let vectors = glossed_vectors(input, &lexicon, settings, &options.features);
-        beads = align_pass(input, &refine, Some((vectors, &beads)));
+        beads = align_pass(input, options, Some((vectors, &beads)));
     }
     beads
 }
@@ -437,8 +431,9 @@ fn align_pass(
 }
 
 /// Aligns one block (a whole document or one paragraph pair); `prior` is a path of an earlier
-/// pass over it, whose band replaces the coarse levels when the block is too long to search
-/// exactly.
+/// pass over it (lexicon passes only), whose band replaces the coarse levels when the block is
+/// too long to search exactly, and replaces the exact search of a mid-sized block (see
+/// [`LexiconSettings::exact_cells`]).
 fn align_level(
     level: &Level,
     params: &CostParams,
@@ -454,20 +449,28 @@ fn align_level(
             .chain((0..m).map(|_| null_step(0, 1)))
             .collect();
     }
+    let cells = (n + 1) * (m + 1);
     let exact = match options.search {
         SearchMode::Exact => true,
         SearchMode::Banded => false,
-        SearchMode::Auto => (n + 1) * (m + 1) <= options.exact_cells,
+        SearchMode::Auto => cells <= options.exact_cells,
     };
-    if exact {
-        search::solve(level, &search::Band::full(n, m), params, length)
-    } else if let Some(path) =
-        prior.filter(|p| p.first() == Some(&(0, 0)) && p.last() == Some(&(n, m)))
-    {
-        let band = search::Band::around_path(path, n, m, options.band_width);
-        search::solve(level, &band, params, length)
-    } else {
-        search::coarse_to_fine(level, params, coarse, length, None)
+    let prior = prior.filter(|p| p.first() == Some(&(0, 0)) && p.last() == Some(&(n, m)));
+    let refine = prior.zip(options.lexicon.as_ref());
+    match refine {
+        Some((path, lexicon))
+            if !exact || (options.search == SearchMode::Auto && cells > lexicon.exact_cells) =>
+        {
+            let width = if exact {
+                lexicon.mid_band_width
+            } else {
+                lexicon.band_width
+            };
+            let band = search::Band::around_path(path, n, m, width);
+            search::solve(level, &band, params, length)
+        }
+        _ if exact => search::solve(level, &search::Band::full(n, m), params, length),
+        _ => search::coarse_to_fine(level, params, coarse, length, None),
     }
 }
 
