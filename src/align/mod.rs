@@ -14,7 +14,10 @@
 //! Without MT, the similarity has little to go on (anchors only), so the first pass's 1-1 beads
 //! train a lexicon ([`lexicon`], IBM Model 1) that glosses each source sentence into target
 //! words, and the document is aligned again with that gloss in place of an MT (twice: the
-//! second lexicon learns from the better beads of the first).
+//! second lexicon learns from the better beads of the first). The gloss is never written out:
+//! the hashed features of each translation word are pooled per sentence. A lexicon pass
+//! searches a short document exactly, and a longer one only in a band around the previous
+//! pass's path ([`LexiconSettings::exact_cells`]).
 //!
 //! Null beads (1-0, 0-1) cost a per-document quantile of the best 1-1 cost of each sentence.
 //! A 1-n / n-1 / m-n bead also pays part of that null cost for each of its sentences that the
