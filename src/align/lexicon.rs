@@ -74,11 +74,11 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_lowercase)
 }
 
-fn source_key(word: &str, prefix: usize) -> String {
-    if prefix == 0 {
-        word.to_string()
-    } else {
-        word.chars().take(prefix).collect()
+/// The first `prefix` characters of `word` (all of it for 0).
+fn source_key(word: &str, prefix: usize) -> &str {
+    match word.char_indices().nth(prefix) {
+        Some((end, _)) if prefix > 0 => &word[..end],
+        _ => word,
     }
 }
 
@@ -90,13 +90,13 @@ struct Vocab {
 }
 
 impl Vocab {
-    fn id(&mut self, w: String) -> u32 {
-        if let Some(&id) = self.ids.get(&w) {
+    fn id(&mut self, w: &str) -> u32 {
+        if let Some(&id) = self.ids.get(w) {
             return id;
         }
         let id = self.words.len() as u32;
-        self.ids.insert(w.clone(), id);
-        self.words.push(w);
+        self.ids.insert(w.to_string(), id);
+        self.words.push(w.to_string());
         id
     }
 }
@@ -115,7 +115,7 @@ impl Lexicon {
     /// Trains on `(source sentence, target sentence)` pairs.
     pub fn train(pairs: &[(&str, &str)], settings: &LexiconSettings) -> Lexicon {
         let mut src_vocab = Vocab::default();
-        src_vocab.id(String::new()); // NULL
+        src_vocab.id(""); // NULL
         let mut tgt_vocab = Vocab::default();
         let mut seen: Vec<u32> = vec![0];
         let corpus: Vec<(Vec<u32>, Vec<u32>)> = pairs
@@ -130,7 +130,7 @@ impl Lexicon {
                     seen[id as usize] += 1;
                     src.push(id);
                 }
-                let tgt: Vec<u32> = words(t).map(|w| tgt_vocab.id(w)).collect();
+                let tgt: Vec<u32> = words(t).map(|w| tgt_vocab.id(&w)).collect();
                 (src, tgt)
             })
             .collect();
@@ -217,14 +217,14 @@ impl Lexicon {
         Lexicon { translations }
     }
 
-    /// The keys under which the words of `source` are looked up, in order.
-    pub fn source_keys(source: &str, settings: &LexiconSettings) -> Vec<String> {
-        words(source)
-            .map(|w| source_key(&w, settings.source_prefix))
-            .collect()
+    /// Calls `f` with the key under which each word of `source` is looked up, in order.
+    pub fn for_each_source_key(source: &str, settings: &LexiconSettings, mut f: impl FnMut(&str)) {
+        for w in words(source) {
+            f(source_key(&w, settings.source_prefix));
+        }
     }
 
-    /// The translations of one source key (see [`Lexicon::source_keys`]), most probable first:
+    /// The translations of one source key (see [`Lexicon::for_each_source_key`]), most probable first:
     /// the words its gloss is made of.
     pub fn translations_of(&self, key: &str) -> impl Iterator<Item = &str> {
         self.translations
@@ -244,8 +244,10 @@ impl Lexicon {
     /// (the aligner pools the features of [`Lexicon::translations_of`] directly).
     #[cfg(test)]
     pub fn gloss(&self, source: &str, settings: &LexiconSettings) -> String {
-        let keys = Lexicon::source_keys(source, settings);
-        let words: Vec<&str> = keys.iter().flat_map(|k| self.translations_of(k)).collect();
+        let mut words: Vec<&str> = Vec::new();
+        Lexicon::for_each_source_key(source, settings, |k| {
+            words.extend(self.translations_of(k));
+        });
         words.join(" ")
     }
 
@@ -259,6 +261,21 @@ impl Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn source_keys_are_character_prefixes() {
+        assert_eq!(source_key("gletscher", 5), "glets");
+        assert_eq!(source_key("brücken", 3), "brü");
+        assert_eq!(source_key("hü", 5), "hü");
+        assert_eq!(source_key("hütte", 5), "hütte");
+        assert_eq!(source_key("hütte", 0), "hütte");
+        let mut keys = Vec::new();
+        let settings = LexiconSettings::default();
+        Lexicon::for_each_source_key("Die Gletscher, 1953 schmelzen", &settings, |k| {
+            keys.push(k.to_string())
+        });
+        assert_eq!(keys, ["die", "glets", "schme"]);
+    }
 
     #[test]
     fn model_one_learns_word_translations_from_sentence_pairs() {

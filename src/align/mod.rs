@@ -330,11 +330,11 @@ fn glossed_vectors(
         (
             input.source.len(),
             |i: usize, scratch: &mut features::Scratch, out: &mut Vec<features::Hashed>| {
-                for key in lexicon::Lexicon::source_keys(input.source[i], settings) {
-                    for w in lexicon.translations_of(&key) {
+                lexicon::Lexicon::for_each_source_key(input.source[i], settings, |key| {
+                    for w in lexicon.translations_of(key) {
                         out.extend_from_slice(word_features.get(w).map_or(&[][..], Vec::as_slice));
                     }
-                }
+                });
                 features::push_features(input.source[i], anchors(), weights, scratch, out);
             },
         ),
