@@ -5,7 +5,9 @@
 //! memory (VmHWM) is the size's own; `cargo bench --bench align -- 1000 20000` runs chosen sizes;
 //! `-- --no-mt` aligns on length and anchors only; `ALIGN_BANDED=1` forces the banded
 //! search at every size, `ALIGN_BAND_WIDTH=W` changes the band, `ALIGN_NO_LEXICON=1` turns
-//! off the lexicon passes of `--no-mt`. Prints one line per size: sentences per
+//! off the lexicon passes of `--no-mt`, and `ALIGN_LEX_BAND_WIDTH`, `ALIGN_LEX_MID_BAND_WIDTH`,
+//! `ALIGN_LEX_EXACT_CELLS`, `ALIGN_LEX_MAX_PAIRS`, `ALIGN_LEX_ITERATIONS` change the settings of
+//! those passes ([`tarjama::align::LexiconSettings`]). Prints one line per size: sentences per
 //! side, seconds, peak MB, strict and lax P/R/F1.
 
 use std::path::Path;
@@ -136,6 +138,28 @@ fn run_one(size: usize, use_mt: bool) {
     }
     if std::env::var("ALIGN_NO_LEXICON").is_ok() {
         options.lexicon = None;
+    }
+    if let Some(lexicon) = options.lexicon.as_mut() {
+        let number = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .map(|v| v.parse::<usize>().expect("a number"))
+        };
+        if let Some(w) = number("ALIGN_LEX_BAND_WIDTH") {
+            lexicon.band_width = w;
+        }
+        if let Some(w) = number("ALIGN_LEX_MID_BAND_WIDTH") {
+            lexicon.mid_band_width = w;
+        }
+        if let Some(c) = number("ALIGN_LEX_EXACT_CELLS") {
+            lexicon.exact_cells = c;
+        }
+        if let Some(p) = number("ALIGN_LEX_MAX_PAIRS") {
+            lexicon.max_pairs = p;
+        }
+        if let Some(k) = number("ALIGN_LEX_ITERATIONS") {
+            lexicon.iterations = k;
+        }
     }
     let start = Instant::now();
     let cpu_start = cpu_seconds();

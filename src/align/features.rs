@@ -9,7 +9,7 @@
 //! Features are hashed to 64 bits, then mapped to dense ids shared by both sides, so that a
 //! vector is a short sorted list of `(id, weight)` pairs.
 
-use std::collections::HashMap;
+use super::fast_hash::FastMap;
 
 /// Dense feature id, shared by both sides of one alignment.
 pub(crate) type FeatureId = u32;
@@ -100,7 +100,7 @@ impl Default for FeatureWeights {
 
 /// Feature family tags, hashed with the token so that families never collide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Family {
+pub(crate) enum Family {
     Word,
     Prefix,
     CharGram,
@@ -182,7 +182,7 @@ fn is_quote_or_bracket(c: char) -> bool {
 /// Calls `emit` for every hashed feature of `text`.
 /// Buffers reused across sentences, so that feature extraction allocates almost nothing.
 #[derive(Default)]
-struct Scratch {
+pub(crate) struct Scratch {
     chars: Vec<char>,
     token: String,
     lower: String,
@@ -326,7 +326,7 @@ pub(crate) fn build_vectors(
     side_b: &[Vec<(&str, Extract)>],
     weights: &FeatureWeights,
 ) -> Vectors {
-    let mut ids: HashMap<u64, FeatureId> = HashMap::new();
+    let mut ids: FastMap<u64, FeatureId> = FastMap::default();
     let mut scratch = Scratch::default();
     let mut list: Vec<FeatureId> = Vec::new();
     let mut family_of: Vec<Family> = Vec::new();
@@ -377,6 +377,84 @@ pub(crate) fn build_vectors(
     };
     let a = counted(side_a);
     let b = counted(side_b);
+    weighted(a, b, &family_of, weights)
+}
+
+/// One hashed feature of a text: its family and its hash.
+pub(crate) type Hashed = (Family, u64);
+
+/// Appends the hashed features of `text` to `out`, in order, without the families `weights`
+/// turns off: what [`build_vectors`] pools for one part of a sentence.
+pub(crate) fn push_features(
+    text: &str,
+    what: Extract,
+    weights: &FeatureWeights,
+    scratch: &mut Scratch,
+    out: &mut Vec<Hashed>,
+) {
+    for_each_feature_with(text, what, scratch, |family, h| {
+        if family.weight(weights) != 0.0 {
+            out.push((family, h));
+        }
+    });
+}
+
+/// [`build_vectors`] for sentences whose features are produced by a function (no `unit`
+/// parts): `side_a(i, scratch, out)` appends the features of sentence `i` of side A to `out`,
+/// in order. Gives exactly the vectors `build_vectors` gives for the texts they come from.
+pub(crate) fn build_vectors_streamed(
+    (a_len, mut side_a): (usize, impl FnMut(usize, &mut Scratch, &mut Vec<Hashed>)),
+    (b_len, mut side_b): (usize, impl FnMut(usize, &mut Scratch, &mut Vec<Hashed>)),
+    weights: &FeatureWeights,
+) -> Vectors {
+    let mut ids: FastMap<u64, FeatureId> = FastMap::default();
+    let mut scratch = Scratch::default();
+    let mut features: Vec<Hashed> = Vec::new();
+    let mut list: Vec<FeatureId> = Vec::new();
+    let mut family_of: Vec<Family> = Vec::new();
+    let mut counted = |features: &[Hashed]| -> Vec<(u8, FeatureId, u32)> {
+        list.clear();
+        for &(family, h) in features {
+            let next = ids.len() as FeatureId;
+            let id = *ids.entry(h).or_insert_with(|| {
+                family_of.push(family);
+                next
+            });
+            list.push(id);
+        }
+        list.sort_unstable();
+        let mut tf: Vec<(u8, FeatureId, u32)> = Vec::new();
+        for &id in &list {
+            match tf.last_mut() {
+                Some((_, last, count)) if *last == id => *count += 1,
+                _ => tf.push((SHARED, id, 1)),
+            }
+        }
+        tf.shrink_to_fit();
+        tf
+    };
+    let mut a = Vec::with_capacity(a_len);
+    for i in 0..a_len {
+        features.clear();
+        side_a(i, &mut scratch, &mut features);
+        a.push(counted(&features));
+    }
+    let mut b = Vec::with_capacity(b_len);
+    for j in 0..b_len {
+        features.clear();
+        side_b(j, &mut scratch, &mut features);
+        b.push(counted(&features));
+    }
+    weighted(a, b, &family_of, weights)
+}
+
+/// Tf-idf vectors from term counts per sentence (see [`build_vectors`]).
+fn weighted(
+    a: Vec<Vec<(u8, FeatureId, u32)>>,
+    b: Vec<Vec<(u8, FeatureId, u32)>>,
+    family_of: &[Family],
+    weights: &FeatureWeights,
+) -> Vectors {
     let mut df = vec![0u32; family_of.len()];
     let mut seen: Vec<FeatureId> = Vec::new();
     for sentence in a.iter().chain(&b) {
@@ -394,7 +472,7 @@ pub(crate) fn build_vectors(
     let total = (a.len() + b.len()) as f32;
     let idf: Vec<f32> = df
         .iter()
-        .zip(&family_of)
+        .zip(family_of)
         .map(|(&d, family)| {
             family.weight(weights) * ((total + 1.0) / (d as f32 + 0.5)).ln().max(0.01)
         })

@@ -14,7 +14,10 @@
 //! Without MT, the similarity has little to go on (anchors only), so the first pass's 1-1 beads
 //! train a lexicon ([`lexicon`], IBM Model 1) that glosses each source sentence into target
 //! words, and the document is aligned again with that gloss in place of an MT (twice: the
-//! second lexicon learns from the better beads of the first).
+//! second lexicon learns from the better beads of the first). The gloss is never written out:
+//! the hashed features of each translation word are pooled per sentence. A lexicon pass
+//! searches a short document exactly, and a longer one only in a band around the previous
+//! pass's path ([`LexiconSettings::exact_cells`]).
 //!
 //! Null beads (1-0, 0-1) cost a per-document quantile of the best 1-1 cost of each sentence.
 //! A 1-n / n-1 / m-n bead also pays part of that null cost for each of its sentences that the
@@ -24,6 +27,7 @@
 //! coarse-to-fine banded DP beyond, linear in time and memory.
 
 pub mod chrf;
+mod fast_hash;
 mod features;
 pub mod length;
 mod lexicon;
@@ -254,10 +258,11 @@ pub fn align(input: &AlignInput<'_>, options: &AlignOptions) -> Vec<Bead> {
         return beads;
     }
     for _ in 0..settings.rounds {
-        let Some(gloss) = learned_gloss(input, &beads, settings) else {
+        let Some(lexicon) = learned_lexicon(input, &beads, settings) else {
             return beads;
         };
-        beads = align_pass(input, options, Some((&gloss, &beads)));
+        let vectors = glossed_vectors(input, &lexicon, settings, &options.features);
+        beads = align_pass(input, options, Some((vectors, &beads)));
     }
     beads
 }
@@ -265,14 +270,14 @@ pub fn align(input: &AlignInput<'_>, options: &AlignOptions) -> Vec<Bead> {
 /// Fewer training pairs than this teach a lexicon nothing reliable.
 const MIN_TRAINING_PAIRS: usize = 5;
 
-/// The gloss of every source sentence by a lexicon trained on the 1-1 beads of `beads` (best
-/// scores first, [`LexiconSettings::train_fraction`] of them), or `None` when there are too few
-/// of them to learn from.
-fn learned_gloss(
+/// A lexicon trained on the 1-1 beads of `beads` (best scores first,
+/// [`LexiconSettings::train_fraction`] of them), or `None` when there are too few of them to
+/// learn from.
+fn learned_lexicon(
     input: &AlignInput<'_>,
     beads: &[Bead],
     settings: &LexiconSettings,
-) -> Option<Vec<String>> {
+) -> Option<lexicon::Lexicon> {
     let mut one_to_one: Vec<&Bead> = beads
         .iter()
         .filter(|b| b.source.len() == 1 && b.target.len() == 1)
@@ -294,30 +299,78 @@ fn learned_gloss(
         .iter()
         .map(|b| (input.source[b.source[0]], input.target[b.target[0]]))
         .collect();
-    let lexicon = lexicon::Lexicon::train(&pairs, settings);
-    Some(input.source.iter().map(|s| lexicon.gloss(s)).collect())
+    Some(lexicon::Lexicon::train(&pairs, settings))
 }
 
-/// One alignment pass. A lexicon pass gets the source glossed by the learned lexicon and the
-/// previous pass's beads: a long document is then searched only in a band around them.
+/// Sentence vectors with each source sentence glossed by `lexicon`: the gloss's lexical
+/// features (as the MT's would be) next to the source's anchors, against the target's words and
+/// anchors. The gloss is never written out as a text: the features of each translation word
+/// are hashed once and pooled per sentence, which gives the same vectors as extracting the
+/// features of the gloss's words joined by spaces (a space ends every token).
+fn glossed_vectors(
+    input: &AlignInput<'_>,
+    lexicon: &lexicon::Lexicon,
+    settings: &LexiconSettings,
+    weights: &FeatureWeights,
+) -> features::Vectors {
+    let mut scratch = features::Scratch::default();
+    let word_features: fast_hash::FastMap<&str, Vec<features::Hashed>> = lexicon
+        .target_words()
+        .map(|w| {
+            let mut out = Vec::new();
+            features::push_features(w, mt_lexical(), weights, &mut scratch, &mut out);
+            (w, out)
+        })
+        .collect();
+    let target_words = Extract {
+        lexical: true,
+        ..anchors()
+    };
+    features::build_vectors_streamed(
+        (
+            input.source.len(),
+            |i: usize, scratch: &mut features::Scratch, out: &mut Vec<features::Hashed>| {
+                lexicon::Lexicon::for_each_source_key(input.source[i], settings, |key| {
+                    for w in lexicon.translations_of(key) {
+                        out.extend_from_slice(word_features.get(w).map_or(&[][..], Vec::as_slice));
+                    }
+                });
+                features::push_features(input.source[i], anchors(), weights, scratch, out);
+            },
+        ),
+        (
+            input.target.len(),
+            |j: usize, scratch: &mut features::Scratch, out: &mut Vec<features::Hashed>| {
+                features::push_features(input.target[j], target_words, weights, scratch, out);
+            },
+        ),
+        weights,
+    )
+}
+
+/// One alignment pass. A lexicon pass gets the sentence vectors of the source glossed by the
+/// learned lexicon and the previous pass's beads: a long document is then searched only in a
+/// band around them.
 fn align_pass(
     input: &AlignInput<'_>,
     options: &AlignOptions,
-    lexicon_pass: Option<(&[String], &[Bead])>,
+    lexicon_pass: Option<(features::Vectors, &[Bead])>,
 ) -> Vec<Bead> {
-    let gloss = lexicon_pass.map(|p| p.0);
-    let prior: Option<Vec<(usize, usize)>> = lexicon_pass.map(|p| bead_path(p.1));
+    let prior: Option<Vec<(usize, usize)>> = lexicon_pass.as_ref().map(|p| bead_path(p.1));
     let tuning = match (input.mt.is_some(), input.target_mt.is_some()) {
         (true, true) => &options.with_both_mt,
         (true, false) | (false, true) => &options.with_mt,
-        (false, false) if gloss.is_some() => &options.with_lexicon,
+        (false, false) if lexicon_pass.is_some() => &options.with_lexicon,
         (false, false) => &options.without_mt,
     };
     let features::Vectors {
         side_a: src_vecs,
         side_b: tgt_vecs,
         fine_only,
-    } = vectors(input, &options.features, gloss);
+    } = match lexicon_pass {
+        Some((glossed, _)) => glossed,
+        None => vectors(input, &options.features),
+    };
     let src_len = comparable_source_lengths(input);
     let tgt_len: Vec<usize> = input.target.iter().map(|t| char_len(t)).collect();
     let length = LengthModel::estimate(&src_len, &tgt_len);
@@ -381,8 +434,9 @@ fn align_pass(
 }
 
 /// Aligns one block (a whole document or one paragraph pair); `prior` is a path of an earlier
-/// pass over it, whose band replaces the coarse levels when the block is too long to search
-/// exactly.
+/// pass over it (lexicon passes only), whose band replaces the coarse levels when the block is
+/// too long to search exactly, and replaces the exact search of a mid-sized block (see
+/// [`LexiconSettings::exact_cells`]).
 fn align_level(
     level: &Level,
     params: &CostParams,
@@ -398,20 +452,28 @@ fn align_level(
             .chain((0..m).map(|_| null_step(0, 1)))
             .collect();
     }
+    let cells = (n + 1) * (m + 1);
     let exact = match options.search {
         SearchMode::Exact => true,
         SearchMode::Banded => false,
-        SearchMode::Auto => (n + 1) * (m + 1) <= options.exact_cells,
+        SearchMode::Auto => cells <= options.exact_cells,
     };
-    if exact {
-        search::solve(level, &search::Band::full(n, m), params, length)
-    } else if let Some(path) =
-        prior.filter(|p| p.first() == Some(&(0, 0)) && p.last() == Some(&(n, m)))
-    {
-        let band = search::Band::around_path(path, n, m, options.band_width);
-        search::solve(level, &band, params, length)
-    } else {
-        search::coarse_to_fine(level, params, coarse, length, None)
+    let prior = prior.filter(|p| p.first() == Some(&(0, 0)) && p.last() == Some(&(n, m)));
+    let refine = prior.zip(options.lexicon.as_ref());
+    match refine {
+        Some((path, lexicon))
+            if !exact || (options.search == SearchMode::Auto && cells > lexicon.exact_cells) =>
+        {
+            let width = if exact {
+                lexicon.mid_band_width
+            } else {
+                lexicon.band_width
+            };
+            let band = search::Band::around_path(path, n, m, width);
+            search::solve(level, &band, params, length)
+        }
+        _ if exact => search::solve(level, &search::Band::full(n, m), params, length),
+        _ => search::coarse_to_fine(level, params, coarse, length, None),
     }
 }
 
@@ -521,19 +583,9 @@ type Parts<'a> = Vec<(&'a str, Extract)>;
 /// With MT of the source, the source side is that MT (target language) and the target side the
 /// target itself; with MT of the target (`target_mt`), the source text and the target's MT are
 /// added (source language), so the similarity is measured in both languages at once.
-fn vectors(
-    input: &AlignInput<'_>,
-    weights: &FeatureWeights,
-    gloss: Option<&[String]>,
-) -> features::Vectors {
+fn vectors(input: &AlignInput<'_>, weights: &FeatureWeights) -> features::Vectors {
     let source_is_latin = features::latin_share(input.source) > 0.5;
-    let anchors = Extract {
-        lexical: false,
-        verbatim: true,
-        verbatim_names_only: true,
-        space: 0,
-        unit: false,
-    };
+    let anchors = anchors();
     let numbers_only = Extract {
         lexical: false,
         verbatim: false,
@@ -541,24 +593,6 @@ fn vectors(
         space: 0,
         unit: false,
     };
-    let gloss_at = |i: usize| gloss.and_then(|g| g.get(i)).map_or("", String::as_str);
-    if input.mt.is_none() && input.target_mt.is_none() && gloss.is_some() {
-        let target_words = Extract {
-            lexical: true,
-            ..anchors
-        };
-        return features::build_vectors(
-            &(0..input.source.len())
-                .map(|i| vec![(gloss_at(i), mt_lexical()), (input.source[i], anchors)])
-                .collect::<Vec<_>>(),
-            &input
-                .target
-                .iter()
-                .map(|&t| vec![(t, target_words)])
-                .collect::<Vec<_>>(),
-            weights,
-        );
-    }
     if input.mt.is_none() && input.target_mt.is_none() {
         return features::build_vectors(
             &input
@@ -620,6 +654,17 @@ fn vectors(
         })
         .collect();
     features::build_vectors(&src_parts, &tgt_parts, weights)
+}
+
+/// Anchors that need no MT: numbers, Latin-script names, quotes and brackets.
+fn anchors() -> Extract {
+    Extract {
+        lexical: false,
+        verbatim: true,
+        verbatim_names_only: true,
+        space: 0,
+        unit: false,
+    }
 }
 
 /// Lexical features of the MT, without verbatim tokens (the MT is in the target language).

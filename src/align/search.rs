@@ -265,12 +265,34 @@ impl PairDots {
 fn span_norms(vectors: &[SparseVec], max: usize) -> Vec<f32> {
     let n = vectors.len();
     let mut norms = vec![0.0f32; (n + 1) * (max + 1)];
-    // self[k][d] = dot(v_k, v_{k+d})
+    // self[k][d] = dot(v_k, v_{k+d}), with v_k scattered into a dense array: a neighbour's dot
+    // is then one lookup per entry instead of a merge of two long lists (glossed sentences
+    // have hundreds of features). The products are summed in the same order as
+    // `SparseVec::dot`, plus exact zeros, so the sums are bit-identical.
+    let dim = vectors
+        .iter()
+        .filter_map(|v| v.entries.last())
+        .map(|e| e.0 as usize + 1)
+        .max()
+        .unwrap_or(0);
+    let mut dense = vec![0.0f32; dim];
     let selfdots: Vec<Vec<f32>> = (0..n)
         .map(|k| {
-            (0..max.min(n - k))
-                .map(|d| vectors[k].dot(&vectors[k + d]))
-                .collect()
+            for &(id, w) in &vectors[k].entries {
+                dense[id as usize] = w;
+            }
+            let row = (0..max.min(n - k))
+                .map(|d| {
+                    vectors[k + d]
+                        .entries
+                        .iter()
+                        .fold(0.0f32, |sum, &(id, w)| sum + dense[id as usize] * w)
+                })
+                .collect();
+            for &(id, _) in &vectors[k].entries {
+                dense[id as usize] = 0.0;
+            }
+            row
         })
         .collect();
     for i in 1..=n {

@@ -591,7 +591,7 @@ fn explain() {
         let (gn, hn) = (nodes(&gpath), nodes(&hyp));
         let hset: std::collections::HashSet<(usize, usize)> = hn.iter().copied().collect();
         // level as align() builds it
-        let features::Vectors { side_a, side_b, .. } = vectors(&input, &options.features, None);
+        let features::Vectors { side_a, side_b, .. } = vectors(&input, &options.features);
         let src_len = comparable_source_lengths(&input);
         let tgt_len: Vec<usize> = t.iter().map(|x| char_len(x)).collect();
         let length = LengthModel::estimate(&src_len, &tgt_len);
@@ -667,4 +667,59 @@ fn explain() {
         "{regions} regions; gold minus hyp: total {:.2} pen {:.2} sim {:.2} orphan {:.2} length {:.2}",
         totals[0], totals[1], totals[2], totals[3], totals[4]
     );
+}
+
+#[test]
+fn glossed_vectors_equal_the_vectors_of_the_gloss_written_out() {
+    let source = [
+        "Der Gletscher schmilzt seit 1953.",
+        "Die Hütte ist «klein» (sagt Zermatt).",
+        "Der Gletscher ist gross, die Hütte klein.",
+        "Der Berg ist hoch.",
+        "Die Brücke ist alt und schmilzt nicht.",
+        "Hüttenwart Müller-Lüdenscheid kommt.",
+    ];
+    let target = [
+        "Le glacier fond depuis 1953.",
+        "La cabane est « petite » (dit Zermatt).",
+        "Le glacier est grand, la cabane petite.",
+        "Le sommet est haut.",
+        "La passerelle est vieille et ne fond pas.",
+        "Le gardien Müller-Lüdenscheid arrive aujourd'hui.",
+    ];
+    let settings = LexiconSettings::default();
+    let pairs: Vec<(&str, &str)> = source.iter().copied().zip(target).collect();
+    let lexicon = lexicon::Lexicon::train(&pairs, &settings);
+    let weights = FeatureWeights::default();
+    let input = AlignInput {
+        source: &source,
+        target: &target,
+        mt: None,
+        target_mt: None,
+        source_paras: None,
+        target_paras: None,
+    };
+    let streamed = glossed_vectors(&input, &lexicon, &settings, &weights);
+    let glosses: Vec<String> = source.iter().map(|s| lexicon.gloss(s, &settings)).collect();
+    assert!(
+        glosses.iter().filter(|g| !g.is_empty()).count() >= 4,
+        "{glosses:?}"
+    );
+    let target_words = Extract {
+        lexical: true,
+        ..anchors()
+    };
+    let written = features::build_vectors(
+        &(0..source.len())
+            .map(|i| vec![(glosses[i].as_str(), mt_lexical()), (source[i], anchors())])
+            .collect::<Vec<_>>(),
+        &target
+            .iter()
+            .map(|&t| vec![(t, target_words)])
+            .collect::<Vec<_>>(),
+        &weights,
+    );
+    assert_eq!(streamed.side_a, written.side_a);
+    assert_eq!(streamed.side_b, written.side_b);
+    assert_eq!(streamed.fine_only, written.fine_only);
 }
