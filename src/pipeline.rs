@@ -46,7 +46,7 @@ pub fn translate(
         .with_context(|| format!("translating {name}"))
 }
 
-/// Translates and checks one article: [`translate`], then every enabled rule check, then (when
+/// Translates and checks one article: [`translate()`], then every enabled rule check, then (when
 /// `signals`) the service-backed signals enabled in `[checks]` (a failing service gives
 /// `not-checked` info flags; a misconfigured one is an error).
 pub fn run_article(

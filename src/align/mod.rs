@@ -3,7 +3,7 @@
 //! The cost of a bead combines three kinds of evidence:
 //! - **similarity** between the machine translation of the source span and the target span, in
 //!   the target language: the cosine of summed tf-idf vectors of words, word prefixes and numbers
-//!   ([`features`]). It is computed per bead (span against span) and weighted by the bead's
+//!   (`features.rs`). It is computed per bead (span against span) and weighted by the bead's
 //!   number of sentences, so merging two good 1-1 pairs into a 2-2 is not rewarded;
 //! - a Gale-Church **length** model ([`length`]) on MT length against target length (without
 //!   MT, source against target), with the ratio estimated from the document;
@@ -12,7 +12,7 @@
 //!   paragraph boundaries when both sides have the same number of paragraphs.
 //!
 //! Without MT, the similarity has little to go on (anchors only), so the first pass's 1-1 beads
-//! train a lexicon ([`lexicon`], IBM Model 1) that glosses each source sentence into target
+//! train a lexicon (`lexicon.rs`, IBM Model 1) that glosses each source sentence into target
 //! words, and the document is aligned again with that gloss in place of an MT (twice: the
 //! second lexicon learns from the better beads of the first). The gloss is never written out:
 //! the hashed features of each translation word are pooled per sentence. A lexicon pass
@@ -23,7 +23,7 @@
 //! A 1-n / n-1 / m-n bead also pays part of that null cost for each of its sentences that the
 //! other span does not cover at all (orphans: OCR debris, captions), so long beads cannot
 //! swallow unrelated fragments for less than leaving them unaligned.
-//! The search ([`search`]) is an exact DP for documents up to a few thousand sentences and a
+//! The search (`search.rs`) is an exact DP for documents up to a few thousand sentences and a
 //! coarse-to-fine banded DP beyond, linear in time and memory.
 
 pub mod chrf;

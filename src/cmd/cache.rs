@@ -1,4 +1,7 @@
 //! `tarjama cache`: where the translation cache is, what it holds, clearing and exporting it.
+// The argument docs double as `--help` text, where `[translate] to` names a config.toml
+// section, not a rustdoc link.
+#![allow(rustdoc::broken_intra_doc_links)]
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -27,7 +27,7 @@ translation already received is in the cache and is not paid for twice.")]
 pub struct Args {
     /// The article: a UTF-8 text file, paragraphs separated by blank lines (or - for standard input).
     pub article: PathBuf,
-    /// Output folder (default: out/<article name>/).
+    /// Output folder (default: out/ARTICLE_NAME/).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Formats to write, comma-separated.

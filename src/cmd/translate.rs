@@ -1,4 +1,7 @@
 //! `tarjama translate`: segment an article, translate it through the chain, write the bitext.
+// The argument docs double as `--help` text, where `[translate] to` names a config.toml
+// section, not a rustdoc link.
+#![allow(rustdoc::broken_intra_doc_links)]
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -136,7 +136,7 @@ impl Table {
     }
 }
 
-/// Reads a TSV table written by [`write`] (or by hand with the same escapes). The header line
+/// Reads a TSV table written by [`write()`] (or by hand with the same escapes). The header line
 /// must contain every name in `required`; every line must have as many fields as the header.
 /// A CRLF line end is accepted (spreadsheets write them); blank lines are skipped.
 pub fn read_table(text: &str, name: &str, required: &[&str]) -> Result<Table, TsvError> {
