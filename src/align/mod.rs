@@ -138,6 +138,18 @@ pub struct AlignOptions {
 
 impl Default for AlignOptions {
     fn default() -> Self {
+        let with_mt = CostTuning {
+            length_weight: 0.1,
+            size_exponent: 0.3,
+            sentence_norm: 0.0,
+            expand_penalty: 0.1,
+            many_penalty: 0.1,
+            null_quantile: 0.7,
+            null_scale: 1.5,
+            null_floor: 0.3,
+            orphan_weight: 0.5,
+            orphan_threshold: 0.02,
+        };
         AlignOptions {
             max_bead: 6,
             many_to_many: true,
@@ -145,30 +157,11 @@ impl Default for AlignOptions {
             exact_cells: 4_000_000,
             coarse_top_cells: 250_000,
             band_width: 8,
-            with_mt: CostTuning {
-                length_weight: 0.1,
-                size_exponent: 0.3,
-                sentence_norm: 0.0,
-                expand_penalty: 0.1,
-                many_penalty: 0.1,
-                null_quantile: 0.7,
-                null_scale: 1.5,
-                null_floor: 0.3,
-                orphan_weight: 0.5,
-                orphan_threshold: 0.02,
-            },
             // tuned on dev with both Google MT directions (unit-length views): strict F1 0.912
             with_both_mt: CostTuning {
                 null_quantile: 0.6,
                 null_scale: 1.0,
-                length_weight: 0.1,
-                size_exponent: 0.3,
-                sentence_norm: 0.0,
-                expand_penalty: 0.1,
-                many_penalty: 0.1,
-                null_floor: 0.3,
-                orphan_weight: 0.5,
-                orphan_threshold: 0.02,
+                ..with_mt.clone()
             },
             without_mt: CostTuning {
                 length_weight: 0.2,
@@ -187,19 +180,12 @@ impl Default for AlignOptions {
             // tuned on dev without MT, two lexicon rounds: strict F1 0.840 → 0.888
             with_lexicon: CostTuning {
                 length_weight: 0.2,
-                size_exponent: 0.3,
-                sentence_norm: 0.0,
-                expand_penalty: 0.1,
-                many_penalty: 0.1,
-                null_quantile: 0.7,
-                null_scale: 1.5,
-                null_floor: 0.3,
-                orphan_weight: 0.5,
-                orphan_threshold: 0.02,
+                ..with_mt.clone()
             },
             lexicon: Some(LexiconSettings::default()),
             features: FeatureWeights::default(),
             use_paragraphs: true,
+            with_mt,
         }
     }
 }
