@@ -19,6 +19,7 @@ use crate::bitext::{Bead, Flag, Side};
 use crate::lang::Script;
 use crate::quality::Ctx;
 use crate::quality::length::{ACRONYM_CREDIT, LengthModel, SourceFeatures, acronym_letters};
+use crate::quality::lexical::{BitextLexicon, LexicalSettings, source_keys};
 use crate::quality::names::latin_tokens;
 use crate::quality::numbers::numbers;
 use crate::quality::settings::Swapped;
@@ -49,6 +50,9 @@ struct Summary<'a> {
     colon: bool,
     /// Source side: the machine translation, if any.
     mt: Option<&'a str>,
+    /// Its words as ids of the bitext's lexicon (source keys or target words, distinct,
+    /// sorted); empty when the bitext has no lexicon.
+    ids: Vec<u32>,
 }
 
 /// What one pass over a text counts.
@@ -137,6 +141,7 @@ impl<'a> Summary<'a> {
             bracketed: scan.bracketed,
             colon: scan.colon,
             mt,
+            ids: Vec::new(),
         }
     }
 }
@@ -165,6 +170,10 @@ pub struct SwapEvidence {
     /// chrF (0–100) of the source's machine translation against the target (crossed −
     /// straight); `None` when the sources carry no MT.
     pub mt: Option<f64>,
+    /// Lexical coverage (0–1) of the source by the target under the bitext's own lexicon
+    /// (crossed − straight); `None` when the bitext is too small for a lexicon or the source
+    /// has no word with translations.
+    pub lexical: Option<f64>,
 }
 
 impl SwapEvidence {
@@ -178,6 +187,7 @@ impl SwapEvidence {
             + s.mark_weight * f64::from(self.marks)
             + s.comma_weight * f64::from(self.commas)
             + self.mt.map_or(0.0, |d| s.mt_weight * d / 10.0)
+            + self.lexical.map_or(0.0, |d| s.lexical_weight * d)
     }
 
     /// What favoured the crossed assignment, for the flag's evidence.
@@ -200,6 +210,9 @@ impl SwapEvidence {
         }
         if let Some(d) = self.mt {
             parts.push(format!("MT chrF {d:+.1}"));
+        }
+        if let Some(d) = self.lexical.filter(|d| d.abs() >= 0.05) {
+            parts.push(format!("lexicon {d:+.2}"));
         }
         parts.join(", ")
     }
@@ -252,8 +265,30 @@ fn name_misses(source: &Summary, target: &Summary) -> i32 {
         .count() as i32
 }
 
+/// How much more of source `a`'s words the lexicon finds translated in `other` than in `own`.
+fn lexical_gain(lexical: Lexical, a: &Summary, own: &Summary, other: &Summary) -> Option<f64> {
+    let Lexical { lexicon, held_out } = lexical;
+    let own = lexicon.coverage(&a.ids, &own.ids, &held_out)?;
+    let other = lexicon.coverage(&a.ids, &other.ids, &held_out)?;
+    Some(other - own)
+}
+
+/// The bitext's lexicon with the two beads of the pair under judgement left out.
+#[derive(Clone, Copy)]
+struct Lexical<'l> {
+    lexicon: &'l BitextLexicon,
+    /// Positions of the two beads.
+    held_out: [usize; 2],
+}
+
 /// The evidence that source `a` is better translated by `other` than by `own`.
-fn preference(model: &LengthModel, a: &Summary, own: &Summary, other: &Summary) -> SwapEvidence {
+fn preference(
+    model: &LengthModel,
+    lexical: Option<Lexical>,
+    a: &Summary,
+    own: &Summary,
+    other: &Summary,
+) -> SwapEvidence {
     let gain = |f: &dyn Fn(&Summary, &Summary) -> i32| f(a, own) - f(a, other);
     SwapEvidence {
         length: length_cost(model, a, own) - length_cost(model, a, other),
@@ -267,6 +302,7 @@ fn preference(model: &LengthModel, a: &Summary, own: &Summary, other: &Summary) 
             let p = ChrfParams::default();
             chrf(mt, other.text, &p) - chrf(mt, own.text, &p)
         }),
+        lexical: lexical.and_then(|l| lexical_gain(l, a, own, other)),
     }
 }
 
@@ -274,17 +310,26 @@ fn preference(model: &LengthModel, a: &Summary, own: &Summary, other: &Summary) 
 /// the crossed assignment.
 fn evidence(
     model: &LengthModel,
+    lexical: Option<Lexical>,
     (a, x): (&Summary, &Summary),
     (b, y): (&Summary, &Summary),
 ) -> [SwapEvidence; 2] {
-    [preference(model, a, x, y), preference(model, b, y, x)]
+    [
+        preference(model, lexical, a, x, y),
+        preference(model, lexical, b, y, x),
+    ]
 }
 
 /// The pair's score: the two sources' evidence added, or `None` when one source prefers its own
 /// target (a swap moves both translations, so both sources must fit better crossed; one bad
 /// bead next to a good one is an omission or an addition, not a swap).
+///
+/// The lexical evidence is pooled: each source gets half of the two sources' lexical gains (one
+/// sentence's few words are a noisy witness; the pair's are less so).
 fn pair_score(evidence: &[SwapEvidence; 2], settings: &Swapped) -> Option<f64> {
-    let [a, b] = evidence.map(|e| e.score(settings));
+    let lexical = |e: &SwapEvidence| e.lexical.map_or(0.0, |d| settings.lexical_weight * d);
+    let pooled = (lexical(&evidence[0]) + lexical(&evidence[1])) / 2.0;
+    let [a, b] = evidence.map(|e| e.score(settings) - lexical(&e) + pooled);
     (a > 0.0 && b > 0.0).then_some(a + b)
 }
 
@@ -300,6 +345,10 @@ fn total(evidence: &[SwapEvidence; 2]) -> SwapEvidence {
         marks: a.marks + b.marks,
         commas: a.commas + b.commas,
         mt: a.mt.zip(b.mt).map(|(p, q)| p + q),
+        lexical: match (a.lexical, b.lexical) {
+            (None, None) => None,
+            (p, q) => Some(p.unwrap_or(0.0) + q.unwrap_or(0.0)),
+        },
     }
 }
 
@@ -332,13 +381,50 @@ fn one_to_one<'a>(ctx: &Ctx<'a>) -> Vec<Option<OneToOne<'a>>> {
         .collect()
 }
 
+/// Learns the bitext's lexicon from its 1-1 beads (when there are enough of them) and fills
+/// in the beads' word ids; `None` when too few or when turned off.
+fn learn_lexicon(beads: &mut [Option<OneToOne>], settings: &Swapped) -> Option<BitextLexicon> {
+    let count = beads.iter().flatten().count();
+    if settings.lexical_weight == 0.0 || count < settings.lexicon_min_pairs.max(1) {
+        return None;
+    }
+    let pairs: Vec<(usize, Vec<String>, &str)> = beads
+        .iter()
+        .enumerate()
+        .filter_map(|(at, b)| {
+            let b = b.as_ref()?;
+            let keys = source_keys(b.source.text, settings.lexicon_prefix);
+            Some((at, keys, b.target.text))
+        })
+        .collect();
+    let lexicon = BitextLexicon::train(
+        &pairs,
+        &LexicalSettings {
+            min_pairs: settings.lexicon_min_pairs,
+            max_pairs: settings.lexicon_max_pairs,
+            source_prefix: settings.lexicon_prefix,
+            min_count: settings.lexicon_min_count,
+        },
+    )?;
+    for (at, keys, _) in &pairs {
+        if let Some(b) = beads[*at].as_mut() {
+            let encoded = lexicon.encode(keys, b.target.text);
+            b.source.ids = encoded.source;
+            b.target.ids = encoded.target;
+        }
+    }
+    Some(lexicon)
+}
+
 /// Runs `swapped` with the length model the other length checks use.
 pub(crate) fn run(ctx: &Ctx, model: &LengthModel, flags: &mut Vec<Flag>) {
     let Some(severity) = ctx.settings.severity_of("swapped") else {
         return;
     };
     let settings = &ctx.settings.swapped;
-    let beads = one_to_one(ctx);
+    let mut beads = one_to_one(ctx);
+    let lexicon = learn_lexicon(&mut beads, settings);
+    let beads = beads;
     // Every neighbouring pair that crossing clearly improves, best first; a bead is named in
     // one flag at most.
     let mut candidates: Vec<(f64, usize, SwapEvidence)> = (0..beads.len().saturating_sub(1))
@@ -347,7 +433,15 @@ pub(crate) fn run(ctx: &Ctx, model: &LengthModel, flags: &mut Vec<Flag>) {
             if a.target.text == b.target.text || a.source.text == b.source.text {
                 return None;
             }
-            let e = evidence(model, (&a.source, &a.target), (&b.source, &b.target));
+            let e = evidence(
+                model,
+                lexicon.as_ref().map(|lexicon| Lexical {
+                    lexicon,
+                    held_out: [k, k + 1],
+                }),
+                (&a.source, &a.target),
+                (&b.source, &b.target),
+            );
             let score = pair_score(&e, settings)?;
             (score >= settings.min_score).then_some((score, k, total(&e)))
         })
@@ -483,8 +577,8 @@ mod tests {
             let beads = one_to_one(&ctx);
             for k in 0..beads.len() - 1 {
                 let (Some(a), Some(c)) = (&beads[k], &beads[k + 1]) else { continue };
-                let straight = evidence(&model, (&a.source, &a.target), (&c.source, &c.target));
-                let crossed = evidence(&model, (&a.source, &c.target), (&c.source, &a.target));
+                let straight = evidence(&model, None, (&a.source, &a.target), (&c.source, &c.target));
+                let crossed = evidence(&model, None, (&a.source, &c.target), (&c.source, &a.target));
                 proptest::prop_assert!(
                     pair_score(&straight, &settings.swapped).is_none()
                         || pair_score(&crossed, &settings.swapped).is_none()
@@ -514,6 +608,7 @@ mod tests {
         assert_eq!(name_misses(&q, &x), 1);
         let e = evidence(
             &LengthModel::prior(&settings.length_ratio),
+            None,
             (&a, &x),
             (&q, &y),
         );
@@ -523,6 +618,7 @@ mod tests {
         // Crossed, the same beads are a swap.
         let e = evidence(
             &LengthModel::prior(&settings.length_ratio),
+            None,
             (&a, &y),
             (&q, &x),
         );
