@@ -6,7 +6,12 @@
 //! assignment costs z²/2, the negative log-likelihood of a normal residual, capped), numbers
 //! and Latin-script names the source has and the target lacks (or the reverse), question and
 //! quote marks, brackets and colons, the number of commas, and, when the source sentences carry
-//! a machine translation (`mt`), the chrF of that MT against each target. Each source's
+//! a machine translation (`mt`), the chrF of that MT against each target, and, when the bitext
+//! has enough 1-1 beads (`lexicon_min_pairs`), how much of each source's words a lexicon
+//! learned from the bitext itself finds translated in each target (see [`crate::quality::lexical`]:
+//! IBM Model 1 on the 1-1 beads, the two beads judged left out). The lexical gains of the two
+//! sources are pooled (each gets half of their sum): one sentence's words are a noisy witness.
+//! The corrupted beads are part of the lexicon's training data, as in any real bitext. Each source's
 //! preference (own target − other target, weighted) must favour crossing, since a swap moves
 //! both translations; the two preferences added must reach `min_score`. A bead is named by one
 //! flag at most (the best pair first); the flag names both beads' sentences and lists them in
