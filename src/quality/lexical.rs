@@ -39,7 +39,7 @@ pub(crate) struct LexicalSettings {
 /// EM iterations of Model 1.
 const ITERATIONS: usize = 5;
 /// Translations kept per source key (the most probable under the full model).
-const CANDIDATES: usize = 32;
+const CANDIDATES: usize = 8;
 /// Target words in more than this share of the training sentences are not translations.
 const MAX_TARGET_SHARE: f64 = 0.3;
 /// Id of the NULL source word.
@@ -234,15 +234,26 @@ impl BitextLexicon {
             }
             n += 1;
             let mut best = 0.0f32;
+            let multiplicity: Vec<f32> = shares
+                .iter()
+                .map(|b| lookup(&b.multiplicity, s) as f32)
+                .collect();
+            // Both lists are sorted by target id: one merge pass.
+            let mut at = 0;
             for c in list {
-                let Ok(at) = target.binary_search(&c.target) else {
+                while at < target.len() && target[at] < c.target {
+                    at += 1;
+                }
+                if at == target.len() {
+                    break;
+                }
+                if target[at] != c.target {
                     continue;
-                };
+                }
                 let taken: f32 = shares
                     .iter()
-                    .map(|b| {
-                        lookup(&b.multiplicity, s) as f32 * c.prob * lookup(&b.weights, c.target)
-                    })
+                    .zip(&multiplicity)
+                    .map(|(b, &m)| m * c.prob * lookup(&b.weights, c.target))
                     .sum();
                 let p = ((c.count - taken) / total).max(0.0);
                 best = best.max(p);
