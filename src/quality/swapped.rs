@@ -564,6 +564,78 @@ mod tests {
         );
     }
 
+    /// A bitext of `n` four-word sentences over a small word-for-word vocabulary (enough beads
+    /// for the lexicon), no numbers, names or marks: only the words tell two sentences apart.
+    fn word_for_word(n: usize) -> Vec<(String, String)> {
+        const VOCABULARY: [(&str, &str); 16] = [
+            ("سيارة", "car"),
+            ("شجرة", "tree"),
+            ("نهر", "river"),
+            ("جبل", "mountain"),
+            ("مدرسة", "school"),
+            ("سوق", "market"),
+            ("طبيب", "doctor"),
+            ("جندي", "soldier"),
+            ("مطر", "rain"),
+            ("قمح", "wheat"),
+            ("ميناء", "harbour"),
+            ("قطار", "train"),
+            ("كتاب", "book"),
+            ("صحيفة", "newspaper"),
+            ("مصنع", "factory"),
+            ("جسر", "bridge"),
+        ];
+        let mut rng = fastrand::Rng::with_seed(7);
+        (0..n)
+            .map(|_| {
+                let words: Vec<usize> = (0..4).map(|_| rng.usize(..VOCABULARY.len())).collect();
+                let source: Vec<&str> = words.iter().map(|&w| VOCABULARY[w].0).collect();
+                let target: Vec<&str> = words.iter().map(|&w| VOCABULARY[w].1).collect();
+                (
+                    format!("{}.", source.join(" ")),
+                    format!("{}.", target.join(" ")),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_bitexts_own_lexicon_finds_a_swap_that_nothing_else_shows() {
+        let mut rows = word_for_word(300);
+        // Two neighbours with no word in common and targets of the same length.
+        let k = (100..290)
+            .find(|&k| {
+                let (x, y) = (&rows[k].1, &rows[k + 1].1);
+                x.len() == y.len()
+                    && x.split(' ').all(|w| {
+                        !y.trim_end_matches('.')
+                            .split(' ')
+                            .any(|v| w.trim_end_matches('.') == v)
+                    })
+            })
+            .expect("such a pair");
+        let (x, y) = (rows[k].1.clone(), rows[k + 1].1.clone());
+        rows[k].1 = y;
+        rows[k + 1].1 = x;
+        let refs: Vec<(&str, &str)> = rows.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let b = pairs(&refs);
+        let flags = swapped_flags(&b);
+        assert_eq!(flags.len(), 1, "{flags:?}");
+        assert_eq!(flags[0].source, [k, k + 1]);
+        assert!(
+            flags[0].evidence.contains("lexicon"),
+            "{}",
+            flags[0].evidence
+        );
+        // Without the lexicon (or with too few beads for one) nothing shows the swap.
+        let mut settings = CheckSettings::default();
+        settings.swapped.lexical_weight = 0.0;
+        assert!(!check(&b, &settings).iter().any(|f| f.code == "swapped"));
+        settings.swapped.lexical_weight = CheckSettings::default().swapped.lexical_weight;
+        settings.swapped.lexicon_min_pairs = 1000;
+        assert!(!check(&b, &settings).iter().any(|f| f.code == "swapped"));
+    }
+
     proptest::proptest! {
         /// Whatever the text, a pair and its crossed version are never both swaps (each
         /// source's preference changes sign), and no bead is named by two flags.
