@@ -14,6 +14,7 @@
 pub mod alignment;
 pub mod coverage;
 pub mod length;
+pub(crate) mod lexical;
 pub mod names;
 pub mod numbers;
 pub mod punctuation;

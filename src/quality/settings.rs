@@ -160,6 +160,18 @@ check_table!(
         comma_weight: f64 = 0.5,
         /// Score per 10 chrF points the sources' machine translations gain by crossing.
         mt_weight: f64 = 2.0,
+        /// Score per unit of lexical coverage (0–1) the crossing gains, under a lexicon learned
+        /// by IBM Model 1 from the bitext's own 1-1 beads, the two beads left out (0 turns it
+        /// off).
+        lexical_weight: f64 = 30.0,
+        /// The lexicon is learned only when the bitext has at least this many 1-1 beads.
+        lexicon_min_pairs: usize = 200,
+        /// It is learned from at most this many 1-1 beads (spread evenly over the bitext).
+        lexicon_max_pairs: usize = 10000,
+        /// Source words are keyed by this many leading letters of their stem.
+        lexicon_prefix: usize = 5,
+        /// A source stem counts only when seen at least this many times outside the two beads.
+        lexicon_min_count: u32 = 3,
     }
 );
 

@@ -6,7 +6,12 @@
 //! assignment costs z²/2, the negative log-likelihood of a normal residual, capped), numbers
 //! and Latin-script names the source has and the target lacks (or the reverse), question and
 //! quote marks, brackets and colons, the number of commas, and, when the source sentences carry
-//! a machine translation (`mt`), the chrF of that MT against each target. Each source's
+//! a machine translation (`mt`), the chrF of that MT against each target, and, when the bitext
+//! has enough 1-1 beads (`lexicon_min_pairs`), how much of each source's words a lexicon
+//! learned from the bitext itself finds translated in each target (see [`crate::quality::lexical`]:
+//! IBM Model 1 on the 1-1 beads, the two beads judged left out). The lexical gains of the two
+//! sources are pooled (each gets half of their sum): one sentence's words are a noisy witness.
+//! The corrupted beads are part of the lexicon's training data, as in any real bitext. Each source's
 //! preference (own target − other target, weighted) must favour crossing, since a swap moves
 //! both translations; the two preferences added must reach `min_score`. A bead is named by one
 //! flag at most (the best pair first); the flag names both beads' sentences and lists them in
@@ -19,6 +24,7 @@ use crate::bitext::{Bead, Flag, Side};
 use crate::lang::Script;
 use crate::quality::Ctx;
 use crate::quality::length::{ACRONYM_CREDIT, LengthModel, SourceFeatures, acronym_letters};
+use crate::quality::lexical::{BitextLexicon, LexicalSettings, source_keys};
 use crate::quality::names::latin_tokens;
 use crate::quality::numbers::numbers;
 use crate::quality::settings::Swapped;
@@ -49,6 +55,9 @@ struct Summary<'a> {
     colon: bool,
     /// Source side: the machine translation, if any.
     mt: Option<&'a str>,
+    /// Its words as ids of the bitext's lexicon (source keys or target words, distinct,
+    /// sorted); empty when the bitext has no lexicon.
+    ids: Vec<u32>,
 }
 
 /// What one pass over a text counts.
@@ -137,6 +146,7 @@ impl<'a> Summary<'a> {
             bracketed: scan.bracketed,
             colon: scan.colon,
             mt,
+            ids: Vec::new(),
         }
     }
 }
@@ -165,6 +175,10 @@ pub struct SwapEvidence {
     /// chrF (0–100) of the source's machine translation against the target (crossed −
     /// straight); `None` when the sources carry no MT.
     pub mt: Option<f64>,
+    /// Lexical coverage (0–1) of the source by the target under the bitext's own lexicon
+    /// (crossed − straight); `None` when the bitext is too small for a lexicon or the source
+    /// has no word with translations.
+    pub lexical: Option<f64>,
 }
 
 impl SwapEvidence {
@@ -178,6 +192,7 @@ impl SwapEvidence {
             + s.mark_weight * f64::from(self.marks)
             + s.comma_weight * f64::from(self.commas)
             + self.mt.map_or(0.0, |d| s.mt_weight * d / 10.0)
+            + self.lexical.map_or(0.0, |d| s.lexical_weight * d)
     }
 
     /// What favoured the crossed assignment, for the flag's evidence.
@@ -200,6 +215,9 @@ impl SwapEvidence {
         }
         if let Some(d) = self.mt {
             parts.push(format!("MT chrF {d:+.1}"));
+        }
+        if let Some(d) = self.lexical.filter(|d| d.abs() >= 0.05) {
+            parts.push(format!("lexicon {d:+.2}"));
         }
         parts.join(", ")
     }
@@ -252,8 +270,30 @@ fn name_misses(source: &Summary, target: &Summary) -> i32 {
         .count() as i32
 }
 
+/// How much more of source `a`'s words the lexicon finds translated in `other` than in `own`.
+fn lexical_gain(lexical: Lexical, a: &Summary, own: &Summary, other: &Summary) -> Option<f64> {
+    let Lexical { lexicon, held_out } = lexical;
+    let own = lexicon.coverage(&a.ids, &own.ids, &held_out)?;
+    let other = lexicon.coverage(&a.ids, &other.ids, &held_out)?;
+    Some(other - own)
+}
+
+/// The bitext's lexicon with the two beads of the pair under judgement left out.
+#[derive(Clone, Copy)]
+struct Lexical<'l> {
+    lexicon: &'l BitextLexicon,
+    /// Positions of the two beads.
+    held_out: [usize; 2],
+}
+
 /// The evidence that source `a` is better translated by `other` than by `own`.
-fn preference(model: &LengthModel, a: &Summary, own: &Summary, other: &Summary) -> SwapEvidence {
+fn preference(
+    model: &LengthModel,
+    lexical: Option<Lexical>,
+    a: &Summary,
+    own: &Summary,
+    other: &Summary,
+) -> SwapEvidence {
     let gain = |f: &dyn Fn(&Summary, &Summary) -> i32| f(a, own) - f(a, other);
     SwapEvidence {
         length: length_cost(model, a, own) - length_cost(model, a, other),
@@ -267,6 +307,7 @@ fn preference(model: &LengthModel, a: &Summary, own: &Summary, other: &Summary) 
             let p = ChrfParams::default();
             chrf(mt, other.text, &p) - chrf(mt, own.text, &p)
         }),
+        lexical: lexical.and_then(|l| lexical_gain(l, a, own, other)),
     }
 }
 
@@ -274,17 +315,26 @@ fn preference(model: &LengthModel, a: &Summary, own: &Summary, other: &Summary) 
 /// the crossed assignment.
 fn evidence(
     model: &LengthModel,
+    lexical: Option<Lexical>,
     (a, x): (&Summary, &Summary),
     (b, y): (&Summary, &Summary),
 ) -> [SwapEvidence; 2] {
-    [preference(model, a, x, y), preference(model, b, y, x)]
+    [
+        preference(model, lexical, a, x, y),
+        preference(model, lexical, b, y, x),
+    ]
 }
 
 /// The pair's score: the two sources' evidence added, or `None` when one source prefers its own
 /// target (a swap moves both translations, so both sources must fit better crossed; one bad
 /// bead next to a good one is an omission or an addition, not a swap).
+///
+/// The lexical evidence is pooled: each source gets half of the two sources' lexical gains (one
+/// sentence's few words are a noisy witness; the pair's are less so).
 fn pair_score(evidence: &[SwapEvidence; 2], settings: &Swapped) -> Option<f64> {
-    let [a, b] = evidence.map(|e| e.score(settings));
+    let lexical = |e: &SwapEvidence| e.lexical.map_or(0.0, |d| settings.lexical_weight * d);
+    let pooled = (lexical(&evidence[0]) + lexical(&evidence[1])) / 2.0;
+    let [a, b] = evidence.map(|e| e.score(settings) - lexical(&e) + pooled);
     (a > 0.0 && b > 0.0).then_some(a + b)
 }
 
@@ -300,6 +350,10 @@ fn total(evidence: &[SwapEvidence; 2]) -> SwapEvidence {
         marks: a.marks + b.marks,
         commas: a.commas + b.commas,
         mt: a.mt.zip(b.mt).map(|(p, q)| p + q),
+        lexical: match (a.lexical, b.lexical) {
+            (None, None) => None,
+            (p, q) => Some(p.unwrap_or(0.0) + q.unwrap_or(0.0)),
+        },
     }
 }
 
@@ -332,13 +386,50 @@ fn one_to_one<'a>(ctx: &Ctx<'a>) -> Vec<Option<OneToOne<'a>>> {
         .collect()
 }
 
+/// Learns the bitext's lexicon from its 1-1 beads (when there are enough of them) and fills
+/// in the beads' word ids; `None` when too few or when turned off.
+fn learn_lexicon(beads: &mut [Option<OneToOne>], settings: &Swapped) -> Option<BitextLexicon> {
+    let count = beads.iter().flatten().count();
+    if settings.lexical_weight == 0.0 || count < settings.lexicon_min_pairs.max(1) {
+        return None;
+    }
+    let pairs: Vec<(usize, Vec<String>, &str)> = beads
+        .iter()
+        .enumerate()
+        .filter_map(|(at, b)| {
+            let b = b.as_ref()?;
+            let keys = source_keys(b.source.text, settings.lexicon_prefix);
+            Some((at, keys, b.target.text))
+        })
+        .collect();
+    let lexicon = BitextLexicon::train(
+        &pairs,
+        &LexicalSettings {
+            min_pairs: settings.lexicon_min_pairs,
+            max_pairs: settings.lexicon_max_pairs,
+            source_prefix: settings.lexicon_prefix,
+            min_count: settings.lexicon_min_count,
+        },
+    )?;
+    for (at, keys, _) in &pairs {
+        if let Some(b) = beads[*at].as_mut() {
+            let encoded = lexicon.encode(keys, b.target.text);
+            b.source.ids = encoded.source;
+            b.target.ids = encoded.target;
+        }
+    }
+    Some(lexicon)
+}
+
 /// Runs `swapped` with the length model the other length checks use.
 pub(crate) fn run(ctx: &Ctx, model: &LengthModel, flags: &mut Vec<Flag>) {
     let Some(severity) = ctx.settings.severity_of("swapped") else {
         return;
     };
     let settings = &ctx.settings.swapped;
-    let beads = one_to_one(ctx);
+    let mut beads = one_to_one(ctx);
+    let lexicon = learn_lexicon(&mut beads, settings);
+    let beads = beads;
     // Every neighbouring pair that crossing clearly improves, best first; a bead is named in
     // one flag at most.
     let mut candidates: Vec<(f64, usize, SwapEvidence)> = (0..beads.len().saturating_sub(1))
@@ -347,7 +438,15 @@ pub(crate) fn run(ctx: &Ctx, model: &LengthModel, flags: &mut Vec<Flag>) {
             if a.target.text == b.target.text || a.source.text == b.source.text {
                 return None;
             }
-            let e = evidence(model, (&a.source, &a.target), (&b.source, &b.target));
+            let e = evidence(
+                model,
+                lexicon.as_ref().map(|lexicon| Lexical {
+                    lexicon,
+                    held_out: [k, k + 1],
+                }),
+                (&a.source, &a.target),
+                (&b.source, &b.target),
+            );
             let score = pair_score(&e, settings)?;
             (score >= settings.min_score).then_some((score, k, total(&e)))
         })
@@ -465,6 +564,78 @@ mod tests {
         );
     }
 
+    /// A bitext of `n` four-word sentences over a small word-for-word vocabulary (enough beads
+    /// for the lexicon), no numbers, names or marks: only the words tell two sentences apart.
+    fn word_for_word(n: usize) -> Vec<(String, String)> {
+        const VOCABULARY: [(&str, &str); 16] = [
+            ("سيارة", "car"),
+            ("شجرة", "tree"),
+            ("نهر", "river"),
+            ("جبل", "mountain"),
+            ("مدرسة", "school"),
+            ("سوق", "market"),
+            ("طبيب", "doctor"),
+            ("جندي", "soldier"),
+            ("مطر", "rain"),
+            ("قمح", "wheat"),
+            ("ميناء", "harbour"),
+            ("قطار", "train"),
+            ("كتاب", "book"),
+            ("صحيفة", "newspaper"),
+            ("مصنع", "factory"),
+            ("جسر", "bridge"),
+        ];
+        let mut rng = fastrand::Rng::with_seed(7);
+        (0..n)
+            .map(|_| {
+                let words: Vec<usize> = (0..4).map(|_| rng.usize(..VOCABULARY.len())).collect();
+                let source: Vec<&str> = words.iter().map(|&w| VOCABULARY[w].0).collect();
+                let target: Vec<&str> = words.iter().map(|&w| VOCABULARY[w].1).collect();
+                (
+                    format!("{}.", source.join(" ")),
+                    format!("{}.", target.join(" ")),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_bitexts_own_lexicon_finds_a_swap_that_nothing_else_shows() {
+        let mut rows = word_for_word(300);
+        // Two neighbours with no word in common and targets of the same length.
+        let k = (100..290)
+            .find(|&k| {
+                let (x, y) = (&rows[k].1, &rows[k + 1].1);
+                x.len() == y.len()
+                    && x.split(' ').all(|w| {
+                        !y.trim_end_matches('.')
+                            .split(' ')
+                            .any(|v| w.trim_end_matches('.') == v)
+                    })
+            })
+            .expect("such a pair");
+        let (x, y) = (rows[k].1.clone(), rows[k + 1].1.clone());
+        rows[k].1 = y;
+        rows[k + 1].1 = x;
+        let refs: Vec<(&str, &str)> = rows.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let b = pairs(&refs);
+        let flags = swapped_flags(&b);
+        assert_eq!(flags.len(), 1, "{flags:?}");
+        assert_eq!(flags[0].source, [k, k + 1]);
+        assert!(
+            flags[0].evidence.contains("lexicon"),
+            "{}",
+            flags[0].evidence
+        );
+        // Without the lexicon (or with too few beads for one) nothing shows the swap.
+        let mut settings = CheckSettings::default();
+        settings.swapped.lexical_weight = 0.0;
+        assert!(!check(&b, &settings).iter().any(|f| f.code == "swapped"));
+        settings.swapped.lexical_weight = CheckSettings::default().swapped.lexical_weight;
+        settings.swapped.lexicon_min_pairs = 1000;
+        assert!(!check(&b, &settings).iter().any(|f| f.code == "swapped"));
+    }
+
     proptest::proptest! {
         /// Whatever the text, a pair and its crossed version are never both swaps (each
         /// source's preference changes sign), and no bead is named by two flags.
@@ -483,8 +654,8 @@ mod tests {
             let beads = one_to_one(&ctx);
             for k in 0..beads.len() - 1 {
                 let (Some(a), Some(c)) = (&beads[k], &beads[k + 1]) else { continue };
-                let straight = evidence(&model, (&a.source, &a.target), (&c.source, &c.target));
-                let crossed = evidence(&model, (&a.source, &c.target), (&c.source, &a.target));
+                let straight = evidence(&model, None, (&a.source, &a.target), (&c.source, &c.target));
+                let crossed = evidence(&model, None, (&a.source, &c.target), (&c.source, &a.target));
                 proptest::prop_assert!(
                     pair_score(&straight, &settings.swapped).is_none()
                         || pair_score(&crossed, &settings.swapped).is_none()
@@ -514,6 +685,7 @@ mod tests {
         assert_eq!(name_misses(&q, &x), 1);
         let e = evidence(
             &LengthModel::prior(&settings.length_ratio),
+            None,
             (&a, &x),
             (&q, &y),
         );
@@ -523,6 +695,7 @@ mod tests {
         // Crossed, the same beads are a swap.
         let e = evidence(
             &LengthModel::prior(&settings.length_ratio),
+            None,
             (&a, &y),
             (&q, &x),
         );

@@ -1,0 +1,497 @@
+//! A word lexicon learned from the bitext under check, for checks that ask "does this target
+//! translate this source?" without a machine translation.
+//!
+//! Most beads of a bitext worth checking are right, so its 1-1 beads are a parallel corpus:
+//! IBM Model 1 (EM with a NULL source word, as in [`crate::align::lexicon`]) trained on them
+//! gives `p(target word | source key)`. Arabic words are keyed by their stem without clitics
+//! (و ف, ب ل ك, the article ال/لل, see [`arabic_stems`]) after folding alef forms, ى and ة, then
+//! by a prefix of the stem (inflection suffixes); other scripts by the lowercased word.
+//!
+//! **Leave-one-out.** The beads being judged are in the training data, corrupted ones included
+//! (as in any real bitext: the method is unsupervised). On a few hundred beads Model 1
+//! memorises each bead's pairing, right or wrong, so a lexicon that saw a bead vouches for
+//! whatever target it has. [`BitextLexicon::coverage`] therefore scores with the probabilities
+//! the model would have without the beads in question: the last EM step's expected counts
+//! minus those beads' own share of them (`p₋(t|s) = (c(s,t) − c_b(s,t)) / (c(s) − c_b(s))`),
+//! which costs one training and a few lookups per bead instead of one training per bead.
+//!
+//! Only a source key seen at least `min_count` times outside the held-out beads counts, and
+//! target words found in more than 30 % of the training sentences (function words) are left out.
+
+use std::collections::HashMap;
+
+use crate::quality::text::is_arabic_letter;
+use crate::quality::transliteration::arabic_stems;
+
+/// How the bitext lexicon is trained.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct LexicalSettings {
+    /// Train only when the bitext has at least this many 1-1 beads (fewer: too thin).
+    pub min_pairs: usize,
+    /// Train on at most this many 1-1 beads (spread evenly): time stays linear.
+    pub max_pairs: usize,
+    /// Source keys are cut to this many leading characters (0 = whole).
+    pub source_prefix: usize,
+    /// A source key counts only when seen this many times outside the held-out beads.
+    pub min_count: u32,
+}
+
+/// EM iterations of Model 1.
+const ITERATIONS: usize = 5;
+/// Translations kept per source key (the most probable under the full model).
+const CANDIDATES: usize = 8;
+/// Target words in more than this share of the training sentences are not translations.
+const MAX_TARGET_SHARE: f64 = 0.3;
+/// Id of the NULL source word.
+const NULL: u32 = 0;
+
+/// The source-side keys of a text: stems without clitics (Arabic), lowercased words otherwise,
+/// in text order (repeats kept).
+pub(crate) fn source_keys(text: &str, prefix: usize) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric() && !is_mark(c))
+        .filter_map(|word| {
+            let letters: String = word
+                .chars()
+                .filter(|&c| !is_mark(c))
+                .map(fold_arabic)
+                .collect();
+            if letters.is_empty() || letters.chars().any(char::is_numeric) {
+                return None;
+            }
+            let key = if letters.chars().all(is_arabic_letter) {
+                let mut stems = arabic_stems(&letters);
+                stems.pop().unwrap_or(letters)
+            } else {
+                letters.to_lowercase()
+            };
+            Some(if prefix == 0 {
+                key
+            } else {
+                key.chars().take(prefix).collect()
+            })
+        })
+        .collect()
+}
+
+/// Arabic diacritics and tatweel (dropped from keys).
+fn is_mark(c: char) -> bool {
+    matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}')
+}
+
+/// One spelling for letters written several ways (أ إ آ → ا, ى → ي, ة → ه).
+fn fold_arabic(c: char) -> char {
+    match c {
+        'أ' | 'إ' | 'آ' => 'ا',
+        'ى' => 'ي',
+        'ة' => 'ه',
+        c => c,
+    }
+}
+
+/// The lowercased words of a target text (letters, at least two, no digit), in text order.
+pub(crate) fn target_tokens(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'))
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.chars().count() >= 2 && !w.chars().any(char::is_numeric))
+        .map(str::to_lowercase)
+}
+
+/// A bead's sides as lexicon ids (words the lexicon never saw are left out).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Encoded {
+    /// Distinct source key ids, sorted.
+    pub source: Vec<u32>,
+    /// Distinct target word ids, sorted.
+    pub target: Vec<u32>,
+}
+
+/// One kept translation of a source key.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    target: u32,
+    /// Expected count of the last EM step.
+    count: f32,
+    /// `p(target | source)` that step used.
+    prob: f32,
+}
+
+/// A training bead's own share of the last EM step, to take it out again.
+#[derive(Debug, Clone, Default)]
+struct BeadShare {
+    /// Source id → times in the bead, sorted by id.
+    multiplicity: Vec<(u32, u32)>,
+    /// Source id → its expected count from this bead, sorted by id.
+    totals: Vec<(u32, f32)>,
+    /// Target id → Σ over its occurrences of 1 / (Σ over the bead's source words of p(t|s)),
+    /// sorted by id: the bead's count of (s, t) is multiplicity(s) · p(t|s) · weight(t).
+    weights: Vec<(u32, f32)>,
+}
+
+fn lookup<V: Copy + Default>(list: &[(u32, V)], id: u32) -> V {
+    list.binary_search_by_key(&id, |e| e.0)
+        .map_or(V::default(), |k| list[k].1)
+}
+
+/// `p(target word | source key)` learned from a bitext's own 1-1 beads, with leave-one-out.
+#[derive(Debug, Default)]
+pub(crate) struct BitextLexicon {
+    source_ids: HashMap<String, u32>,
+    target_ids: HashMap<String, u32>,
+    /// Per source id: occurrences in the training beads.
+    seen: Vec<u32>,
+    /// Per source id: its expected count in the last EM step.
+    totals: Vec<f32>,
+    /// Per source id: its most probable translations, sorted by target id.
+    candidates: Vec<Vec<Candidate>>,
+    /// Per bead position: its share, when it was a training bead.
+    shares: HashMap<usize, BeadShare>,
+    /// Per target id: found in too many sentences to be anyone's translation.
+    common: Vec<bool>,
+    min_count: u32,
+}
+
+/// Interns a string as a dense id.
+fn intern(ids: &mut HashMap<String, u32>, word: String) -> u32 {
+    let next = ids.len() as u32;
+    *ids.entry(word).or_insert(next)
+}
+
+impl BitextLexicon {
+    /// Trains on 1-1 beads given as (bead position, source keys, target text); `None` when
+    /// there are fewer than `min_pairs`.
+    pub fn train(
+        beads: &[(usize, Vec<String>, &str)],
+        settings: &LexicalSettings,
+    ) -> Option<BitextLexicon> {
+        if beads.len() < settings.min_pairs.max(1) {
+            return None;
+        }
+        let mut lex = BitextLexicon {
+            min_count: settings.min_count,
+            ..BitextLexicon::default()
+        };
+        lex.source_ids.insert(String::new(), NULL);
+        let corpus: Vec<(usize, Vec<u32>, Vec<u32>)> = spread(beads, settings.max_pairs)
+            .map(|(at, keys, target)| {
+                let mut source = vec![NULL];
+                source.extend(keys.iter().map(|k| intern(&mut lex.source_ids, k.clone())));
+                let target = target_tokens(target)
+                    .map(|w| intern(&mut lex.target_ids, w))
+                    .collect();
+                (*at, source, target)
+            })
+            .collect();
+        lex.seen = vec![0; lex.source_ids.len()];
+        for (_, source, _) in &corpus {
+            source[1..].iter().for_each(|&s| lex.seen[s as usize] += 1);
+        }
+        let model = ModelOne::train(&corpus, lex.source_ids.len());
+        lex.totals = model.totals.clone();
+        lex.common = common_targets(&corpus, lex.target_ids.len());
+        lex.candidates = model.candidates(lex.source_ids.len(), &lex.common);
+        lex.shares = model.shares;
+        Some(lex)
+    }
+
+    /// A bead's sides as ids.
+    pub fn encode(&self, source_keys: &[String], target: &str) -> Encoded {
+        let mut source: Vec<u32> = source_keys
+            .iter()
+            .filter_map(|k| self.source_ids.get(k).copied())
+            .collect();
+        source.sort_unstable();
+        source.dedup();
+        let mut target: Vec<u32> = target_tokens(target)
+            .filter_map(|w| self.target_ids.get(&w).copied())
+            .filter(|&t| !self.common[t as usize])
+            .collect();
+        target.sort_unstable();
+        target.dedup();
+        Encoded { source, target }
+    }
+
+    /// How well `target` translates `source` with the beads at `held_out` taken out of the
+    /// model, both ways: the mean, over the source keys seen often enough elsewhere and with
+    /// translations, of the best `p₋(t|s)` among the target's words, plus the mean, over the
+    /// target's words, of the best `p₋(t|s)` among those keys; `None` when no key counts.
+    pub fn coverage(&self, source: &[u32], target: &[u32], held_out: &[usize]) -> Option<f64> {
+        let shares: Vec<&BeadShare> = held_out
+            .iter()
+            .filter_map(|at| self.shares.get(at))
+            .collect();
+        let (mut sum, mut n) = (0.0, 0usize);
+        let mut target_best = vec![0.0f32; target.len()];
+        for &s in source {
+            let list = &self.candidates[s as usize];
+            let own: u32 = shares.iter().map(|b| lookup(&b.multiplicity, s)).sum();
+            if list.is_empty() || self.seen[s as usize].saturating_sub(own) < self.min_count {
+                continue;
+            }
+            let total =
+                self.totals[s as usize] - shares.iter().map(|b| lookup(&b.totals, s)).sum::<f32>();
+            if total <= 1e-6 {
+                continue;
+            }
+            n += 1;
+            let mut best = 0.0f32;
+            let multiplicity: Vec<f32> = shares
+                .iter()
+                .map(|b| lookup(&b.multiplicity, s) as f32)
+                .collect();
+            // Both lists are sorted by target id: one merge pass.
+            let mut at = 0;
+            for c in list {
+                while at < target.len() && target[at] < c.target {
+                    at += 1;
+                }
+                if at == target.len() {
+                    break;
+                }
+                if target[at] != c.target {
+                    continue;
+                }
+                let taken: f32 = shares
+                    .iter()
+                    .zip(&multiplicity)
+                    .map(|(b, &m)| m * c.prob * lookup(&b.weights, c.target))
+                    .sum();
+                let p = ((c.count - taken) / total).max(0.0);
+                best = best.max(p);
+                target_best[at] = target_best[at].max(p);
+            }
+            sum += f64::from(best);
+        }
+        if n == 0 {
+            return None;
+        }
+        let target_mean = if target.is_empty() {
+            0.0
+        } else {
+            target_best.iter().map(|&p| f64::from(p)).sum::<f64>() / target.len() as f64
+        };
+        Some(sum / n as f64 + target_mean)
+    }
+}
+
+/// Target ids found in more than [`MAX_TARGET_SHARE`] of the training sentences.
+fn common_targets(corpus: &[(usize, Vec<u32>, Vec<u32>)], size: usize) -> Vec<bool> {
+    let mut df = vec![0u32; size];
+    for (_, _, target) in corpus {
+        let mut ids = target.clone();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.iter().for_each(|&t| df[t as usize] += 1);
+    }
+    let limit = (MAX_TARGET_SHARE * corpus.len() as f64).max(2.0) as u32;
+    df.into_iter().map(|d| d > limit).collect()
+}
+
+/// IBM Model 1 after training: the last EM step's probabilities and expected counts.
+struct ModelOne {
+    pairs: Vec<(u32, u32)>,
+    prob: Vec<f32>,
+    counts: Vec<f32>,
+    totals: Vec<f32>,
+    shares: HashMap<usize, BeadShare>,
+}
+
+impl ModelOne {
+    fn train(corpus: &[(usize, Vec<u32>, Vec<u32>)], sources: usize) -> ModelOne {
+        // t(f|e) over the co-occurring pairs, stored flat: `slots` lists, for every target
+        // word of every bead, the index of each (source word, target word) combination.
+        let key = |s: u32, t: u32| (u64::from(s) << 32) | u64::from(t);
+        let mut index: HashMap<u64, u32> = HashMap::new();
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        let mut slots: Vec<u32> = Vec::new();
+        for (_, source, target) in corpus {
+            for &t in target {
+                for &s in source {
+                    let next = pairs.len() as u32;
+                    slots.push(*index.entry(key(s, t)).or_insert_with(|| {
+                        pairs.push((s, t));
+                        next
+                    }));
+                }
+            }
+        }
+        drop(index);
+        let mut model = ModelOne {
+            prob: vec![1.0; pairs.len()],
+            counts: vec![0.0; pairs.len()],
+            totals: vec![0.0; sources],
+            pairs,
+            shares: HashMap::new(),
+        };
+        for _ in 0..ITERATIONS {
+            model.expect(corpus, &slots, false);
+            model.maximise();
+        }
+        // The last E-step is kept with each bead's share of it (for leave-one-out).
+        model.expect(corpus, &slots, true);
+        model
+    }
+
+    /// One E-step: expected counts under the current probabilities.
+    fn expect(&mut self, corpus: &[(usize, Vec<u32>, Vec<u32>)], slots: &[u32], shares: bool) {
+        self.counts.iter_mut().for_each(|x| *x = 0.0);
+        self.totals.iter_mut().for_each(|x| *x = 0.0);
+        let mut at = 0;
+        for (bead, source, target) in corpus {
+            let mut own_totals: HashMap<u32, f32> = HashMap::new();
+            let mut weights: HashMap<u32, f32> = HashMap::new();
+            for &t in target {
+                let row = &slots[at..at + source.len()];
+                at += source.len();
+                let denom: f32 = row.iter().map(|&k| self.prob[k as usize]).sum();
+                if denom <= 0.0 {
+                    continue;
+                }
+                for (&k, &s) in row.iter().zip(source) {
+                    let c = self.prob[k as usize] / denom;
+                    self.counts[k as usize] += c;
+                    self.totals[s as usize] += c;
+                    if shares {
+                        *own_totals.entry(s).or_default() += c;
+                    }
+                }
+                if shares {
+                    *weights.entry(t).or_default() += 1.0 / denom;
+                }
+            }
+            if shares {
+                let mut multiplicity: HashMap<u32, u32> = HashMap::new();
+                source
+                    .iter()
+                    .for_each(|&s| *multiplicity.entry(s).or_default() += 1);
+                self.shares.insert(
+                    *bead,
+                    BeadShare {
+                        multiplicity: sorted(multiplicity),
+                        totals: sorted(own_totals),
+                        weights: sorted(weights),
+                    },
+                );
+            }
+        }
+    }
+
+    /// One M-step.
+    fn maximise(&mut self) {
+        for ((p, &c), &(s, _)) in self.prob.iter_mut().zip(&self.counts).zip(&self.pairs) {
+            let total = self.totals[s as usize];
+            *p = if total > 0.0 { c / total } else { 0.0 };
+        }
+    }
+
+    /// Per source id, its [`CANDIDATES`] most probable translations that are not common words.
+    fn candidates(&self, sources: usize, common: &[bool]) -> Vec<Vec<Candidate>> {
+        let mut out: Vec<Vec<Candidate>> = vec![Vec::new(); sources];
+        for ((&(s, t), &prob), &count) in self.pairs.iter().zip(&self.prob).zip(&self.counts) {
+            if s != NULL && !common[t as usize] {
+                out[s as usize].push(Candidate {
+                    target: t,
+                    count,
+                    prob,
+                });
+            }
+        }
+        for list in &mut out {
+            list.sort_by(|a, b| b.prob.total_cmp(&a.prob).then(a.target.cmp(&b.target)));
+            list.truncate(CANDIDATES);
+            list.sort_by_key(|c| c.target);
+        }
+        out
+    }
+}
+
+fn sorted<V>(map: HashMap<u32, V>) -> Vec<(u32, V)> {
+    let mut v: Vec<(u32, V)> = map.into_iter().collect();
+    v.sort_unstable_by_key(|e| e.0);
+    v
+}
+
+/// At most `max` items spread evenly over `items`.
+fn spread<T>(items: &[T], max: usize) -> impl Iterator<Item = &T> {
+    let step = items.len().div_ceil(max.max(1)).max(1);
+    items.iter().step_by(step)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arabic_keys_drop_clitics_marks_and_alef_forms() {
+        assert_eq!(source_keys("وبالمدينة", 0), ["مدينه"]);
+        assert_eq!(source_keys("الحُكومة أعلنت 25", 0), ["حكومه", "اعلنت"]);
+        assert_eq!(source_keys("الحُكومة Biden", 3), ["حكو", "bid"]);
+    }
+
+    fn lexicon(rows: &[(&str, &str)], min_count: u32) -> BitextLexicon {
+        let beads: Vec<(usize, Vec<String>, &str)> = rows
+            .iter()
+            .enumerate()
+            .map(|(k, (s, t))| (k, source_keys(s, 0), *t))
+            .collect();
+        let settings = LexicalSettings {
+            min_pairs: 2,
+            max_pairs: 100,
+            source_prefix: 0,
+            min_count,
+        };
+        BitextLexicon::train(&beads, &settings).expect("enough pairs")
+    }
+
+    const ROWS: [(&str, &str); 8] = [
+        (
+            "الحكومة أعلنت القرار",
+            "the government announced the decision",
+        ),
+        ("الحكومة رفضت الخطة", "the government rejected the plan"),
+        ("الجيش أعلن الحرب", "the army declared war"),
+        ("الجيش رفض الخطة", "the army rejected the plan"),
+        ("القرار صدر أمس", "the decision came yesterday"),
+        ("الحرب انتهت أمس", "the war ended yesterday"),
+        ("الجيش انتهى أمس", "the army finished yesterday"),
+        ("الحكومة صدرت القرار", "the government issued the decision"),
+    ];
+
+    #[test]
+    fn coverage_prefers_the_target_that_translates_the_source() {
+        let lex = lexicon(&ROWS, 1);
+        let source = source_keys("الجيش رفض القرار", 0);
+        let good = lex.encode(&source, "The army rejected the decision.");
+        let bad = lex.encode(&source, "The war ended yesterday.");
+        let good = lex.coverage(&good.source, &good.target, &[]).unwrap();
+        let bad = lex.coverage(&bad.source, &bad.target, &[]).unwrap();
+        assert!(good > bad + 0.3, "{good} vs {bad}");
+        let beads = [(0, source, "x")];
+        assert!(
+            BitextLexicon::train(
+                &beads,
+                &LexicalSettings {
+                    min_pairs: 2,
+                    max_pairs: 9,
+                    source_prefix: 0,
+                    min_count: 1
+                }
+            )
+            .is_none()
+        );
+    }
+
+    #[test]
+    fn leaving_a_bead_out_forgets_what_only_it_taught() {
+        // The words of bead 4 (صدر ~ came) are taught by it alone: held out, they count for
+        // nothing, and the key is not counted at all once it is seen too rarely.
+        let lex = lexicon(&ROWS, 1);
+        let e = lex.encode(&source_keys("صدر", 0), "came");
+        let with = lex.coverage(&e.source, &e.target, &[]).unwrap();
+        assert!(with > 0.2, "{with}");
+        let without = lex.coverage(&e.source, &e.target, &[4]);
+        assert!(without.is_none_or(|c| c < 0.05), "{without:?}");
+        // Taking out an unrelated bead changes nothing.
+        let other = lex.coverage(&e.source, &e.target, &[2]).unwrap();
+        assert!((other - with).abs() < 1e-6);
+    }
+}
