@@ -8,7 +8,7 @@
 //! quote marks, brackets and colons, the number of commas, and, when the source sentences carry
 //! a machine translation (`mt`), the chrF of that MT against each target, and, when the bitext
 //! has enough 1-1 beads (`lexicon_min_pairs`), how much of each source's words a lexicon
-//! learned from the bitext itself finds translated in each target (see [`crate::quality::lexical`]:
+//! learned from the bitext itself finds translated in each target (see `quality/lexical.rs`:
 //! IBM Model 1 on the 1-1 beads, the two beads judged left out). The lexical gains of the two
 //! sources are pooled (each gets half of their sum): one sentence's words are a noisy witness.
 //! The corrupted beads are part of the lexicon's training data, as in any real bitext. Each source's
