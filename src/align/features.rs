@@ -326,10 +326,9 @@ pub(crate) fn build_vectors(
     side_b: &[Vec<(&str, Extract)>],
     weights: &FeatureWeights,
 ) -> Vectors {
-    let mut ids: FastMap<u64, FeatureId> = FastMap::default();
+    let mut ids = FeatureIds::default();
     let mut scratch = Scratch::default();
     let mut list: Vec<FeatureId> = Vec::new();
-    let mut family_of: Vec<Family> = Vec::new();
     // Term counts per sentence: `(group, feature, count)`, grouped, each group sorted by feature.
     // Parts that are not scaled on their own are counted together (group `SHARED`, first), so
     // that without `unit` parts a sentence's counts are exactly those of its pooled text.
@@ -354,21 +353,10 @@ pub(crate) fn build_vectors(
                             if family.weight(weights) == 0.0 {
                                 return;
                             }
-                            let next = ids.len() as FeatureId;
-                            let id = *ids.entry(h).or_insert_with(|| {
-                                family_of.push(family);
-                                next
-                            });
-                            list.push(id);
+                            list.push(ids.id(family, h));
                         });
                     }
-                    list.sort_unstable();
-                    for &id in &list {
-                        match tf.last_mut() {
-                            Some((g, last, count)) if *g == group && *last == id => *count += 1,
-                            _ => tf.push((group, id, 1)),
-                        }
-                    }
+                    push_counts(&mut list, group, &mut tf);
                 }
                 tf.shrink_to_fit();
                 tf
@@ -377,7 +365,7 @@ pub(crate) fn build_vectors(
     };
     let a = counted(side_a);
     let b = counted(side_b);
-    weighted(a, b, &family_of, weights)
+    weighted(a, b, &ids.family_of, weights)
 }
 
 /// One hashed feature of a text: its family and its hash.
@@ -407,29 +395,15 @@ pub(crate) fn build_vectors_streamed(
     (b_len, mut side_b): (usize, impl FnMut(usize, &mut Scratch, &mut Vec<Hashed>)),
     weights: &FeatureWeights,
 ) -> Vectors {
-    let mut ids: FastMap<u64, FeatureId> = FastMap::default();
+    let mut ids = FeatureIds::default();
     let mut scratch = Scratch::default();
     let mut features: Vec<Hashed> = Vec::new();
     let mut list: Vec<FeatureId> = Vec::new();
-    let mut family_of: Vec<Family> = Vec::new();
     let mut counted = |features: &[Hashed]| -> Vec<(u8, FeatureId, u32)> {
         list.clear();
-        for &(family, h) in features {
-            let next = ids.len() as FeatureId;
-            let id = *ids.entry(h).or_insert_with(|| {
-                family_of.push(family);
-                next
-            });
-            list.push(id);
-        }
-        list.sort_unstable();
+        list.extend(features.iter().map(|&(family, h)| ids.id(family, h)));
         let mut tf: Vec<(u8, FeatureId, u32)> = Vec::new();
-        for &id in &list {
-            match tf.last_mut() {
-                Some((_, last, count)) if *last == id => *count += 1,
-                _ => tf.push((SHARED, id, 1)),
-            }
-        }
+        push_counts(&mut list, SHARED, &mut tf);
         tf.shrink_to_fit();
         tf
     };
@@ -445,7 +419,36 @@ pub(crate) fn build_vectors_streamed(
         side_b(j, &mut scratch, &mut features);
         b.push(counted(&features));
     }
-    weighted(a, b, &family_of, weights)
+    weighted(a, b, &ids.family_of, weights)
+}
+
+/// Dense ids for hashed features, in order of first appearance, with each id's family.
+#[derive(Default)]
+struct FeatureIds {
+    ids: FastMap<u64, FeatureId>,
+    family_of: Vec<Family>,
+}
+
+impl FeatureIds {
+    /// The id of feature `h`, assigned on first sight.
+    fn id(&mut self, family: Family, h: u64) -> FeatureId {
+        let next = self.ids.len() as FeatureId;
+        *self.ids.entry(h).or_insert_with(|| {
+            self.family_of.push(family);
+            next
+        })
+    }
+}
+
+/// Sorts `ids` and appends their counts to `tf` as `(group, id, count)` entries.
+fn push_counts(ids: &mut [FeatureId], group: u8, tf: &mut Vec<(u8, FeatureId, u32)>) {
+    ids.sort_unstable();
+    for &id in ids.iter() {
+        match tf.last_mut() {
+            Some((g, last, count)) if *g == group && *last == id => *count += 1,
+            _ => tf.push((group, id, 1)),
+        }
+    }
 }
 
 /// Tf-idf vectors from term counts per sentence (see [`build_vectors`]).
