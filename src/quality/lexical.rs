@@ -4,7 +4,7 @@
 //! Most beads of a bitext worth checking are right, so its 1-1 beads are a parallel corpus:
 //! IBM Model 1 (EM with a NULL source word, as in [`crate::align::lexicon`]) trained on them
 //! gives `p(target word | source key)`. Arabic words are keyed by their stem without clitics
-//! (و ف, ب ل ك, the article ال/لل, see [`arabic_stems`]) after folding alef forms, ى and ة, then
+//! (و ف, ب ل ك, the article ال/لل, see [`crate::quality::transliteration::arabic_stems`]) after folding alef forms, ى and ة, then
 //! by a prefix of the stem (inflection suffixes); other scripts by the lowercased word.
 //!
 //! **Leave-one-out.** The beads being judged are in the training data, corrupted ones included
@@ -21,7 +21,8 @@
 use std::collections::HashMap;
 
 use crate::quality::text::is_arabic_letter;
-use crate::quality::transliteration::arabic_stems;
+use crate::quality::transliteration::barest_stem;
+use crate::segment::normalize::{fold_alef, is_diacritic, is_tatweel};
 
 /// How the bitext lexicon is trained.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,8 +60,7 @@ pub(crate) fn source_keys(text: &str, prefix: usize) -> Vec<String> {
                 return None;
             }
             let key = if letters.chars().all(is_arabic_letter) {
-                let mut stems = arabic_stems(&letters);
-                stems.pop().unwrap_or(letters)
+                barest_stem(&letters).to_string()
             } else {
                 letters.to_lowercase()
             };
@@ -75,16 +75,15 @@ pub(crate) fn source_keys(text: &str, prefix: usize) -> Vec<String> {
 
 /// Arabic diacritics and tatweel (dropped from keys).
 fn is_mark(c: char) -> bool {
-    matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}')
+    is_diacritic(c) || is_tatweel(c)
 }
 
-/// One spelling for letters written several ways (أ إ آ → ا, ى → ي, ة → ه).
+/// One spelling for letters written several ways (alef forms → ا, ى → ي, ة → ه).
 fn fold_arabic(c: char) -> char {
     match c {
-        'أ' | 'إ' | 'آ' => 'ا',
         'ى' => 'ي',
         'ة' => 'ه',
-        c => c,
+        c => fold_alef(c),
     }
 }
 

@@ -328,6 +328,12 @@ pub fn arabic_stems(word: &str) -> Vec<String> {
         .collect()
 }
 
+/// The last of [`arabic_stems`] (the word with every clitic it may carry removed), without
+/// allocating the others; the word itself when it has no stem.
+pub(crate) fn barest_stem(word: &str) -> &str {
+    stem_slices(word).as_slice().last().copied().unwrap_or(word)
+}
+
 /// At most this many stems per word (the word, two clitics, the article, and their mixes).
 const MAX_STEMS: usize = 8;
 
