@@ -142,7 +142,7 @@ check_table!(
     /// adds the evidence that the crossed assignment fits better (straight − crossed costs).
     Swapped, enabled = true, {
         /// Flag a pair when the crossed assignment is better by at least this score.
-        min_score: f64 = 4.0,
+        min_score: f64 = 3.0,
         /// Cap of the length evidence (z²/2 summed over the two beads): length alone never
         /// decides more than this.
         max_length_evidence: f64 = 6.0,
@@ -150,6 +150,9 @@ check_table!(
         number_weight: f64 = 2.0,
         /// Score per Latin-script name likewise.
         name_weight: f64 = 2.0,
+        /// Score per target name that sounds like a source word (`ستارلين` ~ `Starlin`)
+        /// likewise.
+        heard_weight: f64 = 3.0,
         /// Score per question (`؟ ?`) matched likewise.
         question_weight: f64 = 1.5,
         /// Score per quoted side matched likewise.

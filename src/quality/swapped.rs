@@ -4,7 +4,10 @@
 //! For neighbouring beads A→X and B→Y the straight assignment is compared with the crossed
 //! one (A→Y, B→X) on evidence that needs no meaning: the length model's residuals (each
 //! assignment costs z²/2, the negative log-likelihood of a normal residual, capped), numbers
-//! and Latin-script names the source has and the target lacks (or the reverse), question and
+//! and Latin-script names the source has and the target lacks (or the reverse), names of the
+//! target that sound like a word of the source (`ستارلين` ~ `Starlin`, see
+//! `quality/transliteration.rs`: Arabic has no capitals, so any word may be a name; a
+//! Latin-script source offers its capitalised words), question and
 //! quote marks, brackets and colons, the number of commas, and, when the source sentences carry
 //! a machine translation (`mt`), the chrF of that MT against each target, and, when the bitext
 //! has enough 1-1 beads (`lexicon_min_pairs`), how much of each source's words a lexicon
@@ -29,6 +32,7 @@ use crate::quality::names::latin_tokens;
 use crate::quality::numbers::numbers;
 use crate::quality::settings::Swapped;
 use crate::quality::text::{excerpt, is_letter_or_digit};
+use crate::quality::transliteration::HeardNames;
 use crate::segment::normalize::is_digit;
 
 /// What one side of a 1-1 bead brings to the comparison.
@@ -46,6 +50,9 @@ struct Summary<'a> {
     values: BTreeSet<String>,
     /// Latin-script names and acronyms (source side only).
     names: Vec<String>,
+    /// Words that may be names, as sounds (Arabic: every stem; Latin script: capitalised
+    /// words; other scripts: none).
+    heard: HeardNames,
     question: bool,
     quoted: bool,
     /// Commas (Arabic and Latin).
@@ -137,6 +144,11 @@ impl<'a> Summary<'a> {
             mentions,
             values,
             names,
+            heard: match (source, side_script(ctx, side)) {
+                (true, Script::Arabic) => HeardNames::of_arabic(text),
+                (_, Script::Latin) => HeardNames::of_latin(text),
+                _ => HeardNames::default(),
+            },
             question: text
                 .trim_end()
                 .trim_end_matches(QUOTES)
@@ -148,6 +160,15 @@ impl<'a> Summary<'a> {
             mt,
             ids: Vec::new(),
         }
+    }
+}
+
+/// The script of one side's language.
+fn side_script(ctx: &Ctx, side: Side) -> Script {
+    let header = &ctx.bitext.header;
+    match side {
+        Side::Source => header.source_lang.script(),
+        Side::Target => header.target_lang.script(),
     }
 }
 
@@ -164,6 +185,9 @@ pub struct SwapEvidence {
     pub numbers: i32,
     /// Latin-script names of the source the target lacks.
     pub names: i32,
+    /// Names of the target that sound like a word of the source (crossed − straight: an
+    /// Arabic name heard in the other target).
+    pub heard: i32,
     /// A question translated by a non-question or the reverse.
     pub questions: i32,
     /// Quote marks on one side only.
@@ -187,6 +211,7 @@ impl SwapEvidence {
         self.length.min(s.max_length_evidence / 2.0)
             + s.number_weight * f64::from(self.numbers)
             + s.name_weight * f64::from(self.names)
+            + s.heard_weight * f64::from(self.heard)
             + s.question_weight * f64::from(self.questions)
             + s.quote_weight * f64::from(self.quotes)
             + s.mark_weight * f64::from(self.marks)
@@ -204,6 +229,7 @@ impl SwapEvidence {
         for (what, n) in [
             ("numbers", self.numbers),
             ("names", self.names),
+            ("names heard", self.heard),
             ("question marks", self.questions),
             ("quote marks", self.quotes),
             ("brackets/colons", self.marks),
@@ -270,6 +296,11 @@ fn name_misses(source: &Summary, target: &Summary) -> i32 {
         .count() as i32
 }
 
+/// Names of `target` that sound like a word of `source`.
+fn heard_names(source: &Summary, target: &Summary) -> i32 {
+    HeardNames::shared(&source.heard, &target.heard) as i32
+}
+
 /// How much more of source `a`'s words the lexicon finds translated in `other` than in `own`.
 fn lexical_gain(lexical: Lexical, a: &Summary, own: &Summary, other: &Summary) -> Option<f64> {
     let Lexical { lexicon, held_out } = lexical;
@@ -299,6 +330,7 @@ fn preference(
         length: length_cost(model, a, own) - length_cost(model, a, other),
         numbers: gain(&number_misses),
         names: gain(&name_misses),
+        heard: heard_names(a, other) - heard_names(a, own),
         questions: gain(&|s, t| i32::from(s.question != t.question)),
         quotes: gain(&|s, t| i32::from(s.quoted != t.quoted)),
         marks: gain(&|s, t| i32::from(s.bracketed != t.bracketed) + i32::from(s.colon != t.colon)),
@@ -345,6 +377,7 @@ fn total(evidence: &[SwapEvidence; 2]) -> SwapEvidence {
         length: a.length + b.length,
         numbers: a.numbers + b.numbers,
         names: a.names + b.names,
+        heard: a.heard + b.heard,
         questions: a.questions + b.questions,
         quotes: a.quotes + b.quotes,
         marks: a.marks + b.marks,
@@ -543,22 +576,44 @@ mod tests {
         // Two sentences of the same length with no numbers or names: only the MT tells.
         let rows = [
             (
-                "وصل الوزير إلى بغداد صباح اليوم.",
+                "وصل الوزير إلى المدينة صباح اليوم.",
                 "The talks ended without an agreement.",
             ),
             (
                 "انتهت المحادثات دون اتفاق.",
-                "The minister arrived in Baghdad this morning.",
+                "The minister arrived in the city this morning.",
             ),
         ];
         let mut b = pairs(&rows);
         assert!(swapped_flags(&b).is_empty(), "no evidence without MT");
-        b.source[0].mt = Some("The minister arrived in Baghdad this morning.".into());
+        b.source[0].mt = Some("The minister arrived in the city this morning.".into());
         b.source[1].mt = Some("The talks ended without agreement.".into());
         let flags = swapped_flags(&b);
         assert_eq!(flags.len(), 1, "{flags:?}");
         assert!(
             flags[0].evidence.contains("MT chrF"),
+            "{}",
+            flags[0].evidence
+        );
+    }
+
+    #[test]
+    fn names_heard_across_scripts_reveal_a_swap() {
+        // No digits, Latin letters or marks: the Arabic names sound like the other target's.
+        let rows = [
+            (
+                "تولى ستارلين رسم العدد التالي وبدأ قصة تركز على ثانوس.",
+                "Concurrently, he contributed stories to the anthology Star Reach.",
+            ),
+            (
+                "في ذات الوقت قدم مجموعة من القصص إلى مجلة ستار ريتش.",
+                "Starlin took over as plotter the following issue and began a story centred on Thanos.",
+            ),
+        ];
+        let flags = swapped_flags(&pairs(&rows));
+        assert_eq!(flags.len(), 1, "{flags:?}");
+        assert!(
+            flags[0].evidence.contains("names heard +"),
             "{}",
             flags[0].evidence
         );

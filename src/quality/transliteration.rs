@@ -470,6 +470,58 @@ pub fn classifier_letters(source: &str, target: &str) -> usize {
         .sum()
 }
 
+/// The words of a text that may be names, as sound skeletons: every clitic-free stem of every
+/// Arabic word, or every capitalised word of a Latin-script text. Comparing an Arabic and an
+/// English text's tells which names they share with no lexicon (`ستارلين` ~ `Starlin`).
+#[derive(Debug, Clone, Default)]
+pub struct HeardNames {
+    skeletons: Vec<Skeleton>,
+}
+
+impl HeardNames {
+    /// The stems of an Arabic text's words with the two consonants a name needs.
+    pub fn of_arabic(text: &str) -> HeardNames {
+        let mut skeletons = Vec::new();
+        for word in arabic_word_slices(text) {
+            let letters = plain_letters(word);
+            for stem in stem_slices(&letters).as_slice() {
+                let skeleton = Skeleton::of_arabic(stem);
+                if skeleton.may_be_name() {
+                    skeletons.push(skeleton);
+                }
+            }
+        }
+        HeardNames { skeletons }
+    }
+
+    /// The capitalised words of a Latin-script text (see [`capitalised_words`]), once each.
+    pub fn of_latin(text: &str) -> HeardNames {
+        let mut words = capitalised_words(text);
+        words.sort_unstable();
+        words.dedup();
+        let skeletons = words
+            .into_iter()
+            .map(|w| Skeleton::new(latin_skeleton(w)))
+            .filter(Skeleton::may_be_name)
+            .collect();
+        HeardNames { skeletons }
+    }
+
+    /// Whether there are no words to compare.
+    pub fn is_empty(&self) -> bool {
+        self.skeletons.is_empty()
+    }
+
+    /// How many of `latin`'s names sound like a word of `arabic`.
+    pub fn shared(arabic: &HeardNames, latin: &HeardNames) -> usize {
+        latin
+            .skeletons
+            .iter()
+            .filter(|l| arabic.skeletons.iter().any(|a| alike(a, l)))
+            .count()
+    }
+}
+
 /// A name lost between source and target: the Arabic word and the English form it has
 /// elsewhere in the bitext.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -691,6 +743,19 @@ mod tests {
         arabic_stems(ar)
             .iter()
             .any(|s| sounds_alike(&arabic_skeleton(s), &latin_skeleton(en)))
+    }
+
+    #[test]
+    fn heard_names_count_the_english_names_an_arabic_text_has() {
+        let arabic = HeardNames::of_arabic("وقال فيديريكو فيليني لصحيفة محلية إن السينما فن.");
+        let shared = |en: &str| HeardNames::shared(&arabic, &HeardNames::of_latin(en));
+        assert_eq!(
+            shared("Federico Fellini told a local paper that cinema is an art."),
+            2
+        );
+        assert_eq!(shared("Fellini, Fellini and Fellini."), 1, "each name once");
+        assert_eq!(shared("He stands alone in front of the audience."), 0);
+        assert!(HeardNames::of_latin("no capitals here").is_empty());
     }
 
     #[test]
