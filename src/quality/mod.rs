@@ -301,6 +301,16 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The bead that holds source sentence `id`, if any.
+    pub fn bead_of_source(&self, id: usize) -> Option<&'a Bead> {
+        let bead = (*self.placement.source_bead.get(id)?)?;
+        let beads = &self.bitext.beads;
+        beads
+            .get(bead)
+            .filter(|b| b.id == bead)
+            .or_else(|| beads.iter().find(|b| b.id == bead))
+    }
+
     /// Whether the source side is Arabic (the source-side garble rules are Arabic rules).
     pub fn source_is_arabic(&self) -> bool {
         self.bitext.header.source_lang.primary() == "ar"

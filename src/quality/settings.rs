@@ -35,6 +35,10 @@ check_table!(
     Fragment, enabled = true, {
         /// A sentence of at most this many words with nothing that can be a verb is a fragment.
         max_words: usize = 5,
+        /// A sentence of at most `max_words` words that the alignment puts with the previous
+        /// source sentence in one bead with a single target sentence is a fragment too (the
+        /// translator read the two as one sentence).
+        joined_in_translation: bool = true,
     }
 );
 

@@ -33,6 +33,10 @@ pub enum FragmentReason {
         /// First word of this one.
         first: String,
     },
+    /// A short sentence that the translation does not keep apart: one target sentence
+    /// translates it and the previous source sentence together (`… الفرعون. المصري تحتمس
+    /// الثالث.` = `… the Egyptian pharaoh Thutmose III.`).
+    JoinedInTranslation(usize),
 }
 
 impl FragmentReason {
@@ -54,6 +58,9 @@ impl FragmentReason {
             FragmentReason::Continues { last, first } => format!(
                 "a short sentence opens with «{first}», which continues «{last}» at the end of the previous sentence: one phrase cut by a wrong full stop"
             ),
+            FragmentReason::JoinedInTranslation(n) => format!(
+                "a {n}-word sentence that the translation joins to the previous one in a single sentence: probably a detached fragment of it"
+            ),
         }
     }
 
@@ -65,6 +72,9 @@ impl FragmentReason {
             FragmentReason::UnanchoredPronoun(w) => format!("opens with {w}"),
             FragmentReason::EndsMidClause(w) => format!("ends with {w}"),
             FragmentReason::Continues { last, first } => format!("{last}. {first}"),
+            FragmentReason::JoinedInTranslation(n) => {
+                format!("{n} words, one target sentence with the previous")
+            }
         }
     }
 }
@@ -1088,6 +1098,20 @@ fn subjectless_that_clause(tokens: &[&str], normalised: &[String]) -> Option<usi
     (k > 0 && subject_only).then_some(k)
 }
 
+/// Why a short sentence is not a sentence of its own in the translation: one bead holds it and
+/// the previous source sentence (ended by a full stop) with a single target sentence.
+fn joined_in_translation(ctx: &Ctx, id: usize, max_words: usize) -> Option<FragmentReason> {
+    let sentences = &ctx.bitext.source;
+    let n = words(trim_openers(&sentences[id].text)).len();
+    let previous = sentences[id.checked_sub(1)?].text.trim_end();
+    if n == 0 || n > max_words || !previous.ends_with('.') || previous.ends_with("..") {
+        return None;
+    }
+    let bead = ctx.bead_of_source(id)?;
+    (bead.source.contains(&(id - 1)) && bead.target.len() == 1)
+        .then_some(FragmentReason::JoinedInTranslation(n))
+}
+
 /// Why a sentence of the source cannot stand alone, by the source language's rules.
 fn fragment_reason(ctx: &Ctx, id: usize) -> Option<FragmentReason> {
     let sentences = &ctx.bitext.source;
@@ -1095,10 +1119,16 @@ fn fragment_reason(ctx: &Ctx, id: usize) -> Option<FragmentReason> {
     let paragraph_initial = id == 0 || sentences[id - 1].para != sentence.para;
     if ctx.source_is_arabic() {
         let max_words = ctx.settings.fragment.max_words;
-        arabic_fragment(&sentence.text, paragraph_initial, max_words).or_else(|| {
-            let previous = (!paragraph_initial).then(|| sentences[id - 1].text.as_str())?;
-            arabic_continuation(previous, &sentence.text, max_words)
-        })
+        arabic_fragment(&sentence.text, paragraph_initial, max_words)
+            .or_else(|| {
+                let previous = (!paragraph_initial).then(|| sentences[id - 1].text.as_str())?;
+                arabic_continuation(previous, &sentence.text, max_words)
+            })
+            .or_else(|| {
+                (!paragraph_initial && ctx.settings.fragment.joined_in_translation)
+                    .then(|| joined_in_translation(ctx, id, max_words))
+                    .flatten()
+            })
     } else if ctx.bitext.header.source_lang.primary() == "en" {
         target_fragments::english_fragment(&sentence.text, ctx.settings.fragment.max_words)
             .map(|_| FragmentReason::Verbless(words(&sentence.text).len()))
@@ -1515,6 +1545,39 @@ mod tests {
         assert_eq!(brk.source, [0, 1]);
         assert_eq!(brk.target, [0]);
         assert!(!codes(&b).contains(&"fragment".to_string()));
+    }
+
+    #[test]
+    fn a_short_sentence_the_translation_joins_to_the_previous_is_a_break() {
+        // A complete short clause on its own, but the English has one sentence for both.
+        let mut b = pairs(&[
+            (
+                "مهارته في الحصول على إجابات من أجل دافعي.",
+                "His skill in getting answers for taxpayers will be sorely missed.",
+            ),
+            ("الضرائب ستفتقد بشدة.", ""),
+        ]);
+        let settings = crate::quality::CheckSettings::default();
+        let breaks = |b: &crate::bitext::Bitext, settings: &crate::quality::CheckSettings| {
+            crate::quality::check(b, settings)
+                .into_iter()
+                .filter(|f| f.code == "suspicious-break")
+                .collect::<Vec<_>>()
+        };
+        // Apart, each sentence in its own bead: no break.
+        b.target.pop();
+        b.beads[1].target.clear();
+        assert!(breaks(&b, &settings).is_empty());
+        // Joined in one bead with one target sentence: a break between the two.
+        b.beads.pop();
+        b.beads[0].source = vec![0, 1];
+        let found = breaks(&b, &settings);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].source, [0, 1]);
+        assert!(found[0].evidence.contains("one target sentence"));
+        let mut alone = settings.clone();
+        alone.fragment.joined_in_translation = false;
+        assert!(breaks(&b, &alone).is_empty());
     }
 
     #[test]
