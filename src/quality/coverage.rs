@@ -16,6 +16,15 @@
 //! - names (Arabic sources): a name of the source (an Arabic word the bitext shows with an
 //!   English form elsewhere, see [`super::transliteration`]) of which the target has no form;
 //!   only when the length leans short;
+//! - lexicon (omission only), when the bitext has enough 1-1 beads for one (see
+//!   [`super::lexical`]: IBM Model 1 learned from the bitext's own beads, the bead judged left
+//!   out): the share of the source's words the lexicon finds translated in the target minus
+//!   the share of the target's words it finds in the source, as a robust z-score over the
+//!   bitext. The difference, as for the MT below: a bead of rare words scores low both ways,
+//!   a cut target only on the source side (on PUD dev beads this separates omissions from clean
+//!   beads with an AUC of 0.875, against 0.733 for the source share alone). Only when the
+//!   length leans short. For additions the same evidence cost more precision than it gained
+//!   recall on PUD dev, so it is not used;
 //! - machine translation, when every source sentence of the bead has one (`Sentence.mt`): the
 //!   share of the MT's content words the target lacks minus the share of the target's content
 //!   words the MT does not explain (positive: omission, negative: addition), as a robust z-score
@@ -32,6 +41,7 @@ use std::collections::BTreeSet;
 use crate::bitext::{Bead, Flag, Side};
 use crate::quality::Ctx;
 use crate::quality::length::{LengthResidual, robust_center_scale};
+use crate::quality::lexical::Coverage;
 use crate::quality::numbers::numbers;
 use crate::quality::transliteration::NameLexicon;
 
@@ -56,6 +66,21 @@ const SEAM_LEAN: f64 = 0.5;
 const NAME_WEIGHT: f64 = 0.5;
 /// Most the name evidence may add.
 const NAME_CAP: f64 = 1.0;
+/// Weight of the lexical evidence: per unit of the imbalance's z-score below
+/// [`LEXICAL_OFFSET`] (chosen on the PUD dev split: 0.3 with no offset, 1.0 with 1.0 traded more
+/// precision for recall).
+const LEXICAL_WEIGHT: f64 = 0.5;
+/// The lexical imbalance counts only this far below the bitext's usual.
+const LEXICAL_OFFSET: f64 = 0.5;
+/// Most the lexical evidence may add.
+const LEXICAL_CAP: f64 = 1.0;
+/// The lexical evidence counts when the length z leans short at least this much.
+const LEXICAL_LEAN: f64 = 0.5;
+/// The lexical imbalance's spread never goes below this.
+const LEXICAL_MIN_SCALE: f64 = 0.02;
+/// Below this many beads with a lexical coverage there is no usual value to compare with.
+const LEXICAL_MIN_BEADS: usize = 50;
+
 /// Below this many beads with MT the MT imbalance is compared with the prior below.
 const MT_MIN_BEADS: usize = 8;
 /// Prior median and spread of (share missing − share unexplained) between a human translation
@@ -240,6 +265,9 @@ struct BeadEvidence<'a> {
     english_target: bool,
     /// The names the bitext shows in both scripts (empty unless the source is Arabic).
     names: &'a LazyNames<'a>,
+    /// The lexical coverage and the z-score of its imbalance (source share − target share)
+    /// over the bitext.
+    lexical: Option<(Coverage, f64)>,
 }
 
 /// What one piece of evidence adds to a score, and (when explaining) what it says.
@@ -272,6 +300,9 @@ impl BeadEvidence<'_> {
         // less of a lean.
         if omission && self.english_target && z.unwrap_or(0.0) >= SEAM_LEAN {
             take(self.seam_part(explain), &mut score);
+        }
+        if omission && z.unwrap_or(0.0) >= LEXICAL_LEAN {
+            take(self.lexical_part(explain), &mut score);
         }
         // Structure only supports a length that already leans the same way.
         if z.unwrap_or(0.0) >= LEAN {
@@ -311,6 +342,22 @@ impl BeadEvidence<'_> {
             )
         });
         Some((MT_WEIGHT * z_mt, says))
+    }
+
+    /// The lexicon finds less of the source in the target, for what it finds of the target in
+    /// the source, than in the bitext's usual bead.
+    fn lexical_part(&self, explain: bool) -> Part {
+        let Some((coverage, z)) = self.lexical else {
+            return (0.0, None);
+        };
+        let add = (LEXICAL_WEIGHT * (-z - LEXICAL_OFFSET).max(0.0)).min(LEXICAL_CAP);
+        let says = (add > 0.0 && explain).then(|| {
+            format!(
+                "bitext lexicon: {:.2} of the source's words found in the target, {:.2} of the target's in the source (z = {z:.1})",
+                coverage.source, coverage.target
+            )
+        });
+        (add, says)
     }
 
     /// Clause marks fewer (omission) or more (addition) in the target than usual.
@@ -399,6 +446,29 @@ impl BeadEvidence<'_> {
     }
 }
 
+/// Each bead's lexical coverage (see [`crate::quality::lexical::BeadLexicon`]) with the z-score
+/// of its imbalance (source share − target share) over the bitext; all `None` when the bitext
+/// has no lexicon or too few beads it can judge.
+fn lexical_scores(ctx: &Ctx, both: &[usize]) -> Vec<Option<(Coverage, f64)>> {
+    let Some(lexicon) = ctx.bead_lexicon() else {
+        return vec![None; both.len()];
+    };
+    let coverage: Vec<Option<Coverage>> = both.iter().map(|&k| lexicon.own_coverage(k)).collect();
+    let imbalances: Vec<f64> = coverage
+        .iter()
+        .flatten()
+        .map(|c| c.source - c.target)
+        .collect();
+    if imbalances.len() < LEXICAL_MIN_BEADS {
+        return vec![None; both.len()];
+    }
+    let (center, scale) = robust_center_scale(&imbalances, LEXICAL_MIN_SCALE);
+    coverage
+        .into_iter()
+        .map(|c| c.map(|c| (c, (c.source - c.target - center) / scale)))
+        .collect()
+}
+
 /// Runs the partial `omission` and `addition` checks; returns which beads (by index) got one
 /// of these flags.
 pub(crate) fn run(
@@ -458,6 +528,11 @@ pub(crate) fn run(
         lexicon: std::cell::OnceCell::new(),
     };
     let mt_stats = center_scale(&imbalances, MT_MIN_BEADS, MT_PRIOR, MT_MIN_SCALE);
+    let lexical = if omission.is_some() {
+        lexical_scores(ctx, &both)
+    } else {
+        vec![None; both.len()]
+    };
     for (j, &k) in both.iter().enumerate() {
         let bead = &beads[k];
         let (source_marks, target_marks) = marks[j];
@@ -472,6 +547,7 @@ pub(crate) fn run(
             target,
             english_target: ctx.target_is_english(),
             names: &names,
+            lexical: lexical[j],
             mt: coverage[j].clone().map(|c| {
                 let z = (c.imbalance() - mt_stats.0) / mt_stats.1;
                 (c, z)

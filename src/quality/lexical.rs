@@ -87,12 +87,17 @@ fn fold_arabic(c: char) -> char {
     }
 }
 
-/// The lowercased words of a target text (letters, at least two, no digit), in text order.
+/// Target words are keyed by this many leading letters (`countries` and `country` meet; on
+/// the PUD dev split it lifted `swapped` recall from 0.936 to 0.948).
+const TARGET_PREFIX: usize = 5;
+
+/// The lowercased words of a target text (letters, at least two, no digit), cut to
+/// [`TARGET_PREFIX`] letters, in text order.
 pub(crate) fn target_tokens(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'))
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .filter(|w| w.chars().count() >= 2 && !w.chars().any(char::is_numeric))
-        .map(str::to_lowercase)
+        .map(|w| w.to_lowercase().chars().take(TARGET_PREFIX).collect())
 }
 
 /// A bead's sides as lexicon ids (words the lexicon never saw are left out).
@@ -210,10 +215,20 @@ impl BitextLexicon {
     }
 
     /// How well `target` translates `source` with the beads at `held_out` taken out of the
-    /// model, both ways: the mean, over the source keys seen often enough elsewhere and with
-    /// translations, of the best `p₋(t|s)` among the target's words, plus the mean, over the
-    /// target's words, of the best `p₋(t|s)` among those keys; `None` when no key counts.
+    /// model, both ways: [`Coverage::source`] plus [`Coverage::target`]; `None` when no key
+    /// counts.
     pub fn coverage(&self, source: &[u32], target: &[u32], held_out: &[usize]) -> Option<f64> {
+        self.coverage_parts(source, target, held_out)
+            .map(|c| c.source + c.target)
+    }
+
+    /// [`Self::coverage`] per direction.
+    pub fn coverage_parts(
+        &self,
+        source: &[u32],
+        target: &[u32],
+        held_out: &[usize],
+    ) -> Option<Coverage> {
         let shares: Vec<&BeadShare> = held_out
             .iter()
             .filter_map(|at| self.shares.get(at))
@@ -268,7 +283,60 @@ impl BitextLexicon {
         } else {
             target_best.iter().map(|&p| f64::from(p)).sum::<f64>() / target.len() as f64
         };
-        Some(sum / n as f64 + target_mean)
+        Some(Coverage {
+            source: sum / n as f64,
+            target: target_mean,
+        })
+    }
+}
+
+/// How much of each side the lexicon finds translated on the other (see
+/// [`BitextLexicon::coverage_parts`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Coverage {
+    /// The mean, over the source keys seen often enough outside the held-out beads and with
+    /// translations, of the best `p₋(t|s)` among the target's words (low: the target lacks
+    /// what the source says).
+    pub source: f64,
+    /// The mean, over the target's words, of the best `p₋(t|s)` among those keys (low: the
+    /// target says what the source does not).
+    pub target: f64,
+}
+
+/// A bitext's lexicon with every 1-1 bead encoded, learned once and shared by the checks that
+/// ask whether a target translates its source (`swapped`, `omission`, `addition`).
+#[derive(Debug)]
+pub(crate) struct BeadLexicon {
+    /// The lexicon.
+    pub lexicon: BitextLexicon,
+    /// Per bead (by position): its sides as ids, for 1-1 beads with letters on both sides.
+    pub encoded: Vec<Option<Encoded>>,
+}
+
+impl BeadLexicon {
+    /// Learns the lexicon from the 1-1 beads of `beads` (their source and target texts by
+    /// position, `None` for other beads); `None` when there are fewer than `min_pairs`.
+    pub fn learn(beads: &[Option<(&str, &str)>], settings: &LexicalSettings) -> Option<Self> {
+        let pairs: Vec<(usize, Vec<String>, &str)> = beads
+            .iter()
+            .enumerate()
+            .filter_map(|(at, b)| {
+                let (source, target) = (*b)?;
+                Some((at, source_keys(source, settings.source_prefix), target))
+            })
+            .collect();
+        let lexicon = BitextLexicon::train(&pairs, settings)?;
+        let mut encoded = vec![None; beads.len()];
+        for (at, keys, target) in &pairs {
+            encoded[*at] = Some(lexicon.encode(keys, target));
+        }
+        Some(BeadLexicon { lexicon, encoded })
+    }
+
+    /// How well bead `at`'s target translates its source, the bead left out of the model.
+    pub fn own_coverage(&self, at: usize) -> Option<Coverage> {
+        let e = self.encoded.get(at)?.as_ref()?;
+        self.lexicon.coverage_parts(&e.source, &e.target, &[at])
     }
 }
 
@@ -492,5 +560,70 @@ mod tests {
         // Taking out an unrelated bead changes nothing.
         let other = lex.coverage(&e.source, &e.target, &[2]).unwrap();
         assert!((other - with).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_cut_target_loses_coverage_on_the_source_side_only() {
+        // Eight words, each pair (i, i+1) and (i, i+3) a bead: every word in four beads, so
+        // Model 1 can tell each word's translation from its neighbours'.
+        const WORDS: [(&str, &str); 8] = [
+            ("قط", "cat"),
+            ("كلب", "dog"),
+            ("حصان", "horse"),
+            ("بيت", "house"),
+            ("شجرة", "tree"),
+            ("نهر", "river"),
+            ("جبل", "mountain"),
+            ("سوق", "market"),
+        ];
+        let rows: Vec<(String, String)> = (0..8)
+            .flat_map(|i| [(i, (i + 1) % 8), (i, (i + 3) % 8)])
+            .map(|(i, j)| {
+                (
+                    format!("{} {}", WORDS[i].0, WORDS[j].0),
+                    format!("{} {}", WORDS[i].1, WORDS[j].1),
+                )
+            })
+            .collect();
+        let rows: Vec<(&str, &str)> = rows.iter().map(|(s, t)| (s.as_str(), t.as_str())).collect();
+        let lex = lexicon(&rows, 1);
+        let source = source_keys("قط كلب حصان", 0);
+        let parts = |target: &str| {
+            let e = lex.encode(&source, target);
+            lex.coverage_parts(&e.source, &e.target, &[]).unwrap()
+        };
+        let whole = parts("the cat, the dog and the horse");
+        let cut = parts("the cat");
+        assert!(whole.source > cut.source + 0.2, "{whole:?} vs {cut:?}");
+        assert!(cut.target > 0.5, "what is left is still explained: {cut:?}");
+    }
+
+    #[test]
+    fn a_bead_lexicon_encodes_one_to_one_beads_and_judges_each_without_itself() {
+        let mut beads: Vec<Option<(&str, &str)>> = ROWS.iter().map(|&r| Some(r)).collect();
+        beads.push(None);
+        let settings = LexicalSettings {
+            min_pairs: 2,
+            max_pairs: 100,
+            source_prefix: 0,
+            min_count: 1,
+        };
+        let shared = BeadLexicon::learn(&beads, &settings).unwrap();
+        assert!(shared.encoded[8].is_none());
+        assert!(shared.own_coverage(8).is_none());
+        // Bead 5 (الحرب انتهت أمس, the war ended yesterday): judged without itself, bead 2
+        // still teaches الحرب ~ war.
+        let own = shared.own_coverage(5).unwrap();
+        assert!(own.source > 0.0, "{own:?}");
+        assert!(
+            BeadLexicon::learn(
+                &beads[..2],
+                &LexicalSettings {
+                    min_pairs: 3,
+                    ..settings
+                }
+            )
+            .is_none()
+        );
     }
 }

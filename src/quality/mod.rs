@@ -279,6 +279,8 @@ pub(crate) struct Ctx<'a> {
     placement: Placement,
     /// Source and target text of every bead, joined once for all checks.
     bead_texts: Vec<(String, String)>,
+    /// The bitext's own word lexicon, learned on first use.
+    lexicon: std::cell::OnceCell<Option<lexical::BeadLexicon>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -298,7 +300,42 @@ impl<'a> Ctx<'a> {
             settings,
             placement: Placement::of(bitext),
             bead_texts,
+            lexicon: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The word lexicon learned from the bitext's 1-1 beads (IBM Model 1, see
+    /// [`lexical`]), learned on first use and shared by the checks; `None` when the bitext has
+    /// fewer 1-1 beads than `[checks.swapped] lexicon_min_pairs`.
+    pub fn bead_lexicon(&self) -> Option<&lexical::BeadLexicon> {
+        self.lexicon
+            .get_or_init(|| {
+                let has_letters = |t: &str| t.chars().any(char::is_alphanumeric);
+                let beads: Vec<Option<(&str, &str)>> = self
+                    .bitext
+                    .beads
+                    .iter()
+                    .zip(&self.bead_texts)
+                    .map(|(bead, (source, target))| {
+                        (bead.source.len() == 1
+                            && bead.target.len() == 1
+                            && has_letters(source)
+                            && has_letters(target))
+                        .then_some((source.as_str(), target.as_str()))
+                    })
+                    .collect();
+                let s = &self.settings.swapped;
+                lexical::BeadLexicon::learn(
+                    &beads,
+                    &lexical::LexicalSettings {
+                        min_pairs: s.lexicon_min_pairs,
+                        max_pairs: s.lexicon_max_pairs,
+                        source_prefix: s.lexicon_prefix,
+                        min_count: s.lexicon_min_count,
+                    },
+                )
+            })
+            .as_ref()
     }
 
     /// The bead that holds source sentence `id`, if any.

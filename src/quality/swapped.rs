@@ -27,7 +27,7 @@ use crate::bitext::{Bead, Flag, Side};
 use crate::lang::Script;
 use crate::quality::Ctx;
 use crate::quality::length::{ACRONYM_CREDIT, LengthModel, SourceFeatures, acronym_letters};
-use crate::quality::lexical::{BitextLexicon, LexicalSettings, source_keys};
+use crate::quality::lexical::BitextLexicon;
 use crate::quality::names::latin_tokens;
 use crate::quality::numbers::numbers;
 use crate::quality::settings::Swapped;
@@ -419,39 +419,24 @@ fn one_to_one<'a>(ctx: &Ctx<'a>) -> Vec<Option<OneToOne<'a>>> {
         .collect()
 }
 
-/// Learns the bitext's lexicon from its 1-1 beads (when there are enough of them) and fills
-/// in the beads' word ids; `None` when too few or when turned off.
-fn learn_lexicon(beads: &mut [Option<OneToOne>], settings: &Swapped) -> Option<BitextLexicon> {
-    let count = beads.iter().flatten().count();
-    if settings.lexical_weight == 0.0 || count < settings.lexicon_min_pairs.max(1) {
+/// Fills in the beads' word ids from the bitext's lexicon; `None` when it has none or the
+/// lexical evidence is turned off.
+fn with_lexicon<'c>(
+    ctx: &'c Ctx,
+    beads: &mut [Option<OneToOne>],
+    settings: &Swapped,
+) -> Option<&'c BitextLexicon> {
+    if settings.lexical_weight == 0.0 {
         return None;
     }
-    let pairs: Vec<(usize, Vec<String>, &str)> = beads
-        .iter()
-        .enumerate()
-        .filter_map(|(at, b)| {
-            let b = b.as_ref()?;
-            let keys = source_keys(b.source.text, settings.lexicon_prefix);
-            Some((at, keys, b.target.text))
-        })
-        .collect();
-    let lexicon = BitextLexicon::train(
-        &pairs,
-        &LexicalSettings {
-            min_pairs: settings.lexicon_min_pairs,
-            max_pairs: settings.lexicon_max_pairs,
-            source_prefix: settings.lexicon_prefix,
-            min_count: settings.lexicon_min_count,
-        },
-    )?;
-    for (at, keys, _) in &pairs {
-        if let Some(b) = beads[*at].as_mut() {
-            let encoded = lexicon.encode(keys, b.target.text);
-            b.source.ids = encoded.source;
-            b.target.ids = encoded.target;
+    let shared = ctx.bead_lexicon()?;
+    for (at, bead) in beads.iter_mut().enumerate() {
+        if let (Some(b), Some(Some(encoded))) = (bead.as_mut(), shared.encoded.get(at)) {
+            b.source.ids = encoded.source.clone();
+            b.target.ids = encoded.target.clone();
         }
     }
-    Some(lexicon)
+    Some(&shared.lexicon)
 }
 
 /// Runs `swapped` with the length model the other length checks use.
@@ -461,7 +446,7 @@ pub(crate) fn run(ctx: &Ctx, model: &LengthModel, flags: &mut Vec<Flag>) {
     };
     let settings = &ctx.settings.swapped;
     let mut beads = one_to_one(ctx);
-    let lexicon = learn_lexicon(&mut beads, settings);
+    let lexicon = with_lexicon(ctx, &mut beads, settings);
     let beads = beads;
     // Every neighbouring pair that crossing clearly improves, best first; a bead is named in
     // one flag at most.
