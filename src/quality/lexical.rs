@@ -20,7 +20,7 @@
 
 use std::collections::HashMap;
 
-use crate::quality::text::is_arabic_letter;
+use crate::quality::text::{is_arabic_letter, is_letter_or_digit};
 use crate::quality::transliteration::barest_stem;
 use crate::segment::normalize::{fold_alef, is_diacritic, is_tatweel};
 
@@ -49,14 +49,18 @@ const NULL: u32 = 0;
 /// The source-side keys of a text: stems without clitics (Arabic), lowercased words otherwise,
 /// in text order (repeats kept).
 pub(crate) fn source_keys(text: &str, prefix: usize) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric() && !is_mark(c))
+    text.split(|c: char| !is_letter_or_digit(c) && !is_mark(c))
         .filter_map(|word| {
             let letters: String = word
                 .chars()
                 .filter(|&c| !is_mark(c))
                 .map(fold_arabic)
                 .collect();
-            if letters.is_empty() || letters.chars().any(char::is_numeric) {
+            // Arabic letters first: the general Unicode lookup is slow.
+            let numeric = |c: char| {
+                c.is_ascii_digit() || (!c.is_ascii() && !is_arabic_letter(c) && c.is_numeric())
+            };
+            if letters.is_empty() || letters.chars().any(numeric) {
                 return None;
             }
             let key = if letters.chars().all(is_arabic_letter) {
@@ -248,10 +252,6 @@ impl BitextLexicon {
             }
             n += 1;
             let mut best = 0.0f32;
-            let multiplicity: Vec<f32> = shares
-                .iter()
-                .map(|b| lookup(&b.multiplicity, s) as f32)
-                .collect();
             // Both lists are sorted by target id: one merge pass.
             let mut at = 0;
             for c in list {
@@ -264,10 +264,12 @@ impl BitextLexicon {
                 if target[at] != c.target {
                     continue;
                 }
+                // The held-out beads' share of this count (looked up only on a match: rare).
                 let taken: f32 = shares
                     .iter()
-                    .zip(&multiplicity)
-                    .map(|(b, &m)| m * c.prob * lookup(&b.weights, c.target))
+                    .map(|b| {
+                        lookup(&b.multiplicity, s) as f32 * c.prob * lookup(&b.weights, c.target)
+                    })
                     .sum();
                 let p = ((c.count - taken) / total).max(0.0);
                 best = best.max(p);

@@ -476,6 +476,9 @@ pub fn classifier_letters(source: &str, target: &str) -> usize {
 #[derive(Debug, Clone, Default)]
 pub struct HeardNames {
     skeletons: Vec<Skeleton>,
+    /// The first consonants of the skeletons and their near classes, as bits (`A` = bit 0): a
+    /// name whose first consonant is not among them sounds like none of them.
+    firsts: u32,
 }
 
 impl HeardNames {
@@ -491,7 +494,15 @@ impl HeardNames {
                 }
             }
         }
-        HeardNames { skeletons }
+        HeardNames::from(skeletons)
+    }
+
+    fn from(skeletons: Vec<Skeleton>) -> HeardNames {
+        let firsts = skeletons
+            .iter()
+            .filter_map(|k| k.first)
+            .fold(0, |set, c| set | consonant_bits(c));
+        HeardNames { skeletons, firsts }
     }
 
     /// The capitalised words of a Latin-script text (see [`capitalised_words`]), once each.
@@ -504,7 +515,7 @@ impl HeardNames {
             .map(|w| Skeleton::new(latin_skeleton(w)))
             .filter(Skeleton::may_be_name)
             .collect();
-        HeardNames { skeletons }
+        HeardNames::from(skeletons)
     }
 
     /// Whether there are no words to compare.
@@ -517,6 +528,10 @@ impl HeardNames {
         latin
             .skeletons
             .iter()
+            .filter(|l| {
+                l.first
+                    .is_some_and(|c| arabic.firsts & (1 << (c - b'A')) != 0)
+            })
             .filter(|l| arabic.skeletons.iter().any(|a| alike(a, l)))
             .count()
     }
