@@ -11,6 +11,7 @@ use crate::bitext::{Flag, Severity};
 use crate::quality::Ctx;
 use crate::quality::target_fragments;
 use crate::quality::text::{excerpt, is_arabic_letter, normalize_arabic_word, trim_openers, words};
+use crate::quality::transliteration::HeardNames;
 
 /// Why a sentence cannot stand alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -784,7 +785,7 @@ fn has_object_suffix(word: &str) -> bool {
 
 /// Whether no word of a short sentence can be its predicate: each is surely not a verb, or a
 /// preposition, or the noun a preposition governs. `pauses[k]`: punctuation follows word `k`.
-fn no_predicate(tokens: &[&str], pauses: &[bool]) -> bool {
+fn no_predicate(tokens: &[&str], pauses: &[bool], names: &HeardNames) -> bool {
     let mut after_governor = false;
     let mut after_preposition = false;
     let mut in_relative_clause = false;
@@ -810,8 +811,13 @@ fn no_predicate(tokens: &[&str], pauses: &[bool]) -> bool {
         };
         // `ليحاكم`, `ليسوع` after the first word; first, `لي…` is as often a name (`ليبيا`).
         let purpose = k > 0 && purpose_or_preposition(&normalised, normalised.chars().count());
-        let nominal =
-            after_governor || preposition || subordinator || purpose || surely_not_a_verb(t);
+        // A word the translation writes as a name (`تحتمس` ~ `Thutmose`) is no verb.
+        let nominal = after_governor
+            || preposition
+            || subordinator
+            || purpose
+            || surely_not_a_verb(t)
+            || (!names.is_empty() && names.hears(t));
         // The object of a preposition in the construct state (no article, tanween, pronoun
         // or pause: `على مجاراة رغبتهم`, `إلى أرجاء إيطاليا`) governs the next word as its
         // genitive; one step only, since an adjective may follow and then a verb (`بعد ساعات
@@ -897,6 +903,22 @@ pub fn arabic_fragment(
     paragraph_initial: bool,
     max_words: usize,
 ) -> Option<FragmentReason> {
+    arabic_fragment_named(
+        sentence,
+        paragraph_initial,
+        max_words,
+        &HeardNames::default(),
+    )
+}
+
+/// [`arabic_fragment`], with the names of the sentence's translation: an Arabic word that sounds
+/// like one of them is a name, not a possible verb.
+pub fn arabic_fragment_named(
+    sentence: &str,
+    paragraph_initial: bool,
+    max_words: usize,
+    names: &HeardNames,
+) -> Option<FragmentReason> {
     let tokens = words(trim_openers(sentence));
     let first = tokens.first()?;
     let normalised: Vec<String> = tokens.iter().map(|t| normalize_arabic_word(t)).collect();
@@ -923,7 +945,7 @@ pub fn arabic_fragment(
                 .any(|w| QUESTION_WORDS.contains(&w.as_str())));
     if tokens.len() <= max_words
         && !question
-        && no_predicate(&tokens, &pauses(trim_openers(sentence)))
+        && no_predicate(&tokens, &pauses(trim_openers(sentence)), names)
     {
         return Some(FragmentReason::Verbless(tokens.len()));
     }
@@ -1098,6 +1120,17 @@ fn subjectless_that_clause(tokens: &[&str], normalised: &[String]) -> Option<usi
     (k > 0 && subject_only).then_some(k)
 }
 
+/// The names (capitalised words) of the translation of source sentence `id`, when the target is
+/// in Latin script.
+fn translation_names(ctx: &Ctx, id: usize) -> HeardNames {
+    if ctx.bitext.header.target_lang.script() != crate::lang::Script::Latin {
+        return HeardNames::default();
+    }
+    ctx.bead_of_source(id)
+        .map(|bead| HeardNames::of_latin(ctx.bead_text(bead, crate::bitext::Side::Target)))
+        .unwrap_or_default()
+}
+
 /// Why a short sentence is not a sentence of its own in the translation: one bead holds it and
 /// the previous source sentence (ended by a full stop) with a single target sentence.
 fn joined_in_translation(ctx: &Ctx, id: usize, max_words: usize) -> Option<FragmentReason> {
@@ -1119,7 +1152,13 @@ fn fragment_reason(ctx: &Ctx, id: usize) -> Option<FragmentReason> {
     let paragraph_initial = id == 0 || sentences[id - 1].para != sentence.para;
     if ctx.source_is_arabic() {
         let max_words = ctx.settings.fragment.max_words;
-        arabic_fragment(&sentence.text, paragraph_initial, max_words)
+        // Only short sentences can be verbless: their translation's names are read only then.
+        let names = if words(&sentence.text).len() <= max_words {
+            translation_names(ctx, id)
+        } else {
+            HeardNames::default()
+        };
+        arabic_fragment_named(&sentence.text, paragraph_initial, max_words, &names)
             .or_else(|| {
                 let previous = (!paragraph_initial).then(|| sentences[id - 1].text.as_str())?;
                 arabic_continuation(previous, &sentence.text, max_words)
@@ -1545,6 +1584,24 @@ mod tests {
         assert_eq!(brk.source, [0, 1]);
         assert_eq!(brk.target, [0]);
         assert!(!codes(&b).contains(&"fragment".to_string()));
+    }
+
+    #[test]
+    fn a_word_the_translation_writes_as_a_name_is_no_verb() {
+        // `رمسيس` could be a verb for all the rules know; the English says it is Ramesses.
+        let tail = "الفرعون المصري رمسيس الثاني.";
+        assert_eq!(arabic_fragment(tail, false, 5), None);
+        let names = HeardNames::of_latin("the Egyptian pharaoh Ramesses II.");
+        assert_eq!(
+            arabic_fragment_named(tail, false, 5, &names),
+            Some(FragmentReason::Verbless(4))
+        );
+        // A real verb does not sound like the translation's names.
+        let names = HeardNames::of_latin("Ramesses left.");
+        assert_eq!(
+            arabic_fragment_named("غادر رمسيس أمس.", false, 5, &names),
+            None
+        );
     }
 
     #[test]

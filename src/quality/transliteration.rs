@@ -518,6 +518,19 @@ impl HeardNames {
         HeardNames::from(skeletons)
     }
 
+    /// Whether an Arabic word (any of its stems) sounds like one of these words.
+    pub fn hears(&self, arabic_word: &str) -> bool {
+        let letters = plain_letters(arabic_word);
+        stem_slices(&letters).as_slice().iter().any(|stem| {
+            let first = Skeleton::first_arabic_consonant(stem);
+            if first.is_none_or(|c| self.firsts & consonant_bits(c) == 0) {
+                return false;
+            }
+            let skeleton = Skeleton::of_arabic(stem);
+            self.skeletons.iter().any(|k| alike(&skeleton, k))
+        })
+    }
+
     /// Whether there are no words to compare.
     pub fn is_empty(&self) -> bool {
         self.skeletons.is_empty()
@@ -771,6 +784,9 @@ mod tests {
         assert_eq!(shared("Fellini, Fellini and Fellini."), 1, "each name once");
         assert_eq!(shared("He stands alone in front of the audience."), 0);
         assert!(HeardNames::of_latin("no capitals here").is_empty());
+        let english = HeardNames::of_latin("Federico Fellini once said it.");
+        assert!(english.hears("وفيليني"), "with a clitic");
+        assert!(!english.hears("قال"));
     }
 
     #[test]
