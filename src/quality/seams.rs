@@ -235,7 +235,7 @@ pub fn seams(text: &str) -> Vec<String> {
             continue;
         }
         let before = i.checked_sub(1).map(|j| &w[j]);
-        if function_words_clash(a, b)
+        if function_words_clash(a, b, i == 0)
             || (!question && modal_before_determiner(before, a, b))
             || pronoun_before_non_verb(before, a, b, i == 0)
             || contraction_before_auxiliary(a, b)
@@ -277,9 +277,12 @@ fn final_mark(text: &str) -> Option<char> {
         .next_back()
 }
 
-/// Two function words that cannot meet (`the of`, `of of`, `into toward`).
-fn function_words_clash(a: &Word, b: &Word) -> bool {
-    let article = a.lowercase_written && a.is_in(ARTICLES);
+/// Two function words that cannot meet (`the of`, `of of`, `into toward`). A capital article
+/// counts only when it opens the sentence, and never `A` (a label: `A and B agreed`); inside
+/// a sentence it belongs to a title (`The Who`).
+fn function_words_clash(a: &Word, b: &Word, first: bool) -> bool {
+    let opening_article = first && !a.punct_before && (a.core == "The" || a.core == "An");
+    let article = (a.lowercase_written || opening_article) && a.is_in(ARTICLES);
     (article && b.lowercase_written && b.is_in(NOT_AFTER_ARTICLE))
         || (a.core.eq_ignore_ascii_case(b.core) && a.is_in(NEVER_DOUBLED))
         || (a.is_in(PREPOSITIONS) && b.is_in(PREPOSITIONS))
@@ -530,7 +533,12 @@ mod tests {
             seams("He received the distinction of toward the USA."),
             ["of toward"]
         );
-        assert_eq!(seams("The to keep their war fleet."), Vec::<String>::new());
+        assert_eq!(seams("The to keep their war fleet."), ["the to"]);
+        assert!(seams("A and B agreed on the plan.").is_empty(), "a label");
+        assert!(
+            seams("He said The Is was his favourite film.").is_empty(),
+            "a title"
+        );
         assert!(
             seams("There are different theories about the").is_empty(),
             "truncated"
