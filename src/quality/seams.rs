@@ -12,7 +12,8 @@ const ARTICLES: &[&str] = &["the", "a", "an"];
 /// Words that cannot follow an article.
 const NOT_AFTER_ARTICLE: &[&str] = &[
     "the", "a", "an", "of", "to", "in", "on", "at", "for", "with", "from", "by", "into", "onto",
-    "toward", "towards", "and", "or", "but", "is", "are", "was", "were",
+    "toward", "towards", "and", "or", "but", "is", "are", "was", "were", "be", "been", "has",
+    "have", "had", "would", "could", "should", "shall",
 ];
 
 /// Words that cannot end a sentence.
@@ -240,6 +241,8 @@ pub fn seams(text: &str) -> Vec<String> {
             || pronoun_before_non_verb(before, a, b, i == 0)
             || contraction_before_auxiliary(a, b)
             || content_word_doubled(a, b)
+            || possessive_before_function_word(a, b)
+            || bare_be_after_past_tense(a, b)
         {
             out.push(format!("{} {}", a.lower(), b.lower()));
         }
@@ -371,6 +374,27 @@ fn contraction_before_auxiliary(a: &Word, b: &Word) -> bool {
     (tail_is("ve") || tail_is("ll") || tail_is("d") || do_support) && b.is_in(FINITE_AUXILIARIES)
 }
 
+/// `their the`, `our of`, `my is`: a possessive determiner needs its noun (`its` is left out:
+/// it is often written for `it's`; `his` and `her` are pronouns too: `his to keep`).
+fn possessive_before_function_word(a: &Word, b: &Word) -> bool {
+    const POSSESSIVES: &[&str] = &["my", "your", "our", "their"];
+    const NOT_AFTER_POSSESSIVE: &[&str] = &[
+        "the", "a", "an", "of", "to", "in", "on", "at", "from", "by", "with", "into", "is", "are",
+        "was", "were",
+    ];
+    a.is_in(POSSESSIVES) && b.lowercase_written && b.is_in(NOT_AFTER_POSSESSIVE)
+}
+
+/// `he refused be married`: a bare `be` after a past tense, where `to` or a modal was
+/// (-eed words are not past tenses: `may indeed be`, `if need be`).
+fn bare_be_after_past_tense(a: &Word, b: &Word) -> bool {
+    b.core == "be"
+        && a.lowercase_written
+        && a.core.len() >= 4
+        && a.core.ends_with("ed")
+        && !a.core.ends_with("eed")
+}
+
 /// `classification classification`: a content word written twice (emphatic doubles are
 /// short or adverbs: `very very`, `really really`).
 fn content_word_doubled(a: &Word, b: &Word) -> bool {
@@ -385,11 +409,21 @@ fn broken_opening(w: &[Word], text: &str) -> Option<String> {
     let [first, second, rest @ ..] = w else {
         return None;
     };
-    if first.punct_before || first.punct_after || second.punct_before {
+    // An opening quote is the only mark that may come before the first word.
+    let quoted = text.trim_start().starts_with(['"', '“', '‘']);
+    if (first.punct_before && !quoted) || first.punct_after || second.punct_before {
         return None;
     }
     let pair = || Some(format!("{} {}", first.lower(), second.lower()));
     if first.is_in(QUESTION_OPENERS) && second.lowercase_written && !second.is_in(SUBJECTS) {
+        return pair();
+    }
+    // `Her the world`, `Her to remain …`: opening a sentence, `her` is a determiner and needs
+    // its noun (`her and her sister` is spoken English, left alone).
+    if first.core == "Her"
+        && second.lowercase_written
+        && (second.is_in(ARTICLES) || second.is_in(PARTICIPLE_PREPOSITIONS))
+    {
         return pair();
     }
     if first.core.eq_ignore_ascii_case("be")
@@ -408,11 +442,16 @@ fn broken_opening(w: &[Word], text: &str) -> Option<String> {
     {
         return pair();
     }
-    let no_clause_marks = !text.contains([',', ';', ':', '—', '–', '"', '“', '(']);
+    let no_clause_marks = !text.contains([',', ';', ':', '—', '–', '(']);
     if no_clause_marks && participle_phrase_alone(first, second, rest) {
         return pair();
     }
-    if no_clause_marks && subordinate_clause_alone(first, second, rest) {
+    // A quote may hold the main clause (`When he left "we cried"`).
+    if no_clause_marks
+        && !quoted
+        && !text.contains(['"', '“'])
+        && subordinate_clause_alone(first, second, rest)
+    {
         return pair();
     }
     None
@@ -429,8 +468,11 @@ fn participle_phrase_alone(first: &Word, second: &Word, rest: &[Word]) -> bool {
     past_participle(first)
         && second.lowercase_written
         && second.is_in(PARTICIPLE_PREPOSITIONS)
-        && !rest.iter().any(|w| {
-            w.is_in(FINITE_MARKERS)
+        && !rest.iter().enumerate().any(|(i, w)| {
+            // `to have been held`: after `to` an auxiliary is an infinitive.
+            let previous = if i == 0 { second } else { &rest[i - 1] };
+            let infinitive = previous.core.eq_ignore_ascii_case("to");
+            (w.is_in(FINITE_MARKERS) && !infinitive)
                 || is_contracted(w)
                 || (w.lowercase_written && w.core.ends_with("ed"))
         })
@@ -716,6 +758,7 @@ mod tests {
             &[
                 ("Forgotten until after Smith's death.", "forgotten until"),
                 ("Constructed in 1850 by the town council.", "constructed in"),
+                ("Believed to have been held in 393.", "believed to"),
             ],
             &[
                 "Founded in 1850, the company grew quickly.",
@@ -723,6 +766,8 @@ mod tests {
                 "Built in 1900 the church was restored in 2005.",
                 "Left to himself he wandered off.",
                 "Written by Smith and directed by Jones.",
+                "Believed to have been held in 393, the games ended.",
+                "Believed to be lost, the manuscript was found in 1990.",
             ],
         );
     }
@@ -744,6 +789,41 @@ mod tests {
                 "While in Paris he met her.",
                 "When he arrives he will call.",
                 "When is the next train?",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_determiner_needs_its_noun() {
+        check(
+            &[
+                ("\"Her the world,\" Leive said.", "her the"),
+                ("Her to remain General Secretary of the party.", "her to"),
+                ("They sold their the house.", "their the"),
+                ("The has been developed in the context.", "the has"),
+                ("It was a be constructed plan.", "a be"),
+            ],
+            &[
+                "Her husband died in 2001.",
+                "Her own mother was there.",
+                "They asked her to remain in the party.",
+                "The choice was his to make.",
+                "Both my and your children came.",
+                "He said the have-nots were angry.",
+                "Their to-do list was long.",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_bare_be_after_a_past_tense() {
+        check(
+            &[("But he refused be married to him.", "refused be")],
+            &[
+                "It may indeed be true.",
+                "He refused to be married to him.",
+                "The court insisted that it be removed.",
+                "If need be, we will go.",
             ],
         );
     }
