@@ -243,6 +243,8 @@ pub fn seams(text: &str) -> Vec<String> {
             || content_word_doubled(a, b)
             || possessive_before_function_word(a, b)
             || bare_be_after_past_tense(a, b)
+            || w.get(i + 2)
+                .is_some_and(|c| preposition_before_clause(a, b, c))
         {
             out.push(format!("{} {}", a.lower(), b.lower()));
         }
@@ -265,10 +267,9 @@ pub fn seams(text: &str) -> Vec<String> {
     {
         out.push(format!("{}, and", first.lower()));
     }
-    if matches!(end, Some('.' | '!'))
-        && let Some(opening) = broken_opening(&w, text)
-    {
-        out.push(opening);
+    if matches!(end, Some('.' | '!')) {
+        out.extend(broken_opening(&w, text));
+        out.extend(comma_before_verb(text));
     }
     out
 }
@@ -393,6 +394,43 @@ fn bare_be_after_past_tense(a: &Word, b: &Word) -> bool {
         && a.core.len() >= 4
         && a.core.ends_with("ed")
         && !a.core.ends_with("eed")
+}
+
+/// `One of produced a humanoid robot`: a preposition takes a noun phrase, not a past tense and
+/// its object (an adjective in -ed comes before its noun, never before an article; `for` is
+/// left out: `take for granted the fact`).
+fn preposition_before_clause(a: &Word, b: &Word, c: &Word) -> bool {
+    const PREPOSITIONS_BEFORE_NOUN: &[&str] = &["of", "from", "with", "into", "at", "in", "on"];
+    a.is_in(PREPOSITIONS_BEFORE_NOUN)
+        && b.lowercase_written
+        && b.core.len() >= 6
+        && b.core.ends_with("ed")
+        && !b.core.ends_with("eed")
+        && !b.core.eq_ignore_ascii_case("hundred")
+        && !b.punct_after
+        && !c.punct_before
+        && c.lowercase_written
+        && c.is_in(ARTICLES)
+}
+
+/// `At least 330,000 people, were involved.`, `Much of the debate, has been about …`: the
+/// sentence's first comma (followed by a space: not the one in `330,000`) comes between the
+/// subject and its verb, where a cut clause had its own commas. A comma before the verb
+/// that closes a parenthesis (`The result, then, is …`) is never the first.
+fn comma_before_verb(text: &str) -> Option<String> {
+    const VERBS_AFTER_SUBJECT: &[&str] = &["is", "are", "was", "were", "has", "have", "had"];
+    let comma = text.find(", ")?;
+    let before = &text[..comma];
+    // A quote or bracket may hold its own punctuation (`"Yes," was the answer`).
+    if before.contains(['"', '“', '”', '(', ')', ';', ':', '—', '–']) {
+        return None;
+    }
+    let after = &text[comma + 2..];
+    let verb = after.split_whitespace().next()?;
+    let subject_last = before.split_whitespace().next_back()?;
+    VERBS_AFTER_SUBJECT
+        .contains(&verb)
+        .then(|| format!("{}, {verb}", subject_last.to_lowercase()))
 }
 
 /// `classification classification`: a content word written twice (emphatic doubles are
@@ -824,6 +862,43 @@ mod tests {
                 "He refused to be married to him.",
                 "The court insisted that it be removed.",
                 "If need be, we will go.",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_preposition_before_a_verb_and_its_object() {
+        check(
+            &[(
+                "One of produced a humanoid robot to compete.",
+                "of produced",
+            )],
+            &[
+                "One of the examples of research applied under safety.",
+                "He said it was one of five hundred the city hired.",
+                "They take for granted the right to vote.",
+                "A group of selected students won.",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_comma_between_subject_and_verb() {
+        check(
+            &[
+                ("At least 330,000 people, were involved.", "people, were"),
+                (
+                    "Much of the debate, has been about white male identity.",
+                    "debate, has",
+                ),
+            ],
+            &[
+                "The result, then, is hardly the cat's pyjamas.",
+                "Cuaron, whose last film was Gravity, was not on set.",
+                "At least 330,000 people were involved.",
+                "\"Yes,\" was his answer.",
+                "Really, is it true?",
+                "In 2010, the population was 5,000.",
             ],
         );
     }
