@@ -24,10 +24,11 @@ const NOT_LAST: &[&str] = &[
 /// Prepositions that cannot follow each other (`of toward`, `into of`).
 const PREPOSITIONS: &[&str] = &["of", "toward", "towards", "into", "onto"];
 
-/// Function words that are never doubled in good English (`of of`).
+/// Function words that are never doubled in good English (`of of`; `that that` is fluent: `the
+/// certainty that that was impossible`).
 const NEVER_DOUBLED: &[&str] = &[
     "the", "a", "an", "of", "to", "in", "on", "at", "for", "with", "from", "by", "and", "or",
-    "but", "is", "are", "was", "were", "that",
+    "but", "is", "are", "was", "were",
 ];
 
 /// Discourse adverbs that open a sentence and are followed by a comma and a clause, never
@@ -243,6 +244,8 @@ pub fn seams(text: &str) -> Vec<String> {
             || content_word_doubled(a, b)
             || possessive_before_function_word(a, b)
             || bare_be_after_past_tense(a, b)
+            || past_tense_after_modal(a, b)
+            || finite_verb_after_of(a, b)
             || w.get(i + 2)
                 .is_some_and(|c| preposition_before_clause(a, b, c))
         {
@@ -394,6 +397,27 @@ fn bare_be_after_past_tense(a: &Word, b: &Word) -> bool {
         && a.core.len() >= 4
         && a.core.ends_with("ed")
         && !a.core.ends_with("eed")
+}
+
+/// `would worked`, `didn't wanted`: a modal or a `n't` form takes a bare verb, never a form
+/// in -ed (-eed words are bare verbs: `will need`, `could succeed`; short ones too: `will wed`).
+fn past_tense_after_modal(a: &Word, b: &Word) -> bool {
+    let negated = a.core.ends_with("n't") || a.core.ends_with("n’t");
+    (a.is_in(MODALS) || negated)
+        && a.lowercase_written
+        && b.lowercase_written
+        && b.core.len() >= 6
+        && b.core.ends_with("ed")
+        && !b.core.ends_with("eed")
+}
+
+/// `the moon on was obscured` → `of is`, `of were`: `of` before a finite verb (the verbs
+/// that are also nouns are left out: `a test of will`).
+fn finite_verb_after_of(a: &Word, b: &Word) -> bool {
+    const FINITE_NOT_NOUNS: &[&str] = &[
+        "is", "are", "was", "were", "has", "had", "would", "could", "should",
+    ];
+    a.core.eq_ignore_ascii_case("of") && b.lowercase_written && b.is_in(FINITE_NOT_NOUNS)
 }
 
 /// `One of produced a humanoid robot`: a preposition takes a noun phrase, not a past tense and
@@ -659,6 +683,7 @@ mod tests {
             "Really Really Love You was released in August.",
             "Plan A is the best, and the B team agreed.",
             "I don't know why I chose her ...",
+            "He gave his word that that could not be the right explanation.",
         ] {
             assert!(seams(s).is_empty(), "{s}: {:?}", seams(s));
         }
@@ -899,6 +924,25 @@ mod tests {
                 "\"Yes,\" was his answer.",
                 "Really, is it true?",
                 "In 2010, the population was 5,000.",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_modal_takes_a_bare_verb() {
+        check(
+            &[
+                ("The team would worked on it.", "would worked"),
+                ("They didn't wanted to go.", "didn't wanted"),
+                ("The rest of was destroyed in 1944.", "of was"),
+            ],
+            &[
+                "The plan will need more money.",
+                "They could succeed where others failed.",
+                "They will wed in June.",
+                "They would have worked together.",
+                "It was a test of will and nerve.",
+                "What it consists of remains unclear.",
             ],
         );
     }
