@@ -958,6 +958,18 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Any text, with apostrophes, quotes, commas and multi-byte letters among its words:
+        /// no panic, and every seam names words of the text.
+        #[test]
+        fn never_panics_on_any_text(text in "([A-Za-z’'\",.?!() ]|é|ا|n't|'re| the | be | can ){0,60}") {
+            for seam in seams(&text) {
+                let first = seam.split([' ', ',', '.']).next().unwrap_or("");
+                proptest::prop_assert!(text.to_lowercase().contains(first), "{seam} in {text}");
+            }
+        }
+    }
+
     /// The 1,000 untouched English sentences of UD PUD (column 4; the first line is the
     /// header), when the shared data folder is beside the repository.
     fn pud_english() -> Option<Vec<String>> {
