@@ -11,8 +11,9 @@
 //!   counts only when the length already leans the same way;
 //! - numbers: a number of the source (100 or more, or with decimals) that the target lacks, or
 //!   the reverse; also only when the length leans the same way;
-//! - seams (English targets): two function words that cannot meet (`of of`, `the.`), the mark
-//!   a cut leaves (see [`super::seams`]); only when the length leans short;
+//! - seams (English targets): English a cut leaves, such as two function words that cannot
+//!   meet (`of of`, `the.`) or an opening no statement has (see [`super::seams`]); whenever the
+//!   length does not lean long, since no untouched PUD target has one;
 //! - names (Arabic sources): a name of the source (an Arabic word the bitext shows with an
 //!   English form elsewhere, see [`super::transliteration`]) of which the target has no form;
 //!   only when the length leans short;

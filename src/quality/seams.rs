@@ -13,7 +13,7 @@
 //! were involved`).
 //! A cut through a bracketed or quoted passage also leaves half a pair of marks that the source
 //! has whole ([`unpaired_marks`]; no untouched PUD pair has that). Used by [`super::coverage`]
-//! as omission evidence, only when the length already leans short.
+//! as omission evidence whenever the length does not lean long.
 
 /// Articles (an article cannot be followed by another function word).
 const ARTICLES: &[&str] = &["the", "a", "an"];
