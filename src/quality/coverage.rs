@@ -18,7 +18,7 @@
 //!   English form elsewhere, see [`super::transliteration`]) of which the target has no form;
 //!   only when the length leans short;
 //! - lexicon (omission only), when the bitext has enough 1-1 beads for one (see
-//!   [`super::lexical`]: IBM Model 1 learned from the bitext's own beads, the bead judged left
+//!   `quality/lexical.rs`: IBM Model 1 learned from the bitext's own beads, the bead judged left
 //!   out): the share of the source's words the lexicon finds translated in the target minus
 //!   the share of the target's words it finds in the source, as a robust z-score over the
 //!   bitext. The difference, as for the MT below: a bead of rare words scores low both ways,
