@@ -587,8 +587,9 @@ pub fn currency_letters(target: &str, source: &str) -> usize {
 pub const ACRONYM_CREDIT: usize = 6;
 
 /// Every measured bead of the bitext: (bead index, source features, target letters, letters
-/// credited, see [`LengthResidual::credited`]), for beads with both sides where the shorter side has at least
-/// `min_chars` letters.
+/// credited, see [`LengthResidual::credited`]), for beads with both sides whose source has at
+/// least `min_chars` letters (the source is what predicts; a tiny target for a long source is
+/// the strongest sign of an omission, not a ratio to skip).
 pub(crate) fn measure(ctx: &Ctx) -> Vec<(usize, SourceFeatures, usize, i64)> {
     let min_chars = ctx.settings.length_ratio.min_chars;
     ctx.bitext
@@ -601,7 +602,7 @@ pub(crate) fn measure(ctx: &Ctx) -> Vec<(usize, SourceFeatures, usize, i64)> {
             let src = letter_count(source);
             let target = ctx.bead_text(bead, Side::Target);
             let tgt = letter_count(target);
-            (src.min(tgt) >= min_chars).then(|| {
+            (src >= min_chars && tgt > 0).then(|| {
                 let credited = ACRONYM_CREDIT * acronym_letters(target, source)
                     + spelled_number_letters(target, source)
                     + currency_letters(target, source)

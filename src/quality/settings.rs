@@ -66,8 +66,8 @@ check_table!(
         /// Length scale (letters) of the extra spread of short sentences: a sentence of `L`
         /// source letters is allowed sqrt(1 + short_letters / L) times the spread.
         short_letters: f64 = 60.0,
-        /// Beads whose shorter side has fewer letters than this are skipped (ratios of tiny
-        /// strings mean nothing).
+        /// Beads whose source has fewer letters than this are skipped (a tiny source predicts
+        /// nothing; a tiny target for a longer source is measured).
         min_chars: usize = 12,
     }
 );
