@@ -269,9 +269,9 @@ struct BeadEvidence<'a> {
     english_target: bool,
     /// The names the bitext shows in both scripts (empty unless the source is Arabic).
     names: &'a LazyNames<'a>,
-    /// The lexical coverage and the z-score of its imbalance (source share − target share)
-    /// over the bitext.
-    lexical: Option<(Coverage, f64)>,
+    /// The lexical coverage, the z-score of its imbalance (source share − target share) over
+    /// the bitext, and the bitext's usual imbalance.
+    lexical: Option<(Coverage, f64, f64)>,
 }
 
 /// What one piece of evidence adds to a score, and (when explaining) what it says.
@@ -351,14 +351,16 @@ impl BeadEvidence<'_> {
     /// The lexicon finds less of the source in the target, for what it finds of the target in
     /// the source, than in the bitext's usual bead.
     fn lexical_part(&self, explain: bool) -> Part {
-        let Some((coverage, z)) = self.lexical else {
+        let Some((coverage, z, usual)) = self.lexical else {
             return (0.0, None);
         };
         let add = (LEXICAL_WEIGHT * (-z - LEXICAL_OFFSET).max(0.0)).min(LEXICAL_CAP);
         let says = (add > 0.0 && explain).then(|| {
             format!(
-                "bitext lexicon: {:.2} of the source's words found in the target, {:.2} of the target's in the source (z = {z:.1})",
-                coverage.source, coverage.target
+                "bitext lexicon: {:.2} of the source's words found in the target, {:.2} of the target's in the source, a difference of {:+.2} where the bitext's usual is {usual:+.2} (z = {z:.1})",
+                coverage.source,
+                coverage.target,
+                coverage.source - coverage.target
             )
         });
         (add, says)
@@ -451,9 +453,9 @@ impl BeadEvidence<'_> {
 }
 
 /// Each bead's lexical coverage (see [`crate::quality::lexical::BeadLexicon`]) with the z-score
-/// of its imbalance (source share − target share) over the bitext; all `None` when the bitext
-/// has no lexicon or too few beads it can judge.
-fn lexical_scores(ctx: &Ctx, both: &[usize]) -> Vec<Option<(Coverage, f64)>> {
+/// of its imbalance (source share − target share) over the bitext and the usual imbalance; all
+/// `None` when the bitext has no lexicon or too few beads it can judge.
+fn lexical_scores(ctx: &Ctx, both: &[usize]) -> Vec<Option<(Coverage, f64, f64)>> {
     let Some(lexicon) = ctx.bead_lexicon() else {
         return vec![None; both.len()];
     };
@@ -469,7 +471,7 @@ fn lexical_scores(ctx: &Ctx, both: &[usize]) -> Vec<Option<(Coverage, f64)>> {
     let (center, scale) = robust_center_scale(&imbalances, LEXICAL_MIN_SCALE);
     coverage
         .into_iter()
-        .map(|c| c.map(|c| (c, (c.source - c.target - center) / scale)))
+        .map(|c| c.map(|c| (c, (c.source - c.target - center) / scale, center)))
         .collect()
 }
 
