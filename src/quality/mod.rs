@@ -67,7 +67,7 @@ static REGISTRY: &[CheckInfo] = &[
         "fragment",
         Severity::Warning,
         "source",
-        "source sentence that cannot stand alone: verbless short phrase, opens with a relative pronoun or an unanchored pronoun, ends mid-clause, or continues the phrase the previous sentence ends on",
+        "source sentence that cannot stand alone: verbless short phrase, opens with a relative pronoun or an unanchored pronoun, ends mid-clause, continues the phrase the previous sentence ends on, or is joined to it in a single target sentence",
     ),
     info(
         "suspicious-break",
@@ -163,7 +163,7 @@ static REGISTRY: &[CheckInfo] = &[
         "omission",
         Severity::Warning,
         "alignment",
-        "a source sentence with no target sentence (1-0 bead), or a translation that lacks part of its source (shorter than predicted, lost clauses, numbers, MT words)",
+        "a source sentence with no target sentence (1-0 bead), or a translation that lacks part of its source (shorter than predicted, lost clauses, numbers and names, seams where words were cut, the bitext's own lexicon, MT words)",
     ),
     info(
         "addition",
@@ -187,7 +187,7 @@ static REGISTRY: &[CheckInfo] = &[
         "swapped",
         Severity::Warning,
         "alignment",
-        "two neighbouring 1-1 beads fit better with their translations exchanged (length, numbers, Latin names, question/quote marks, brackets, commas; a lexicon learned from the bitext when it has 200+ beads; MT chrF when sources carry MT)",
+        "two neighbouring 1-1 beads fit better with their translations exchanged (length, numbers, Latin names, names heard across scripts, question/quote marks, brackets, commas; a lexicon learned from the bitext when it has 200+ beads; MT chrF when sources carry MT)",
     ),
     info(
         "target-fragment",
