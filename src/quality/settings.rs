@@ -171,7 +171,8 @@ check_table!(
         /// by IBM Model 1 from the bitext's own 1-1 beads, the two beads left out (0 turns it
         /// off).
         lexical_weight: f64 = 30.0,
-        /// The lexicon is learned only when the bitext has at least this many 1-1 beads.
+        /// The lexicon is learned only when the bitext has at least this many 1-1 beads (the
+        /// `lexicon_*` settings also shape the lexicon `omission` uses: there is one per bitext).
         lexicon_min_pairs: usize = 200,
         /// It is learned from at most this many 1-1 beads (spread evenly over the bitext).
         lexicon_max_pairs: usize = 10000,
