@@ -119,12 +119,8 @@ fn run_one(size: usize, use_mt: bool) {
     let target: Vec<&str> = doc.target.iter().map(String::as_str).collect();
     let mt: Vec<&str> = doc.mt.iter().map(String::as_str).collect();
     let input = AlignInput {
-        source: &source,
-        target: &target,
         mt: use_mt.then_some(&mt[..]),
-        target_mt: None,
-        source_paras: None,
-        target_paras: None,
+        ..AlignInput::new(&source, &target)
     };
     let mut options = AlignOptions::default();
     if let Ok(w) = std::env::var("ALIGN_BAND_WIDTH") {

@@ -61,6 +61,21 @@ pub struct AlignInput<'a> {
     pub target_paras: Option<&'a [usize]>,
 }
 
+impl<'a> AlignInput<'a> {
+    /// Source and target sentences alone: no MT, no paragraphs (set the other fields with
+    /// struct update syntax).
+    pub fn new(source: &'a [&'a str], target: &'a [&'a str]) -> AlignInput<'a> {
+        AlignInput {
+            source,
+            target,
+            mt: None,
+            target_mt: None,
+            source_paras: None,
+            target_paras: None,
+        }
+    }
+}
+
 /// How to search.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SearchMode {

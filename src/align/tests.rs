@@ -25,12 +25,9 @@ fn aligned_pairs(
     options: &AlignOptions,
 ) -> Vec<(Vec<usize>, Vec<usize>)> {
     let input = AlignInput {
-        source,
-        target,
         mt,
         target_mt,
-        source_paras: None,
-        target_paras: None,
+        ..AlignInput::new(source, target)
     };
     let beads = align(&input, options);
     check_cover(&beads, source.len(), target.len());
@@ -39,14 +36,7 @@ fn aligned_pairs(
 
 #[test]
 fn empty_sides_give_null_beads() {
-    let input = AlignInput {
-        source: &["a", "b"],
-        target: &[],
-        mt: None,
-        target_mt: None,
-        source_paras: None,
-        target_paras: None,
-    };
+    let input = AlignInput::new(&["a", "b"], &[]);
     let beads = align(&input, &AlignOptions::default());
     check_cover(&beads, 2, 0);
     assert_eq!(
@@ -246,12 +236,9 @@ pub(crate) fn f1_on(
         let m: Vec<&str> = mt.iter().map(String::as_str).collect();
         let bk: Vec<&str> = back.iter().map(String::as_str).collect();
         let input = AlignInput {
-            source: &s,
-            target: &t,
             mt: use_mt.then_some(&m[..]),
             target_mt: (use_mt && both).then_some(&bk[..]),
-            source_paras: None,
-            target_paras: None,
+            ..AlignInput::new(&s, &t)
         };
         let beads = align(&input, options);
         hyps.push(beads.into_iter().map(|b| (b.source, b.target)).collect());
@@ -391,7 +378,7 @@ proptest::proptest! {
     ) {
         let s: Vec<&str> = source.iter().map(String::as_str).collect();
         let t: Vec<&str> = target.iter().map(String::as_str).collect();
-        let input = AlignInput { source: &s, target: &t, mt: with_mt.then_some(&s[..]), target_mt: None, source_paras: None, target_paras: None };
+        let input = AlignInput { mt: with_mt.then_some(&s[..]), ..AlignInput::new(&s, &t) };
         let options = AlignOptions {
             search: [SearchMode::Auto, SearchMode::Exact, SearchMode::Banded][mode as usize],
             // a tiny coarsest level, so that short inputs go through every coarse-to-fine step
@@ -415,7 +402,7 @@ proptest::proptest! {
         let t: Vec<&str> = target.iter().map(|p| p.0.as_str()).collect();
         let sp: Vec<usize> = source.iter().map(|p| p.1).collect();
         let tp: Vec<usize> = target.iter().map(|p| p.1).collect();
-        let input = AlignInput { source: &s, target: &t, mt: None, target_mt: None, source_paras: Some(&sp), target_paras: Some(&tp) };
+        let input = AlignInput { source_paras: Some(&sp), target_paras: Some(&tp), ..AlignInput::new(&s, &t) };
         let beads = align(&input, &AlignOptions::default());
         check_cover(&beads, s.len(), t.len());
         let (sr, tr) = (runs(&sp), runs(&tp));
@@ -502,14 +489,7 @@ fn numbers_and_names_align_without_mt() {
         "Le temps était mauvais.",
         "Le 29 mai, ils atteignirent 8848 m.",
     ];
-    let input = AlignInput {
-        source: &source,
-        target: &target,
-        mt: None,
-        target_mt: None,
-        source_paras: None,
-        target_paras: None,
-    };
+    let input = AlignInput::new(&source, &target);
     let beads = align(&input, &AlignOptions::default());
     let pairs: Vec<(Vec<usize>, Vec<usize>)> = beads
         .iter()
@@ -536,12 +516,8 @@ fn explain() {
         let t: Vec<&str> = tgt.iter().map(String::as_str).collect();
         let m: Vec<&str> = mt.iter().map(String::as_str).collect();
         let input = AlignInput {
-            source: &s,
-            target: &t,
             mt: Some(&m[..]),
-            target_mt: None,
-            source_paras: None,
-            target_paras: None,
+            ..AlignInput::new(&s, &t)
         };
         let hyp: Vec<(Vec<usize>, Vec<usize>)> = align(&input, &options)
             .into_iter()
@@ -691,14 +667,7 @@ fn glossed_vectors_equal_the_vectors_of_the_gloss_written_out() {
     let pairs: Vec<(&str, &str)> = source.iter().copied().zip(target).collect();
     let lexicon = lexicon::Lexicon::train(&pairs, &settings);
     let weights = FeatureWeights::default();
-    let input = AlignInput {
-        source: &source,
-        target: &target,
-        mt: None,
-        target_mt: None,
-        source_paras: None,
-        target_paras: None,
-    };
+    let input = AlignInput::new(&source, &target);
     let streamed = glossed_vectors(&input, &lexicon, &settings, &weights);
     let glosses: Vec<String> = source.iter().map(|s| lexicon.gloss(s, &settings)).collect();
     assert!(

@@ -453,14 +453,7 @@ fn align_paragraph(bitext: &mut Bitext, sources: &[usize], targets: &[usize]) {
         .iter()
         .map(|&i| bitext.target[i].text.as_str())
         .collect();
-    let input = align::AlignInput {
-        source: &source,
-        target: &target,
-        mt: None,
-        target_mt: None,
-        source_paras: None,
-        target_paras: None,
-    };
+    let input = align::AlignInput::new(&source, &target);
     let beads = align::align(&input, &align::AlignOptions::default());
     for bead in beads {
         let id = bitext.beads.len();
