@@ -9,6 +9,7 @@ import argparse
 import glob
 import json
 import os
+import random
 import subprocess
 import tempfile
 
@@ -60,6 +61,17 @@ def check_flags(binary, text):
         os.unlink(f.name)
     records = (json.loads(line) for line in out.stdout.splitlines())
     return [r for r in records if r["type"] == "flag"]
+
+
+def corrupted_runs(args, docs, corrupt, with_mt):
+    """For every seed and document: (kinds, flags) of the bitext `corrupt(gold pairs, kinds,
+    rng, with_mt)` makes, one random generator per seed shared by the documents."""
+    for seed in range(1, args.seeds + 1):
+        rng = random.Random(seed)
+        for doc in docs:
+            kinds = []
+            text = corrupt(gold_pairs(doc), kinds, rng, with_mt)
+            yield kinds, check_flags(args.bin, text)
 
 
 def parse_args(description):

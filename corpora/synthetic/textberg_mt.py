@@ -19,9 +19,8 @@ Run from the repository root, after `cargo build --release`:
 Standard library only.
 """
 
-import random
 
-from textberg import bitext, check_flags, gold_pairs, letters, parse_args
+from textberg import bitext, corrupted_runs, letters, parse_args
 
 
 def drop_words(text, rng):
@@ -72,10 +71,10 @@ def corrupt(pairs, kinds_out, rng, with_mt):
     return bitext([(s, m) for s, _, m in pairs], targets, with_mt)
 
 
-def flags(binary, text):
+def omissions_and_additions(flags):
     """bead id -> the omission/addition codes flagged on it."""
     found = {}
-    for o in check_flags(binary, text):
+    for o in flags:
         if o["code"] in ("omission", "addition"):
             found.setdefault(o["bead"], set()).add(o["code"])
     return found
@@ -85,16 +84,13 @@ def main():
     args, docs = parse_args(__doc__.split("\n")[0])
     for with_mt in (False, True):
         counts = {}
-        for seed in range(1, args.seeds + 1):
-            rng = random.Random(seed)
-            for doc in docs:
-                kinds = []
-                found = flags(args.bin, corrupt(gold_pairs(doc), kinds, rng, with_mt))
-                for i, kind in enumerate(kinds):
-                    c = counts.setdefault(kind, {"n": 0, "omission": 0, "addition": 0})
-                    c["n"] += 1
-                    for code in found.get(i, ()):
-                        c[code] += 1
+        for kinds, flags in corrupted_runs(args, docs, corrupt, with_mt):
+            found = omissions_and_additions(flags)
+            for i, kind in enumerate(kinds):
+                c = counts.setdefault(kind, {"n": 0, "omission": 0, "addition": 0})
+                c["n"] += 1
+                for code in found.get(i, ()):
+                    c[code] += 1
         clean = counts["clean"]
         parts = []
         for kind in ("omission", "addition"):

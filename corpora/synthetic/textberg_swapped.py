@@ -19,9 +19,7 @@ Run from the repository root, after `cargo build --release`:
 Standard library only.
 """
 
-import random
-
-from textberg import bitext, check_flags, gold_pairs, parse_args
+from textberg import bitext, corrupted_runs, parse_args
 
 
 def swap(pairs, kinds_out, rng, with_mt):
@@ -40,10 +38,10 @@ def swap(pairs, kinds_out, rng, with_mt):
     return bitext([(s, m) for s, _, m in pairs], targets, with_mt)
 
 
-def flagged(binary, text):
+def flagged(flags):
     """Ids of the beads a `swapped` flag names."""
     beads = set()
-    for o in check_flags(binary, text):
+    for o in flags:
         if o["code"] == "swapped":
             beads.update(o.get("beads", [o["bead"]]))
     return beads
@@ -53,18 +51,15 @@ def main():
     args, docs = parse_args(__doc__.split("\n")[0])
     for with_mt in (False, True):
         n = caught = clean = alarms = 0
-        for seed in range(1, args.seeds + 1):
-            rng = random.Random(seed)
-            for doc in docs:
-                kinds = []
-                found = flagged(args.bin, swap(gold_pairs(doc), kinds, rng, with_mt))
-                for i, kind in enumerate(kinds):
-                    if kind == "swapped":
-                        n += 1
-                        caught += i in found
-                    else:
-                        clean += 1
-                        alarms += i in found
+        for kinds, flags in corrupted_runs(args, docs, swap, with_mt):
+            found = flagged(flags)
+            for i, kind in enumerate(kinds):
+                if kind == "swapped":
+                    n += 1
+                    caught += i in found
+                else:
+                    clean += 1
+                    alarms += i in found
         print(
             f"{args.split}, seeds 1..{args.seeds}, {'with' if with_mt else 'without'} MT: "
             f"swapped P {caught / max(1, caught + alarms):.3f} R {caught / max(1, n):.3f} "
