@@ -19,7 +19,6 @@ Run from the repository root, after `cargo build --release`:
 Standard library only.
 """
 
-
 from textberg import bitext, corrupted_runs, letters, parse_args
 
 
