@@ -903,21 +903,17 @@ pub fn arabic_fragment(
     paragraph_initial: bool,
     max_words: usize,
 ) -> Option<FragmentReason> {
-    arabic_fragment_named(
-        sentence,
-        paragraph_initial,
-        max_words,
-        &HeardNames::default(),
-    )
+    arabic_fragment_named(sentence, paragraph_initial, max_words, HeardNames::default)
 }
 
 /// [`arabic_fragment`], with the names of the sentence's translation: an Arabic word that sounds
-/// like one of them is a name, not a possible verb.
+/// like one of them is a name, not a possible verb. `names` is asked only for a sentence short
+/// enough to be verbless.
 pub fn arabic_fragment_named(
     sentence: &str,
     paragraph_initial: bool,
     max_words: usize,
-    names: &HeardNames,
+    names: impl FnOnce() -> HeardNames,
 ) -> Option<FragmentReason> {
     let tokens = words(trim_openers(sentence));
     let first = tokens.first()?;
@@ -945,7 +941,7 @@ pub fn arabic_fragment_named(
                 .any(|w| QUESTION_WORDS.contains(&w.as_str())));
     if tokens.len() <= max_words
         && !question
-        && no_predicate(&tokens, &pauses(trim_openers(sentence)), names)
+        && no_predicate(&tokens, &pauses(trim_openers(sentence)), &names())
     {
         return Some(FragmentReason::Verbless(tokens.len()));
     }
@@ -1134,14 +1130,15 @@ fn translation_names(ctx: &Ctx, id: usize) -> HeardNames {
 /// Why a short sentence is not a sentence of its own in the translation: one bead holds it and
 /// the previous source sentence (ended by a full stop) with a single target sentence.
 fn joined_in_translation(ctx: &Ctx, id: usize, max_words: usize) -> Option<FragmentReason> {
-    let sentences = &ctx.bitext.source;
-    let n = words(trim_openers(&sentences[id].text)).len();
-    let previous = sentences[id.checked_sub(1)?].text.trim_end();
-    if n == 0 || n > max_words || !previous.ends_with('.') || previous.ends_with("..") {
+    // The bead first: most sentences have one of their own, and that costs no tokenising.
+    let bead = ctx.bead_of_source(id)?;
+    if !(bead.source.contains(&id.checked_sub(1)?) && bead.target.len() == 1) {
         return None;
     }
-    let bead = ctx.bead_of_source(id)?;
-    (bead.source.contains(&(id - 1)) && bead.target.len() == 1)
+    let sentences = &ctx.bitext.source;
+    let n = words(trim_openers(&sentences[id].text)).len();
+    let previous = sentences[id - 1].text.trim_end();
+    (n > 0 && n <= max_words && previous.ends_with('.') && !previous.ends_with(".."))
         .then_some(FragmentReason::JoinedInTranslation(n))
 }
 
@@ -1152,22 +1149,18 @@ fn fragment_reason(ctx: &Ctx, id: usize) -> Option<FragmentReason> {
     let paragraph_initial = id == 0 || sentences[id - 1].para != sentence.para;
     if ctx.source_is_arabic() {
         let max_words = ctx.settings.fragment.max_words;
-        // Only short sentences can be verbless: their translation's names are read only then.
-        let names = if words(&sentence.text).len() <= max_words {
+        arabic_fragment_named(&sentence.text, paragraph_initial, max_words, || {
             translation_names(ctx, id)
-        } else {
-            HeardNames::default()
-        };
-        arabic_fragment_named(&sentence.text, paragraph_initial, max_words, &names)
-            .or_else(|| {
-                let previous = (!paragraph_initial).then(|| sentences[id - 1].text.as_str())?;
-                arabic_continuation(previous, &sentence.text, max_words)
-            })
-            .or_else(|| {
-                (!paragraph_initial && ctx.settings.fragment.joined_in_translation)
-                    .then(|| joined_in_translation(ctx, id, max_words))
-                    .flatten()
-            })
+        })
+        .or_else(|| {
+            let previous = (!paragraph_initial).then(|| sentences[id - 1].text.as_str())?;
+            arabic_continuation(previous, &sentence.text, max_words)
+        })
+        .or_else(|| {
+            (!paragraph_initial && ctx.settings.fragment.joined_in_translation)
+                .then(|| joined_in_translation(ctx, id, max_words))
+                .flatten()
+        })
     } else if ctx.bitext.header.source_lang.primary() == "en" {
         target_fragments::english_fragment(&sentence.text, ctx.settings.fragment.max_words)
             .map(|_| FragmentReason::Verbless(words(&sentence.text).len()))
@@ -1593,13 +1586,13 @@ mod tests {
         assert_eq!(arabic_fragment(tail, false, 5), None);
         let names = HeardNames::of_latin("the Egyptian pharaoh Ramesses II.");
         assert_eq!(
-            arabic_fragment_named(tail, false, 5, &names),
+            arabic_fragment_named(tail, false, 5, || names.clone()),
             Some(FragmentReason::Verbless(4))
         );
         // A real verb does not sound like the translation's names.
         let names = HeardNames::of_latin("Ramesses left.");
         assert_eq!(
-            arabic_fragment_named("غادر رمسيس أمس.", false, 5, &names),
+            arabic_fragment_named("غادر رمسيس أمس.", false, 5, || names.clone()),
             None
         );
     }

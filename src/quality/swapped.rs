@@ -64,7 +64,7 @@ struct Summary<'a> {
     mt: Option<&'a str>,
     /// Its words as ids of the bitext's lexicon (source keys or target words, distinct,
     /// sorted); empty when the bitext has no lexicon.
-    ids: Vec<u32>,
+    ids: &'a [u32],
 }
 
 /// What one pass over a text counts.
@@ -158,7 +158,7 @@ impl<'a> Summary<'a> {
             bracketed: scan.bracketed,
             colon: scan.colon,
             mt,
-            ids: Vec::new(),
+            ids: &[],
         }
     }
 }
@@ -304,8 +304,8 @@ fn heard_names(source: &Summary, target: &Summary) -> i32 {
 /// How much more of source `a`'s words the lexicon finds translated in `other` than in `own`.
 fn lexical_gain(lexical: Lexical, a: &Summary, own: &Summary, other: &Summary) -> Option<f64> {
     let Lexical { lexicon, held_out } = lexical;
-    let own = lexicon.coverage(&a.ids, &own.ids, &held_out)?;
-    let other = lexicon.coverage(&a.ids, &other.ids, &held_out)?;
+    let own = lexicon.coverage(a.ids, own.ids, &held_out)?;
+    let other = lexicon.coverage(a.ids, other.ids, &held_out)?;
     Some(other - own)
 }
 
@@ -398,7 +398,7 @@ struct OneToOne<'a> {
 }
 
 /// The 1-1 beads of the bitext with text on both sides, in bead order.
-fn one_to_one<'a>(ctx: &Ctx<'a>) -> Vec<Option<OneToOne<'a>>> {
+fn one_to_one<'a>(ctx: &'a Ctx<'a>) -> Vec<Option<OneToOne<'a>>> {
     let bitext = ctx.bitext;
     bitext
         .beads
@@ -419,21 +419,21 @@ fn one_to_one<'a>(ctx: &Ctx<'a>) -> Vec<Option<OneToOne<'a>>> {
         .collect()
 }
 
-/// Fills in the beads' word ids from the bitext's lexicon; `None` when it has none or the
-/// lexical evidence is turned off.
-fn with_lexicon<'c>(
-    ctx: &'c Ctx,
-    beads: &mut [Option<OneToOne>],
+/// Points the beads' word ids at the bitext's lexicon's encoding; `None` when it has none or
+/// the lexical evidence is turned off.
+fn with_lexicon<'a>(
+    ctx: &'a Ctx<'a>,
+    beads: &mut [Option<OneToOne<'a>>],
     settings: &Swapped,
-) -> Option<&'c BitextLexicon> {
+) -> Option<&'a BitextLexicon> {
     if settings.lexical_weight == 0.0 {
         return None;
     }
     let shared = ctx.bead_lexicon()?;
     for (at, bead) in beads.iter_mut().enumerate() {
         if let (Some(b), Some(Some(encoded))) = (bead.as_mut(), shared.encoded.get(at)) {
-            b.source.ids = encoded.source.clone();
-            b.target.ids = encoded.target.clone();
+            b.source.ids = &encoded.source;
+            b.target.ids = &encoded.target;
         }
     }
     Some(&shared.lexicon)
@@ -516,6 +516,15 @@ mod tests {
             .collect()
     }
 
+    /// The bitext's only `swapped` flag, whose evidence must name `evidence`.
+    fn the_one_flag(b: &crate::bitext::Bitext, evidence: &str) -> Flag {
+        let flags = swapped_flags(b);
+        assert_eq!(flags.len(), 1, "{flags:?}");
+        let flag = flags.into_iter().next().unwrap();
+        assert!(flag.evidence.contains(evidence), "{}", flag.evidence);
+        flag
+    }
+
     const CLEAN: [(&str, &str); 4] = [
         (
             "قال الوزير إن القوات الأمريكية ستبقى في العراق بدعوة من الحكومة.",
@@ -540,15 +549,9 @@ mod tests {
         rows[1].1 = t2;
         rows[2].1 = t1;
         let b = pairs(&rows);
-        let flags = swapped_flags(&b);
-        assert_eq!(flags.len(), 1, "{flags:?}");
-        assert_eq!(flags[0].source, [1, 2]);
-        assert_eq!(flags[0].target, [1, 2]);
-        assert!(
-            flags[0].evidence.contains("numbers"),
-            "{}",
-            flags[0].evidence
-        );
+        let flag = the_one_flag(&b, "numbers");
+        assert_eq!(flag.source, [1, 2]);
+        assert_eq!(flag.target, [1, 2]);
     }
 
     #[test]
@@ -573,13 +576,7 @@ mod tests {
         assert!(swapped_flags(&b).is_empty(), "no evidence without MT");
         b.source[0].mt = Some("The minister arrived in the city this morning.".into());
         b.source[1].mt = Some("The talks ended without agreement.".into());
-        let flags = swapped_flags(&b);
-        assert_eq!(flags.len(), 1, "{flags:?}");
-        assert!(
-            flags[0].evidence.contains("MT chrF"),
-            "{}",
-            flags[0].evidence
-        );
+        the_one_flag(&b, "MT chrF");
     }
 
     #[test]
@@ -595,13 +592,7 @@ mod tests {
                 "Starlin took over as plotter the following issue and began a story centred on Thanos.",
             ),
         ];
-        let flags = swapped_flags(&pairs(&rows));
-        assert_eq!(flags.len(), 1, "{flags:?}");
-        assert!(
-            flags[0].evidence.contains("names heard +"),
-            "{}",
-            flags[0].evidence
-        );
+        the_one_flag(&pairs(&rows), "names heard +");
     }
 
     /// A bitext of `n` four-word sentences over a small word-for-word vocabulary (enough beads
@@ -659,14 +650,8 @@ mod tests {
         rows[k + 1].1 = x;
         let refs: Vec<(&str, &str)> = rows.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
         let b = pairs(&refs);
-        let flags = swapped_flags(&b);
-        assert_eq!(flags.len(), 1, "{flags:?}");
-        assert_eq!(flags[0].source, [k, k + 1]);
-        assert!(
-            flags[0].evidence.contains("lexicon"),
-            "{}",
-            flags[0].evidence
-        );
+        let flag = the_one_flag(&b, "lexicon");
+        assert_eq!(flag.source, [k, k + 1]);
         // Without the lexicon (or with too few beads for one) nothing shows the swap.
         let mut settings = CheckSettings::default();
         settings.swapped.lexical_weight = 0.0;
