@@ -1,8 +1,8 @@
 //! A bilingual lexicon learned from the document itself (hunalign's "realign" idea).
 //!
 //! The first alignment pass gives beads; the confident 1-1 beads are a small parallel corpus.
-//! IBM Model 1 (a few EM iterations, with a NULL source word that absorbs function words)
-//! trained on them gives `p(target word | source word)`. Each source sentence is then
+//! IBM Model 1 (a few EM iterations, with a NULL source word that absorbs function words; see
+//! [`super::model_one`]) trained on them gives `p(target word | source word)`. Each source sentence is then
 //! "glossed": replaced by the likely translations of its words, a text in the target language
 //! that the second pass compares with the target like a machine translation.
 //!
@@ -10,6 +10,7 @@
 //! words are kept whole so that the gloss is made of real target words.
 
 use super::fast_hash::FastMap;
+use super::model_one::{Bead, ModelOne, NULL, common_targets};
 
 /// Settings of the lexicon pass.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,9 +109,6 @@ pub(crate) struct Lexicon {
     translations: FastMap<String, Vec<(String, f32)>>,
 }
 
-/// Id of the NULL source word.
-const NULL: u32 = 0;
-
 impl Lexicon {
     /// Trains on `(source sentence, target sentence)` pairs.
     pub fn train(pairs: &[(&str, &str)], settings: &LexiconSettings) -> Lexicon {
@@ -118,9 +116,10 @@ impl Lexicon {
         src_vocab.id(""); // NULL
         let mut tgt_vocab = Vocab::default();
         let mut seen: Vec<u32> = vec![0];
-        let corpus: Vec<(Vec<u32>, Vec<u32>)> = pairs
+        let corpus: Vec<Bead> = pairs
             .iter()
-            .map(|(s, t)| {
+            .enumerate()
+            .map(|(at, (s, t))| {
                 let mut src = vec![NULL];
                 for w in words(s) {
                     let id = src_vocab.id(source_key(&w, settings.source_prefix));
@@ -131,72 +130,19 @@ impl Lexicon {
                     src.push(id);
                 }
                 let tgt: Vec<u32> = words(t).map(|w| tgt_vocab.id(&w)).collect();
-                (src, tgt)
+                (at, src, tgt)
             })
             .collect();
-        // t(f|e) over the pairs that co-occur, stored flat: `slots` lists, for every training
-        // pair, the index of each (source word, target word) combination, row by row.
-        let key = |s: u32, t: u32| (u64::from(s) << 32) | u64::from(t);
-        let mut index: FastMap<u64, u32> = FastMap::default();
-        let mut pair_of: Vec<(u32, u32)> = Vec::new();
-        let mut slots: Vec<u32> = Vec::new();
-        for (src, tgt) in &corpus {
-            for &t in tgt {
-                for &s in src {
-                    let next = pair_of.len() as u32;
-                    let slot = *index.entry(key(s, t)).or_insert_with(|| {
-                        pair_of.push((s, t));
-                        next
-                    });
-                    slots.push(slot);
-                }
-            }
-        }
-        drop(index);
-        // uniform start: every co-occurring pair gets the same value
-        let mut prob = vec![1.0f32; pair_of.len()];
-        let mut counts = vec![0.0f32; pair_of.len()];
-        let mut totals = vec![0.0f32; src_vocab.words.len()];
-        for _ in 0..settings.iterations {
-            counts.iter_mut().for_each(|x| *x = 0.0);
-            totals.iter_mut().for_each(|x| *x = 0.0);
-            let mut at = 0;
-            for (src, tgt) in &corpus {
-                for _ in tgt {
-                    let row = &slots[at..at + src.len()];
-                    at += src.len();
-                    let denom: f32 = row.iter().map(|&k| prob[k as usize]).sum();
-                    if denom <= 0.0 {
-                        continue;
-                    }
-                    for (&k, &s) in row.iter().zip(src) {
-                        let c = prob[k as usize] / denom;
-                        counts[k as usize] += c;
-                        totals[s as usize] += c;
-                    }
-                }
-            }
-            for ((p, &c), &(s, _)) in prob.iter_mut().zip(&counts).zip(&pair_of) {
-                let total = totals[s as usize];
-                *p = if total > 0.0 { c / total } else { 0.0 };
-            }
-        }
+        let model = ModelOne::train(&corpus, src_vocab.words.len(), settings.iterations);
         // Target words found in many training sentences (function words) would make every
         // gloss resemble every sentence: they are left out.
-        let mut target_df = vec![0u32; tgt_vocab.words.len()];
-        for (_, tgt) in &corpus {
-            let mut ids = tgt.clone();
-            ids.sort_unstable();
-            ids.dedup();
-            ids.iter().for_each(|&t| target_df[t as usize] += 1);
-        }
-        let df_limit = (settings.max_target_share * corpus.len() as f64).max(2.0) as u32;
+        let common = common_targets(&corpus, tgt_vocab.words.len(), settings.max_target_share);
         let mut best: FastMap<u32, Vec<(u32, f32)>> = FastMap::default();
-        for (&(s, t), &p) in pair_of.iter().zip(&prob) {
+        for (&(s, t), &p) in model.pairs.iter().zip(&model.prob) {
             if s == NULL
                 || p < settings.min_probability
                 || seen[s as usize] < settings.min_count
-                || target_df[t as usize] > df_limit
+                || common[t as usize]
             {
                 continue;
             }

@@ -31,6 +31,7 @@ mod fast_hash;
 mod features;
 pub mod length;
 mod lexicon;
+pub(crate) mod model_one;
 mod search;
 
 pub use features::FeatureWeights;

@@ -2,7 +2,7 @@
 //! translate this source?" without a machine translation.
 //!
 //! Most beads of a bitext worth checking are right, so its 1-1 beads are a parallel corpus:
-//! IBM Model 1 (EM with a NULL source word, as in [`crate::align::lexicon`]) trained on them
+//! IBM Model 1 (EM with a NULL source word, `align/model_one.rs`, shared with the aligner) trained on them
 //! gives `p(target word | source key)`. Arabic words are keyed by their stem without clitics
 //! (و ف, ب ل ك, the article ال/لل, see [`crate::quality::transliteration::arabic_stems`]) after folding alef forms, ى and ة, then
 //! by a prefix of the stem (inflection suffixes); other scripts by the lowercased word.
@@ -20,6 +20,7 @@
 
 use std::collections::HashMap;
 
+use crate::align::model_one::{BeadShare, ModelOne, NULL, common_targets};
 use crate::quality::text::{is_arabic_letter, is_letter_or_digit};
 use crate::quality::transliteration::barest_stem;
 use crate::segment::normalize::{fold_alef, is_diacritic, is_tatweel};
@@ -43,8 +44,6 @@ const ITERATIONS: usize = 5;
 const CANDIDATES: usize = 8;
 /// Target words in more than this share of the training sentences are not translations.
 const MAX_TARGET_SHARE: f64 = 0.3;
-/// Id of the NULL source word.
-const NULL: u32 = 0;
 
 /// The source-side keys of a text: stems without clitics (Arabic), lowercased words otherwise,
 /// in text order (repeats kept).
@@ -123,18 +122,6 @@ struct Candidate {
     prob: f32,
 }
 
-/// A training bead's own share of the last EM step, to take it out again.
-#[derive(Debug, Clone, Default)]
-struct BeadShare {
-    /// Source id → times in the bead, sorted by id.
-    multiplicity: Vec<(u32, u32)>,
-    /// Source id → its expected count from this bead, sorted by id.
-    totals: Vec<(u32, f32)>,
-    /// Target id → Σ over its occurrences of 1 / (Σ over the bead's source words of p(t|s)),
-    /// sorted by id: the bead's count of (s, t) is multiplicity(s) · p(t|s) · weight(t).
-    weights: Vec<(u32, f32)>,
-}
-
 fn lookup<V: Copy + Default>(list: &[(u32, V)], id: u32) -> V {
     list.binary_search_by_key(&id, |e| e.0)
         .map_or(V::default(), |k| list[k].1)
@@ -193,10 +180,12 @@ impl BitextLexicon {
         for (_, source, _) in &corpus {
             source[1..].iter().for_each(|&s| lex.seen[s as usize] += 1);
         }
-        let model = ModelOne::train(&corpus, lex.source_ids.len());
+        let mut model = ModelOne::train(&corpus, lex.source_ids.len(), ITERATIONS);
+        // The last E-step is kept with each bead's share of it (for leave-one-out).
+        model.keep_shares(&corpus);
         lex.totals = model.totals.clone();
-        lex.common = common_targets(&corpus, lex.target_ids.len());
-        lex.candidates = model.candidates(lex.source_ids.len(), &lex.common);
+        lex.common = common_targets(&corpus, lex.target_ids.len(), MAX_TARGET_SHARE);
+        lex.candidates = candidates(&model, lex.source_ids.len(), &lex.common);
         lex.shares = model.shares;
         Some(lex)
     }
@@ -342,141 +331,24 @@ impl BeadLexicon {
     }
 }
 
-/// Target ids found in more than [`MAX_TARGET_SHARE`] of the training sentences.
-fn common_targets(corpus: &[(usize, Vec<u32>, Vec<u32>)], size: usize) -> Vec<bool> {
-    let mut df = vec![0u32; size];
-    for (_, _, target) in corpus {
-        let mut ids = target.clone();
-        ids.sort_unstable();
-        ids.dedup();
-        ids.iter().for_each(|&t| df[t as usize] += 1);
-    }
-    let limit = (MAX_TARGET_SHARE * corpus.len() as f64).max(2.0) as u32;
-    df.into_iter().map(|d| d > limit).collect()
-}
-
-/// IBM Model 1 after training: the last EM step's probabilities and expected counts.
-struct ModelOne {
-    pairs: Vec<(u32, u32)>,
-    prob: Vec<f32>,
-    counts: Vec<f32>,
-    totals: Vec<f32>,
-    shares: HashMap<usize, BeadShare>,
-}
-
-impl ModelOne {
-    fn train(corpus: &[(usize, Vec<u32>, Vec<u32>)], sources: usize) -> ModelOne {
-        // t(f|e) over the co-occurring pairs, stored flat: `slots` lists, for every target
-        // word of every bead, the index of each (source word, target word) combination.
-        let key = |s: u32, t: u32| (u64::from(s) << 32) | u64::from(t);
-        let mut index: HashMap<u64, u32> = HashMap::new();
-        let mut pairs: Vec<(u32, u32)> = Vec::new();
-        let mut slots: Vec<u32> = Vec::new();
-        for (_, source, target) in corpus {
-            for &t in target {
-                for &s in source {
-                    let next = pairs.len() as u32;
-                    slots.push(*index.entry(key(s, t)).or_insert_with(|| {
-                        pairs.push((s, t));
-                        next
-                    }));
-                }
-            }
-        }
-        drop(index);
-        let mut model = ModelOne {
-            prob: vec![1.0; pairs.len()],
-            counts: vec![0.0; pairs.len()],
-            totals: vec![0.0; sources],
-            pairs,
-            shares: HashMap::new(),
-        };
-        for _ in 0..ITERATIONS {
-            model.expect(corpus, &slots, false);
-            model.maximise();
-        }
-        // The last E-step is kept with each bead's share of it (for leave-one-out).
-        model.expect(corpus, &slots, true);
-        model
-    }
-
-    /// One E-step: expected counts under the current probabilities.
-    fn expect(&mut self, corpus: &[(usize, Vec<u32>, Vec<u32>)], slots: &[u32], shares: bool) {
-        self.counts.iter_mut().for_each(|x| *x = 0.0);
-        self.totals.iter_mut().for_each(|x| *x = 0.0);
-        let mut at = 0;
-        for (bead, source, target) in corpus {
-            let mut own_totals: HashMap<u32, f32> = HashMap::new();
-            let mut weights: HashMap<u32, f32> = HashMap::new();
-            for &t in target {
-                let row = &slots[at..at + source.len()];
-                at += source.len();
-                let denom: f32 = row.iter().map(|&k| self.prob[k as usize]).sum();
-                if denom <= 0.0 {
-                    continue;
-                }
-                for (&k, &s) in row.iter().zip(source) {
-                    let c = self.prob[k as usize] / denom;
-                    self.counts[k as usize] += c;
-                    self.totals[s as usize] += c;
-                    if shares {
-                        *own_totals.entry(s).or_default() += c;
-                    }
-                }
-                if shares {
-                    *weights.entry(t).or_default() += 1.0 / denom;
-                }
-            }
-            if shares {
-                let mut multiplicity: HashMap<u32, u32> = HashMap::new();
-                source
-                    .iter()
-                    .for_each(|&s| *multiplicity.entry(s).or_default() += 1);
-                self.shares.insert(
-                    *bead,
-                    BeadShare {
-                        multiplicity: sorted(multiplicity),
-                        totals: sorted(own_totals),
-                        weights: sorted(weights),
-                    },
-                );
-            }
+/// Per source id, its [`CANDIDATES`] most probable translations that are not common words.
+fn candidates(model: &ModelOne, sources: usize, common: &[bool]) -> Vec<Vec<Candidate>> {
+    let mut out: Vec<Vec<Candidate>> = vec![Vec::new(); sources];
+    for ((&(s, t), &prob), &count) in model.pairs.iter().zip(&model.prob).zip(&model.counts) {
+        if s != NULL && !common[t as usize] {
+            out[s as usize].push(Candidate {
+                target: t,
+                count,
+                prob,
+            });
         }
     }
-
-    /// One M-step.
-    fn maximise(&mut self) {
-        for ((p, &c), &(s, _)) in self.prob.iter_mut().zip(&self.counts).zip(&self.pairs) {
-            let total = self.totals[s as usize];
-            *p = if total > 0.0 { c / total } else { 0.0 };
-        }
+    for list in &mut out {
+        list.sort_by(|a, b| b.prob.total_cmp(&a.prob).then(a.target.cmp(&b.target)));
+        list.truncate(CANDIDATES);
+        list.sort_by_key(|c| c.target);
     }
-
-    /// Per source id, its [`CANDIDATES`] most probable translations that are not common words.
-    fn candidates(&self, sources: usize, common: &[bool]) -> Vec<Vec<Candidate>> {
-        let mut out: Vec<Vec<Candidate>> = vec![Vec::new(); sources];
-        for ((&(s, t), &prob), &count) in self.pairs.iter().zip(&self.prob).zip(&self.counts) {
-            if s != NULL && !common[t as usize] {
-                out[s as usize].push(Candidate {
-                    target: t,
-                    count,
-                    prob,
-                });
-            }
-        }
-        for list in &mut out {
-            list.sort_by(|a, b| b.prob.total_cmp(&a.prob).then(a.target.cmp(&b.target)));
-            list.truncate(CANDIDATES);
-            list.sort_by_key(|c| c.target);
-        }
-        out
-    }
-}
-
-fn sorted<V>(map: HashMap<u32, V>) -> Vec<(u32, V)> {
-    let mut v: Vec<(u32, V)> = map.into_iter().collect();
-    v.sort_unstable_by_key(|e| e.0);
-    v
+    out
 }
 
 /// At most `max` items spread evenly over `items`.
