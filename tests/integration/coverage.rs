@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::util::{Workdir, repo_file, stderr, stdout};
+use crate::util::{Workdir, flags, repo_file, stderr, stdout};
 
 /// The seed article with its reference translation as 1-1 beads; `edit` may change a target
 /// line, and `mt` gives every source sentence a machine translation (here: the reference line,
@@ -45,10 +45,9 @@ fn coverage_flags(bitext: String) -> Vec<(u64, String, String)> {
     wd.write("b.jsonl", bitext);
     let out = wd.run(&["check", "b.jsonl"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    stdout(&out)
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap())
-        .filter(|v| v["type"] == "flag" && (v["code"] == "omission" || v["code"] == "addition"))
+    flags(&stdout(&out))
+        .into_iter()
+        .filter(|v| v["code"] == "omission" || v["code"] == "addition")
         .map(|f| {
             (
                 f["bead"].as_u64().unwrap(),

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde_json::{Value, json};
 
 use crate::mock_http::{MockServer, Request, Response};
-use crate::util::{Workdir, stderr, stdout};
+use crate::util::{Workdir, flags, stderr, stdout};
 
 const KEY: &str = "sk-judge-PLANTED-4242";
 
@@ -118,14 +118,6 @@ fn run(wd: &Workdir, args: &[&str]) -> std::process::Output {
         .env("JUDGE_TEST_KEY", KEY)
         .output()
         .unwrap()
-}
-
-fn flags(jsonl: &str) -> Vec<Value> {
-    jsonl
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap())
-        .filter(|v| v["type"] == "flag")
-        .collect()
 }
 
 #[test]

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::util::{Workdir, repo_file, stderr, stdout};
+use crate::util::{Workdir, flags, repo_file, stderr, stdout};
 
 /// A small Arabic→English bitext: a garbled passage (a detached relative clause), a changed
 /// number, a clean pair, an old flag of a check (to be replaced) and a `translation-failed`
@@ -25,14 +25,6 @@ const BITEXT: &str = r#"{"type":"header","schema":1,"source_lang":"ar","target_l
 {"type":"flag","code":"repetition","severity":"warning","source":[3],"target":[3],"bead":3,"message":"stale","evidence":"old run"}
 {"type":"flag","code":"translation-failed","severity":"error","source":[3],"target":[3],"bead":3,"message":"HTTP 503","evidence":"deepl"}
 "#;
-
-fn flags(jsonl: &str) -> Vec<Value> {
-    jsonl
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap())
-        .filter(|v| v["type"] == "flag")
-        .collect()
-}
 
 fn codes_for_bead(flags: &[Value], bead: u64) -> Vec<String> {
     flags

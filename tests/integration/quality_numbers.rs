@@ -2,9 +2,7 @@
 //! (times, words, conversions, roundings) pass, changed ones are flagged, and
 //! `[checks.number-mismatch]` in config.toml makes roundings and conversions strict.
 
-use serde_json::Value;
-
-use crate::util::{Workdir, stderr, stdout};
+use crate::util::{Workdir, flags, stderr, stdout};
 
 /// Pairs 0–3 say the same numbers differently, pairs 4–5 change one.
 const PAIRS: &[(&str, &str)] = &[
@@ -48,10 +46,9 @@ const CHAIN: &str = "[translate]\nchain = [\"memory\"]\n\n";
 fn mismatched(args: &[&str], wd: &Workdir) -> Vec<u64> {
     let out = wd.run(args);
     assert!(out.status.success(), "{}", stderr(&out));
-    stdout(&out)
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap())
-        .filter(|v| v["type"] == "flag" && v["code"] == "number-mismatch")
+    flags(&stdout(&out))
+        .into_iter()
+        .filter(|v| v["code"] == "number-mismatch")
         .map(|v| v["bead"].as_u64().unwrap())
         .collect()
 }

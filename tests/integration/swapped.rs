@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::util::{Workdir, stderr, stdout};
+use crate::util::{Workdir, flags, stderr, stdout};
 
 /// Three 1-1 beads; the English of beads 1 and 2 is exchanged.
 const BITEXT: &str = r#"{"type":"header","schema":1,"source_lang":"ar","target_lang":"en"}
@@ -24,10 +24,9 @@ fn exchanged_neighbours_get_one_warning_naming_both_and_config_can_turn_it_off()
     wd.write("b.jsonl", BITEXT);
     let out = wd.run(&["check", "b.jsonl"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let swapped: Vec<Value> = stdout(&out)
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap())
-        .filter(|v| v["type"] == "flag" && v["code"] == "swapped")
+    let swapped: Vec<Value> = flags(&stdout(&out))
+        .into_iter()
+        .filter(|v| v["code"] == "swapped")
         .collect();
     assert_eq!(swapped.len(), 1, "{swapped:?}");
     let f = &swapped[0];

@@ -92,6 +92,15 @@ pub fn stdout(output: &Output) -> String {
 }
 
 /// Standard error as text.
+/// The flag records of a bitext JSONL text (what `tarjama check` writes).
+pub fn flags(jsonl: &str) -> Vec<serde_json::Value> {
+    jsonl
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v["type"] == "flag")
+        .collect()
+}
+
 pub fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).unwrap()
 }
