@@ -44,13 +44,28 @@ pub const MEMORY: &str = "memory";
 pub const DEFAULT_FUZZY_THRESHOLD: f64 = 0.85;
 
 /// What a translation request covers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Unit {
     /// One sentence per text: strict 1-1 beads.
     Sentence,
     /// One paragraph per text: more context for the service; the translation is re-segmented.
     Paragraph,
+}
+
+impl crate::choice::Choice for Unit {
+    const CHOICES: &'static [crate::choice::Named<Self>] = &[
+        crate::named!(
+            Unit::Sentence,
+            "sentence",
+            "One sentence per text: strict 1-1 beads"
+        ),
+        crate::named!(
+            Unit::Paragraph,
+            "paragraph",
+            "One paragraph per text: more context for the service; the translation is re-segmented"
+        ),
+    ];
 }
 
 impl Unit {

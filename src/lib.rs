@@ -12,13 +12,13 @@
 //! 5. [`output`] and [`review`]: the canonical [`bitext`] JSONL, exporters (TSV, TMX, XLIFF, HTML)
 //!    and a reviewer's decisions.
 //!
-//! [`cli`] declares the commands; `cmd::<command>` wires the stages together for each of them.
+//! [`pipeline`] wires the stages together for the commands (the binary's `src/cli/`, which the
+//! library never sees), the review server and tests.
 
 pub mod align;
 pub mod bitext;
 pub mod cache;
-pub mod cli;
-pub mod cmd;
+pub mod choice;
 pub mod config;
 pub mod eval;
 pub mod input;
@@ -52,24 +52,4 @@ impl Status {
             Status::GateFailed => ExitCode::from(1),
         }
     }
-}
-
-/// Runs one parsed command line.
-pub fn run(cli: cli::Cli) -> anyhow::Result<Status> {
-    cmd::dispatch(cli)
-}
-
-/// Prints an error as one line, `tarjama: error: …` with its cause chain, and picks the exit code:
-/// 0 for a closed pipe (the reader went away, as with `| head`), 2 for everything else.
-pub fn report_error(err: &anyhow::Error) -> ExitCode {
-    let broken_pipe = err.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    });
-    if broken_pipe {
-        return ExitCode::SUCCESS;
-    }
-    eprintln!("tarjama: error: {err:#}");
-    ExitCode::from(2)
 }

@@ -18,19 +18,17 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
 
-use crate::Status;
 use crate::bitext::{Bead, Bitext, Flag, Sentence, Severity, Side};
-use crate::cli::GlobalArgs;
 use crate::lang::Lang;
 use crate::quality::{self, CheckSettings};
 
 /// Which documents of PUD to use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Split {
     /// Documents with an even index (used to set thresholds).
@@ -41,8 +39,24 @@ pub enum Split {
     All,
 }
 
+impl crate::choice::Choice for Split {
+    const CHOICES: &'static [crate::choice::Named<Self>] = &[
+        crate::named!(
+            Split::Dev,
+            "dev",
+            "Documents with an even index (used to set thresholds)"
+        ),
+        crate::named!(
+            Split::Test,
+            "test",
+            "Documents with an odd index (reported)"
+        ),
+        crate::named!(Split::All, "all", "Every document"),
+    ];
+}
+
 /// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// A readable table.
     Text,
@@ -50,50 +64,15 @@ pub enum Format {
     Json,
 }
 
-/// Arguments of `tarjama eval flags`.
-#[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Examples:\n  tarjama eval flags --synthetic --pud ../shared/data/segmentation/ud_arabic_pud/sentences.tsv --split test --rounds 5\n  tarjama eval flags --gold corpora/austin-baghdad/annotations.tsv seed.jsonl\n\nWith --gold the exit code is 1 unless every garbled passage is flagged and no clean sentence is."
-)]
-pub struct Args {
-    /// Generate the synthetic evaluation set from PUD pairs and score the checks on it.
-    #[arg(
-        long,
-        requires = "pud",
-        conflicts_with = "gold",
-        required_unless_present = "gold"
-    )]
-    pub synthetic: bool,
-    /// UD Arabic-PUD `sentences.tsv` (doc_id, sent_id, text, text_en).
-    #[arg(long, value_name = "TSV")]
-    pub pud: Option<PathBuf>,
-    /// Score against hand annotations instead (`id, label, passage, reason` TSV, label
-    /// clean|garbled|minor, one row per source sentence of BITEXT).
-    #[arg(long, value_name = "TSV", requires = "bitext")]
-    pub gold: Option<PathBuf>,
-    /// The bitext the annotations describe (its checks are run afresh).
-    #[arg(value_name = "BITEXT")]
-    pub bitext: Option<PathBuf>,
-    /// Seed of the generator (same seed, same set).
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Generate and score this many sets (seeds seed, seed+1, …) and add up the counts: more
-    /// pairs per corruption type, tighter figures.
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=100))]
-    pub rounds: u64,
-    /// Documents to use.
-    #[arg(long, value_enum, default_value_t = Split::Test)]
-    pub split: Split,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Also write the generated bitext (with its flags) to this JSONL file.
-    #[arg(long, value_name = "FILE")]
-    pub write_bitext: Option<PathBuf>,
-    /// Compare with a committed report (JSON); exit 1 if any precision or recall is lower or
-    /// the false-positive rate higher.
-    #[arg(long, value_name = "FILE")]
-    pub baseline: Option<PathBuf>,
+impl crate::choice::Choice for Format {
+    const CHOICES: &'static [crate::choice::Named<Self>] = &[
+        crate::named!(Format::Text, "text", "A readable table"),
+        crate::named!(
+            Format::Json,
+            "json",
+            "The report as JSON (what `--baseline` files hold)"
+        ),
+    ];
 }
 
 /// What was done to a pair.
@@ -1059,69 +1038,6 @@ pub fn write_gold_report(
         }
     )?;
     Ok(caught == passages.len() && noisy.is_empty())
-}
-
-/// Runs `tarjama eval flags`.
-pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
-    let settings = crate::cmd::check::load_settings(global.config.as_deref())?;
-    if let (Some(gold), Some(bitext)) = (&args.gold, &args.bitext) {
-        let gold = read_annotations(gold)?;
-        let bitext = Bitext::read_path(bitext)?;
-        if let Some(a) = gold.iter().find(|a| a.id >= bitext.source.len()) {
-            bail!(
-                "annotation for source sentence {} but the bitext has {} source sentences; are they for the same text?",
-                a.id,
-                bitext.source.len()
-            );
-        }
-        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        let perfect = write_gold_report(&bitext, &gold, &settings, &mut out)?;
-        out.flush()?;
-        return Ok(if perfect {
-            Status::Success
-        } else {
-            Status::GateFailed
-        });
-    }
-    let Some(pud) = &args.pud else {
-        bail!("--synthetic needs --pud PATH/TO/ud_arabic_pud/sentences.tsv");
-    };
-    let pairs = read_pud(pud)?;
-    let items = generate(&pairs, args.split, args.seed);
-    let (mut report, bitext) = score(&items, &settings, args.seed, args.split);
-    if let Some(path) = &args.write_bitext {
-        crate::output::atomic::write_atomic(path, |out| bitext.write_jsonl(out))?;
-    }
-    for round in 1..args.rounds {
-        let seed = args.seed + round;
-        let items = generate(&pairs, args.split, seed);
-        merge(&mut report, &score(&items, &settings, seed, args.split).0);
-    }
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    match args.format {
-        Format::Text => write_table(&report, &mut out)?,
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &report)?;
-            writeln!(out)?;
-        }
-    }
-    out.flush()?;
-    if let Some(path) = &args.baseline {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("{}: cannot read the baseline", path.display()))?;
-        let baseline: Report = serde_json::from_str(&text)
-            .with_context(|| format!("{}: not a flag-evaluation report", path.display()))?;
-        let worse = regressions(&report, &baseline);
-        if !worse.is_empty() {
-            eprintln!(
-                "tarjama: below the baseline {}: {}",
-                path.display(),
-                worse.join("; ")
-            );
-            return Ok(Status::GateFailed);
-        }
-    }
-    Ok(Status::Success)
 }
 
 #[cfg(test)]

@@ -17,19 +17,15 @@
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, bail};
 
-use crate::Status;
-use crate::cli::GlobalArgs;
 use crate::input::{Source, read_text};
-use crate::lang::Lang;
 use crate::segment::{self, Options};
 
 /// Gold file formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GoldFormat {
     /// Detect from the first record: `sentences` → docs, `start`/`end` → spans.
     Auto,
@@ -39,46 +35,24 @@ pub enum GoldFormat {
     Spans,
 }
 
-/// Arguments of `tarjama eval segment`.
-#[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  \
-    tarjama eval segment ../shared/data/segmentation/ud_arabic_pud/docs.jsonl\n  \
-    tarjama eval segment ../shared/data/segmentation/sentencex_ar/cases.jsonl --verbose\n  \
-    tarjama eval segment ../shared/data/segmentation/ud_arabic_pud/docs.jsonl --sentences-field sentences_en --lang en\n  \
-    tarjama eval segment corpora/austin-baghdad/ar.sentences.jsonl --text corpora/austin-baghdad/ar.txt --min-f1 1")]
-pub struct Args {
-    /// Gold files (JSONL documents or JSONL spans); one score line per file.
-    #[arg(required = true, value_name = "GOLD")]
-    pub gold: Vec<PathBuf>,
-    /// Format of the gold files.
-    #[arg(long, value_enum, default_value_t = GoldFormat::Auto)]
-    pub gold_format: GoldFormat,
-    /// For span gold: the text file the offsets point into.
-    #[arg(long, value_name = "FILE")]
-    pub text: Option<PathBuf>,
-    /// Language of the texts.
-    #[arg(long, default_value = "ar")]
-    pub lang: Lang,
-    /// Segment with single line breaks treated as spaces.
-    #[arg(long)]
-    pub join_lines: bool,
-    /// Also score records marked `"commented_out_in_sentencex": true`.
-    #[arg(long)]
-    pub all_cases: bool,
-    /// Field of a docs record that holds the gold sentences (e.g. `sentences_en` for the
-    /// English side of UD PUD, with `--lang en`). With another field than `sentences`, the
-    /// text is those sentences joined by a space.
-    #[arg(long, default_value = "sentences", value_name = "FIELD")]
-    pub sentences_field: String,
-    /// List every missed and extra boundary with its context.
-    #[arg(long, short)]
-    pub verbose: bool,
-    /// Print one JSON object per gold file instead of a table.
-    #[arg(long)]
-    pub json: bool,
-    /// Exit with status 1 if any file's F1 is below this value (a quality gate for CI).
-    #[arg(long, value_name = "F1")]
-    pub min_f1: Option<f64>,
+impl crate::choice::Choice for GoldFormat {
+    const CHOICES: &'static [crate::choice::Named<Self>] = &[
+        crate::named!(
+            GoldFormat::Auto,
+            "auto",
+            "Detect from the first record: `sentences` → docs, `start`/`end` → spans"
+        ),
+        crate::named!(
+            GoldFormat::Docs,
+            "docs",
+            "One document per line: `{\"sentences\": [...], \"text\"?: \"...\"}`"
+        ),
+        crate::named!(
+            GoldFormat::Spans,
+            "spans",
+            "One sentence per line with byte offsets into `--text`: `{\"start\": 0, \"end\": 42}`"
+        ),
+    ];
 }
 
 /// One gold document: its text and its boundary keys.
@@ -411,70 +385,8 @@ fn doc_from_spans(
     })
 }
 
-/// Runs `tarjama eval segment`.
-pub fn run(args: &Args, _global: &GlobalArgs) -> anyhow::Result<Status> {
-    let options = Options {
-        lang: args.lang.clone(),
-        join_lines: args.join_lines,
-    };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut gate_failed = false;
-    // Read every gold file first, so that a bad file fails before anything is printed.
-    let golds = args
-        .gold
-        .iter()
-        .map(|path| {
-            let source = GoldSource {
-                format: args.gold_format,
-                text: args.text.as_deref(),
-                all_cases: args.all_cases,
-                sentences_field: &args.sentences_field,
-            };
-            read_gold(path, &source)
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    if !args.json {
-        writeln!(
-            out,
-            "{:<40} {:>5} {:>5} {:>6} {:>6} {:>7} {:>9} {:>7} {:>7}",
-            "gold", "docs", "exact", "gold", "found", "correct", "precision", "recall", "F1"
-        )?;
-    }
-    for (path, docs) in args.gold.iter().zip(&golds) {
-        let score = score(docs, &options);
-        gate_failed |= args.min_f1.is_some_and(|min| score.f1() < min);
-        if args.json {
-            let record = serde_json::json!({
-                "gold": path.display().to_string(),
-                "docs": score.docs, "docs_exact": score.docs_exact,
-                "gold_boundaries": score.gold, "found": score.found, "correct": score.correct,
-                "precision": score.precision(), "recall": score.recall(), "f1": score.f1(),
-                "misses": if args.verbose { serde_json::to_value(&score.misses)? } else { serde_json::Value::Null },
-            });
-            serde_json::to_writer(&mut out, &record)?;
-            writeln!(out)?;
-        } else {
-            writeln!(out, "{}", table_row(path, &score))?;
-            if args.verbose {
-                for m in &score.misses {
-                    writeln!(out, "  {} {} @{}: {}", m.kind, m.doc, m.offset, m.context)?;
-                }
-            }
-        }
-    }
-    out.flush()?;
-    if gate_failed {
-        eprintln!(
-            "tarjama: F1 below --min-f1 {}",
-            args.min_f1.unwrap_or_default()
-        );
-        return Ok(Status::GateFailed);
-    }
-    Ok(Status::Success)
-}
-
-fn table_row(path: &Path, score: &Score) -> String {
+/// One row of the `eval segment` table: the gold file (cut to 40 characters) and its counts.
+pub fn table_row(path: &Path, score: &Score) -> String {
     let mut name = path.display().to_string();
     if name.chars().count() > 40 {
         let tail: String = name
@@ -507,6 +419,7 @@ fn table_row(path: &Path, score: &Score) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::Lang;
 
     fn doc(sentences: &[&str]) -> GoldDoc {
         GoldDoc {

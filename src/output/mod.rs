@@ -27,7 +27,7 @@ use std::path::Path;
 use crate::bitext::{Action, Bead, Bitext, Decision, Flag, Severity, Side};
 
 /// An export format (`--format`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
     /// The canonical bitext itself (JSONL, schema v1), e.g. to normalise a hand-edited file.
     Jsonl,
@@ -36,13 +36,44 @@ pub enum Format {
     /// TMX 1.4b translation memory (for OmegaT, Okapi, Trados…).
     Tmx,
     /// XLIFF 2.0 bilingual file for CAT tools; flagged segments marked for review.
-    #[value(alias = "xlf")]
     Xliff,
     /// Self-contained HTML review report.
     Html,
     /// Markdown table (for issues, wikis, chat).
-    #[value(alias = "markdown")]
     Md,
+}
+
+impl crate::choice::Choice for Format {
+    const CHOICES: &'static [crate::choice::Named<Self>] = &[
+        crate::named!(
+            Format::Jsonl,
+            "jsonl",
+            "The canonical bitext itself (JSONL, schema v1), e.g. to normalise a hand-edited file"
+        ),
+        crate::named!(
+            Format::Tsv,
+            "tsv",
+            "Tab-separated values, one bead per line, with a header line"
+        ),
+        crate::named!(
+            Format::Tmx,
+            "tmx",
+            "TMX 1.4b translation memory (for OmegaT, Okapi, Trados…)"
+        ),
+        crate::named!(
+            Format::Xliff,
+            "xliff",
+            "XLIFF 2.0 bilingual file for CAT tools; flagged segments marked for review",
+            "xlf"
+        ),
+        crate::named!(Format::Html, "html", "Self-contained HTML review report"),
+        crate::named!(
+            Format::Md,
+            "md",
+            "Markdown table (for issues, wikis, chat)",
+            "markdown"
+        ),
+    ];
 }
 
 impl Format {

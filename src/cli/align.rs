@@ -4,13 +4,13 @@ use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use crate::Status;
-use crate::align::{AlignInput, AlignOptions, SearchMode, align};
-use crate::bitext::{Bead, Bitext, Origin, Side};
 use crate::cli::GlobalArgs;
-use crate::input::{Source, read_text};
-use crate::lang::Lang;
-use crate::segment;
+use tarjama::Status;
+use tarjama::align::{AlignInput, AlignOptions, SearchMode, align};
+use tarjama::bitext::{Bead, Bitext, Origin, Side};
+use tarjama::input::{Source, read_text};
+use tarjama::lang::Lang;
+use tarjama::segment;
 
 /// Output formats of `align`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -188,7 +188,7 @@ pub fn run(args: &Args, _global: &GlobalArgs) -> anyhow::Result<Status> {
         }
     };
     match &args.output {
-        Some(path) => crate::output::atomic::write_atomic(path, render)?,
+        Some(path) => tarjama::output::atomic::write_atomic(path, render)?,
         None => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
@@ -227,13 +227,13 @@ fn read_mt(
 }
 
 /// Bitext sentences of one side; targets come from a file, sources keep their MT.
-fn sentences(side: Side, s: &Sentences, mt: Option<&[&str]>) -> Vec<crate::bitext::Sentence> {
+fn sentences(side: Side, s: &Sentences, mt: Option<&[&str]>) -> Vec<tarjama::bitext::Sentence> {
     s.spans
         .iter()
         .enumerate()
         .map(|(id, span)| {
             let mut sentence =
-                crate::bitext::Sentence::new(side, id, s.paras[id], &s.text[span.clone()]);
+                tarjama::bitext::Sentence::new(side, id, s.paras[id], &s.text[span.clone()]);
             sentence.start = Some(span.start);
             sentence.end = Some(span.end);
             if side == Side::Target {

@@ -5,13 +5,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::Status;
-use crate::bitext::Bitext;
 use crate::cli::GlobalArgs;
-use crate::input::{Source, read_text};
-use crate::review::import::{ImportKind, decisions};
-use crate::review::save;
-use crate::review::session::{SessionOptions, run as run_session};
+use tarjama::Status;
+use tarjama::bitext::Bitext;
+use tarjama::input::{Source, read_text};
+use tarjama::review::import::{ImportKind, decisions};
+use tarjama::review::save;
+use tarjama::review::session::{SessionOptions, run as run_session};
 
 /// Arguments of `tarjama review`.
 #[derive(Debug, clap::Args)]
@@ -61,7 +61,7 @@ fn import(bitext: &mut Bitext, args: &Args, file: &Path) -> anyhow::Result<Statu
     let mut tally = std::collections::BTreeMap::new();
     for d in &found {
         *tally
-            .entry(crate::output::tsv::action_name(d.action))
+            .entry(tarjama::output::tsv::action_name(d.action))
             .or_insert(0usize) += 1;
     }
     if !found.is_empty() {
@@ -82,7 +82,7 @@ fn import(bitext: &mut Bitext, args: &Args, file: &Path) -> anyhow::Result<Statu
         } else {
             format!(" ({detail})")
         },
-        crate::review::queue(bitext).len()
+        tarjama::review::queue(bitext).len()
     );
     Ok(Status::Success)
 }

@@ -4,11 +4,11 @@ use std::borrow::Cow;
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::Status;
 use crate::cli::GlobalArgs;
-use crate::input::{Source, read_text};
-use crate::lang::Lang;
-use crate::segment::{self, Options};
+use tarjama::Status;
+use tarjama::input::{Source, read_text};
+use tarjama::lang::Lang;
+use tarjama::segment::{self, Options};
 
 /// Output formats of `split`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

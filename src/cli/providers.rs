@@ -5,10 +5,10 @@ use std::time::Instant;
 
 use anyhow::Context;
 
-use crate::Status;
 use crate::cli::GlobalArgs;
-use crate::config::{self, MEMORY, Overrides, Settings};
-use crate::provider::{Batch, Provider, Translate};
+use tarjama::Status;
+use tarjama::config::{self, MEMORY, Overrides, Settings};
+use tarjama::provider::{Batch, Provider, Translate};
 
 /// Arguments of `tarjama providers`.
 #[derive(Debug, clap::Args)]

@@ -1,8 +1,11 @@
-//! One module per command: its arguments and the code that wires the library stages together.
+//! The command line: clap types and one thin module per command (parse → library call → print).
+//! Only the binary uses it; the library never sees clap.
 
 pub mod align;
+mod args;
 pub mod cache;
 pub mod check;
+mod choice;
 pub mod eval;
 pub mod export;
 pub mod providers;
@@ -11,8 +14,10 @@ pub mod run;
 pub mod split;
 pub mod translate;
 
-use crate::Status;
-use crate::cli::{Cli, Command};
+pub use args::{Cli, Command, GlobalArgs};
+pub use choice::choice;
+
+use tarjama::Status;
 
 /// Runs the command named on the command line.
 pub fn dispatch(cli: Cli) -> anyhow::Result<Status> {

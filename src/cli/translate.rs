@@ -6,13 +6,14 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::Status;
-use crate::bitext::Bitext;
 use crate::cli::GlobalArgs;
-use crate::config::{self, Overrides, Settings, Unit};
-use crate::input::{Source, read_text};
-use crate::lang::Lang;
-use crate::output::atomic::write_atomic;
+use crate::cli::choice;
+use tarjama::Status;
+use tarjama::bitext::Bitext;
+use tarjama::config::{self, Overrides, Settings, Unit};
+use tarjama::input::{Source, read_text};
+use tarjama::lang::Lang;
+use tarjama::output::atomic::write_atomic;
 
 /// Output formats of `translate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -44,7 +45,7 @@ pub struct TranslateOptions {
     #[arg(long, value_name = "LANG")]
     pub to: Option<Lang>,
     /// Translate sentence by sentence or paragraph by paragraph (overrides [translate] unit).
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = choice::<Unit>())]
     pub unit: Option<Unit>,
     /// The translation cache (overrides [translate] cache).
     #[arg(long, value_name = "PATH")]
@@ -118,7 +119,7 @@ pub fn translate_text(
     settings: &Settings,
     progress: Progress,
 ) -> anyhow::Result<Bitext> {
-    let outcome = crate::pipeline::translate(text, source, settings, progress == Progress::Auto)?;
+    let outcome = tarjama::pipeline::translate(text, source, settings, progress == Progress::Auto)?;
     let name = source.display_name();
     eprintln!("tarjama: {name}: {}", outcome.summary);
     if outcome.summary.failed > 0 {
@@ -134,7 +135,7 @@ pub fn translate_text(
 pub fn write_bitext(bitext: &Bitext, format: Format, out: &mut dyn Write) -> std::io::Result<()> {
     match format {
         Format::Jsonl => bitext.write_jsonl(out),
-        Format::Tsv => crate::output::tsv::write(bitext, out),
+        Format::Tsv => tarjama::output::tsv::write(bitext, out),
         Format::Text => write_text(bitext, out),
     }
 }

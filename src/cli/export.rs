@@ -5,10 +5,11 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use crate::Status;
-use crate::bitext::Bitext;
 use crate::cli::GlobalArgs;
-use crate::output::{ExportOptions, Format, export, export_to_file};
+use crate::cli::choice;
+use tarjama::Status;
+use tarjama::bitext::Bitext;
+use tarjama::output::{ExportOptions, Format, export, export_to_file};
 
 /// Arguments of `tarjama export`.
 #[derive(Debug, clap::Args)]
@@ -20,7 +21,7 @@ pub struct Args {
     #[arg(value_name = "BITEXT")]
     pub bitext: PathBuf,
     /// Output format.
-    #[arg(long, short = 'f', value_enum)]
+    #[arg(long, short = 'f', value_parser = choice::<Format>())]
     pub format: Format,
     /// Write to this file (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]

@@ -6,12 +6,12 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::Status;
-use crate::bitext::{Bead, Bitext, Origin, Sentence, Side};
-use crate::cache::{Cache, Entry};
 use crate::cli::GlobalArgs;
-use crate::config::{self, Overrides};
-use crate::output::atomic::write_atomic;
+use tarjama::Status;
+use tarjama::bitext::{Bead, Bitext, Origin, Sentence, Side};
+use tarjama::cache::{Cache, Entry};
+use tarjama::config::{self, Overrides};
+use tarjama::output::atomic::write_atomic;
 
 /// Arguments of `tarjama cache`.
 #[derive(Debug, clap::Args)]
@@ -63,7 +63,7 @@ pub struct ExportArgs {
     pub output: Option<PathBuf>,
     /// TMX: target language of the pairs to export (default: [translate] to).
     #[arg(long, value_name = "LANG")]
-    pub to: Option<crate::lang::Lang>,
+    pub to: Option<tarjama::lang::Lang>,
 }
 
 /// Runs `tarjama cache`.
@@ -109,7 +109,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
                 ExportFormat::Tsv => write_tsv(&entries, w),
                 ExportFormat::Tmx => {
                     let bitext = entries_as_bitext(&entries, from, to);
-                    crate::output::tmx::write(&bitext, w, &Default::default())
+                    tarjama::output::tmx::write(&bitext, w, &Default::default())
                 }
             };
             match &e.output {
@@ -163,7 +163,7 @@ fn write_jsonl(entries: &[Entry], out: &mut dyn Write) -> std::io::Result<()> {
 }
 
 fn write_tsv(entries: &[Entry], out: &mut dyn Write) -> std::io::Result<()> {
-    use crate::output::tsv::write_row;
+    use tarjama::output::tsv::write_row;
     let header = [
         "source_lang",
         "target_lang",
@@ -192,8 +192,8 @@ fn write_tsv(entries: &[Entry], out: &mut dyn Write) -> std::io::Result<()> {
 /// The entries of one language pair as a bitext of 1-1 beads, for the TMX writer.
 fn entries_as_bitext(
     entries: &[Entry],
-    from: &crate::lang::Lang,
-    to: &crate::lang::Lang,
+    from: &tarjama::lang::Lang,
+    to: &tarjama::lang::Lang,
 ) -> Bitext {
     let mut bitext = Bitext::new(from.clone(), to.clone());
     bitext.header.unit = Some("sentence".into());

@@ -9,6 +9,8 @@ use crate::input::Source;
 use crate::quality;
 use crate::translate::{self, RunError, RunOptions, Summary, Translator};
 
+pub mod signals;
+
 /// A finished pipeline run.
 #[derive(Debug, Clone)]
 pub struct Outcome {
@@ -61,8 +63,8 @@ pub fn run_article(
     let mut flags = quality::check(&bitext, &settings.checks);
     let mut owned: Vec<&str> = quality::rule_codes().collect();
     if signals {
-        flags.extend(crate::cmd::check::service_signals(&bitext, settings)?);
-        owned.extend(crate::cmd::check::SIGNAL_CODES);
+        flags.extend(signals::service_signals(&bitext, settings)?);
+        owned.extend(signals::SIGNAL_CODES);
         quality::sort_flags(&mut flags);
     }
     quality::replace_flags(&mut bitext, &owned, flags);

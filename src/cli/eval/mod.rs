@@ -1,6 +1,11 @@
 //! `tarjama eval`: score segmentation, alignment or flags against gold.
 
-use crate::Status;
+mod align;
+mod flags;
+mod segment;
+
+use tarjama::Status;
+
 use crate::cli::GlobalArgs;
 
 /// Arguments of `tarjama eval`.
@@ -15,18 +20,18 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 pub enum What {
     /// Sentence boundaries against gold segmentations (precision, recall, F1).
-    Segment(crate::eval::segment::Args),
+    Segment(segment::Args),
     /// Alignment beads against gold beads (strict and lax precision, recall, F1).
-    Align(crate::eval::align::Args),
+    Align(align::Args),
     /// Flags against gold annotations (precision and recall per check).
-    Flags(crate::eval::flags::Args),
+    Flags(flags::Args),
 }
 
 /// Runs `tarjama eval`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
     match &args.what {
-        What::Segment(a) => crate::eval::segment::run(a, global),
-        What::Align(a) => crate::eval::align::run(a, global),
-        What::Flags(a) => crate::eval::flags::run(a, global),
+        What::Segment(a) => segment::run(a, global),
+        What::Align(a) => align::run(a, global),
+        What::Flags(a) => flags::run(a, global),
     }
 }

@@ -1,10 +1,10 @@
-//! The command line: global options and one variant per command (`src/cmd/<command>.rs` does the work).
+//! The command line: global options and one variant per command (`src/cli/<command>.rs` does the work).
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::cmd;
+use crate::cli;
 
 /// Segment, translate, align and check news articles; write aligned bilingual files for review.
 #[derive(Debug, Parser)]
@@ -35,23 +35,23 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Split text into paragraphs and sentences with byte offsets into the input.
-    Split(cmd::split::Args),
+    Split(cli::split::Args),
     /// Segment and translate an article; write the canonical bitext.
-    Translate(cmd::translate::Args),
+    Translate(cli::translate::Args),
     /// Align source and target sentences into beads.
-    Align(cmd::align::Args),
+    Align(cli::align::Args),
     /// Run the quality checks on a bitext and append flags.
-    Check(cmd::check::Args),
+    Check(cli::check::Args),
     /// Render a bitext as TSV, TMX, XLIFF, HTML or Markdown.
-    Export(cmd::export::Args),
+    Export(cli::export::Args),
     /// The whole job: segment, translate, align, check and write every output.
-    Run(cmd::run::Args),
+    Run(cli::run::Args),
     /// Go through flagged beads and record decisions, or import a reviewed XLIFF/TSV.
-    Review(cmd::review::Args),
+    Review(cli::review::Args),
     /// List the configured translation providers, or test one.
-    Providers(cmd::providers::Args),
+    Providers(cli::providers::Args),
     /// Inspect, clear or export the translation cache.
-    Cache(cmd::cache::Args),
+    Cache(cli::cache::Args),
     /// Score segmentation, alignment or flags against gold annotations.
-    Eval(cmd::eval::Args),
+    Eval(cli::eval::Args),
 }

@@ -5,15 +5,16 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::Status;
-use crate::bitext::Severity;
 use crate::cli::GlobalArgs;
-use crate::cmd::check::{FailOn, gate};
-use crate::cmd::translate::{Progress, TranslateOptions};
-use crate::config;
-use crate::input::{Source, read_text};
-use crate::output::{ExportOptions, Format};
-use crate::pipeline;
+use crate::cli::check::{FailOn, gate};
+use crate::cli::choice;
+use crate::cli::translate::{Progress, TranslateOptions};
+use tarjama::Status;
+use tarjama::bitext::Severity;
+use tarjama::config;
+use tarjama::input::{Source, read_text};
+use tarjama::output::{ExportOptions, Format};
+use tarjama::pipeline;
 
 /// Arguments of `tarjama run`.
 #[derive(Debug, clap::Args)]
@@ -33,7 +34,7 @@ pub struct Args {
     /// Formats to write, comma-separated.
     #[arg(
         long,
-        value_enum,
+        value_parser = choice::<Format>(),
         value_delimiter = ',',
         default_value = "jsonl,tsv,tmx,xliff,html"
     )]
@@ -69,7 +70,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
     )?;
     let mut formats = args.formats.clone();
     formats.dedup();
-    let written = crate::output::write_all(
+    let written = tarjama::output::write_all(
         &outcome.bitext,
         &out_dir,
         &formats,

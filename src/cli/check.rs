@@ -1,0 +1,200 @@
+//! `tarjama check`: run the quality checks on a bitext, replace their old flags, write it back.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::cli::GlobalArgs;
+use tarjama::Status;
+use tarjama::bitext::{Bitext, Flag, Severity};
+use tarjama::quality::{self, CheckSettings};
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// The canonical bitext JSONL with the new flag records.
+    Jsonl,
+    /// A readable list of the flags, riskiest beads first.
+    Text,
+}
+
+/// The lowest severity that fails the quality gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Fail on warnings and errors.
+    Warning,
+    /// Fail on errors only.
+    Error,
+}
+
+impl FailOn {
+    fn severity(self) -> Severity {
+        match self {
+            FailOn::Warning => Severity::Warning,
+            FailOn::Error => Severity::Error,
+        }
+    }
+}
+
+/// Arguments of `tarjama check`.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  tarjama check out/article.jsonl -o out/article.jsonl\n  tarjama check out/article.jsonl --format text --fail-on warning\n  tarjama check --list"
+)]
+pub struct Args {
+    /// Bitext JSONL to check, or - for standard input.
+    #[arg(required_unless_present = "list")]
+    pub bitext: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Jsonl)]
+    pub format: Format,
+    /// Exit with code 1 when a flag at or above this severity is present.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// List the checks (code, default severity, family, what it catches) and exit.
+    #[arg(long)]
+    pub list: bool,
+    /// Also run the service-backed signals enabled in `[checks]` (round-trip,
+    /// provider-disagreement, llm-judge): they call the configured providers, through the cache.
+    #[arg(long)]
+    pub signals: bool,
+}
+
+/// Runs `tarjama check`.
+pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
+    if args.list {
+        let mut out = std::io::stdout().lock();
+        write_list(&mut out)?;
+        return Ok(Status::Success);
+    }
+    let path = args.bitext.as_deref().unwrap_or(Path::new("-"));
+    let settings = load_settings(global.config.as_deref())?;
+    let mut bitext = Bitext::read_path(path)?;
+    let mut flags = quality::check(&bitext, &settings);
+    let mut owned: Vec<&str> = quality::rule_codes().collect();
+    if args.signals {
+        let settings = tarjama::config::load(
+            global.config.as_deref(),
+            &tarjama::config::Overrides::default(),
+        )?;
+        flags.extend(tarjama::pipeline::signals::service_signals(
+            &bitext, &settings,
+        )?);
+        owned.extend(tarjama::pipeline::signals::SIGNAL_CODES);
+        quality::sort_flags(&mut flags);
+    }
+    quality::replace_flags(&mut bitext, &owned, flags);
+    let write = |out: &mut dyn Write| -> std::io::Result<()> {
+        match args.format {
+            Format::Jsonl => bitext.write_jsonl(out),
+            Format::Text => write_text(&bitext, out),
+        }
+    };
+    match &args.output {
+        Some(file) => tarjama::output::atomic::write_atomic(file, write)?,
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            write(&mut out)?;
+            out.flush()?;
+        }
+    }
+    Ok(gate(&bitext.flags, args.fail_on))
+}
+
+/// The `[checks]` table of the configuration (`--config`, else ./config.toml, the user's
+/// configuration, the built-in defaults).
+pub fn load_settings(config: Option<&Path>) -> anyhow::Result<CheckSettings> {
+    Ok(tarjama::config::load(config, &tarjama::config::Overrides::default())?.checks)
+}
+
+/// Exit status for the gate: `GateFailed` when a flag is at or above `fail_on`.
+pub fn gate(flags: &[Flag], fail_on: Option<FailOn>) -> Status {
+    match fail_on {
+        Some(level) if flags.iter().any(|f| f.severity >= level.severity()) => Status::GateFailed,
+        _ => Status::Success,
+    }
+}
+
+/// The registry as a table.
+pub fn write_list(out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{:<22} {:<8} {:<10} WHAT IT CATCHES",
+        "CODE", "SEVERITY", "FAMILY"
+    )?;
+    for c in quality::registry() {
+        writeln!(
+            out,
+            "{:<22} {:<8} {:<10} {}",
+            c.code,
+            c.severity.to_string(),
+            c.family,
+            c.doc
+        )?;
+    }
+    Ok(())
+}
+
+/// A readable report: beads by decreasing risk, each with its flags; Arabic text on its own line.
+pub fn write_text(bitext: &Bitext, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut beads: Vec<(f64, &tarjama::bitext::Bead)> = bitext
+        .beads
+        .iter()
+        .map(|b| (quality::risk(bitext, b), b))
+        .filter(|(r, _)| *r > 0.0)
+        .collect();
+    beads.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.id.cmp(&b.1.id)));
+    let counts = |s: Severity| bitext.flags.iter().filter(|f| f.severity == s).count();
+    writeln!(
+        out,
+        "{} flags ({} errors, {} warnings, {} info) on {} of {} beads",
+        bitext.flags.len(),
+        counts(Severity::Error),
+        counts(Severity::Warning),
+        counts(Severity::Info),
+        beads.len(),
+        bitext.beads.len()
+    )?;
+    for (risk, bead) in beads {
+        writeln!(
+            out,
+            "\nbead {} (source {:?}, target {:?}), risk {:.2}",
+            bead.id, bead.source, bead.target, risk
+        )?;
+        writeln!(
+            out,
+            "  source: {}",
+            bitext.text_of(tarjama::bitext::Side::Source, &bead.source)
+        )?;
+        writeln!(
+            out,
+            "  target: {}",
+            bitext.text_of(tarjama::bitext::Side::Target, &bead.target)
+        )?;
+        for f in bitext.flags_for_bead(bead) {
+            writeln!(
+                out,
+                "  {:<7} {} [source {:?}, target {:?}]: {}",
+                f.severity.to_string(),
+                f.code,
+                f.source,
+                f.target,
+                f.message
+            )?;
+            if !f.evidence.is_empty() {
+                writeln!(out, "          evidence: {}", f.evidence)?;
+            }
+        }
+    }
+    let loose: Vec<&Flag> = bitext
+        .flags
+        .iter()
+        .filter(|f| f.bead.is_none() && f.source.is_empty() && f.target.is_empty())
+        .collect();
+    for f in loose {
+        writeln!(out, "\ndocument: {} {}: {}", f.severity, f.code, f.message)?;
+    }
+    Ok(())
+}
