@@ -34,9 +34,10 @@ fn lines(path: &Path) -> Vec<String> {
 }
 
 fn textberg() -> Vec<Doc> {
-    let Some(root) = tarjama::eval::shared_file("data/alignment/textberg") else {
-        return Vec::new();
-    };
+    let root = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/corpora/eval/textberg"
+    ));
     let mut docs = Vec::new();
     for set in ["test", "dev"] {
         for k in 1..=20 {
@@ -108,12 +109,10 @@ fn peak_memory_mb() -> f64 {
 
 fn run_one(size: usize, use_mt: bool) {
     let docs = textberg();
-    if docs.is_empty() {
-        println!(
-            "Text+Berg data not found in ../shared/data/alignment/textberg; nothing to measure"
-        );
-        return;
-    }
+    assert!(
+        !docs.is_empty(),
+        "Text+Berg data not found in corpora/eval/textberg"
+    );
     let doc = concatenated(&docs, size);
     let source: Vec<&str> = doc.source.iter().map(String::as_str).collect();
     let target: Vec<&str> = doc.target.iter().map(String::as_str).collect();

@@ -4,47 +4,30 @@
 //! Run: `cargo bench --bench check` (optional argument: number of pairs, default 100000).
 //! The bitext is the synthetic evaluation set of UD Arabic-PUD (clean and corrupted pairs, one
 //! paragraph per document, regenerated with new seeds) repeated until the size is reached, so
-//! every check has work to do. Without ../shared it falls back on the seed article's sentences
-//! paired with themselves.
+//! every check has work to do. The PUD data is in `corpora/eval/ud_arabic_pud/`.
 
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use tarjama::eval::flags::{Item, Kind, Split, bitext_of, generate, read_pud};
+use tarjama::eval::flags::{Item, Split, bitext_of, generate, read_pud};
 use tarjama::quality::{self, CheckSettings};
 
-fn pud() -> Option<PathBuf> {
-    tarjama::eval::shared_file("data/segmentation/ud_arabic_pud/sentences.tsv")
-}
+const PUD: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/corpora/eval/ud_arabic_pud/sentences.tsv"
+);
 
 fn items(target: usize) -> Vec<Item> {
     let mut items = Vec::with_capacity(target + 1000);
-    match pud().map(|p| read_pud(&p)) {
-        Some(Ok(pairs)) => {
-            let mut seed = 1;
-            while items.len() < target {
-                let para_base = items.last().map_or(0, |i: &Item| i.para + 1);
-                items.extend(generate(&pairs, Split::All, seed).into_iter().map(|mut i| {
-                    i.para += para_base;
-                    i
-                }));
-                seed += 1;
-            }
-        }
-        _ => {
-            let seed = include_str!("../corpora/austin-baghdad/ar.txt");
-            while items.len() < target {
-                for (k, line) in seed.lines().filter(|l| !l.trim().is_empty()).enumerate() {
-                    items.push(Item {
-                        kind: Kind::Clean,
-                        para: items.len() / 3 + k % 2,
-                        source: vec![line.to_string()],
-                        target: line.to_string(),
-                    });
-                }
-            }
-        }
+    let pairs = read_pud(std::path::Path::new(PUD)).unwrap_or_else(|e| panic!("{PUD}: {e}"));
+    let mut seed = 1;
+    while items.len() < target {
+        let para_base = items.last().map_or(0, |i: &Item| i.para + 1);
+        items.extend(generate(&pairs, Split::All, seed).into_iter().map(|mut i| {
+            i.para += para_base;
+            i
+        }));
+        seed += 1;
     }
     items.truncate(target);
     items

@@ -3,9 +3,9 @@
 //!
 //! Run: `cargo bench --bench segment` (optional arguments: target size in MB, default 12;
 //! `--tarjama-only` to time tarjama alone, e.g. under a profiler).
-//! The text is built from the corpora: the seed article, then (when ../shared is beside the
-//! repository) the PUD documents and the sentencex Arabic cases, as paragraphs separated by
-//! blank lines, repeated until the target size.
+//! The text is built from the corpora: the seed article, then the PUD documents and the
+//! sentencex Arabic cases (`corpora/eval/`), as paragraphs separated by blank lines, repeated
+//! until the target size.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -105,19 +105,15 @@ fn main() {
     );
 }
 
-/// The gold documents of a shared file, or none if ../shared is missing.
+/// The gold documents of a file of `corpora/eval/`.
 fn gold(relative: &str) -> Vec<GoldDoc> {
-    let Some(path) = tarjama::eval::shared_file(&format!("data/segmentation/{relative}")) else {
-        eprintln!(
-            "note: ../shared/data/segmentation/{relative} missing; using the seed article only"
-        );
-        return Vec::new();
-    };
+    let path =
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/corpora/eval")).join(relative);
     let source = GoldSource {
         format: GoldFormat::Docs,
         ..GoldSource::default()
     };
-    read_gold(&path, &source).expect("shared gold is readable")
+    read_gold(&path, &source).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn build_text(pud: &[GoldDoc], cases: &[GoldDoc], target: usize) -> String {

@@ -8,14 +8,12 @@
 //! time of a fully cached re-run (goal < 1 % of the first run).
 //!
 //! `cargo bench --bench translate [-- --sentences N] [-- --memory-only]` (default 1000; PUD Arabic sentences from
-//! `shared/data/segmentation/ud_arabic_pud/sentences.tsv`, found next to the repository or in
-//! `$TARJAMA_SHARED_DATA`).
+//! `corpora/eval/ud_arabic_pud/sentences.tsv`).
 
 #[path = "../tests/integration/mock_http.rs"]
 mod mock_http;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -108,18 +106,15 @@ fn server(ledger: Arc<Mutex<Ledger>>) -> MockServer {
     })
 }
 
-fn shared_data() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("TARJAMA_SHARED_DATA") {
-        return Some(PathBuf::from(dir).join("segmentation/ud_arabic_pud/sentences.tsv"));
-    }
-    tarjama::eval::shared_file("data/segmentation/ud_arabic_pud/sentences.tsv")
-}
+const PUD: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/corpora/eval/ud_arabic_pud/sentences.tsv"
+);
 
 /// (Arabic, English) pairs of the PUD treebank.
 fn pairs(n: usize) -> Vec<(String, String)> {
-    let path = shared_data().expect("PUD sentences.tsv not found; set TARJAMA_SHARED_DATA");
-    std::fs::read_to_string(&path)
-        .unwrap()
+    std::fs::read_to_string(PUD)
+        .unwrap_or_else(|e| panic!("{PUD}: {e}"))
         .lines()
         .skip(1)
         .filter_map(|l| {

@@ -79,7 +79,7 @@ def parse_args(description):
     ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--split", choices=["dev", "test"], default="test")
     ap.add_argument("--seeds", type=int, default=3)
-    ap.add_argument("--data", default="../shared/data/alignment/textberg")
+    ap.add_argument("--data", default="corpora/eval/textberg")
     ap.add_argument("--bin", default="target/release/tarjama")
     args = ap.parse_args()
     docs = sorted(g[:-5] for g in glob.glob(os.path.join(args.data, args.split, "*.gold")))

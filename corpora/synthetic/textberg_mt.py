@@ -3,7 +3,7 @@
 
 The synthetic PUD evaluation (`tarjama eval flags --synthetic`) has no MT, so this measures the
 MT evidence of `omission`/`addition` on the one corpus that has human translations, MT and a
-gold alignment: Text+Berg de→fr (../shared/data/alignment/textberg, Google MT). For each gold
+gold alignment: Text+Berg de→fr (corpora/eval/textberg, Google MT). For each gold
 1-1 bead (both sides at least 12 letters), 20 % of the French targets lose a run of words
 holding 35–70 % of their letters, 20 % get ", et <50–100 % of another sentence of the
 document>" appended, the rest stay untouched; one bitext per document is written (source

@@ -3,7 +3,7 @@
 
 The synthetic PUD evaluation (`tarjama eval flags --synthetic`) has no MT, so this measures the
 MT evidence of `swapped` on the corpus that has human translations, MT and a gold alignment:
-Text+Berg de→fr (../shared/data/alignment/textberg, Google MT). The gold 1-1 beads of a
+Text+Berg de→fr (corpora/eval/textberg, Google MT). The gold 1-1 beads of a
 document (both sides at least 12 letters) are taken in order; walking through them, a bead and
 the next one exchange their French targets with probability 0.1 (the pair is then skipped),
 the others stay untouched. One bitext per document is written (source sentences with `mt` =

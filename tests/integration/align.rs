@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::util::{Workdir, stderr, stdout};
+use crate::util::{Workdir, eval_file, stderr, stdout};
 
 /// Strict F1 on Text+Berg test with the Google MT at the last tuning (0.8554; dev-tuned).
 /// The test fails if a change makes it drop below.
@@ -18,12 +18,9 @@ const TEST_STRICT_F1_NO_MT_BASELINE: f64 = 0.839;
 /// (segmented, paragraphs kept; 0.818 over 24 gold beads, so one bead moves it by ~0.04).
 const SEED_STRICT_F1_NO_MT_BASELINE: f64 = 0.81;
 
-fn textberg(set: &str) -> Option<PathBuf> {
-    let root = tarjama::eval::shared_file("data/alignment/textberg").map(|r| r.join(set));
-    if root.is_none() {
-        eprintln!("skipped: Text+Berg data not found in ../shared/data/alignment/textberg");
-    }
-    root
+/// One set (`test`, `dev`) of the Text+Berg data in `corpora/eval/textberg`.
+fn textberg(set: &str) -> PathBuf {
+    eval_file(&format!("textberg/{set}"))
 }
 
 fn python3() -> Option<&'static str> {
@@ -39,14 +36,9 @@ fn python3() -> Option<&'static str> {
     }
 }
 
-fn reference_scorer() -> Option<PathBuf> {
-    let path = tarjama::eval::shared_file("tools/align_score.py");
-    if path.is_some() {
-        path
-    } else {
-        eprintln!("skipped: ../shared/tools/align_score.py not found");
-        None
-    }
+/// The reference alignment scorer kept with the evaluation data.
+fn reference_scorer() -> PathBuf {
+    eval_file("tools/align_score.py")
 }
 
 fn json_field(json: &str, key: &str) -> f64 {
@@ -73,7 +65,8 @@ fn assert_scorers_agree(wd: &Workdir, gold: &[PathBuf], hyp: &[PathBuf]) -> Stri
     let ours = wd.run(&refs);
     assert!(ours.status.success(), "{}", stderr(&ours));
     let ours = stdout(&ours);
-    let (Some(py), Some(script)) = (python3(), reference_scorer()) else {
+    let script = reference_scorer();
+    let Some(py) = python3() else {
         return ours;
     };
     let mut cmd = Command::new(py);
@@ -162,8 +155,8 @@ fn align_doc(wd: &Workdir, dir: &Path, doc: &str, extra: &[&str]) -> PathBuf {
 
 /// Aligns the seven Text+Berg test documents with `mt_args(doc)` and returns the strict F1
 /// (checked against the reference scorer).
-fn textberg_test_f1(mt_args: impl Fn(&Path, &str) -> Vec<String>) -> Option<f64> {
-    let dir = textberg("test")?;
+fn textberg_test_f1(mt_args: impl Fn(&Path, &str) -> Vec<String>) -> f64 {
+    let dir = textberg("test");
     let wd = Workdir::new();
     let mut gold = Vec::new();
     let mut hyp = Vec::new();
@@ -175,7 +168,7 @@ fn textberg_test_f1(mt_args: impl Fn(&Path, &str) -> Vec<String>) -> Option<f64>
         gold.push(dir.join(format!("{doc}.gold")));
     }
     let json = assert_scorers_agree(&wd, &gold, &hyp);
-    Some(json_field(&json, "f1_strict"))
+    json_field(&json, "f1_strict")
 }
 
 fn google_mt(dir: &Path, doc: &str, ext: &str) -> String {
@@ -186,10 +179,7 @@ fn google_mt(dir: &Path, doc: &str, ext: &str) -> String {
 
 #[test]
 fn textberg_test_strict_f1_with_google_mt_stays_above_the_baseline() {
-    let Some(f1) = textberg_test_f1(|dir, doc| vec!["--mt".into(), google_mt(dir, doc, "fr")])
-    else {
-        return;
-    };
+    let f1 = textberg_test_f1(|dir, doc| vec!["--mt".into(), google_mt(dir, doc, "fr")]);
     assert!(
         f1 >= TEST_STRICT_F1_BASELINE,
         "Text+Berg test strict F1 {f1:.4} dropped below the baseline {TEST_STRICT_F1_BASELINE}"
@@ -198,16 +188,14 @@ fn textberg_test_strict_f1_with_google_mt_stays_above_the_baseline() {
 
 #[test]
 fn textberg_test_strict_f1_with_mt_in_both_directions_stays_above_the_baseline() {
-    let Some(f1) = textberg_test_f1(|dir, doc| {
+    let f1 = textberg_test_f1(|dir, doc| {
         vec![
             "--mt".into(),
             google_mt(dir, doc, "fr"),
             "--mt-target".into(),
             google_mt(dir, doc, "de"),
         ]
-    }) else {
-        return;
-    };
+    });
     assert!(
         f1 >= TEST_STRICT_F1_BOTH_DIRECTIONS_BASELINE,
         "Text+Berg test strict F1 (both MT directions) {f1:.4} dropped below the baseline {TEST_STRICT_F1_BOTH_DIRECTIONS_BASELINE}"
@@ -216,9 +204,7 @@ fn textberg_test_strict_f1_with_mt_in_both_directions_stays_above_the_baseline()
 
 #[test]
 fn textberg_test_strict_f1_without_mt_stays_above_the_baseline() {
-    let Some(f1) = textberg_test_f1(|_, _| Vec::new()) else {
-        return;
-    };
+    let f1 = textberg_test_f1(|_, _| Vec::new());
     assert!(
         f1 >= TEST_STRICT_F1_NO_MT_BASELINE,
         "Text+Berg test strict F1 (no MT) {f1:.4} dropped below the baseline {TEST_STRICT_F1_NO_MT_BASELINE}"

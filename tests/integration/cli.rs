@@ -75,34 +75,80 @@ fn a_closed_pipe_ends_quietly_with_exit_0() {
 
 #[test]
 fn ctrl_c_exits_130() {
+    use std::io::Write;
+    use std::time::{Duration, Instant};
     let wd = Workdir::new();
-    // `split -` waits for standard input, which stays open: the process is mid-run.
+    let before = entries(&wd);
+    // `split -` reads standard input to its end before it writes anything. The test holds the
+    // write end of that pipe open until the child has exited, so the child cannot finish its
+    // work and exit 0 in the window between the signal and its handling, however slow the
+    // machine: only the signal can end it.
     let mut child = wd
         .command(&["split", "-"])
         .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // Send the signal only once the handler is installed (a loaded machine can take more than
-    // a second to get there): SIGINT is bit 1 of the caught-signals mask in /proc.
-    let caught = |pid: u32| -> bool {
-        std::fs::read_to_string(format!("/proc/{pid}/status"))
-            .ok()
-            .and_then(|status| {
-                let mask = status.lines().find_map(|l| l.strip_prefix("SigCgt:"))?;
-                u64::from_str_radix(mask.trim(), 16).ok()
-            })
-            .is_some_and(|mask| mask & (1 << 1) != 0)
+    let mut input = child.stdin.take().unwrap();
+    // The child is running and reading once the first part of its input is consumed.
+    input
+        .write_all("جملة أولى لم تنته بعد، ".as_bytes())
+        .unwrap();
+    input.flush().unwrap();
+    // Signal only once SIGINT is handled (caught by a handler, or blocked for a signal-waiting
+    // thread): before that, SIGINT's default action would kill the child (no exit code 130),
+    // and a loaded machine can take more than a second to get there. /proc status masks are
+    // hex; SIGINT is bit 1.
+    let handles_sigint = |pid: u32| -> bool {
+        let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
+            return false;
+        };
+        ["SigCgt:", "SigBlk:"].iter().any(|field| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(field))
+                .and_then(|mask| u64::from_str_radix(mask.trim(), 16).ok())
+                .is_some_and(|mask| mask & (1 << 1) != 0)
+        })
     };
-    let start = std::time::Instant::now();
-    while !caught(child.id()) && start.elapsed() < std::time::Duration::from_secs(30) {
-        std::thread::sleep(std::time::Duration::from_millis(20));
+    let start = Instant::now();
+    while !handles_sigint(child.id()) {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the child never installed a SIGINT handler"
+        );
+        std::thread::sleep(Duration::from_millis(10));
     }
     let sent = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(sent.success());
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(130));
+    // Wait with the input still open (`Child::wait` would close it first and let the child
+    // reach the end of its input).
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > Duration::from_secs(120) {
+            let _ = child.kill();
+            panic!("the child did not stop on SIGINT");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    drop(input);
+    assert_eq!(status.code(), Some(130), "{status:?}");
+    assert_eq!(entries(&wd), before, "no file left behind");
+}
+
+/// The names in the working folder (the binary's config folder aside).
+fn entries(wd: &Workdir) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(wd.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name != ".xdg-config")
+        .collect();
+    names.sort();
+    names
 }

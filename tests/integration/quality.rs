@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::util::{Workdir, flags, repo_file, stderr, stdout};
+use crate::util::{Workdir, eval_file, flags, repo_file, stderr, stdout};
 
 /// A small Arabic→English bitext: a garbled passage (a detached relative clause), a changed
 /// number, a clean pair, an old flag of a check (to be replaced) and a `translation-failed`
@@ -157,17 +157,14 @@ fn bad_input_and_bad_settings_are_one_clear_line() {
     );
 }
 
-/// UD Arabic-PUD `sentences.tsv` from the shared data folder.
-fn pud() -> Option<PathBuf> {
-    tarjama::eval::shared_file("data/segmentation/ud_arabic_pud/sentences.tsv")
+/// UD Arabic-PUD `sentences.tsv` from the evaluation data.
+fn pud() -> PathBuf {
+    eval_file("ud_arabic_pud/sentences.tsv")
 }
 
 #[test]
 fn synthetic_evaluation_holds_the_committed_baseline() {
-    let Some(pud) = pud() else {
-        eprintln!("SKIPPED: ../shared/data/segmentation/ud_arabic_pud/sentences.tsv not found");
-        return;
-    };
+    let pud = pud();
     let baseline = repo_file("corpora/synthetic/pud-test-seeds101-200.json");
     let wd = Workdir::new();
     let report_args = [
@@ -280,15 +277,6 @@ fn seed_bitext() -> String {
 
 #[test]
 fn seed_article_every_garbled_passage_flagged_and_no_clean_sentence() {
-    let needed = [
-        "corpora/austin-baghdad/en.lines.txt",
-        "corpora/austin-baghdad/annotations.tsv",
-    ];
-    if let Some(missing) = needed.iter().find(|f| !repo_file(f).is_file()) {
-        // The reference translation and the gold come from the corpus work (feat/corpus).
-        eprintln!("SKIPPED: {missing} not in this checkout yet");
-        return;
-    }
     let wd = Workdir::new();
     wd.write("seed.jsonl", seed_bitext());
     let out = wd.run(&["check", "seed.jsonl"]);

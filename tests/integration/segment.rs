@@ -1,23 +1,10 @@
 //! `tarjama split` and `tarjama eval segment` through the real binary.
 
-use std::path::PathBuf;
-
-use crate::util::{Workdir, repo_file, stderr, stdout};
+use crate::util::{Workdir, eval_file, repo_file, stderr, stdout};
 
 /// PUD boundary F1 achieved when this test was written (P 1.0, R 601/603): the gate for
 /// regressions. Raise it when the segmenter gets better, never lower it.
 const PUD_F1_BASELINE: f64 = 0.998338;
-
-/// A file of the shared data folder, or `None` (with a message) if it is missing.
-fn shared(relative: &str) -> Option<PathBuf> {
-    let found = tarjama::eval::shared_file(relative);
-    if found.is_none() {
-        eprintln!(
-            "skipping: ../shared/{relative} is missing (the shared data folder is not beside the repository)"
-        );
-    }
-    found
-}
 
 fn json_lines(text: &str) -> Vec<serde_json::Value> {
     text.lines()
@@ -111,9 +98,7 @@ fn eval_json(args: &[&str]) -> serde_json::Value {
 
 #[test]
 fn pud_f1_does_not_drop_below_the_baseline() {
-    let Some(pud) = shared("data/segmentation/ud_arabic_pud/docs.jsonl") else {
-        return;
-    };
+    let pud = eval_file("ud_arabic_pud/docs.jsonl");
     let score = eval_json(&["eval", "segment", pud.to_str().unwrap(), "--json"]);
     assert_eq!(score["docs"], 397);
     assert_eq!(score["gold_boundaries"], 603);
@@ -126,9 +111,7 @@ fn pud_f1_does_not_drop_below_the_baseline() {
 
 #[test]
 fn pud_english_side_scores_perfectly() {
-    let Some(pud) = shared("data/segmentation/ud_arabic_pud/docs.jsonl") else {
-        return;
-    };
+    let pud = eval_file("ud_arabic_pud/docs.jsonl");
     let args = ["eval", "segment", pud.to_str().unwrap(), "--json"];
     let english = [
         &args[..],
@@ -142,9 +125,7 @@ fn pud_english_side_scores_perfectly() {
 
 #[test]
 fn all_active_sentencex_cases_pass() {
-    let Some(cases) = shared("data/segmentation/sentencex_ar/cases.jsonl") else {
-        return;
-    };
+    let cases = eval_file("sentencex_ar/cases.jsonl");
     let score = eval_json(&["eval", "segment", cases.to_str().unwrap(), "--json"]);
     assert_eq!(score["docs"], 3, "three cases are active in sentencex");
     assert_eq!(score["docs_exact"], score["docs"], "{score}");

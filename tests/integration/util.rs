@@ -20,6 +20,18 @@ pub fn repo_file(relative: &str) -> PathBuf {
     repo().join(relative)
 }
 
+/// A file of the evaluation data kept in the repository (`corpora/eval/`, see its README).
+/// Panics when it is missing: a test that needs data must fail without it, never skip.
+pub fn eval_file(relative: &str) -> PathBuf {
+    let path = repo().join("corpora/eval").join(relative);
+    assert!(
+        path.exists(),
+        "{} is missing: the evaluation data is part of the repository (corpora/eval/README.md)",
+        path.display()
+    );
+    path
+}
+
 /// A temporary working folder with a clean environment for the binary.
 pub struct Workdir {
     /// The folder (deleted on drop).
