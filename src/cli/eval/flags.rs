@@ -18,7 +18,7 @@ use crate::cli::choice;
 /// Arguments of `tarjama eval flags`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  tarjama eval flags --synthetic --pud ../shared/data/segmentation/ud_arabic_pud/sentences.tsv --split test --rounds 5\n  tarjama eval flags --gold corpora/austin-baghdad/annotations.tsv seed.jsonl\n\nWith --gold the exit code is 1 unless every garbled passage is flagged and no clean sentence is."
+    after_help = "Examples:\n  tarjama eval flags --synthetic --pud corpora/eval/ud_arabic_pud/sentences.tsv --split test --rounds 5\n  tarjama eval flags --gold corpora/austin-baghdad/annotations.tsv seed.jsonl\n\nWith --gold the exit code is 1 unless every garbled passage is flagged and no clean sentence is."
 )]
 pub struct Args {
     /// Generate the synthetic evaluation set from PUD pairs and score the checks on it.

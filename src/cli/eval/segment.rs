@@ -14,9 +14,9 @@ use crate::cli::choice;
 /// Arguments of `tarjama eval segment`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  \
-    tarjama eval segment ../shared/data/segmentation/ud_arabic_pud/docs.jsonl\n  \
-    tarjama eval segment ../shared/data/segmentation/sentencex_ar/cases.jsonl --verbose\n  \
-    tarjama eval segment ../shared/data/segmentation/ud_arabic_pud/docs.jsonl --sentences-field sentences_en --lang en\n  \
+    tarjama eval segment corpora/eval/ud_arabic_pud/docs.jsonl\n  \
+    tarjama eval segment corpora/eval/sentencex_ar/cases.jsonl --verbose\n  \
+    tarjama eval segment corpora/eval/ud_arabic_pud/docs.jsonl --sentences-field sentences_en --lang en\n  \
     tarjama eval segment corpora/austin-baghdad/ar.sentences.jsonl --text corpora/austin-baghdad/ar.txt --min-f1 1")]
 pub struct Args {
     /// Gold files (JSONL documents or JSONL spans); one score line per file.
