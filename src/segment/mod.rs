@@ -17,9 +17,16 @@
 //!   abbreviations (`د.` `أ.د.` `ص.ب.`, a single Arabic letter, `Mr.` `e.g.` `U.S.`, French
 //!   `Mme.` with `lang = fr`), compared after folding alef variants and dropping tatweel; Latin
 //!   initials (`J. K. Rowling`); list numbers (`1. `); URLs, e-mail addresses and domains; a
-//!   bracketed ellipsis (`[…]`, `(...)`); a terminator inside a quotation or bracket that goes
-//!   on after it; a question followed by `أو`/`أم` ("or"); an ellipsis followed by anything but
-//!   a capital letter (in Arabic, an ellipsis mostly marks a pause inside the sentence).
+//!   bracketed ellipsis (`[…]`, `(...)`); a terminator inside a bracket that goes on after it,
+//!   or inside a quotation that is a part of its sentence (one that neither opens the sentence
+//!   nor ends with a terminator of its own: `قال: "A. B".`, `عبارة «A. B» ما زالت`); a short
+//!   quoted title or slogan after a word (`لافتة «ارحل!» أمام`); a question followed by
+//!   `أو`/`أم` ("or"); an ellipsis followed by anything but a capital letter (in Arabic, an
+//!   ellipsis mostly marks a pause inside the sentence), and any ellipsis inside a quotation.
+//! - **Quotations made of sentences** (opening the sentence, or ending with their own
+//!   terminator: `قال: «A. B.»`) are split into those sentences, each still inside the
+//!   quotation, the closing quote staying with the last one, as UD, the ersatz suite and SRX
+//!   rules segment them.
 //! - **Ambiguous abbreviations** end a sentence only when the next word says so: `إلخ.` and
 //!   era markers after a year (`2003 م.`, `1444 هـ.`) when a clause opener follows (`وقال`,
 //!   `كما`…); `etc.` `Inc.` when a capitalised word follows; `U.S.` `Jan.` when a typical

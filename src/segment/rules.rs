@@ -329,6 +329,12 @@ impl Run {
     }
 }
 
+/// How many quotation and bracket pairs back the rules look for the ones around a terminator.
+const ENCLOSING_LOOKBACK: usize = 32;
+
+/// Most words a quotation may have to read as a title or slogan inside a sentence.
+const TITLE_WORDS: usize = 4;
+
 /// Longest token the rules look at around a terminator; longer tokens are ordinary words.
 const TOKEN_LIMIT: usize = 64;
 
@@ -430,7 +436,7 @@ pub(crate) fn split_unit(
         walk.advance_pairs(&scratch.pairs, pos);
         let run = Run::measure(text, pos, unit.end);
         consumed = run.end;
-        if let Some(end) = walk.decide(pos, &run, &mut scratch.form) {
+        if let Some(end) = walk.decide(pos, &run, &scratch.pairs, &mut scratch.form) {
             out.push(walk.sentence_start..end);
             walk.start_sentence(end);
         }
@@ -485,7 +491,13 @@ impl Walk<'_, '_> {
     }
 
     /// Where the sentence ends if the terminator run at `pos` ends it.
-    fn decide(&mut self, pos: usize, run: &Run, form: &mut String) -> Option<usize> {
+    fn decide(
+        &mut self,
+        pos: usize,
+        run: &Run,
+        pairs: &[(usize, usize)],
+        form: &mut String,
+    ) -> Option<usize> {
         let text = self.text;
         let end = run.end;
         if !self.has_content_before(pos) {
@@ -497,8 +509,11 @@ impl Walk<'_, '_> {
         if after_opener {
             return None;
         }
-        // Inside a quotation or bracket that goes on after this run: the sentence goes on too.
-        if self.max_close.is_some_and(|close| close >= end) {
+        // Inside a bracket, or a quotation that is part of a sentence, that goes on after this
+        // run: the sentence goes on too. A quotation made of sentences is split into them.
+        if self.max_close.is_some_and(|close| close >= end)
+            && !self.ends_inside_quotation(end, run, pairs)
+        {
             return None;
         }
         if end >= self.unit.end {
@@ -510,6 +525,9 @@ impl Walk<'_, '_> {
             return None;
         }
         if run.strong {
+            if self.closes_embedded_title(pos, end, pairs) {
+                return None;
+            }
             return self.after_strong(end, run);
         }
         if run.full_stop {
@@ -525,6 +543,89 @@ impl Walk<'_, '_> {
         } else {
             self.after_spaced_period(pos, end, form)
         }
+    }
+
+    /// Whether the terminator run at `pos..end`, inside one or more quotations (and no
+    /// bracket) that go on after it, may end a sentence: the outermost quotation is speech made
+    /// of sentences, and another word follows inside it. Speech made of sentences either opens
+    /// the sentence (`«خلقت الأسواق ... التاريخ. لقد أخرجت ...»`: nothing but the quotation)
+    /// or ends with its own terminator (`قال: "A. B."`), as UD, the ersatz suite and SRX
+    /// rules segment it. A quotation without its own final terminator is a part of the
+    /// sentence around it (`قال: "A. B".`, `قال «لن نعود. أبدا» ثم غادر`): one sentence, as UD
+    /// Arabic-PUD has it. An ellipsis does not end a sentence there. The usual rules then
+    /// decide, as outside quotations.
+    fn ends_inside_quotation(&mut self, end: usize, run: &Run, pairs: &[(usize, usize)]) -> bool {
+        // An ellipsis in quoted speech mostly marks words left out (“credit … While”).
+        if run.is_ellipsis() {
+            return false;
+        }
+        let text = self.text;
+        let mut outermost = None;
+        for &(open, close) in pairs[..self.pair_index]
+            .iter()
+            .rev()
+            .take(ENCLOSING_LOOKBACK)
+        {
+            if close < end {
+                continue;
+            }
+            if matches!(char_at(text, open), '(' | '[' | '{') {
+                return false;
+            }
+            outermost = Some((open, close));
+        }
+        // Pairs nest, so the outermost one closes last, at `max_close`; if it is further back
+        // than the look-back (far more pairs than a sentence has), keep the quotation whole.
+        let Some((open, close)) = outermost.filter(|&(_, close)| Some(close) == self.max_close)
+        else {
+            return false;
+        };
+        if word_after(text, end, close).is_empty() {
+            return false;
+        }
+        // decide() found the sentence's first letter or digit before `pos`.
+        let opens_sentence =
+            open < self.sentence_start || self.first_content.is_some_and(|first| first > open);
+        let own_terminator = text[open..close]
+            .chars()
+            .rev()
+            .take(TOKEN_LIMIT)
+            .find(|&c| !c.is_whitespace() && !is_invisible(c) && !is_closer(c) && c != '"')
+            .is_some_and(is_terminator);
+        opens_sentence || own_terminator
+    }
+
+    /// Whether the run at `pos..end` closes a short quotation set inside the sentence like a
+    /// title or a slogan (`رفعوا لافتة «ارحل!» أمام الوزارة`, `فيلم «من أنا؟» في المهرجان`):
+    /// at most `TITLE_WORDS` words, opened right after a word (no colon or comma between), and
+    /// no capital letter after it. The sentence goes on.
+    fn closes_embedded_title(&self, pos: usize, end: usize, pairs: &[(usize, usize)]) -> bool {
+        let text = self.text;
+        let Some(&(open, _)) = pairs[..self.pair_index]
+            .iter()
+            .rev()
+            .take(ENCLOSING_LOOKBACK)
+            .find(|&&(open, close)| close > pos && close < end && open >= self.sentence_start)
+        else {
+            return false;
+        };
+        if matches!(char_at(text, open), '(' | '[' | '{') {
+            return false;
+        }
+        let after_word = text[self.sentence_start..open]
+            .trim_end_matches(|c: char| c.is_whitespace() || is_invisible(c))
+            .chars()
+            .next_back()
+            .is_some_and(is_word_char);
+        let short = text[open..pos]
+            .split_whitespace()
+            .nth(TITLE_WORDS)
+            .is_none();
+        let capital = word_after(text, end, self.unit.end)
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase);
+        after_word && short && !capital
     }
 
     /// `?` `!` `؟`: an ending, except a question followed by "or" (`؟ أو`, `؟ أم`, `? Or`),

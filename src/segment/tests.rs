@@ -108,6 +108,80 @@ const ARABIC_CASES: &[(&str, &[&str])] = &[
     ("وقال “ستواصل”. التي", &["وقال “ستواصل”.", "التي"]),
     ("وقال “ستواصل . ” التي", &["وقال “ستواصل . ”", "التي"]),
     ("انتهى. »قال« ذلك", &["انتهى.", "»قال« ذلك"]),
+    // Quotations made of sentences are split into them, each still inside the quotation, the
+    // closing quote staying with the last one (issue #15): speech that opens the sentence...
+    (
+        "\"خلقت الأسواق الحرة مزيدا من الثروة. لقد أخرجت الملايين من الفقر.\" هذا ما قاله.",
+        &[
+            "\"خلقت الأسواق الحرة مزيدا من الثروة.",
+            "لقد أخرجت الملايين من الفقر.\"",
+            "هذا ما قاله.",
+        ],
+    ),
+    (
+        "\"الاقتصاد يتعافى. الأرقام واضحة\" قال الوزير.",
+        &["\"الاقتصاد يتعافى.", "الأرقام واضحة\" قال الوزير."],
+    ),
+    // ...or that ends with its own terminator, in any quotes.
+    (
+        "وقال: «لن نتراجع. سنواصل العمل. هذا وعد.» وغادر.",
+        &["وقال: «لن نتراجع.", "سنواصل العمل.", "هذا وعد.»", "وغادر."],
+    ),
+    (
+        "قالت: “الوضع مستقر. لكننا نراقب.”",
+        &["قالت: “الوضع مستقر.", "لكننا نراقب.”"],
+    ),
+    (
+        "تساءل: \"من سيدفع؟ ومن سيحاسب؟\" ثم جلس.",
+        &["تساءل: \"من سيدفع؟", "ومن سيحاسب؟\"", "ثم جلس."],
+    ),
+    (
+        "قال »لن نعود. سنبقى هنا.« ثم صمت.",
+        &["قال »لن نعود.", "سنبقى هنا.«", "ثم صمت."],
+    ),
+    (
+        "قال: « لن نستسلم . سنقاوم . » وانتهى.",
+        &["قال: « لن نستسلم .", "سنقاوم . »", "وانتهى."],
+    ),
+    (
+        "قال: «نقلت قوله \"لن أعود.\" وهذا مؤسف.»",
+        &["قال: «نقلت قوله \"لن أعود.\"", "وهذا مؤسف.»"],
+    ),
+    // Inside such a quotation the usual rules still hold.
+    (
+        "قال: \"التقيت د. أحمد وبلغ النمو 3.5 في المئة. ثم عدت.\"",
+        &[
+            "قال: \"التقيت د. أحمد وبلغ النمو 3.5 في المئة.",
+            "ثم عدت.\"",
+        ],
+    ),
+    (
+        "قال: \"لا أدري... ربما غدا. هل نبقى؟ أو نرحل؟\"",
+        &["قال: \"لا أدري... ربما غدا.", "هل نبقى؟ أو نرحل؟\""],
+    ),
+    // A quotation that is a part of its sentence stays whole: no final terminator of its own
+    // (UD Arabic-PUD), inside brackets, or a short title or slogan after a word.
+    (
+        "قال إن عبارة «لن نعود. أبدا» ما زالت تتردد.",
+        &["قال إن عبارة «لن نعود. أبدا» ما زالت تتردد."],
+    ),
+    (
+        "صرح (في مقابلة: \"لن أترشح. هذا نهائي.\" أمس) بأنه سيعتزل.",
+        &["صرح (في مقابلة: \"لن أترشح. هذا نهائي.\" أمس) بأنه سيعتزل."],
+    ),
+    (
+        "رفعوا لافتة «ارحل!» أمام الوزارة. ثم تفرقوا.",
+        &["رفعوا لافتة «ارحل!» أمام الوزارة.", "ثم تفرقوا."],
+    ),
+    (
+        "عرض فيلم «من أنا؟» في المهرجان.",
+        &["عرض فيلم «من أنا؟» في المهرجان."],
+    ),
+    // After a colon a quoted exclamation is the speech itself and ends the sentence.
+    (
+        "هتف الحشد: «ارحل!» ثم تفرق.",
+        &["هتف الحشد: «ارحل!»", "ثم تفرق."],
+    ),
     // Ellipsis inside a sentence, question with "or".
     (
         "إن ما تقوله... في الواقع أمر",
@@ -184,7 +258,74 @@ fn english_and_french() {
         texts("Where does it come from? Or that voice? Nobody knows.", &en),
         ["Where does it come from? Or that voice?", "Nobody knows."]
     );
+    // Quotations made of sentences, in English too (issue #15).
+    assert_eq!(
+        texts(
+            "\"Free markets created wealth. They lifted millions out of poverty.\" That is what he said.",
+            &en
+        ),
+        [
+            "\"Free markets created wealth.",
+            "They lifted millions out of poverty.\"",
+            "That is what he said."
+        ]
+    );
+    assert_eq!(
+        texts(
+            "He said: “We will not retreat. We will go on.” Then he left.",
+            &en
+        ),
+        [
+            "He said: “We will not retreat.",
+            "We will go on.”",
+            "Then he left."
+        ]
+    );
+    assert_eq!(
+        texts("He shouted \"Stop! Now!\" and ran. They followed.", &en),
+        ["He shouted \"Stop!", "Now!\" and ran.", "They followed."]
+    );
+    // A quotation that is a part of its sentence stays whole.
+    assert_eq!(
+        texts("He called it \"a mess. A total mess\" in his speech.", &en),
+        ["He called it \"a mess. A total mess\" in his speech."]
+    );
+    assert_eq!(
+        texts(
+            "He said: \"We are on track. The deal will help\". Then",
+            &en
+        ),
+        ["He said: \"We are on track. The deal will help\".", "Then"]
+    );
+    // A quotation with its own terminator is split as SRX rules split it, even mid-sentence.
+    assert_eq!(
+        texts("She wrote “Why me? Why now?” on the wall.", &en),
+        ["She wrote “Why me?", "Why now?” on the wall."]
+    );
+    // An ellipsis inside a quotation marks words left out (UD PUD n01082).
+    assert_eq!(
+        texts(
+            "“More people turn to credit … While this is fine now, it may not last.”",
+            &en
+        ),
+        ["“More people turn to credit … While this is fine now, it may not last.”"]
+    );
     let fr = Options::new(Lang::parse("fr").unwrap());
+    assert_eq!(
+        texts(
+            "Il a dit\u{A0}: «\u{A0}Je pars. Je reviendrai demain.\u{A0}» Puis il est parti.",
+            &fr
+        ),
+        [
+            "Il a dit\u{A0}: «\u{A0}Je pars.",
+            "Je reviendrai demain.\u{A0}»",
+            "Puis il est parti."
+        ]
+    );
+    assert_eq!(
+        texts("« Nous partons. Nous revenons demain », a-t-il dit.", &fr),
+        ["« Nous partons.", "Nous revenons demain », a-t-il dit."]
+    );
     assert_eq!(
         texts(
             "Il a dit\u{A0}: «\u{A0}Je pars.\u{A0}» Puis il est parti.",
@@ -267,6 +408,9 @@ fn pathological_inputs_take_linear_time() {
         "؟ ".repeat(n),
         "د. ".repeat(n / 3),
         "«".repeat(n / 2) + &"»".repeat(n / 2),
+        "«".to_string() + &"أ. ب ".repeat(n / 4) + &" ".repeat(n) + "»",
+        "قال: «".to_string() + &"جملة! ".repeat(n / 6) + "»",
+        "\"".repeat(n / 2) + &"ق. ".repeat(n / 4),
     ];
     for input in &inputs {
         let start = std::time::Instant::now();

@@ -133,6 +133,16 @@ fn all_active_sentencex_cases_pass() {
 }
 
 #[test]
+fn every_quotation_case_passes() {
+    let cases = eval_file("quotes_ar/cases.jsonl");
+    let score = eval_json(&["eval", "segment", cases.to_str().unwrap(), "--json"]);
+    assert_eq!(score["docs"], 22);
+    assert_eq!(score["gold_boundaries"], 30);
+    assert_eq!(score["docs_exact"], score["docs"], "{score}");
+    assert_eq!(score["f1"], 1.0);
+}
+
+#[test]
 fn seed_gold_scores_perfectly_and_the_gate_can_fail() {
     let wd = Workdir::new();
     let gold = repo_file("corpora/austin-baghdad/ar.sentences.jsonl");
