@@ -12,10 +12,13 @@
 //! separate robust scales below and above the median (translations are more often much
 //! shorter than usual than much longer, so the two tails differ).
 
+use crate::bitext::Severity;
 use crate::bitext::{Flag, Side};
 use crate::quality::Ctx;
+use crate::quality::lexicon::PRONOUN_SUFFIXES;
 use crate::quality::settings::LengthRatio;
 use crate::quality::text::{is_arabic_letter, is_latin_letter, letter_count};
+use crate::quality::{Analysis, Check, CheckInfo, Code, Family, info};
 
 /// Median of a slice (0 when empty), by selection on a copy (linear time: the fit takes a
 /// few medians of every bead of the bitext).
@@ -64,12 +67,9 @@ pub struct SourceFeatures {
 }
 
 /// Arabic proclitics that are separate words in English (conjunctions first, then
-/// prepositions), and pronoun suffixes, longest first.
+/// prepositions); the pronoun suffixes are [`PRONOUN_SUFFIXES`].
 const CONJUNCTIONS: [char; 2] = ['و', 'ف'];
 const PREPOSITIONS: [char; 3] = ['ب', 'ل', 'ك'];
-const PRONOUN_SUFFIXES: [&str; 11] = [
-    "هما", "كما", "هم", "هن", "كم", "كن", "ها", "نا", "ه", "ك", "ي",
-];
 
 /// How many English words an Arabic word (letters only) is likely to become: 1, plus one for a
 /// conjunction, a preposition and a pronoun suffix (each only when enough of the word is left
@@ -642,7 +642,7 @@ pub(crate) fn run(
     flagged: &[bool],
     flags: &mut Vec<Flag>,
 ) {
-    let Some(severity) = ctx.settings.severity_of("length-ratio") else {
+    let Some(severity) = ctx.settings.severity_of(Code::LengthRatio) else {
         return;
     };
     let max_z = ctx.settings.length_ratio.max_z;
@@ -658,7 +658,40 @@ pub(crate) fn run(
         } else {
             "the translation is much longer than its source predicts: something may have been added"
         };
-        flags.push(ctx.bead_flag("length-ratio", severity, bead, message.into(), r.describe()));
+        flags.push(ctx.bead_flag(
+            Code::LengthRatio,
+            severity,
+            bead,
+            message.into(),
+            r.describe(),
+        ));
+    }
+}
+
+/// The registry entries of this family.
+pub(crate) static INFO: &[CheckInfo] = &[info(
+    Code::LengthRatio,
+    Severity::Warning,
+    Family::Pair,
+    "target much longer or shorter than its source predicts (robust z-score against a length model fitted on the bitext), on a bead omission/addition did not flag",
+)];
+
+/// The `length-ratio` check.
+pub(crate) struct LengthRatioCheck;
+
+impl Check for LengthRatioCheck {
+    fn info(&self) -> &'static [CheckInfo] {
+        INFO
+    }
+
+    fn needs(&self) -> &'static [Analysis] {
+        &[Analysis::Length, Analysis::Coverage]
+    }
+
+    fn run(&self, ctx: &Ctx) -> Vec<Flag> {
+        let mut flags = Vec::new();
+        run(ctx, &ctx.length().1, &ctx.coverage().flagged, &mut flags);
+        flags
     }
 }
 

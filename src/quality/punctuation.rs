@@ -1,9 +1,11 @@
 //! Punctuation checks: `unbalanced-brackets`, `mt-typography` (source side), and the pair checks
 //! `question-mismatch`, `quote-mismatch`, `truncated`, `html-entity`.
 
+use crate::bitext::Severity;
 use crate::bitext::{Bead, Flag, Sentence, Side};
 use crate::quality::Ctx;
 use crate::quality::text::{excerpt, has_content, trim_closers, words};
+use crate::quality::{Check, CheckInfo, Code, Family, info};
 
 /// Bracket and quote pairs that must balance within a paragraph.
 const PAIRS: &[(char, char)] = &[
@@ -48,7 +50,7 @@ fn unbalanced(paragraph: &[&Sentence]) -> Vec<(usize, String)> {
 
 /// Runs the punctuation checks.
 pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
-    if let Some(severity) = ctx.settings.severity_of("unbalanced-brackets") {
+    if let Some(severity) = ctx.settings.severity_of(Code::UnbalancedBrackets) {
         for side in [Side::Source, Side::Target] {
             let sentences = match side {
                 Side::Source => &ctx.bitext.source,
@@ -69,14 +71,14 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
                     let evidence = format!("{what}: «{}»", excerpt(&refs[k].text, 60));
                     flags.push(match side {
                         Side::Source => ctx.source_flag(
-                            "unbalanced-brackets",
+                            Code::UnbalancedBrackets,
                             severity,
                             vec![id],
                             message,
                             evidence,
                         ),
                         Side::Target => ctx.target_flag(
-                            "unbalanced-brackets",
+                            Code::UnbalancedBrackets,
                             severity,
                             vec![id],
                             message,
@@ -87,13 +89,13 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
             }
         }
     }
-    if let Some(severity) = ctx.settings.severity_of("mt-typography") {
+    if let Some(severity) = ctx.settings.severity_of(Code::MtTypography) {
         for s in &ctx.bitext.source {
             let count = spaces_before_punctuation(&s.text);
             if count > 0 {
                 flags.push(
                     ctx.source_flag(
-                        "mt-typography",
+                        Code::MtTypography,
                         severity,
                         vec![s.id],
                         "space before punctuation: typography typical of machine-translated text"
@@ -217,7 +219,7 @@ fn pair_checks(ctx: &Ctx, bead: &Bead, flags: &mut Vec<Flag>) {
     let target = ctx.bead_text(bead, Side::Target);
     let last_source = &ctx.bitext.source[*bead.source.last().unwrap_or(&0)].text;
     let last_target = &ctx.bitext.target[*bead.target.last().unwrap_or(&0)].text;
-    if let Some(severity) = ctx.settings.severity_of("question-mismatch")
+    if let Some(severity) = ctx.settings.severity_of(Code::QuestionMismatch)
         && is_question(last_source) != is_question(last_target)
     {
         let (msg, ev) = if is_question(last_source) {
@@ -231,9 +233,15 @@ fn pair_checks(ctx: &Ctx, bead: &Bead, flags: &mut Vec<Flag>) {
                 "target ends with ?",
             )
         };
-        flags.push(ctx.bead_flag("question-mismatch", severity, bead, msg.into(), ev.into()));
+        flags.push(ctx.bead_flag(
+            Code::QuestionMismatch,
+            severity,
+            bead,
+            msg.into(),
+            ev.into(),
+        ));
     }
-    if let Some(severity) = ctx.settings.severity_of("quote-mismatch")
+    if let Some(severity) = ctx.settings.severity_of(Code::QuoteMismatch)
         && has_quotes(source) != has_quotes(target)
     {
         let which = if has_quotes(source) {
@@ -242,30 +250,30 @@ fn pair_checks(ctx: &Ctx, bead: &Bead, flags: &mut Vec<Flag>) {
             "translation"
         };
         flags.push(ctx.bead_flag(
-            "quote-mismatch",
+            Code::QuoteMismatch,
             severity,
             bead,
             format!("only the {which} has quote marks: check who is being quoted"),
             format!("quotes in the {which} only"),
         ));
     }
-    if let Some(severity) = ctx.settings.severity_of("truncated")
+    if let Some(severity) = ctx.settings.severity_of(Code::Truncated)
         && let Some(why) = truncation(last_source, last_target)
     {
         flags.push(ctx.bead_flag(
-            "truncated",
+            Code::Truncated,
             severity,
             bead,
             format!("the translation seems cut short: {why}"),
             format!("«…{}»", tail(last_target, 40)),
         ));
     }
-    if let Some(severity) = ctx.settings.severity_of("html-entity")
+    if let Some(severity) = ctx.settings.severity_of(Code::HtmlEntity)
         && let Some(entity) = html_entity(target)
         && html_entity(source).is_none()
     {
         flags.push(ctx.bead_flag(
-            "html-entity",
+            Code::HtmlEntity,
             severity,
             bead,
             format!("the translation contains the HTML entity {entity}: replace it with the character it stands for"),
@@ -278,6 +286,61 @@ fn pair_checks(ctx: &Ctx, bead: &Bead, flags: &mut Vec<Flag>) {
 fn tail(text: &str, n: usize) -> String {
     let count = text.chars().count();
     text.chars().skip(count.saturating_sub(n)).collect()
+}
+
+/// The registry entries of this family.
+pub(crate) static INFO: &[CheckInfo] = &[
+    info(
+        Code::UnbalancedBrackets,
+        Severity::Warning,
+        Family::Source,
+        "a bracket or quote mark opened and never closed (or closed and never opened) in the paragraph",
+    ),
+    info(
+        Code::MtTypography,
+        Severity::Info,
+        Family::Source,
+        "spaces before punctuation (` ،` ` .`): the source is probably itself machine output",
+    ),
+    info(
+        Code::QuestionMismatch,
+        Severity::Warning,
+        Family::Pair,
+        "the source is a question (؟ ?) and the target is not, or the reverse",
+    ),
+    info(
+        Code::QuoteMismatch,
+        Severity::Info,
+        Family::Pair,
+        "the source quotes someone and the target has no quote marks, or the reverse",
+    ),
+    info(
+        Code::Truncated,
+        Severity::Warning,
+        Family::Pair,
+        "the target stops mid-sentence (no final punctuation, or ends on a function word) while the source is complete",
+    ),
+    info(
+        Code::HtmlEntity,
+        Severity::Warning,
+        Family::Pair,
+        "a leftover HTML entity (&amp; &#39; &quot;) in the target",
+    ),
+];
+
+/// The `unbalanced-brackets`, `mt-typography`, `question-mismatch`, `quote-mismatch`, `truncated`, `html-entity` checks.
+pub(crate) struct PunctuationCheck;
+
+impl Check for PunctuationCheck {
+    fn info(&self) -> &'static [CheckInfo] {
+        INFO
+    }
+
+    fn run(&self, ctx: &Ctx) -> Vec<Flag> {
+        let mut flags = Vec::new();
+        run(ctx, &mut flags);
+        flags
+    }
 }
 
 #[cfg(test)]

@@ -2,8 +2,10 @@
 //! which is what a faithful translation of a detached source fragment looks like.
 
 use crate::bitext::Flag;
+use crate::bitext::Severity;
 use crate::quality::Ctx;
 use crate::quality::text::{excerpt, trim_closers, trim_openers, words};
+use crate::quality::{Check, CheckInfo, Code, Family, info};
 
 /// Relative words that cannot open a statement.
 const RELATIVE_OPENERS: &[&str] = &["which", "who", "whom", "whose"];
@@ -175,7 +177,7 @@ pub fn english_fragment(sentence: &str, max_words: usize) -> Option<String> {
 
 /// Runs `target-fragment` on English targets.
 pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
-    let Some(severity) = ctx.settings.severity_of("target-fragment") else {
+    let Some(severity) = ctx.settings.severity_of(Code::TargetFragment) else {
         return;
     };
     if !ctx.target_is_english() {
@@ -185,13 +187,36 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
     for (id, sentence) in ctx.bitext.target.iter().enumerate() {
         if let Some(message) = english_fragment(&sentence.text, max_words) {
             flags.push(ctx.target_flag(
-                "target-fragment",
+                Code::TargetFragment,
                 severity,
                 vec![id],
                 message,
                 format!("«{}»", excerpt(&sentence.text, 60)),
             ));
         }
+    }
+}
+
+/// The registry entries of this family.
+pub(crate) static INFO: &[CheckInfo] = &[info(
+    Code::TargetFragment,
+    Severity::Warning,
+    Family::Target,
+    "target sentence that cannot stand alone: short and verbless, or opens with Which/Who/Whose and is not a question",
+)];
+
+/// The `target-fragment` check.
+pub(crate) struct TargetFragmentCheck;
+
+impl Check for TargetFragmentCheck {
+    fn info(&self) -> &'static [CheckInfo] {
+        INFO
+    }
+
+    fn run(&self, ctx: &Ctx) -> Vec<Flag> {
+        let mut flags = Vec::new();
+        run(ctx, &mut flags);
+        flags
     }
 }
 

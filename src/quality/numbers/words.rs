@@ -4,6 +4,7 @@
 //! decades (`السبعينيات` = `70s`), the millennium (`الألفية` = the 2000s) and month names (`March`,
 //! `آذار`, `مارس` = month 3, so `20/3/2003` matches `20 March 2003`).
 
+use crate::quality::lexicon::COUNTED_NOUNS;
 use std::collections::BTreeSet;
 
 use crate::quality::text::normalize_arabic_word;
@@ -126,53 +127,6 @@ fn lexicon(w: &str) -> Option<(f64, Kind)> {
         _ => None,
     }
 }
-
-/// Singular counted nouns (time, measures, money, times): `درجة ونصف` is 1.5 degrees, and
-/// their duals (`شهرين`, `درجتين`) are 2.
-const COUNTED_NOUNS: &[&str] = &[
-    "عام",
-    "سنة",
-    "يوم",
-    "شهر",
-    "اسبوع",
-    "ساعة",
-    "دقيقة",
-    "ثانية",
-    "مرة",
-    "درجة",
-    "قرن",
-    "عقد",
-    "نقطة",
-    "ضعف",
-    "دولار",
-    "جنيه",
-    "متر",
-    "كيلومتر",
-    "ميل",
-    "كيلوغرام",
-    "طن",
-    "لتر",
-    "hour",
-    "year",
-    "day",
-    "week",
-    "month",
-    "minute",
-    "degree",
-    "mile",
-    "metre",
-    "meter",
-    "kilometre",
-    "kilometer",
-    "point",
-    "dollar",
-    "pound",
-    "century",
-    "decade",
-    "time",
-    "ton",
-    "tonne",
-];
 
 /// Whether `w` (normalised, clitic-free) is the dual of a counted noun (`عامين`, `سنتين`).
 fn is_counted_dual(w: &str) -> bool {
