@@ -555,6 +555,10 @@ fn run(ctx: &Ctx, residuals: &[Option<LengthResidual>], flags: &mut Vec<Flag>) -
     };
     for (j, &k) in both.iter().enumerate() {
         let bead = &beads[k];
+        // `المادة الرابعة والعشرون` = `Article 24`: a heading's length predicts nothing.
+        if crate::quality::structure::heading_bead(ctx.bitext, bead) {
+            continue;
+        }
         let (source_marks, target_marks) = marks[j];
         let source = ctx.bead_text(bead, Side::Source);
         let target = ctx.bead_text(bead, Side::Target);

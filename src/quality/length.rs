@@ -405,10 +405,15 @@ pub fn acronym_letters(text: &str, source: &str) -> usize {
     if !has_run {
         return 0;
     }
-    // A text in capitals (a headline) has no acronyms to tell apart.
+    // A text in capitals (a headline) has no acronyms to tell apart; a short line that is
+    // mostly acronyms (`4 GB of RAM.`) still has words in lower case.
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
     let capitals = text.chars().filter(|c| c.is_uppercase()).count();
-    if 2 * capitals > letters {
+    let lower_words = text
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_lowercase))
+        .count();
+    if 2 * capitals > letters && lower_words * 4 < text.split_whitespace().count() {
         return 0;
     }
     crate::quality::text::words(text)
@@ -650,6 +655,9 @@ pub(crate) fn run(
         let Some(r) = residuals.get(k).copied().flatten() else {
             continue;
         };
+        if crate::quality::structure::heading_bead(ctx.bitext, bead) {
+            continue;
+        }
         if r.z.abs() < max_z || flagged.get(k).copied().unwrap_or(false) {
             continue;
         }

@@ -26,6 +26,7 @@ pub mod seams;
 pub mod services;
 pub mod settings;
 pub mod source_fragments;
+pub mod structure;
 pub mod swapped;
 pub mod target_fragments;
 pub mod text;
@@ -505,6 +506,17 @@ pub(crate) mod testkit {
             b.source.push(Sentence::new(Side::Source, i, 0, *s));
             b.target.push(Sentence::new(Side::Target, i, 0, *t));
             b.beads.push(Bead::new(i, vec![i], vec![i], 1.0));
+        }
+        b
+    }
+
+    /// Like [`pairs`], each pair given its paragraph (`(paragraph, source, target)`).
+    pub fn paragraphs(rows: &[(usize, &str, &str)]) -> Bitext {
+        let plain: Vec<(&str, &str)> = rows.iter().map(|r| (r.1, r.2)).collect();
+        let mut b = pairs(&plain);
+        for (i, row) in rows.iter().enumerate() {
+            b.source[i].para = row.0;
+            b.target[i].para = row.0;
         }
         b
     }

@@ -629,6 +629,33 @@ mod tests {
     use super::*;
     use crate::quality::testkit::{codes, pairs};
 
+    #[test]
+    fn ordinal_number_words_of_legal_arabic_match_the_digits() {
+        for (ar, en) in [
+            (
+                "تلغى المواد (الحادية والخمسين بعد المائة) و(الثانية والخمسين بعد المائة) من النظام.",
+                "Articles 151 and 152 of the Law are repealed.",
+            ),
+            (
+                "يعدل نص المادة الخامسة والعشرين ليصبح على النحو الآتي:",
+                "The text of Article 25 is amended to read as follows:",
+            ),
+            (
+                "تكون مدة الشركة خمساً وعشرين سنة تبدأ من تاريخ قيدها.",
+                "The term of the Company shall be 25 years from the date of its entry.",
+            ),
+            ("المادة الحادية والعشرون بعد المائتين", "Article 221"),
+        ] {
+            let b = pairs(&[(ar, en)]);
+            assert!(!codes(&b).contains(&"number-mismatch".to_string()), "{ar}");
+        }
+        let b = pairs(&[(
+            "تلغى المادة (الحادية والخمسين بعد المائة) من النظام.",
+            "Article 153 of the Law is repealed.",
+        )]);
+        assert!(codes(&b).contains(&"number-mismatch".to_string()));
+    }
+
     fn vals(t: &str) -> Vec<String> {
         numbers(t).into_iter().flat_map(|n| n.values).collect()
     }

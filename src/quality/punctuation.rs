@@ -20,7 +20,13 @@ const PAIRS: &[(char, char)] = &[
 /// Where the balance of a paragraph breaks: the sentence (index into the slice) and the mark.
 fn unbalanced(paragraph: &[&Sentence]) -> Vec<(usize, String)> {
     let mut problems = Vec::new();
+    let arabic = paragraph
+        .iter()
+        .any(|s| s.text.chars().any(crate::quality::text::is_arabic_letter));
     for &(open, close) in PAIRS {
+        if arabic && open == '(' && mirrored_balance(paragraph) {
+            continue;
+        }
         let mut depth_openers: Vec<usize> = Vec::new();
         for (k, s) in paragraph.iter().enumerate() {
             for c in s.text.chars() {
@@ -46,6 +52,28 @@ fn unbalanced(paragraph: &[&Sentence]) -> Vec<(usize, String)> {
     problems.sort();
     problems.dedup_by_key(|p| p.0);
     problems
+}
+
+/// Whether the round brackets of an Arabic paragraph balance once the reversed convention of
+/// some Arabic typesetting is allowed: a bracket set in the wrong direction (`)نصف(`), or a
+/// closing shape used to open (`) بواحد وعشرين)`). A `)` with nothing open starts a reversed
+/// pair that the next `(` or `)` closes; a bracket left open or a lone mark still fails.
+fn mirrored_balance(paragraph: &[&Sentence]) -> bool {
+    let mut stack: Vec<bool> = Vec::new();
+    for c in paragraph.iter().flat_map(|s| s.text.chars()) {
+        match (c, stack.last()) {
+            ('(', Some(true)) | (')', Some(true)) => {
+                stack.pop();
+            }
+            ('(', _) => stack.push(false),
+            (')', Some(false)) => {
+                stack.pop();
+            }
+            (')', None) => stack.push(true),
+            _ => {}
+        }
+    }
+    stack.is_empty()
 }
 
 /// Runs the punctuation checks.
@@ -177,6 +205,11 @@ fn truncation(source: &str, target: &str) -> Option<String> {
     }
     let tokens: Vec<String> = words(tgt).iter().map(|w| w.to_lowercase()).collect();
     let last_word = tokens.last()?;
+    // `paragraph (a).`, `Schedule A.`: a label, not the article `a`.
+    let body = tgt.trim_end_matches(['.', '!', '?', '…']);
+    if body.ends_with(')') || body.ends_with(|c: char| c.is_uppercase()) {
+        return None;
+    }
     // `the legislation that she is proudest of.`: a preposition stranded by a relative or a
     // question word earlier in the sentence ends it properly.
     let stranded = last_word == "of"
@@ -346,6 +379,48 @@ impl Check for PunctuationCheck {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reversed_arabic_brackets_are_balanced_but_a_lone_one_is_not() {
+        for text in [
+            "يجب أن يحضر الاجتماع ما لا يقل عن )نصف( عدد الشركاء.",
+            "تصدر القرارات بأغلبية ) بواحد وعشرين) صوتاً.",
+            "المادة (3) من النظام و)نصف( الأعضاء.",
+        ] {
+            let b = pairs(&[(text, "A sentence.")]);
+            assert!(
+                !codes(&b).contains(&"unbalanced-brackets".to_string()),
+                "{text}"
+            );
+        }
+        for text in [
+            "تصدر القرارات (بأغلبية الأعضاء.",
+            "تصدر القرارات ) بأغلبية الأعضاء.",
+        ] {
+            let b = pairs(&[(text, "A sentence.")]);
+            assert!(
+                codes(&b).contains(&"unbalanced-brackets".to_string()),
+                "{text}"
+            );
+        }
+        let b = pairs(&[("جملة.", "The rule )applies( here.")]);
+        assert!(codes(&b).contains(&"unbalanced-brackets".to_string()));
+    }
+
+    #[test]
+    fn a_translation_ending_on_a_label_is_not_truncated() {
+        for target in [
+            "The schedules form part of this Memorandum, including Schedule (a).",
+            "The limits are those of Class A.",
+        ] {
+            assert_eq!(
+                truncation("تعد الملاحق جزءاً من العقد.", target),
+                None,
+                "{target}"
+            );
+        }
+        assert!(truncation("تعد الملاحق جزءاً من العقد.", "The schedules are part of a.").is_some());
+    }
     use crate::quality::testkit::{codes, pairs};
 
     fn has(b: &crate::bitext::Bitext, code: &str) -> bool {

@@ -14,6 +14,7 @@ use crate::quality::lexicon::{
     PASSIVE_AUXILIARIES, PLACE_NAMES, PRENOMINAL_DEMONSTRATIVES, PREPOSITION_PRONOUN_SUFFIXES,
     PREPOSITIONS, QUANTITIES, QUESTION_WORDS, RELATIVES, SPEECH_VERBS, SUBORDINATORS,
 };
+use crate::quality::structure;
 use crate::quality::target_fragments;
 use crate::quality::text::{excerpt, is_arabic_letter, normalize_arabic_word, trim_openers, words};
 use crate::quality::transliteration::HeardNames;
@@ -407,7 +408,12 @@ pub fn arabic_fragment_named(
     }
     let last = normalised.last()?;
     let ends_with_stop = sentence.trim_end().ends_with(['.', '!', '؟', '?']);
-    if tokens.len() >= 2 && ends_with_stop && CLAUSE_OPENERS.contains(&last.as_str()) {
+    // `… فقرة (ب).`: a label in brackets, not the preposition `ب`.
+    let labelled = sentence
+        .trim_end()
+        .trim_end_matches(['.', '!', '؟', '?'])
+        .ends_with(')');
+    if tokens.len() >= 2 && ends_with_stop && !labelled && CLAUSE_OPENERS.contains(&last.as_str()) {
         return Some(FragmentReason::EndsMidClause(tokens.last()?.to_string()));
     }
     if ends_with_stop && let Some(k) = subjectless_that_clause(&tokens, &normalised) {
@@ -585,15 +591,18 @@ fn fragment_reason(ctx: &Ctx, id: usize) -> Option<FragmentReason> {
     let paragraph_initial = id == 0 || sentences[id - 1].para != sentence.para;
     if ctx.source_is_arabic() {
         let max_words = ctx.settings.fragment.max_words;
+        // A heading, a list item or a definition entry is verbless by nature.
+        let structural = structure::structural(sentences, id);
         arabic_fragment_named(&sentence.text, paragraph_initial, max_words, || {
             translation_names(ctx, id)
         })
+        .filter(|r| !(structural && matches!(r, FragmentReason::Verbless(_))))
         .or_else(|| {
             let previous = (!paragraph_initial).then(|| sentences[id - 1].text.as_str())?;
             arabic_continuation(previous, &sentence.text, max_words)
         })
         .or_else(|| {
-            (!paragraph_initial && ctx.settings.fragment.joined_in_translation)
+            (!paragraph_initial && !structural && ctx.settings.fragment.joined_in_translation)
                 .then(|| joined_in_translation(ctx, id, max_words))
                 .flatten()
         })
@@ -786,6 +795,76 @@ impl Check for SourceFragmentsCheck {
 mod tests {
     use super::*;
     use crate::quality::testkit::{codes, pairs};
+
+    #[test]
+    fn headings_and_list_items_of_legal_text_are_not_fragments() {
+        let b = crate::quality::testkit::paragraphs(&[
+            (0, "المادة (2)", "Article (2)"),
+            (
+                1,
+                "يتضمن سجل الشركة البيانات الآتية:",
+                "The Company's register shall contain the following particulars:",
+            ),
+            (
+                2,
+                "أسماء الشركاء، وبياناتهم.",
+                "Partners’ names and particulars.",
+            ),
+            (3, "المركز الرئيس للشركة.", "The Company's head office."),
+            (4, "قرارات الشركاء.", "Partners’ resolutions."),
+            (
+                5,
+                "الوزارة: وزارة التجارة.",
+                "Ministry: the Ministry of Commerce.",
+            ),
+            (
+                6,
+                "يجوز الطعن في القرار أمام الجهة المختصة وفقاً للمادة (12) فقرة (ب).",
+                "The decision may be challenged before the competent authority under Article 12, paragraph (b).",
+            ),
+        ]);
+        let found = codes(&b);
+        for code in ["fragment", "suspicious-break", "target-fragment"] {
+            assert!(!found.contains(&code.to_string()), "{found:?}");
+        }
+    }
+
+    #[test]
+    fn list_items_in_the_paragraph_that_announces_them_are_not_fragments() {
+        let b = pairs(&[
+            (
+                "يتضمن سجل الشركة البيانات الآتية:",
+                "The Company's register shall contain the following particulars:",
+            ),
+            (
+                "أسماء الشركاء، وبياناتهم.",
+                "Partners’ names and particulars.",
+            ),
+            ("المركز الرئيس للشركة.", "The Company's head office."),
+        ]);
+        assert!(
+            !codes(&b)
+                .iter()
+                .any(|c| c.contains("fragment") || c == "suspicious-break")
+        );
+    }
+
+    #[test]
+    fn a_verbless_phrase_after_a_full_sentence_of_its_paragraph_is_still_a_fragment() {
+        let b = crate::quality::testkit::paragraphs(&[
+            (
+                0,
+                "وقال المتحدث باسم الوزارة إن الزيارة جاءت بدعوة رسمية من الحكومة.",
+                "The ministry spokesman said the visit came at the government's official invitation.",
+            ),
+            (
+                0,
+                "الفصائل المسلحة الإيرانية.",
+                "The Iranian armed factions.",
+            ),
+        ]);
+        assert!(codes(&b).contains(&"suspicious-break".to_string()));
+    }
 
     #[test]
     fn detects_the_seed_fragments() {
