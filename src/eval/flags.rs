@@ -1285,6 +1285,8 @@ mod tests {
             .flat_map(|r| r.alarms.iter().map(|a| format!("{}: {a}", r.genre)))
             .collect();
         let alarms = alarms.join("\n");
+        // Shown with `--nocapture`: the figures the README and the report quote.
+        println!("{table}{alarms}");
         for r in &reports {
             assert!(r.pairs >= 25, "{}: {} pairs", r.genre, r.pairs);
             // Structure, numbers in words, reversed brackets and labels: never an alarm.
