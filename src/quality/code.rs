@@ -224,6 +224,23 @@ mod tests {
     }
 
     #[test]
+    fn a_flag_of_another_stage_has_no_code_but_keeps_its_string() {
+        let line = r#"{"code":"translation-failed","severity":"error","message":"m"}"#;
+        let flag: Flag = serde_json::from_str(line).unwrap();
+        assert_eq!(Code::of(&flag), None);
+        assert!(
+            serde_json::to_string(&flag)
+                .unwrap()
+                .contains("translation-failed")
+        );
+        let flag: Flag =
+            serde_json::from_str(r#"{"code":"swapped","severity":"warning","message":"m"}"#)
+                .unwrap();
+        assert_eq!(Code::of(&flag), Some(Code::Swapped));
+        assert!(Code::Swapped.is(&flag) && !Code::Fragment.is(&flag));
+    }
+
+    #[test]
     fn unknown_codes_are_an_error_not_a_silent_default() {
         assert!("translation-failed".parse::<Code>().is_err());
         assert!(serde_json::from_str::<Code>("\"fragmnet\"").is_err());

@@ -408,6 +408,18 @@ mod tests {
     }
 
     #[test]
+    fn a_clause_broken_over_two_lines_on_both_sides_is_not_truncated() {
+        assert_eq!(
+            truncation(
+                "مع مراعاة الفقرة (أ) من المادة الثالثة، تسري أحكام هذا النظام على الشركات المسجلة قبل نفاذه",
+                "Subject to paragraph (a) of Article 3, this Law applies to companies registered before its entry into force",
+            ),
+            None
+        );
+        assert!(truncation("تسري أحكام هذا النظام على الشركات.", "This Law applies to").is_some());
+    }
+
+    #[test]
     fn a_translation_ending_on_a_label_is_not_truncated() {
         for target in [
             "The schedules form part of this Memorandum, including Schedule (a).",
