@@ -763,6 +763,144 @@ fn items_of_flags(bitext: &Bitext, flags: &[Flag]) -> Vec<BTreeSet<(String, usiz
     per_item
 }
 
+/// False positives of the checks on one genre: every pair of the file is an untouched,
+/// faithful translation, so any warning or error is a false alarm.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GenreReport {
+    /// Genre (the file name without `.tsv`).
+    pub genre: String,
+    /// Pairs in the file.
+    pub pairs: usize,
+    /// Pairs with any warning or error.
+    pub flagged: usize,
+    /// flagged / pairs.
+    pub false_positive_rate: f64,
+    /// Flagged pairs by check code.
+    pub by_check: BTreeMap<String, usize>,
+    /// Every false alarm: `line N: code: evidence`.
+    pub alarms: Vec<String>,
+}
+
+/// Reads a genre file: one pair a line, `paragraph<TAB>arabic<TAB>english` (lines starting with
+/// `#` and blank lines skipped). Pairs with the same paragraph number are one paragraph, as the
+/// segmenter would give them; a heading or a list item is its own paragraph. Returns the
+/// pairs with their line numbers.
+pub fn read_genre(path: &Path) -> anyhow::Result<Vec<(usize, usize, String, String)>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut rows = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [para, ar, en] = cols[..] else {
+            bail!(
+                "{}:{}: expected 3 tab-separated columns (paragraph, Arabic, English), found {}",
+                path.display(),
+                n + 1,
+                cols.len()
+            );
+        };
+        let para: usize = para.trim().parse().with_context(|| {
+            format!(
+                "{}:{}: the paragraph column must be a number",
+                path.display(),
+                n + 1
+            )
+        })?;
+        rows.push((n + 1, para, ar.to_string(), en.to_string()));
+    }
+    Ok(rows)
+}
+
+/// Runs the checks on one genre file (one document of 1-1 beads) and counts the pairs they
+/// flag.
+pub fn genre_report(path: &Path, settings: &CheckSettings) -> anyhow::Result<GenreReport> {
+    let rows = read_genre(path)?;
+    let items: Vec<Item> = rows
+        .iter()
+        .map(|(_, para, ar, en)| Item {
+            kind: Kind::Clean,
+            para: *para,
+            source: vec![ar.clone()],
+            target: en.clone(),
+        })
+        .collect();
+    let bitext = bitext_of(&items);
+    let flags = quality::check(&bitext, settings);
+    let per_item = items_of_flags(&bitext, &flags);
+    let mut by_check: BTreeMap<String, usize> = BTreeMap::new();
+    let mut alarms = Vec::new();
+    for (i, found) in per_item.iter().enumerate() {
+        let codes: BTreeSet<&str> = found.iter().map(|(c, _)| c.as_str()).collect();
+        for code in codes {
+            *by_check.entry(code.to_string()).or_default() += 1;
+        }
+        for (code, k) in found {
+            alarms.push(format!(
+                "line {}: {code}: {}",
+                rows[i].0, flags[*k].evidence
+            ));
+        }
+    }
+    let flagged = per_item.iter().filter(|f| !f.is_empty()).count();
+    let genre = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(GenreReport {
+        genre,
+        pairs: rows.len(),
+        flagged,
+        false_positive_rate: ratio(flagged, rows.len()),
+        by_check,
+        alarms,
+    })
+}
+
+/// False positives per genre: `path` is a genre file or a folder of them (every `*.tsv`, in
+/// name order), e.g. `corpora/genres/`.
+pub fn genre_false_positives(
+    path: &Path,
+    settings: &CheckSettings,
+) -> anyhow::Result<Vec<GenreReport>> {
+    let files: Vec<PathBuf> = if path.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+            .with_context(|| format!("cannot read the folder {}", path.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "tsv"))
+            .collect();
+        files.sort();
+        files
+    } else {
+        vec![path.to_path_buf()]
+    };
+    files.iter().map(|f| genre_report(f, settings)).collect()
+}
+
+/// The genre reports as a table, one line a genre (to print under the PUD figures).
+pub fn write_genre_table(reports: &[GenreReport], out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{:<12} {:>6} {:>8} {:>7}  BY CHECK",
+        "GENRE", "PAIRS", "FLAGGED", "RATE"
+    )?;
+    for r in reports {
+        let checks: Vec<String> = r.by_check.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        writeln!(
+            out,
+            "{:<12} {:>6} {:>8} {:>6.1}%  {}",
+            r.genre,
+            r.pairs,
+            r.flagged,
+            100.0 * r.false_positive_rate,
+            checks.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
 /// Scores the checks on a generated set.
 pub fn score(
     items: &[Item],
@@ -1043,6 +1181,59 @@ pub fn write_gold_report(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The genre files of corpora/genres: untouched professional-style translations that the
+    /// checks must leave (almost) alone.
+    fn genres() -> Vec<GenreReport> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora/genres");
+        genre_false_positives(&dir, &CheckSettings::default()).unwrap()
+    }
+
+    #[test]
+    fn untouched_translations_of_every_genre_are_rarely_flagged() {
+        let reports = genres();
+        assert!(reports.len() >= 3, "{reports:?}");
+        let mut table = Vec::new();
+        write_genre_table(&reports, &mut table).unwrap();
+        let table = String::from_utf8(table).unwrap();
+        let alarms: Vec<String> = reports
+            .iter()
+            .flat_map(|r| r.alarms.iter().map(|a| format!("{}: {a}", r.genre)))
+            .collect();
+        let alarms = alarms.join("\n");
+        // Shown with `--nocapture`: the figures the README and the report quote.
+        println!("{table}{alarms}");
+        for r in &reports {
+            assert!(r.pairs >= 25, "{}: {} pairs", r.genre, r.pairs);
+            // Structure, numbers in words, reversed brackets and labels: never an alarm.
+            for code in [
+                "fragment",
+                "suspicious-break",
+                "target-fragment",
+                "number-mismatch",
+                "unbalanced-brackets",
+                "truncated",
+            ] {
+                assert!(!r.by_check.contains_key(code), "{table}\n{alarms}");
+            }
+            // Known gap: the length model still takes a free literary translation for an
+            // omission now and then (3 of 53 pairs); legal and technical are at the goal.
+            let ceiling = if r.genre == "literary" { 0.06 } else { 0.02 };
+            assert!(r.false_positive_rate <= ceiling, "{table}\n{alarms}");
+        }
+    }
+
+    #[test]
+    fn a_genre_line_without_three_columns_is_one_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.tsv");
+        std::fs::write(&path, "# comment\n0\tجملة.\tA sentence.\n1\tجملة فقط\n").unwrap();
+        let err = read_genre(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("bad.tsv:3") && err.contains("3 tab-separated"),
+            "{err}"
+        );
+    }
 
     fn pair(ar: &str, en: &str) -> Pair {
         Pair {

@@ -4,6 +4,7 @@
 use crate::bitext::{Flag, Severity, Side};
 use crate::quality::Ctx;
 use crate::quality::text::{excerpt, has_content};
+use crate::quality::{Check, CheckInfo, Code, Family, info};
 
 /// Runs the alignment checks.
 pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
@@ -13,9 +14,9 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
         let source = ctx.bead_text(bead, Side::Source);
         let target = ctx.bead_text(bead, Side::Target);
         if m == 0 && has_content(source) {
-            if let Some(severity) = settings.severity_of("omission") {
+            if let Some(severity) = settings.severity_of(Code::Omission) {
                 flags.push(ctx.bead_flag(
-                    "omission",
+                    Code::Omission,
                     severity,
                     bead,
                     "this source passage has no translation: it was dropped or merged elsewhere".into(),
@@ -23,9 +24,9 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
                 ));
             }
         } else if n == 0 && has_content(target) {
-            if let Some(severity) = settings.severity_of("addition") {
+            if let Some(severity) = settings.severity_of(Code::Addition) {
                 flags.push(ctx.bead_flag(
-                    "addition",
+                    Code::Addition,
                     severity,
                     bead,
                     "this translated passage matches nothing in the source: it was added".into(),
@@ -33,7 +34,7 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
                 ));
             }
         } else if (n >= 2 || m >= 2)
-            && let Some(severity) = settings.severity_of("complex-bead")
+            && let Some(severity) = settings.severity_of(Code::ComplexBead)
         {
             // 1-n and n-1 beads are ordinary segmentation differences: info only.
             let severity = if n >= 2 && m >= 2 {
@@ -42,7 +43,7 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
                 severity.min(Severity::Info)
             };
             flags.push(ctx.bead_flag(
-                "complex-bead",
+                Code::ComplexBead,
                 severity,
                 bead,
                 format!(
@@ -54,10 +55,10 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
         if n > 0
             && m > 0
             && bead.score < settings.low_bead_score.min_score
-            && let Some(severity) = settings.severity_of("low-bead-score")
+            && let Some(severity) = settings.severity_of(Code::LowBeadScore)
         {
             flags.push(ctx.bead_flag(
-                "low-bead-score",
+                Code::LowBeadScore,
                 severity,
                 bead,
                 "the aligner is not confident that these sentences translate each other".into(),
@@ -67,6 +68,49 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
                 ),
             ));
         }
+    }
+}
+
+/// The registry entries of this family.
+pub(crate) static INFO: &[CheckInfo] = &[
+    info(
+        Code::Omission,
+        Severity::Warning,
+        Family::Alignment,
+        "a source sentence with no target sentence (1-0 bead), or a translation that lacks part of its source (shorter than predicted, lost clauses, numbers and names, seams where words were cut, the bitext's own lexicon, MT words)",
+    ),
+    info(
+        Code::Addition,
+        Severity::Warning,
+        Family::Alignment,
+        "a target sentence with no source sentence (0-1 bead), or a translation that says more than its source (longer than predicted, extra clauses, numbers, words the MT lacks)",
+    ),
+    info(
+        Code::ComplexBead,
+        Severity::Warning,
+        Family::Alignment,
+        "several source sentences aligned to several target sentences (n-m with n, m ≥ 2; 1-n and n-1 beads only as info): segmentation differs",
+    ),
+    info(
+        Code::LowBeadScore,
+        Severity::Warning,
+        Family::Alignment,
+        "the aligner has little confidence in this bead",
+    ),
+];
+
+/// The `omission`, `addition`, `complex-bead`, `low-bead-score` checks.
+pub(crate) struct AlignmentCheck;
+
+impl Check for AlignmentCheck {
+    fn info(&self) -> &'static [CheckInfo] {
+        INFO
+    }
+
+    fn run(&self, ctx: &Ctx) -> Vec<Flag> {
+        let mut flags = Vec::new();
+        run(ctx, &mut flags);
+        flags
     }
 }
 

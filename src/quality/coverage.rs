@@ -45,6 +45,7 @@ use crate::quality::length::{LengthResidual, robust_center_scale};
 use crate::quality::lexical::Coverage;
 use crate::quality::numbers::numbers;
 use crate::quality::transliteration::NameLexicon;
+use crate::quality::{Analysis, Check, CheckInfo, Code};
 
 /// Weight of one clause mark fewer in the target than usual (a dropped clause takes its commas).
 const PUNCTUATION_WEIGHT_OMISSION: f64 = 0.8;
@@ -475,17 +476,30 @@ fn lexical_scores(ctx: &Ctx, both: &[usize]) -> Vec<Option<(Coverage, f64, f64)>
         .collect()
 }
 
+/// What the coverage scores found: the `omission`/`addition` flags, and which beads (by
+/// index) got one (`length-ratio` stays silent on those).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CoverageOutcome {
+    /// The flags, in bead order.
+    pub flags: Vec<Flag>,
+    /// Whether each bead got one of them.
+    pub flagged: Vec<bool>,
+}
+
+/// Scores every bead for `omission` and `addition` ([`crate::quality::Analysis::Coverage`]).
+pub(crate) fn analyse(ctx: &Ctx) -> CoverageOutcome {
+    let mut flags = Vec::new();
+    let flagged = run(ctx, &ctx.length().1, &mut flags);
+    CoverageOutcome { flags, flagged }
+}
+
 /// Runs the partial `omission` and `addition` checks; returns which beads (by index) got one
 /// of these flags.
-pub(crate) fn run(
-    ctx: &Ctx,
-    residuals: &[Option<LengthResidual>],
-    flags: &mut Vec<Flag>,
-) -> Vec<bool> {
+fn run(ctx: &Ctx, residuals: &[Option<LengthResidual>], flags: &mut Vec<Flag>) -> Vec<bool> {
     let beads = &ctx.bitext.beads;
     let mut flagged = vec![false; beads.len()];
-    let omission = ctx.settings.severity_of("omission");
-    let addition = ctx.settings.severity_of("addition");
+    let omission = ctx.settings.severity_of(Code::Omission);
+    let addition = ctx.settings.severity_of(Code::Addition);
     if omission.is_none() && addition.is_none() {
         return flagged;
     }
@@ -541,6 +555,10 @@ pub(crate) fn run(
     };
     for (j, &k) in both.iter().enumerate() {
         let bead = &beads[k];
+        // `المادة الرابعة والعشرون` = `Article 24`: a heading's length predicts nothing.
+        if crate::quality::structure::heading_bead(ctx.bitext, bead) {
+            continue;
+        }
         let (source_marks, target_marks) = marks[j];
         let source = ctx.bead_text(bead, Side::Source);
         let target = ctx.bead_text(bead, Side::Target);
@@ -574,12 +592,12 @@ pub(crate) fn run(
             flagged[k] = true;
             let (code, message) = if is_omission {
                 (
-                    "omission",
+                    Code::Omission,
                     "the translation seems to lack part of its source: check that nothing was left out",
                 )
             } else {
                 (
-                    "addition",
+                    Code::Addition,
                     "the translation seems to say more than its source: check that nothing was added",
                 )
             };
@@ -588,6 +606,24 @@ pub(crate) fn run(
         }
     }
     flagged
+}
+
+/// The `omission` and `addition` flags of the coverage scores (the alignment's 1-0 and 0-1
+/// beads are [`crate::quality::alignment`]'s).
+pub(crate) struct CoverageCheck;
+
+impl Check for CoverageCheck {
+    fn info(&self) -> &'static [CheckInfo] {
+        &crate::quality::alignment::INFO[..2]
+    }
+
+    fn needs(&self) -> &'static [Analysis] {
+        &[Analysis::Coverage]
+    }
+
+    fn run(&self, ctx: &Ctx) -> Vec<Flag> {
+        ctx.coverage().flags.clone()
+    }
 }
 
 #[cfg(test)]

@@ -12,10 +12,13 @@
 //! separate robust scales below and above the median (translations are more often much
 //! shorter than usual than much longer, so the two tails differ).
 
+use crate::bitext::Severity;
 use crate::bitext::{Flag, Side};
 use crate::quality::Ctx;
+use crate::quality::lexicon::PRONOUN_SUFFIXES;
 use crate::quality::settings::LengthRatio;
 use crate::quality::text::{is_arabic_letter, is_latin_letter, letter_count};
+use crate::quality::{Analysis, Check, CheckInfo, Code, Family, info};
 
 /// Median of a slice (0 when empty), by selection on a copy (linear time: the fit takes a
 /// few medians of every bead of the bitext).
@@ -64,12 +67,9 @@ pub struct SourceFeatures {
 }
 
 /// Arabic proclitics that are separate words in English (conjunctions first, then
-/// prepositions), and pronoun suffixes, longest first.
+/// prepositions); the pronoun suffixes are [`PRONOUN_SUFFIXES`].
 const CONJUNCTIONS: [char; 2] = ['و', 'ف'];
 const PREPOSITIONS: [char; 3] = ['ب', 'ل', 'ك'];
-const PRONOUN_SUFFIXES: [&str; 11] = [
-    "هما", "كما", "هم", "هن", "كم", "كن", "ها", "نا", "ه", "ك", "ي",
-];
 
 /// How many English words an Arabic word (letters only) is likely to become: 1, plus one for a
 /// conjunction, a preposition and a pronoun suffix (each only when enough of the word is left
@@ -405,10 +405,15 @@ pub fn acronym_letters(text: &str, source: &str) -> usize {
     if !has_run {
         return 0;
     }
-    // A text in capitals (a headline) has no acronyms to tell apart.
+    // A text in capitals (a headline) has no acronyms to tell apart; a short line that is
+    // mostly acronyms (`4 GB of RAM.`) still has words in lower case.
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
     let capitals = text.chars().filter(|c| c.is_uppercase()).count();
-    if 2 * capitals > letters {
+    let lower_words = text
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_lowercase))
+        .count();
+    if 2 * capitals > letters && lower_words * 4 < text.split_whitespace().count() {
         return 0;
     }
     crate::quality::text::words(text)
@@ -642,7 +647,7 @@ pub(crate) fn run(
     flagged: &[bool],
     flags: &mut Vec<Flag>,
 ) {
-    let Some(severity) = ctx.settings.severity_of("length-ratio") else {
+    let Some(severity) = ctx.settings.severity_of(Code::LengthRatio) else {
         return;
     };
     let max_z = ctx.settings.length_ratio.max_z;
@@ -650,6 +655,9 @@ pub(crate) fn run(
         let Some(r) = residuals.get(k).copied().flatten() else {
             continue;
         };
+        if crate::quality::structure::heading_bead(ctx.bitext, bead) {
+            continue;
+        }
         if r.z.abs() < max_z || flagged.get(k).copied().unwrap_or(false) {
             continue;
         }
@@ -658,7 +666,40 @@ pub(crate) fn run(
         } else {
             "the translation is much longer than its source predicts: something may have been added"
         };
-        flags.push(ctx.bead_flag("length-ratio", severity, bead, message.into(), r.describe()));
+        flags.push(ctx.bead_flag(
+            Code::LengthRatio,
+            severity,
+            bead,
+            message.into(),
+            r.describe(),
+        ));
+    }
+}
+
+/// The registry entries of this family.
+pub(crate) static INFO: &[CheckInfo] = &[info(
+    Code::LengthRatio,
+    Severity::Warning,
+    Family::Pair,
+    "target much longer or shorter than its source predicts (robust z-score against a length model fitted on the bitext), on a bead omission/addition did not flag",
+)];
+
+/// The `length-ratio` check.
+pub(crate) struct LengthRatioCheck;
+
+impl Check for LengthRatioCheck {
+    fn info(&self) -> &'static [CheckInfo] {
+        INFO
+    }
+
+    fn needs(&self) -> &'static [Analysis] {
+        &[Analysis::Length, Analysis::Coverage]
+    }
+
+    fn run(&self, ctx: &Ctx) -> Vec<Flag> {
+        let mut flags = Vec::new();
+        run(ctx, &ctx.length().1, &ctx.coverage().flagged, &mut flags);
+        flags
     }
 }
 

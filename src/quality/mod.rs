@@ -12,9 +12,11 @@
 //! target-side fragments ([`target_fragments`]).
 
 pub mod alignment;
+pub mod code;
 pub mod coverage;
 pub mod length;
 pub(crate) mod lexical;
+pub(crate) mod lexicon;
 pub mod names;
 pub mod numbers;
 pub mod punctuation;
@@ -24,6 +26,7 @@ pub mod seams;
 pub mod services;
 pub mod settings;
 pub mod source_fragments;
+pub mod structure;
 pub mod swapped;
 pub mod target_fragments;
 pub mod text;
@@ -33,25 +36,27 @@ use std::collections::BTreeMap;
 
 use crate::bitext::{Bead, Bitext, Flag, Severity, Side};
 
+pub use code::Code;
 pub use settings::CheckSettings;
 
 /// One entry of the check registry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CheckInfo {
-    /// Stable kebab-case code, used in flags and in `[checks.<code>]` of config.toml.
-    pub code: &'static str,
+    /// Stable code, written kebab-case in flags and in `[checks.<code>]` of config.toml.
+    pub code: Code,
     /// Severity of its flags unless the configuration overrides it.
     pub severity: Severity,
-    /// Family (the file it lives in): `source`, `pair`, `alignment`, `target`, `service`.
-    pub family: &'static str,
+    /// Family (the file it lives in).
+    pub family: Family,
     /// What it catches, in one line.
     pub doc: &'static str,
 }
 
-const fn info(
-    code: &'static str,
+/// Builds a registry entry (the families' `INFO` tables use it).
+pub(crate) const fn info(
+    code: Code,
     severity: Severity,
-    family: &'static str,
+    family: Family,
     doc: &'static str,
 ) -> CheckInfo {
     CheckInfo {
@@ -62,172 +67,125 @@ const fn info(
     }
 }
 
-static REGISTRY: &[CheckInfo] = &[
-    info(
-        "fragment",
-        Severity::Warning,
-        "source",
-        "source sentence that cannot stand alone: verbless short phrase, opens with a relative pronoun or an unanchored pronoun, ends mid-clause, continues the phrase the previous sentence ends on, or is joined to it in a single target sentence",
-    ),
-    info(
-        "suspicious-break",
-        Severity::Warning,
-        "source",
-        "a sentence boundary followed by a fragment: the two source sentences are one garbled passage",
-    ),
-    info(
-        "lost-quotation",
-        Severity::Warning,
-        "source",
-        "first-person speech (أنا/نحن…) outside quote marks next to a speech verb: the quote marks were lost",
-    ),
-    info(
-        "verb-agreement",
-        Severity::Warning,
-        "source",
-        "a masculine verb opens the sentence before a feminine plural subject (حزن الولايات المتحدة): a word-for-word machine translation, check the meaning",
-    ),
-    info(
-        "unbalanced-brackets",
-        Severity::Warning,
-        "source",
-        "a bracket or quote mark opened and never closed (or closed and never opened) in the paragraph",
-    ),
-    info(
-        "mt-typography",
-        Severity::Info,
-        "source",
-        "spaces before punctuation (` ،` ` .`): the source is probably itself machine output",
-    ),
-    info(
-        "length-ratio",
-        Severity::Warning,
-        "pair",
-        "target much longer or shorter than its source predicts (robust z-score against a length model fitted on the bitext), on a bead omission/addition did not flag",
-    ),
-    info(
-        "number-mismatch",
-        Severity::Warning,
-        "pair",
-        "a number of the source is missing from the target, or the target has a number the source lacks (digit sets, separators and decimals normalised)",
-    ),
-    info(
-        "untranslated",
-        Severity::Error,
-        "pair",
-        "target identical to the source, or source-script (e.g. Arabic) letters left in the target",
-    ),
-    info(
-        "repetition",
-        Severity::Warning,
-        "pair",
-        "the target repeats the same words over and over (oscillating machine output)",
-    ),
-    info(
-        "name-missing",
-        Severity::Warning,
-        "pair",
-        "a Latin-script name or acronym of the source does not appear in the target",
-    ),
-    info(
-        "question-mismatch",
-        Severity::Warning,
-        "pair",
-        "the source is a question (؟ ?) and the target is not, or the reverse",
-    ),
-    info(
-        "quote-mismatch",
-        Severity::Info,
-        "pair",
-        "the source quotes someone and the target has no quote marks, or the reverse",
-    ),
-    info(
-        "truncated",
-        Severity::Warning,
-        "pair",
-        "the target stops mid-sentence (no final punctuation, or ends on a function word) while the source is complete",
-    ),
-    info(
-        "html-entity",
-        Severity::Warning,
-        "pair",
-        "a leftover HTML entity (&amp; &#39; &quot;) in the target",
-    ),
-    info(
-        "empty-translation",
-        Severity::Error,
-        "pair",
-        "the source sentence has text but its translation is empty",
-    ),
-    info(
-        "omission",
-        Severity::Warning,
-        "alignment",
-        "a source sentence with no target sentence (1-0 bead), or a translation that lacks part of its source (shorter than predicted, lost clauses, numbers and names, seams where words were cut, the bitext's own lexicon, MT words)",
-    ),
-    info(
-        "addition",
-        Severity::Warning,
-        "alignment",
-        "a target sentence with no source sentence (0-1 bead), or a translation that says more than its source (longer than predicted, extra clauses, numbers, words the MT lacks)",
-    ),
-    info(
-        "complex-bead",
-        Severity::Warning,
-        "alignment",
-        "several source sentences aligned to several target sentences (n-m with n, m ≥ 2; 1-n and n-1 beads only as info): segmentation differs",
-    ),
-    info(
-        "low-bead-score",
-        Severity::Warning,
-        "alignment",
-        "the aligner has little confidence in this bead",
-    ),
-    info(
-        "swapped",
-        Severity::Warning,
-        "alignment",
-        "two neighbouring 1-1 beads fit better with their translations exchanged (length, numbers, Latin names, names heard across scripts, question/quote marks, brackets, commas; a lexicon learned from the bitext when it has 200+ beads; MT chrF when sources carry MT)",
-    ),
-    info(
-        "target-fragment",
-        Severity::Warning,
-        "target",
-        "target sentence that cannot stand alone: short and verbless, or opens with Which/Who/Whose and is not a question",
-    ),
-    info(
-        "round-trip",
-        Severity::Warning,
-        "service",
-        "translating the target back gives text far from the source (chrF, document-relative); opt-in, costs service calls",
-    ),
-    info(
-        "provider-disagreement",
-        Severity::Warning,
-        "service",
-        "a second provider translates the source very differently (chrF, document-relative): often a garbled source; opt-in",
-    ),
-    info(
-        "llm-judge",
-        Severity::Warning,
-        "service",
-        "an LLM judge found MQM error spans (category, severity, span validated against the text); opt-in",
-    ),
-    info(
-        "not-checked",
-        Severity::Info,
-        "service",
-        "a service-backed signal could not run (service failed); the bead was not checked by it",
-    ),
+/// What a check looks at, as shown by `tarjama check --list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// The source text alone (garbled Arabic).
+    Source,
+    /// One bead's source and target.
+    Pair,
+    /// The alignment of the beads.
+    Alignment,
+    /// The target text alone.
+    Target,
+    /// A service-backed signal (run by the caller).
+    Service,
+}
+
+impl Family {
+    /// The family's name (`source`, `pair`, `alignment`, `target`, `service`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Family::Source => "source",
+            Family::Pair => "pair",
+            Family::Alignment => "alignment",
+            Family::Target => "target",
+            Family::Service => "service",
+        }
+    }
+}
+
+impl std::fmt::Display for Family {
+    /// The name; width and alignment are honoured.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// A shared analysis of the bitext that several checks use; [`Ctx`] computes each once, on
+/// first use, so a bitext whose checks do not need it never pays for it.
+// Outside tests only the accessors are used; the declarations are held true by a test.
+#[cfg_attr(not(test), allow(dead_code))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Analysis {
+    /// The length model fitted on the bitext and every bead's residual ([`Ctx::length`]).
+    Length,
+    /// The omission/addition scores of every bead ([`Ctx::coverage`]).
+    Coverage,
+    /// The word lexicon learned from the bitext's 1-1 beads ([`Ctx::bead_lexicon`]).
+    BeadLexicon,
+}
+
+impl Analysis {
+    /// The analyses this one reads (the coverage scores weigh the length residuals and the
+    /// bitext lexicon).
+    #[cfg_attr(not(test), allow(dead_code))]
+    fn uses(self) -> &'static [Analysis] {
+        match self {
+            Analysis::Coverage => &[Analysis::Length, Analysis::BeadLexicon],
+            Analysis::Length | Analysis::BeadLexicon => &[],
+        }
+    }
+}
+
+/// A rule check: the codes it raises and how to run it on a bitext.
+pub(crate) trait Check: Sync {
+    /// The codes it raises, each with its default severity, family and one-line doc. Two
+    /// checks may raise the same code (`omission` comes from the alignment and from the
+    /// coverage scores); they then share one entry.
+    fn info(&self) -> &'static [CheckInfo];
+
+    /// The shared analyses it reads (the data flow between checks, held true by a test;
+    /// [`Ctx`] computes each lazily, whoever asks first).
+    #[cfg_attr(not(test), allow(dead_code))]
+    fn needs(&self) -> &'static [Analysis] {
+        &[]
+    }
+
+    /// Its flags on the bitext of `ctx` (none for a code the settings turn off).
+    fn run(&self, ctx: &Ctx) -> Vec<Flag>;
+}
+
+/// The rule checks in the order [`check`] runs them.
+static CHECKS: &[&dyn Check] = &[
+    &source_fragments::SourceFragmentsCheck,
+    &punctuation::PunctuationCheck,
+    &coverage::CoverageCheck,
+    &length::LengthRatioCheck,
+    &numbers::NumberMismatchCheck,
+    &script::ScriptCheck,
+    &repetition::RepetitionCheck,
+    &names::NameMissingCheck,
+    &alignment::AlignmentCheck,
+    &swapped::SwappedCheck,
+    &target_fragments::TargetFragmentCheck,
 ];
+
+/// The registry: every rule check's entries, then the service signals', in [`Code`] order.
+static REGISTRY: std::sync::LazyLock<Vec<CheckInfo>> = std::sync::LazyLock::new(|| {
+    let mut all: Vec<CheckInfo> = CHECKS
+        .iter()
+        .flat_map(|c| c.info().iter().copied())
+        .chain(services::INFO.iter().copied())
+        .collect();
+    all.sort_by_key(|c| c.code);
+    all.dedup_by_key(|c| c.code);
+    all
+});
 
 /// Every check tarjama knows, in a stable order.
 pub fn registry() -> &'static [CheckInfo] {
-    REGISTRY
+    &REGISTRY
+}
+
+/// The registry entry of a code written as a string (`None` when no check has it).
+pub fn lookup(code: &str) -> Option<&'static CheckInfo> {
+    let code: Code = code.parse().ok()?;
+    info_of(code)
 }
 
 /// The registry entry of a code.
-pub fn lookup(code: &str) -> Option<&'static CheckInfo> {
+pub fn info_of(code: Code) -> Option<&'static CheckInfo> {
     REGISTRY.iter().find(|c| c.code == code)
 }
 
@@ -235,8 +193,8 @@ pub fn lookup(code: &str) -> Option<&'static CheckInfo> {
 pub fn rule_codes() -> impl Iterator<Item = &'static str> {
     REGISTRY
         .iter()
-        .filter(|c| c.family != "service")
-        .map(|c| c.code)
+        .filter(|c| !c.code.is_signal())
+        .map(|c| c.code.as_str())
 }
 
 /// Where a sentence sits: its bead and the other side's sentences of that bead.
@@ -281,6 +239,10 @@ pub(crate) struct Ctx<'a> {
     bead_texts: Vec<(String, String)>,
     /// The bitext's own word lexicon, learned on first use.
     lexicon: std::cell::OnceCell<Option<lexical::BeadLexicon>>,
+    /// The length model and every bead's residual, fitted on first use.
+    length: std::cell::OnceCell<(length::LengthModel, Vec<Option<length::LengthResidual>>)>,
+    /// The omission/addition scores, computed on first use.
+    coverage: std::cell::OnceCell<coverage::CoverageOutcome>,
 }
 
 impl<'a> Ctx<'a> {
@@ -301,7 +263,34 @@ impl<'a> Ctx<'a> {
             placement: Placement::of(bitext),
             bead_texts,
             lexicon: std::cell::OnceCell::new(),
+            length: std::cell::OnceCell::new(),
+            coverage: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The shared analyses computed so far.
+    #[cfg(test)]
+    fn computed(&self) -> Vec<Analysis> {
+        [
+            (Analysis::Length, self.length.get().is_some()),
+            (Analysis::Coverage, self.coverage.get().is_some()),
+            (Analysis::BeadLexicon, self.lexicon.get().is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(a, done)| done.then_some(a))
+        .collect()
+    }
+
+    /// The length model fitted on the bitext and every measured bead's residual, by bead
+    /// index ([`Analysis::Length`]).
+    pub fn length(&self) -> &(length::LengthModel, Vec<Option<length::LengthResidual>>) {
+        self.length.get_or_init(|| length::residuals(self))
+    }
+
+    /// The `omission`/`addition` flags of the coverage scores and which beads got one
+    /// ([`Analysis::Coverage`]).
+    pub fn coverage(&self) -> &coverage::CoverageOutcome {
+        self.coverage.get_or_init(|| coverage::analyse(self))
     }
 
     /// The word lexicon learned from the bitext's 1-1 beads (IBM Model 1, see
@@ -361,7 +350,7 @@ impl<'a> Ctx<'a> {
     /// A flag about source sentences: their bead and its target sentences are filled in.
     pub fn source_flag(
         &self,
-        code: &str,
+        code: Code,
         severity: Severity,
         source: Vec<usize>,
         message: String,
@@ -380,7 +369,7 @@ impl<'a> Ctx<'a> {
     /// A flag about target sentences: their bead and its source sentences are filled in.
     pub fn target_flag(
         &self,
-        code: &str,
+        code: Code,
         severity: Severity,
         target: Vec<usize>,
         message: String,
@@ -399,7 +388,7 @@ impl<'a> Ctx<'a> {
     /// A flag about a whole bead.
     pub fn bead_flag(
         &self,
-        code: &str,
+        code: Code,
         severity: Severity,
         bead: &Bead,
         message: String,
@@ -430,7 +419,7 @@ impl<'a> Ctx<'a> {
 
 /// Builds a flag.
 pub(crate) fn make_flag(
-    code: &str,
+    code: Code,
     severity: Severity,
     source: Vec<usize>,
     target: Vec<usize>,
@@ -439,7 +428,7 @@ pub(crate) fn make_flag(
     evidence: String,
 ) -> Flag {
     Flag {
-        code: code.to_string(),
+        code: code.as_str().to_string(),
         severity,
         source,
         target,
@@ -453,19 +442,7 @@ pub(crate) fn make_flag(
 /// Runs every enabled rule check and returns the flags, sorted by bead, sentence and code.
 pub fn check(bitext: &Bitext, settings: &CheckSettings) -> Vec<Flag> {
     let ctx = Ctx::new(bitext, settings);
-    let mut flags = Vec::new();
-    source_fragments::run(&ctx, &mut flags);
-    punctuation::run(&ctx, &mut flags);
-    let (model, residuals) = length::residuals(&ctx);
-    let flagged = coverage::run(&ctx, &residuals, &mut flags);
-    length::run(&ctx, &residuals, &flagged, &mut flags);
-    numbers::run(&ctx, &mut flags);
-    script::run(&ctx, &mut flags);
-    repetition::run(&ctx, &mut flags);
-    names::run(&ctx, &mut flags);
-    alignment::run(&ctx, &mut flags);
-    swapped::run(&ctx, &model, &mut flags);
-    target_fragments::run(&ctx, &mut flags);
+    let mut flags: Vec<Flag> = CHECKS.iter().flat_map(|c| c.run(&ctx)).collect();
     sort_flags(&mut flags);
     flags
 }
@@ -533,6 +510,17 @@ pub(crate) mod testkit {
         b
     }
 
+    /// Like [`pairs`], each pair given its paragraph (`(paragraph, source, target)`).
+    pub fn paragraphs(rows: &[(usize, &str, &str)]) -> Bitext {
+        let plain: Vec<(&str, &str)> = rows.iter().map(|r| (r.1, r.2)).collect();
+        let mut b = pairs(&plain);
+        for (i, row) in rows.iter().enumerate() {
+            b.source[i].para = row.0;
+            b.target[i].para = row.0;
+        }
+        b
+    }
+
     /// Codes of the flags of a bitext under default settings.
     pub fn codes(b: &Bitext) -> Vec<String> {
         super::check(b, &super::CheckSettings::default())
@@ -547,19 +535,68 @@ mod tests {
     use super::*;
 
     #[test]
-    fn registry_codes_are_unique_kebab_case_and_documented() {
-        let mut seen = std::collections::BTreeSet::new();
+    fn registry_has_every_code_once_in_code_order_and_documented() {
+        let codes: Vec<Code> = registry().iter().map(|c| c.code).collect();
+        assert_eq!(codes, Code::ALL);
         for c in registry() {
-            assert!(seen.insert(c.code), "duplicate {}", c.code);
             assert!(
                 c.code
+                    .as_str()
                     .chars()
                     .all(|ch| ch.is_ascii_lowercase() || ch == '-'),
                 "{}",
                 c.code
             );
             assert!(!c.doc.is_empty());
+            assert_eq!(
+                c.family == Family::Service,
+                c.code.is_signal(),
+                "{}",
+                c.code
+            );
+            assert_eq!(lookup(c.code.as_str()), Some(c));
         }
+        assert_eq!(lookup("translation-failed"), None);
+    }
+
+    #[test]
+    fn each_check_computes_only_the_analyses_it_declares() {
+        // Enough 1-1 beads for the bitext lexicon, so every analysis really runs.
+        let rows: Vec<(String, String)> = (0..220)
+            .map(|i| {
+                (
+                    format!("قال الوزير إن المدينة رقم {i} تحتاج إلى مدارس جديدة."),
+                    format!("The minister said city number {i} needs new schools."),
+                )
+            })
+            .collect();
+        let refs: Vec<(&str, &str)> = rows.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let b = testkit::pairs(&refs);
+        let settings = CheckSettings::default();
+        let mut used = Vec::new();
+        for check in CHECKS {
+            let ctx = Ctx::new(&b, &settings);
+            check.run(&ctx);
+            let declared: Vec<Analysis> = check
+                .needs()
+                .iter()
+                .flat_map(|&a| std::iter::once(a).chain(a.uses().iter().copied()))
+                .collect();
+            for a in ctx.computed() {
+                assert!(declared.contains(&a), "{} uses {a:?}", check.info()[0].code);
+                used.push(a);
+            }
+        }
+        for a in [Analysis::Length, Analysis::Coverage, Analysis::BeadLexicon] {
+            assert!(used.contains(&a), "no check used {a:?}");
+        }
+    }
+
+    #[test]
+    fn signals_are_not_rule_codes() {
+        let rules: Vec<&str> = rule_codes().collect();
+        assert_eq!(rules.len() + Code::SIGNALS.len(), Code::ALL.len());
+        assert!(Code::SIGNALS.iter().all(|s| !rules.contains(&s.as_str())));
     }
 
     #[test]
@@ -568,7 +605,7 @@ mod tests {
         let bead = b.beads[0].clone();
         assert_eq!(risk(&b, &bead), 0.0);
         b.flags.push(make_flag(
-            "x",
+            Code::Fragment,
             Severity::Warning,
             vec![0],
             vec![0],
@@ -578,7 +615,7 @@ mod tests {
         ));
         let one = risk(&b, &bead);
         b.flags.push(make_flag(
-            "y",
+            Code::Swapped,
             Severity::Error,
             vec![0],
             vec![0],
@@ -624,15 +661,17 @@ mod tests {
     fn replace_keeps_foreign_and_failed_flags() {
         let mut b = testkit::pairs(&[("جملة.", "Sentence.")]);
         for code in ["translation-failed", "fragment", "reviewer-note"] {
-            b.flags.push(make_flag(
-                code,
+            let mut flag = make_flag(
+                Code::Fragment,
                 Severity::Warning,
                 vec![0],
                 vec![],
                 None,
                 String::new(),
                 String::new(),
-            ));
+            );
+            flag.code = code.to_string();
+            b.flags.push(flag);
         }
         let owned: Vec<&str> = rule_codes().collect();
         replace_flags(&mut b, &owned, vec![]);

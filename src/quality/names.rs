@@ -1,10 +1,12 @@
 //! `name-missing`: Latin-script names and acronyms written in an Arabic source (`Iraq Body
 //! Count`, `MRI`) must appear in the translation as they are.
 
+use crate::bitext::Severity;
 use crate::bitext::{Flag, Side};
 use crate::lang::Script;
 use crate::quality::Ctx;
 use crate::quality::text::is_latin_letter;
+use crate::quality::{Check, CheckInfo, Code, Family, info};
 
 /// Latin-script tokens of a text (letters, digits, inner `.`/`-`/`'`), at least `min_len`
 /// letters long.
@@ -55,7 +57,7 @@ fn occurs(token: &str, target: &str) -> bool {
 
 /// Runs `name-missing` when the source is in a non-Latin script.
 pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
-    let Some(severity) = ctx.settings.severity_of("name-missing") else {
+    let Some(severity) = ctx.settings.severity_of(Code::NameMissing) else {
         return;
     };
     if ctx.bitext.header.source_lang.script() == Script::Latin {
@@ -75,7 +77,7 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
             continue;
         }
         flags.push(ctx.bead_flag(
-            "name-missing",
+            Code::NameMissing,
             severity,
             bead,
             format!(
@@ -84,6 +86,29 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
             ),
             missing.join(", "),
         ));
+    }
+}
+
+/// The registry entries of this family.
+pub(crate) static INFO: &[CheckInfo] = &[info(
+    Code::NameMissing,
+    Severity::Warning,
+    Family::Pair,
+    "a Latin-script name or acronym of the source does not appear in the target",
+)];
+
+/// The `name-missing` check.
+pub(crate) struct NameMissingCheck;
+
+impl Check for NameMissingCheck {
+    fn info(&self) -> &'static [CheckInfo] {
+        INFO
+    }
+
+    fn run(&self, ctx: &Ctx) -> Vec<Flag> {
+        let mut flags = Vec::new();
+        run(ctx, &mut flags);
+        flags
     }
 }
 

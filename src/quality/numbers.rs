@@ -23,10 +23,12 @@
 use std::cell::OnceCell;
 use std::collections::BTreeSet;
 
+use crate::bitext::Severity;
 use crate::bitext::{Flag, Side};
 use crate::quality::Ctx;
 use crate::quality::settings::NumberMismatch;
 use crate::quality::text::normalize_arabic_word;
+use crate::quality::{Check, CheckInfo, Code, Family, info};
 
 pub mod units;
 pub mod words;
@@ -556,7 +558,7 @@ fn unaccounted(
 
 /// Runs `number-mismatch` on every bead with both sides.
 pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
-    let Some(severity) = ctx.settings.severity_of("number-mismatch") else {
+    let Some(severity) = ctx.settings.severity_of(Code::NumberMismatch) else {
         return;
     };
     for bead in &ctx.bitext.beads {
@@ -595,7 +597,30 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
             lost.join(", "),
             extra.join(", ")
         );
-        flags.push(ctx.bead_flag("number-mismatch", severity, bead, message, evidence));
+        flags.push(ctx.bead_flag(Code::NumberMismatch, severity, bead, message, evidence));
+    }
+}
+
+/// The registry entries of this family.
+pub(crate) static INFO: &[CheckInfo] = &[info(
+    Code::NumberMismatch,
+    Severity::Warning,
+    Family::Pair,
+    "a number of the source is missing from the target, or the target has a number the source lacks (digit sets, separators and decimals normalised)",
+)];
+
+/// The `number-mismatch` check.
+pub(crate) struct NumberMismatchCheck;
+
+impl Check for NumberMismatchCheck {
+    fn info(&self) -> &'static [CheckInfo] {
+        INFO
+    }
+
+    fn run(&self, ctx: &Ctx) -> Vec<Flag> {
+        let mut flags = Vec::new();
+        run(ctx, &mut flags);
+        flags
     }
 }
 
@@ -603,6 +628,33 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
 mod tests {
     use super::*;
     use crate::quality::testkit::{codes, pairs};
+
+    #[test]
+    fn ordinal_number_words_of_legal_arabic_match_the_digits() {
+        for (ar, en) in [
+            (
+                "تلغى المواد (الحادية والخمسين بعد المائة) و(الثانية والخمسين بعد المائة) من النظام.",
+                "Articles 151 and 152 of the Law are repealed.",
+            ),
+            (
+                "يعدل نص المادة الخامسة والعشرين ليصبح على النحو الآتي:",
+                "The text of Article 25 is amended to read as follows:",
+            ),
+            (
+                "تكون مدة الشركة خمساً وعشرين سنة تبدأ من تاريخ قيدها.",
+                "The term of the Company shall be 25 years from the date of its entry.",
+            ),
+            ("المادة الحادية والعشرون بعد المائتين", "Article 221"),
+        ] {
+            let b = pairs(&[(ar, en)]);
+            assert!(!codes(&b).contains(&"number-mismatch".to_string()), "{ar}");
+        }
+        let b = pairs(&[(
+            "تلغى المادة (الحادية والخمسين بعد المائة) من النظام.",
+            "Article 153 of the Law is repealed.",
+        )]);
+        assert!(codes(&b).contains(&"number-mismatch".to_string()));
+    }
 
     fn vals(t: &str) -> Vec<String> {
         numbers(t).into_iter().flat_map(|n| n.values).collect()

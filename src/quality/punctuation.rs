@@ -1,9 +1,11 @@
 //! Punctuation checks: `unbalanced-brackets`, `mt-typography` (source side), and the pair checks
 //! `question-mismatch`, `quote-mismatch`, `truncated`, `html-entity`.
 
+use crate::bitext::Severity;
 use crate::bitext::{Bead, Flag, Sentence, Side};
 use crate::quality::Ctx;
 use crate::quality::text::{excerpt, has_content, trim_closers, words};
+use crate::quality::{Check, CheckInfo, Code, Family, info};
 
 /// Bracket and quote pairs that must balance within a paragraph.
 const PAIRS: &[(char, char)] = &[
@@ -18,7 +20,13 @@ const PAIRS: &[(char, char)] = &[
 /// Where the balance of a paragraph breaks: the sentence (index into the slice) and the mark.
 fn unbalanced(paragraph: &[&Sentence]) -> Vec<(usize, String)> {
     let mut problems = Vec::new();
+    let arabic = paragraph
+        .iter()
+        .any(|s| s.text.chars().any(crate::quality::text::is_arabic_letter));
     for &(open, close) in PAIRS {
+        if arabic && open == '(' && mirrored_balance(paragraph) {
+            continue;
+        }
         let mut depth_openers: Vec<usize> = Vec::new();
         for (k, s) in paragraph.iter().enumerate() {
             for c in s.text.chars() {
@@ -46,9 +54,31 @@ fn unbalanced(paragraph: &[&Sentence]) -> Vec<(usize, String)> {
     problems
 }
 
+/// Whether the round brackets of an Arabic paragraph balance once the reversed convention of
+/// some Arabic typesetting is allowed: a bracket set in the wrong direction (`)نصف(`), or a
+/// closing shape used to open (`) بواحد وعشرين)`). A `)` with nothing open starts a reversed
+/// pair that the next `(` or `)` closes; a bracket left open or a lone mark still fails.
+fn mirrored_balance(paragraph: &[&Sentence]) -> bool {
+    let mut stack: Vec<bool> = Vec::new();
+    for c in paragraph.iter().flat_map(|s| s.text.chars()) {
+        match (c, stack.last()) {
+            ('(', Some(true)) | (')', Some(true)) => {
+                stack.pop();
+            }
+            ('(', _) => stack.push(false),
+            (')', Some(false)) => {
+                stack.pop();
+            }
+            (')', None) => stack.push(true),
+            _ => {}
+        }
+    }
+    stack.is_empty()
+}
+
 /// Runs the punctuation checks.
 pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
-    if let Some(severity) = ctx.settings.severity_of("unbalanced-brackets") {
+    if let Some(severity) = ctx.settings.severity_of(Code::UnbalancedBrackets) {
         for side in [Side::Source, Side::Target] {
             let sentences = match side {
                 Side::Source => &ctx.bitext.source,
@@ -69,14 +99,14 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
                     let evidence = format!("{what}: «{}»", excerpt(&refs[k].text, 60));
                     flags.push(match side {
                         Side::Source => ctx.source_flag(
-                            "unbalanced-brackets",
+                            Code::UnbalancedBrackets,
                             severity,
                             vec![id],
                             message,
                             evidence,
                         ),
                         Side::Target => ctx.target_flag(
-                            "unbalanced-brackets",
+                            Code::UnbalancedBrackets,
                             severity,
                             vec![id],
                             message,
@@ -87,13 +117,13 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
             }
         }
     }
-    if let Some(severity) = ctx.settings.severity_of("mt-typography") {
+    if let Some(severity) = ctx.settings.severity_of(Code::MtTypography) {
         for s in &ctx.bitext.source {
             let count = spaces_before_punctuation(&s.text);
             if count > 0 {
                 flags.push(
                     ctx.source_flag(
-                        "mt-typography",
+                        Code::MtTypography,
                         severity,
                         vec![s.id],
                         "space before punctuation: typography typical of machine-translated text"
@@ -175,6 +205,11 @@ fn truncation(source: &str, target: &str) -> Option<String> {
     }
     let tokens: Vec<String> = words(tgt).iter().map(|w| w.to_lowercase()).collect();
     let last_word = tokens.last()?;
+    // `paragraph (a).`, `Schedule A.`: a label, not the article `a`.
+    let body = tgt.trim_end_matches(['.', '!', '?', '…']);
+    if body.ends_with(')') || body.ends_with(|c: char| c.is_uppercase()) {
+        return None;
+    }
     // `the legislation that she is proudest of.`: a preposition stranded by a relative or a
     // question word earlier in the sentence ends it properly.
     let stranded = last_word == "of"
@@ -217,7 +252,7 @@ fn pair_checks(ctx: &Ctx, bead: &Bead, flags: &mut Vec<Flag>) {
     let target = ctx.bead_text(bead, Side::Target);
     let last_source = &ctx.bitext.source[*bead.source.last().unwrap_or(&0)].text;
     let last_target = &ctx.bitext.target[*bead.target.last().unwrap_or(&0)].text;
-    if let Some(severity) = ctx.settings.severity_of("question-mismatch")
+    if let Some(severity) = ctx.settings.severity_of(Code::QuestionMismatch)
         && is_question(last_source) != is_question(last_target)
     {
         let (msg, ev) = if is_question(last_source) {
@@ -231,9 +266,15 @@ fn pair_checks(ctx: &Ctx, bead: &Bead, flags: &mut Vec<Flag>) {
                 "target ends with ?",
             )
         };
-        flags.push(ctx.bead_flag("question-mismatch", severity, bead, msg.into(), ev.into()));
+        flags.push(ctx.bead_flag(
+            Code::QuestionMismatch,
+            severity,
+            bead,
+            msg.into(),
+            ev.into(),
+        ));
     }
-    if let Some(severity) = ctx.settings.severity_of("quote-mismatch")
+    if let Some(severity) = ctx.settings.severity_of(Code::QuoteMismatch)
         && has_quotes(source) != has_quotes(target)
     {
         let which = if has_quotes(source) {
@@ -242,30 +283,30 @@ fn pair_checks(ctx: &Ctx, bead: &Bead, flags: &mut Vec<Flag>) {
             "translation"
         };
         flags.push(ctx.bead_flag(
-            "quote-mismatch",
+            Code::QuoteMismatch,
             severity,
             bead,
             format!("only the {which} has quote marks: check who is being quoted"),
             format!("quotes in the {which} only"),
         ));
     }
-    if let Some(severity) = ctx.settings.severity_of("truncated")
+    if let Some(severity) = ctx.settings.severity_of(Code::Truncated)
         && let Some(why) = truncation(last_source, last_target)
     {
         flags.push(ctx.bead_flag(
-            "truncated",
+            Code::Truncated,
             severity,
             bead,
             format!("the translation seems cut short: {why}"),
             format!("«…{}»", tail(last_target, 40)),
         ));
     }
-    if let Some(severity) = ctx.settings.severity_of("html-entity")
+    if let Some(severity) = ctx.settings.severity_of(Code::HtmlEntity)
         && let Some(entity) = html_entity(target)
         && html_entity(source).is_none()
     {
         flags.push(ctx.bead_flag(
-            "html-entity",
+            Code::HtmlEntity,
             severity,
             bead,
             format!("the translation contains the HTML entity {entity}: replace it with the character it stands for"),
@@ -280,9 +321,118 @@ fn tail(text: &str, n: usize) -> String {
     text.chars().skip(count.saturating_sub(n)).collect()
 }
 
+/// The registry entries of this family.
+pub(crate) static INFO: &[CheckInfo] = &[
+    info(
+        Code::UnbalancedBrackets,
+        Severity::Warning,
+        Family::Source,
+        "a bracket or quote mark opened and never closed (or closed and never opened) in the paragraph",
+    ),
+    info(
+        Code::MtTypography,
+        Severity::Info,
+        Family::Source,
+        "spaces before punctuation (` ،` ` .`): the source is probably itself machine output",
+    ),
+    info(
+        Code::QuestionMismatch,
+        Severity::Warning,
+        Family::Pair,
+        "the source is a question (؟ ?) and the target is not, or the reverse",
+    ),
+    info(
+        Code::QuoteMismatch,
+        Severity::Info,
+        Family::Pair,
+        "the source quotes someone and the target has no quote marks, or the reverse",
+    ),
+    info(
+        Code::Truncated,
+        Severity::Warning,
+        Family::Pair,
+        "the target stops mid-sentence (no final punctuation, or ends on a function word) while the source is complete",
+    ),
+    info(
+        Code::HtmlEntity,
+        Severity::Warning,
+        Family::Pair,
+        "a leftover HTML entity (&amp; &#39; &quot;) in the target",
+    ),
+];
+
+/// The `unbalanced-brackets`, `mt-typography`, `question-mismatch`, `quote-mismatch`, `truncated`, `html-entity` checks.
+pub(crate) struct PunctuationCheck;
+
+impl Check for PunctuationCheck {
+    fn info(&self) -> &'static [CheckInfo] {
+        INFO
+    }
+
+    fn run(&self, ctx: &Ctx) -> Vec<Flag> {
+        let mut flags = Vec::new();
+        run(ctx, &mut flags);
+        flags
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reversed_arabic_brackets_are_balanced_but_a_lone_one_is_not() {
+        for text in [
+            "يجب أن يحضر الاجتماع ما لا يقل عن )نصف( عدد الشركاء.",
+            "تصدر القرارات بأغلبية ) بواحد وعشرين) صوتاً.",
+            "المادة (3) من النظام و)نصف( الأعضاء.",
+        ] {
+            let b = pairs(&[(text, "A sentence.")]);
+            assert!(
+                !codes(&b).contains(&"unbalanced-brackets".to_string()),
+                "{text}"
+            );
+        }
+        for text in [
+            "تصدر القرارات (بأغلبية الأعضاء.",
+            "تصدر القرارات ) بأغلبية الأعضاء.",
+        ] {
+            let b = pairs(&[(text, "A sentence.")]);
+            assert!(
+                codes(&b).contains(&"unbalanced-brackets".to_string()),
+                "{text}"
+            );
+        }
+        let b = pairs(&[("جملة.", "The rule )applies( here.")]);
+        assert!(codes(&b).contains(&"unbalanced-brackets".to_string()));
+    }
+
+    #[test]
+    fn a_clause_broken_over_two_lines_on_both_sides_is_not_truncated() {
+        assert_eq!(
+            truncation(
+                "مع مراعاة الفقرة (أ) من المادة الثالثة، تسري أحكام هذا النظام على الشركات المسجلة قبل نفاذه",
+                "Subject to paragraph (a) of Article 3, this Law applies to companies registered before its entry into force",
+            ),
+            None
+        );
+        assert!(truncation("تسري أحكام هذا النظام على الشركات.", "This Law applies to").is_some());
+    }
+
+    #[test]
+    fn a_translation_ending_on_a_label_is_not_truncated() {
+        for target in [
+            "The schedules form part of this Memorandum, including Schedule (a).",
+            "The limits are those of Class A.",
+        ] {
+            assert_eq!(
+                truncation("تعد الملاحق جزءاً من العقد.", target),
+                None,
+                "{target}"
+            );
+        }
+        assert!(truncation("تعد الملاحق جزءاً من العقد.", "The schedules are part of a.").is_some());
+    }
     use crate::quality::testkit::{codes, pairs};
 
     fn has(b: &crate::bitext::Bitext, code: &str) -> bool {

@@ -2,9 +2,11 @@
 //! peaceful transition`), or a four-word phrase three times: the oscillation of a derailed
 //! machine translation.
 
+use crate::bitext::Severity;
 use crate::bitext::{Flag, Side};
 use crate::quality::Ctx;
 use crate::quality::text::words;
+use crate::quality::{Check, CheckInfo, Code, Family, info};
 
 /// The first phrase repeated back to back often enough, with its repeat count.
 pub fn back_to_back(
@@ -50,7 +52,7 @@ pub fn frequent_phrase(tokens: &[String]) -> Option<(String, usize)> {
 
 /// Runs `repetition` on the target of every bead.
 pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
-    let Some(severity) = ctx.settings.severity_of("repetition") else {
+    let Some(severity) = ctx.settings.severity_of(Code::Repetition) else {
         return;
     };
     let s = &ctx.settings.repetition;
@@ -64,13 +66,36 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
             .or_else(|| frequent_phrase(&tokens));
         if let Some((phrase, count)) = found {
             flags.push(ctx.bead_flag(
-                "repetition",
+                Code::Repetition,
                 severity,
                 bead,
                 format!("the translation repeats «{phrase}» {count} times: the machine translation went into a loop"),
                 format!("«{phrase}» × {count}"),
             ));
         }
+    }
+}
+
+/// The registry entries of this family.
+pub(crate) static INFO: &[CheckInfo] = &[info(
+    Code::Repetition,
+    Severity::Warning,
+    Family::Pair,
+    "the target repeats the same words over and over (oscillating machine output)",
+)];
+
+/// The `repetition` check.
+pub(crate) struct RepetitionCheck;
+
+impl Check for RepetitionCheck {
+    fn info(&self) -> &'static [CheckInfo] {
+        INFO
+    }
+
+    fn run(&self, ctx: &Ctx) -> Vec<Flag> {
+        let mut flags = Vec::new();
+        run(ctx, &mut flags);
+        flags
     }
 }
 

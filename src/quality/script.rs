@@ -1,10 +1,12 @@
 //! `untranslated` (target identical to the source, or source-script letters left in the target)
 //! and `empty-translation`.
 
+use crate::bitext::Severity;
 use crate::bitext::{Flag, Side};
 use crate::lang::Script;
 use crate::quality::Ctx;
 use crate::quality::text::{excerpt, has_content, is_arabic_letter, is_letter_or_digit};
+use crate::quality::{Check, CheckInfo, Code, Family, info};
 
 /// Whether two texts have the same letters and digits, ignoring case (stops at the first
 /// difference, allocates nothing).
@@ -36,8 +38,8 @@ pub fn arabic_run(text: &str, min: usize) -> Option<String> {
 
 /// Runs `untranslated` and `empty-translation`.
 pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
-    let untranslated = ctx.settings.severity_of("untranslated");
-    let empty = ctx.settings.severity_of("empty-translation");
+    let untranslated = ctx.settings.severity_of(Code::Untranslated);
+    let empty = ctx.settings.severity_of(Code::EmptyTranslation);
     let source_script = ctx.bitext.header.source_lang.script();
     let target_script = ctx.bitext.header.target_lang.script();
     for bead in &ctx.bitext.beads {
@@ -52,7 +54,7 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
         if !has_content(target) {
             if let Some(severity) = empty {
                 flags.push(ctx.bead_flag(
-                    "empty-translation",
+                    Code::EmptyTranslation,
                     severity,
                     bead,
                     "the translation is empty: translate this sentence".into(),
@@ -66,7 +68,7 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
         };
         if same_letters(source, target) {
             flags.push(ctx.bead_flag(
-                "untranslated",
+                Code::Untranslated,
                 severity,
                 bead,
                 "the translation is the source text itself: it was not translated".into(),
@@ -87,13 +89,44 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
                 "Arabic words were left in the translation".to_string()
             };
             flags.push(ctx.bead_flag(
-                "untranslated",
+                Code::Untranslated,
                 severity,
                 bead,
                 message,
                 format!("«{word}» ({:.0}% of the letters are Arabic)", share * 100.0),
             ));
         }
+    }
+}
+
+/// The registry entries of this family.
+pub(crate) static INFO: &[CheckInfo] = &[
+    info(
+        Code::Untranslated,
+        Severity::Error,
+        Family::Pair,
+        "target identical to the source, or source-script (e.g. Arabic) letters left in the target",
+    ),
+    info(
+        Code::EmptyTranslation,
+        Severity::Error,
+        Family::Pair,
+        "the source sentence has text but its translation is empty",
+    ),
+];
+
+/// The `untranslated`, `empty-translation` checks.
+pub(crate) struct ScriptCheck;
+
+impl Check for ScriptCheck {
+    fn info(&self) -> &'static [CheckInfo] {
+        INFO
+    }
+
+    fn run(&self, ctx: &Ctx) -> Vec<Flag> {
+        let mut flags = Vec::new();
+        run(ctx, &mut flags);
+        flags
     }
 }
 

@@ -9,6 +9,7 @@ use crate::bitext::{Bead, Bitext, Flag, Severity, Side};
 use crate::lang::Lang;
 use crate::quality::length::robust_center_scale;
 use crate::quality::text::excerpt;
+use crate::quality::{CheckInfo, Code, Family, info};
 use crate::quality::{CheckSettings, make_flag};
 
 /// Translates texts (one result per text, in order). Adapters put the provider chain and the
@@ -129,9 +130,9 @@ fn pair_beads(bitext: &Bitext) -> Vec<&Bead> {
 }
 
 /// One document-level `not-checked` flag for a signal that could not run.
-fn not_checked(signal: &str, why: &str) -> Flag {
+fn not_checked(signal: Code, why: &str) -> Flag {
     make_flag(
-        "not-checked",
+        Code::NotChecked,
         Severity::Info,
         vec![],
         vec![],
@@ -145,7 +146,7 @@ fn not_checked(signal: &str, why: &str) -> Flag {
 /// under an absolute ceiling.
 #[allow(clippy::too_many_arguments)]
 fn low_scores(
-    code: &str,
+    code: Code,
     severity: Severity,
     beads: &[&Bead],
     scores: &[f64],
@@ -177,7 +178,7 @@ fn low_scores(
 /// One translation per text from a service signal's translator, or the `not-checked` flag that
 /// says why the signal could not run (a failure, or a reply with the wrong number of texts).
 fn translate_all(
-    code: &str,
+    code: Code,
     translator: &dyn TextTranslator,
     texts: &[String],
     from: &Lang,
@@ -200,7 +201,7 @@ pub fn round_trip(
     back: &dyn TextTranslator,
     settings: &CheckSettings,
 ) -> Vec<Flag> {
-    let Some(severity) = settings.severity_of("round-trip") else {
+    let Some(severity) = settings.severity_of(Code::RoundTrip) else {
         return Vec::new();
     };
     let beads = pair_beads(bitext);
@@ -209,7 +210,7 @@ pub fn round_trip(
         .map(|b| bitext.text_of(Side::Target, &b.target))
         .collect();
     let (from, to) = (&bitext.header.target_lang, &bitext.header.source_lang);
-    let backs = match translate_all("round-trip", back, &targets, from, to) {
+    let backs = match translate_all(Code::RoundTrip, back, &targets, from, to) {
         Ok(backs) => backs,
         Err(flags) => return flags,
     };
@@ -220,7 +221,7 @@ pub fn round_trip(
         .collect();
     let s = &settings.round_trip;
     low_scores(
-        "round-trip",
+        Code::RoundTrip,
         severity,
         &beads,
         &scores,
@@ -242,7 +243,7 @@ pub fn provider_disagreement(
     second: &dyn TextTranslator,
     settings: &CheckSettings,
 ) -> Vec<Flag> {
-    let Some(severity) = settings.severity_of("provider-disagreement") else {
+    let Some(severity) = settings.severity_of(Code::ProviderDisagreement) else {
         return Vec::new();
     };
     let beads = pair_beads(bitext);
@@ -251,7 +252,7 @@ pub fn provider_disagreement(
         .map(|b| bitext.text_of(Side::Source, &b.source))
         .collect();
     let (from, to) = (&bitext.header.source_lang, &bitext.header.target_lang);
-    let others = match translate_all("provider-disagreement", second, &sources, from, to) {
+    let others = match translate_all(Code::ProviderDisagreement, second, &sources, from, to) {
         Ok(others) => others,
         Err(flags) => return flags,
     };
@@ -265,7 +266,7 @@ pub fn provider_disagreement(
         .collect();
     let s = &settings.provider_disagreement;
     low_scores(
-        "provider-disagreement",
+        Code::ProviderDisagreement,
         severity,
         &beads,
         &scores,
@@ -283,7 +284,7 @@ pub fn provider_disagreement(
 /// configured severity (critical at least `error`), minor ones `info`. A failed judgement
 /// becomes a `not-checked` flag on that bead.
 pub fn llm_judge(bitext: &Bitext, judge: &dyn Judge, settings: &CheckSettings) -> Vec<Flag> {
-    let Some(severity) = settings.severity_of("llm-judge") else {
+    let Some(severity) = settings.severity_of(Code::LlmJudge) else {
         return Vec::new();
     };
     let mut flags = Vec::new();
@@ -299,7 +300,7 @@ pub fn llm_judge(bitext: &Bitext, judge: &dyn Judge, settings: &CheckSettings) -
                         MqmSeverity::Critical => severity.max(Severity::Error),
                     };
                     flags.push(make_flag(
-                        "llm-judge",
+                        Code::LlmJudge,
                         sev,
                         bead.source.clone(),
                         bead.target.clone(),
@@ -314,7 +315,7 @@ pub fn llm_judge(bitext: &Bitext, judge: &dyn Judge, settings: &CheckSettings) -
                 }
             }
             Err(why) => flags.push(make_flag(
-                "not-checked",
+                Code::NotChecked,
                 Severity::Info,
                 bead.source.clone(),
                 bead.target.clone(),
@@ -326,6 +327,34 @@ pub fn llm_judge(bitext: &Bitext, judge: &dyn Judge, settings: &CheckSettings) -
     }
     flags
 }
+
+/// The registry entries of the service-backed signals.
+pub(crate) static INFO: &[CheckInfo] = &[
+    info(
+        Code::RoundTrip,
+        Severity::Warning,
+        Family::Service,
+        "translating the target back gives text far from the source (chrF, document-relative); opt-in, costs service calls",
+    ),
+    info(
+        Code::ProviderDisagreement,
+        Severity::Warning,
+        Family::Service,
+        "a second provider translates the source very differently (chrF, document-relative): often a garbled source; opt-in",
+    ),
+    info(
+        Code::LlmJudge,
+        Severity::Warning,
+        Family::Service,
+        "an LLM judge found MQM error spans (category, severity, span validated against the text); opt-in",
+    ),
+    info(
+        Code::NotChecked,
+        Severity::Info,
+        Family::Service,
+        "a service-backed signal could not run (service failed); the bead was not checked by it",
+    ),
+];
 
 #[cfg(test)]
 mod tests {

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::bitext::Severity;
+use crate::quality::Code;
 
 /// Declares the settings table of one check: `enabled`, `severity` and its own thresholds.
 macro_rules! check_table {
@@ -281,55 +282,57 @@ pub struct CheckSettings {
 
 impl CheckSettings {
     /// Whether a check runs, and at which severity (`None` when disabled).
-    pub fn severity_of(&self, code: &str) -> Option<Severity> {
+    pub fn severity_of(&self, code: Code) -> Option<Severity> {
         let (enabled, severity) = self.switch(code)?;
         if !enabled {
             return None;
         }
-        severity.or_else(|| super::lookup(code).map(|c| c.severity))
+        severity.or_else(|| super::info_of(code).map(|c| c.severity))
     }
 
-    fn switch(&self, code: &str) -> Option<(bool, Option<Severity>)> {
+    /// The `enabled` and `severity` of a code's table (`None` for `not-checked`, which has
+    /// none: it reports that another signal could not run).
+    fn switch(&self, code: Code) -> Option<(bool, Option<Severity>)> {
         macro_rules! pick {
-            ($($code:literal => $field:ident),* $(,)?) => {
+            ($($code:ident => $field:ident),* $(,)?) => {
                 match code {
-                    $($code => Some((self.$field.enabled, self.$field.severity)),)*
-                    _ => None,
+                    $(Code::$code => Some((self.$field.enabled, self.$field.severity)),)*
+                    Code::NotChecked => None,
                 }
             };
         }
         pick!(
-            "fragment" => fragment,
-            "suspicious-break" => suspicious_break,
-            "lost-quotation" => lost_quotation,
-            "verb-agreement" => verb_agreement,
-            "unbalanced-brackets" => unbalanced_brackets,
-            "mt-typography" => mt_typography,
-            "length-ratio" => length_ratio,
-            "number-mismatch" => number_mismatch,
-            "untranslated" => untranslated,
-            "repetition" => repetition,
-            "name-missing" => name_missing,
-            "question-mismatch" => question_mismatch,
-            "quote-mismatch" => quote_mismatch,
-            "truncated" => truncated,
-            "html-entity" => html_entity,
-            "empty-translation" => empty_translation,
-            "omission" => omission,
-            "addition" => addition,
-            "complex-bead" => complex_bead,
-            "low-bead-score" => low_bead_score,
-            "swapped" => swapped,
-            "target-fragment" => target_fragment,
-            "round-trip" => round_trip,
-            "provider-disagreement" => provider_disagreement,
-            "llm-judge" => llm_judge,
+            Fragment => fragment,
+            SuspiciousBreak => suspicious_break,
+            LostQuotation => lost_quotation,
+            VerbAgreement => verb_agreement,
+            UnbalancedBrackets => unbalanced_brackets,
+            MtTypography => mt_typography,
+            LengthRatio => length_ratio,
+            NumberMismatch => number_mismatch,
+            Untranslated => untranslated,
+            Repetition => repetition,
+            NameMissing => name_missing,
+            QuestionMismatch => question_mismatch,
+            QuoteMismatch => quote_mismatch,
+            Truncated => truncated,
+            HtmlEntity => html_entity,
+            EmptyTranslation => empty_translation,
+            Omission => omission,
+            Addition => addition,
+            ComplexBead => complex_bead,
+            LowBeadScore => low_bead_score,
+            Swapped => swapped,
+            TargetFragment => target_fragment,
+            RoundTrip => round_trip,
+            ProviderDisagreement => provider_disagreement,
+            LlmJudge => llm_judge,
         )
     }
 
     /// Every rule check is reachable through [`CheckSettings::severity_of`] (used by a test).
     #[cfg(test)]
-    fn knows(&self, code: &str) -> bool {
+    fn knows(&self, code: Code) -> bool {
         self.switch(code).is_some()
     }
 }
@@ -342,7 +345,7 @@ mod tests {
     fn every_registered_check_has_a_table() {
         let s = CheckSettings::default();
         for c in super::super::registry() {
-            if c.code != "not-checked" {
+            if c.code != Code::NotChecked {
                 assert!(s.knows(c.code), "no [checks.{}] table", c.code);
             }
         }
@@ -355,11 +358,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.fragment.max_words, 4);
-        assert_eq!(s.severity_of("fragment"), Some(Severity::Error));
-        assert_eq!(s.severity_of("mt-typography"), None);
-        assert_eq!(s.severity_of("round-trip"), Some(Severity::Warning));
+        assert_eq!(s.severity_of(Code::Fragment), Some(Severity::Error));
+        assert_eq!(s.severity_of(Code::MtTypography), None);
+        assert_eq!(s.severity_of(Code::RoundTrip), Some(Severity::Warning));
         assert_eq!(
-            CheckSettings::default().severity_of("round-trip"),
+            CheckSettings::default().severity_of(Code::RoundTrip),
             None,
             "service signals are opt-in"
         );
@@ -375,6 +378,6 @@ mod tests {
             toml::from_str("[swapped]\nmin_score = 3.0\nmt_weight = 1.0\n").unwrap();
         assert_eq!((s.swapped.min_score, s.swapped.mt_weight), (3.0, 1.0));
         assert_eq!(s.swapped.number_weight, 2.0);
-        assert_eq!(s.severity_of("swapped"), Some(Severity::Warning));
+        assert_eq!(s.severity_of(Code::Swapped), Some(Severity::Warning));
     }
 }

@@ -9,9 +9,16 @@
 
 use crate::bitext::{Flag, Severity};
 use crate::quality::Ctx;
+use crate::quality::lexicon::{
+    CLAUSE_OPENERS, CONSTRUCT_HEADS, FIRST_PERSON, NON_PREDICATES, ORDINALS, PARTICLES,
+    PASSIVE_AUXILIARIES, PLACE_NAMES, PRENOMINAL_DEMONSTRATIVES, PREPOSITION_PRONOUN_SUFFIXES,
+    PREPOSITIONS, QUANTITIES, QUESTION_WORDS, RELATIVES, SPEECH_VERBS, SUBORDINATORS,
+};
+use crate::quality::structure;
 use crate::quality::target_fragments;
 use crate::quality::text::{excerpt, is_arabic_letter, normalize_arabic_word, trim_openers, words};
 use crate::quality::transliteration::HeardNames;
+use crate::quality::{Check, CheckInfo, Code, Family, info};
 
 /// Why a sentence cannot stand alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,491 +86,6 @@ impl FragmentReason {
         }
     }
 }
-
-/// Relative pronouns, normalised (alef variants folded).
-const RELATIVES: &[&str] = &[
-    "الذي",
-    "التي",
-    "الذين",
-    "اللذان",
-    "اللتان",
-    "اللذين",
-    "اللتين",
-    "اللواتي",
-    "اللاتي",
-    "اللايي",
-    "اللائي",
-];
-
-/// Closed-class words that are never the predicate: prepositions, conjunction-like particles,
-/// demonstratives and quantifiers (normalised).
-const NON_PREDICATES: &[&str] = &[
-    "في",
-    "من",
-    "الى",
-    "على",
-    "عن",
-    "مع",
-    "بين",
-    "حول",
-    "خلال",
-    "بعد",
-    "قبل",
-    "عند",
-    "ضد",
-    "نحو",
-    "دون",
-    "حتى",
-    "منذ",
-    "لدى",
-    "عبر",
-    "وفق",
-    "ضمن",
-    "امام",
-    "خلف",
-    "تحت",
-    "فوق",
-    "و",
-    "او",
-    "ثم",
-    "هذا",
-    "هذه",
-    "ذلك",
-    "تلك",
-    "هؤلاء",
-    "هولاء",
-    "اولئك",
-    "كل",
-    "بعض",
-    "جميع",
-    "اي",
-    "غير",
-    "مثل",
-    "سوى",
-    "عدة",
-    "نحو",
-    "حوالي",
-    "قرابة",
-    "ب",
-    "ل",
-    "ك",
-    "ذات",
-    "ذاته",
-    "ذاتها",
-    "ذاتهم",
-    "نفسه",
-    "نفسها",
-    "انفسهم",
-    "ايضا",
-    // Number words and `أحد` (one of).
-    "احد",
-    "احدى",
-    "واحد",
-    "اثنان",
-    "اثنين",
-    "ثلاث",
-    "ثلاثة",
-    "اربع",
-    "اربعة",
-    "خمس",
-    "خمسة",
-    "ستة",
-    "سبعة",
-    "ثماني",
-    "ثمانية",
-    "تسعة",
-    "عشر",
-    "عشرة",
-    "عشرين",
-    "عشرون",
-    "مئة",
-    "مائة",
-    "الف",
-    "مليون",
-    "مليار",
-    // Directions and positions: nouns or adverbs, never verbs.
-    "شرق",
-    "غرب",
-    "شمال",
-    "جنوب",
-    "وسط",
-    "داخل",
-    "خارج",
-    "اعلى",
-    "اسفل",
-    "منتصف",
-    "اواخر",
-    "اوائل",
-    "مطلع",
-    // Month names (Levantine and Egyptian-Gulf series).
-    "كانون",
-    "شباط",
-    "اذار",
-    "نيسان",
-    "ايار",
-    "حزيران",
-    "تموز",
-    "ايلول",
-    "تشرين",
-    "يناير",
-    "فبراير",
-    "مارس",
-    "ابريل",
-    "مايو",
-    "يونيو",
-    "يوليو",
-    "اغسطس",
-    "سبتمبر",
-    "اكتوبر",
-    "نوفمبر",
-    "ديسمبر",
-];
-
-/// Well-known place names written without the article (normalised): countries, regions and
-/// capitals or large cities that news prose names often. An unknown word counts as a possible
-/// verb, so without this list `في العاصمة بغداد.` would look like it has one. Names with the
-/// article (`العراق`, `القاهرة`) are nouns by their article already.
-const PLACE_NAMES: &[&str] = &[
-    // Countries and regions.
-    "ايران",
-    "اسرائيل",
-    "روسيا",
-    "فرنسا",
-    "المانيا",
-    "بريطانيا",
-    "امريكا",
-    "اميركا",
-    "ايطاليا",
-    "اسبانيا",
-    "تركيا",
-    "سوريا",
-    "سورية",
-    "لبنان",
-    "مصر",
-    "ليبيا",
-    "تونس",
-    "قطر",
-    "فلسطين",
-    "باكستان",
-    "افغانستان",
-    "كوريا",
-    "كندا",
-    "استراليا",
-    "نيجيريا",
-    "اثيوبيا",
-    "كينيا",
-    "اوكرانيا",
-    "بولندا",
-    "هولندا",
-    "بلجيكا",
-    "سويسرا",
-    "النمسا",
-    "اوروبا",
-    "افريقيا",
-    "اسيا",
-    "صربيا",
-    "كرواتيا",
-    "فنزويلا",
-    "كولومبيا",
-    "كوبا",
-    "تشيلي",
-    "اندونيسيا",
-    "ماليزيا",
-    "فيتنام",
-    "تايلاند",
-    "ايرلندا",
-    "اسكتلندا",
-    "انجلترا",
-    "انكلترا",
-    "رومانيا",
-    "بلغاريا",
-    "المجر",
-    "فنلندا",
-    "ايسلندا",
-    "جورجيا",
-    "ارمينيا",
-    "اذربيجان",
-    "كازاخستان",
-    "اوزبكستان",
-    "بنغلاديش",
-    "نيبال",
-    "منغوليا",
-    "كمبوديا",
-    "اريتريا",
-    "اوغندا",
-    "تنزانيا",
-    "رواندا",
-    "غانا",
-    "انغولا",
-    "زيمبابوي",
-    "موزمبيق",
-    "مدغشقر",
-    "موريتانيا",
-    "جيبوتي",
-    "كشمير",
-    "كردستان",
-    "اسكندنافيا",
-    "سيبيريا",
-    "تكساس",
-    "كاليفورنيا",
-    "فلوريدا",
-    "فرجينيا",
-    "اوهايو",
-    "ميشيغان",
-    // Capitals and large cities.
-    "بغداد",
-    "واشنطن",
-    "باريس",
-    "لندن",
-    "موسكو",
-    "بكين",
-    "طوكيو",
-    "طهران",
-    "دمشق",
-    "بيروت",
-    "عمان",
-    "برلين",
-    "روما",
-    "مدريد",
-    "انقرة",
-    "اسطنبول",
-    "اثينا",
-    "بلغراد",
-    "وارسو",
-    "براغ",
-    "بودابست",
-    "كييف",
-    "فيينا",
-    "بروكسل",
-    "امستردام",
-    "ستوكهولم",
-    "اوسلو",
-    "كوبنهاغن",
-    "هلسنكي",
-    "دبلن",
-    "لشبونة",
-    "برشلونة",
-    "ميلانو",
-    "ميونيخ",
-    "هامبورغ",
-    "جنيف",
-    "زيورخ",
-    "نيويورك",
-    "شيكاغو",
-    "بوسطن",
-    "ميامي",
-    "سياتل",
-    "تورونتو",
-    "مونتريال",
-    "سيدني",
-    "ملبورن",
-    "دبي",
-    "جدة",
-    "مكة",
-    "غزة",
-    "حلب",
-    "حمص",
-    "اربيل",
-    "كركوك",
-    "كابول",
-    "نيودلهي",
-    "مومباي",
-    "شنغهاي",
-    "سيول",
-    "بانكوك",
-    "جاكرتا",
-    "مانيلا",
-    "هانوي",
-    "نيروبي",
-    "لاغوس",
-    "مسقط",
-    "صنعاء",
-    "عدن",
-    "بنغازي",
-    "طرابلس",
-    "مراكش",
-    "فاس",
-    "كراتشي",
-    "لاهور",
-    "دكا",
-    "كاتماندو",
-    "هافانا",
-    "ليما",
-    "بوغوتا",
-    "كاراكاس",
-    "سانتياغو",
-    "مكسيكو",
-    "اوتاوا",
-    "كانبيرا",
-    // People and organisations that news prose names without an article.
-    "ترامب",
-    "اوباما",
-    "بوتين",
-    "بايدن",
-    "كلينتون",
-    "ماكرون",
-    "ميركل",
-    "بوش",
-    "نتنياهو",
-    "اردوغان",
-    "فيسبوك",
-    "غوغل",
-    "جوجل",
-    "تويتر",
-    "امازون",
-    "مايكروسوفت",
-    "ابل",
-    "يوتيوب",
-];
-
-/// Subordinating conjunctions (normalised): the verb after one heads a dependent clause, not
-/// the sentence (`وقتما تشاء`, `عندما وصل`; `أن` only after a preposition), so a short sentence whose only verb follows one has
-/// no predicate of its own. `كما` and `بينما` are left out: they also open main clauses in news
-/// prose (`كما زار الوزير…`).
-const SUBORDINATORS: &[&str] = &[
-    "ان",
-    "وقتما",
-    "عندما",
-    "حينما",
-    "كلما",
-    "لكي",
-    "كي",
-    "اذا",
-    "لو",
-    "لان",
-    "مثلما",
-    "متى",
-    "اينما",
-    "ريثما",
-    "طالما",
-    "لما",
-    "حيثما",
-];
-
-/// Words a sentence cannot end on (the clause goes on): prepositions, conjunctions,
-/// relative pronouns (normalised).
-const CLAUSE_OPENERS: &[&str] = &[
-    "في",
-    "من",
-    "الى",
-    "على",
-    "عن",
-    "مع",
-    "بين",
-    "و",
-    "او",
-    "ان",
-    "الذي",
-    "التي",
-    "الذين",
-    "حتى",
-    "منذ",
-    "لدى",
-    "عند",
-    "ضد",
-    "نحو",
-    "خلال",
-    "لكن",
-    "ثم",
-    "ب",
-    "ل",
-    "ف",
-    "حول",
-    "عبر",
-    "تجاه",
-    "ضمن",
-    "وفق",
-    "بسبب",
-    "بفضل",
-    "حسب",
-    "بحسب",
-    "لصالح",
-    "اجل",
-    "مثل",
-    "سوى",
-    "لان",
-    "كي",
-    "لكي",
-    "اذا",
-    "لو",
-    "قد",
-    "لقد",
-    "لم",
-    "لن",
-    "سوف",
-    // Nouns and adverbs that always take a complement (`بالنسبة إلى`, `بدءاً من`).
-    "بالنسبة",
-    "بمثابة",
-    "عبارة",
-    "بدءا",
-    "انطلاقا",
-    "اعتبارا",
-    "نظرا",
-    "بالاضافة",
-    "علاوة",
-    "فضلا",
-    "بغض",
-    "رغم",
-    "بالرغم",
-    "قبيل",
-    "جراء",
-    // Prepositional nouns that always govern a genitive (`باسم الحكومة`, `بالقرب من`).
-    "باسم",
-    "بالقرب",
-    "بواسطة",
-    "بشان",
-    "بخصوص",
-    "ازاء",
-    "حيال",
-    "عقب",
-];
-
-/// Question words (normalised).
-const QUESTION_WORDS: &[&str] = &[
-    "هل",
-    "ماذا",
-    "لماذا",
-    "ما",
-    "من",
-    "كيف",
-    "متى",
-    "اين",
-    "كم",
-    "اي",
-    "ايهم",
-    "ايها",
-    "لم",
-];
-
-/// Verbs of the passive periphrasis `تم + masdar` and its kin (normalised).
-const PASSIVE_AUXILIARIES: &[&str] = &["تم", "يتم", "تمت", "جرى", "يجري"];
-
-/// First-person pronouns that start direct speech (normalised).
-const FIRST_PERSON: &[&str] = &["انا", "نحن", "انني", "اننا", "اني"];
-
-/// Speech verbs (normalised, without the conjunction `و`).
-const SPEECH_VERBS: &[&str] = &[
-    "قال",
-    "قالت",
-    "يقول",
-    "تقول",
-    "اضاف",
-    "اضافت",
-    "اكد",
-    "اكدت",
-    "اوضح",
-    "اوضحت",
-    "صرح",
-    "صرحت",
-    "تابع",
-    "تابعت",
-    "اعلن",
-    "اعلنت",
-    "ذكر",
-    "ذكرت",
-    "شدد",
-    "شددت",
-];
 
 /// Strips one proclitic conjunction `و`/`ف` when what is left is still a word of the list.
 fn in_list_with_conjunction(word: &str, list: &[&str]) -> bool {
@@ -694,74 +216,13 @@ fn derived_masdar(w: &str) -> bool {
     n >= 5 && chars[0] == 'ا' && chars[n - 2] == 'ا'
 }
 
-/// Prepositions (normalised): the word after one is a noun, whatever it looks like.
-const PREPOSITIONS: &[&str] = &[
-    "في",
-    "من",
-    "الى",
-    "على",
-    "عن",
-    "مع",
-    "بين",
-    "حول",
-    "خلال",
-    "بعد",
-    "قبل",
-    "عند",
-    "ضد",
-    "نحو",
-    "دون",
-    "حتى",
-    "منذ",
-    "لدى",
-    "عبر",
-    "وفق",
-    "ضمن",
-    "امام",
-    "خلف",
-    "تحت",
-    "فوق",
-    "بحسب",
-    "حسب",
-    "وفقا",
-    "لدي",
-    "علي",
-    "الي",
-    "طوال",
-    "طيلة",
-    // Nouns used as prepositions: what follows is their complement, a noun.
-    "لصالح",
-    "بسبب",
-    "بفضل",
-    "بواسطة",
-    "جراء",
-    "عقب",
-    "ازاء",
-    "حيال",
-    "تجاه",
-    "بخصوص",
-    "بشان",
-    "اجل",
-    "لاجل",
-    "بدل",
-    "بمثابة",
-    "رغم",
-    "بالرغم",
-    "قبيل",
-    "بلا",
-    "دونما",
-];
-
-/// Pronoun suffixes that attach to prepositions (`به`, `منها`, `عليهم`).
-const PRONOUN_SUFFIXES: &[&str] = &["هما", "هم", "هن", "ها", "كم", "نا", "ه", "ك", "ي"];
-
 /// Whether a word is a preposition, bare (`في`) or with a pronoun (`بك`, `عليه`), or one of
 /// the one-letter prepositions with a pronoun (`به`, `لهم`).
 fn is_preposition(word: &str) -> bool {
     if in_list_with_conjunction(word, PREPOSITIONS) {
         return true;
     }
-    PRONOUN_SUFFIXES.iter().any(|suffix| {
+    PREPOSITION_PRONOUN_SUFFIXES.iter().any(|suffix| {
         word.strip_suffix(suffix).is_some_and(|stem| {
             let stem = stem
                 .strip_prefix('و')
@@ -947,7 +408,12 @@ pub fn arabic_fragment_named(
     }
     let last = normalised.last()?;
     let ends_with_stop = sentence.trim_end().ends_with(['.', '!', '؟', '?']);
-    if tokens.len() >= 2 && ends_with_stop && CLAUSE_OPENERS.contains(&last.as_str()) {
+    // `… فقرة (ب).`: a label in brackets, not the preposition `ب`.
+    let labelled = sentence
+        .trim_end()
+        .trim_end_matches(['.', '!', '؟', '?'])
+        .ends_with(')');
+    if tokens.len() >= 2 && ends_with_stop && !labelled && CLAUSE_OPENERS.contains(&last.as_str()) {
         return Some(FragmentReason::EndsMidClause(tokens.last()?.to_string()));
     }
     if ends_with_stop && let Some(k) = subjectless_that_clause(&tokens, &normalised) {
@@ -955,30 +421,6 @@ pub fn arabic_fragment_named(
     }
     None
 }
-
-/// Demonstratives that stand before their noun (`هذا الحدث`); `ذلك` and `تلك` are left out,
-/// since they often end a sentence as a pronoun (`أكد ذلك.`).
-const PRENOMINAL_DEMONSTRATIVES: &[&str] = &["هذا", "هذه", "هؤلاء", "هولاء", "هذين", "هاتين"];
-
-/// Ordinal and time adjectives that follow their noun (normalised, with the article).
-const ORDINALS: &[&str] = &[
-    "الاول",
-    "الاولى",
-    "الثالث",
-    "الثالثة",
-    "الرابع",
-    "الرابعة",
-    "الخامس",
-    "الخامسة",
-    "الاخير",
-    "الاخيرة",
-    "السابق",
-    "السابقة",
-    "المقبل",
-    "المقبلة",
-    "القادم",
-    "القادمة",
-];
 
 /// Why a short sentence cannot stand apart from the `previous` one of its paragraph: its first
 /// word continues the phrase the previous sentence ends on. Each case needs both sides, so a
@@ -1149,15 +591,18 @@ fn fragment_reason(ctx: &Ctx, id: usize) -> Option<FragmentReason> {
     let paragraph_initial = id == 0 || sentences[id - 1].para != sentence.para;
     if ctx.source_is_arabic() {
         let max_words = ctx.settings.fragment.max_words;
+        // A heading, a list item or a definition entry is verbless by nature.
+        let structural = structure::structural(sentences, id);
         arabic_fragment_named(&sentence.text, paragraph_initial, max_words, || {
             translation_names(ctx, id)
         })
+        .filter(|r| !(structural && matches!(r, FragmentReason::Verbless(_))))
         .or_else(|| {
             let previous = (!paragraph_initial).then(|| sentences[id - 1].text.as_str())?;
             arabic_continuation(previous, &sentence.text, max_words)
         })
         .or_else(|| {
-            (!paragraph_initial && ctx.settings.fragment.joined_in_translation)
+            (!paragraph_initial && !structural && ctx.settings.fragment.joined_in_translation)
                 .then(|| joined_in_translation(ctx, id, max_words))
                 .flatten()
         })
@@ -1171,8 +616,8 @@ fn fragment_reason(ctx: &Ctx, id: usize) -> Option<FragmentReason> {
 
 /// Runs `fragment`, `suspicious-break` and `lost-quotation`.
 pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
-    let fragment = ctx.settings.severity_of("fragment");
-    let brk = ctx.settings.severity_of("suspicious-break");
+    let fragment = ctx.settings.severity_of(Code::Fragment);
+    let brk = ctx.settings.severity_of(Code::SuspiciousBreak);
     let sentences = &ctx.bitext.source;
     for id in 0..sentences.len() {
         if fragment.is_none() && brk.is_none() {
@@ -1194,7 +639,7 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
         };
         match (partner, brk, fragment) {
             (Some((a, b)), Some(severity), _) => flags.push(ctx.source_flag(
-                "suspicious-break",
+                Code::SuspiciousBreak,
                 severity,
                 vec![a, b],
                 format!(
@@ -1204,7 +649,7 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
                 format!("{}: «{}»", reason.evidence(), excerpt(text, 60)),
             )),
             (_, _, Some(severity)) => flags.push(ctx.source_flag(
-                "fragment",
+                Code::Fragment,
                 severity,
                 vec![id],
                 reason.message(),
@@ -1213,18 +658,18 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
             _ => {}
         }
     }
-    if let Some(severity) = ctx.settings.severity_of("lost-quotation")
+    if let Some(severity) = ctx.settings.severity_of(Code::LostQuotation)
         && ctx.source_is_arabic()
     {
         lost_quotation(ctx, severity, flags);
     }
-    if let Some(severity) = ctx.settings.severity_of("verb-agreement")
+    if let Some(severity) = ctx.settings.severity_of(Code::VerbAgreement)
         && ctx.source_is_arabic()
     {
         for (id, sentence) in sentences.iter().enumerate() {
             if let Some((verb, subject)) = masculine_verb_before_feminine_plural(&sentence.text) {
                 flags.push(ctx.source_flag(
-                    "verb-agreement",
+                    Code::VerbAgreement,
                     severity,
                     vec![id],
                     format!(
@@ -1236,83 +681,6 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
         }
     }
 }
-
-/// Particles that open a sentence before a subject and are not verbs (`لكن التحديات`).
-const PARTICLES: &[&str] = &[
-    "لكن",
-    "بل",
-    "قد",
-    "لقد",
-    "لم",
-    "لن",
-    "هل",
-    "ليت",
-    "لعل",
-    "ان",
-    "اذ",
-    "اذا",
-    "لو",
-    "ثم",
-    "كما",
-    "بينما",
-    "حيث",
-    "منذ",
-];
-
-/// Quantity nouns in `ات` that take a masculine verb (`يحتفل العشرات`).
-const QUANTITIES: &[&str] = &["العشرات", "المئات", "الالاف", "الملايين", "المليارات"];
-
-/// Sentence-initial nouns that head a construct state with a plural (`عدد الهجمات`,
-/// `رئيس الولايات المتحدة`): not verbs.
-const CONSTRUCT_HEADS: &[&str] = &[
-    "عدد",
-    "رئيس",
-    "وزير",
-    "نائب",
-    "قائد",
-    "مدير",
-    "اغلب",
-    "معظم",
-    "اكثر",
-    "اقل",
-    "احد",
-    "نصف",
-    "ثلث",
-    "ربع",
-    "حجم",
-    "نوع",
-    "اسم",
-    "اهم",
-    "اول",
-    "اخر",
-    "عام",
-    "شهر",
-    "يوم",
-    "اهل",
-    "شعب",
-    "جيش",
-    "حزب",
-    "فريق",
-    "امين",
-    "زعيم",
-    "خبير",
-    "عضو",
-    "بعض",
-    "كل",
-    "جميع",
-    "غالب",
-    "سكان",
-    "ابناء",
-    "قادة",
-    "اعضاء",
-    "خبراء",
-    "مصدر",
-    "نظام",
-    "فوز",
-    "دور",
-    "حكم",
-    "باب",
-];
 
 /// A sentence that opens with a bare masculine verb (`حزن`, `يحزن`) followed by a feminine
 /// plural subject in `ات` (`الولايات`): returns the two words.
@@ -1368,7 +736,7 @@ fn lost_quotation(ctx: &Ctx, severity: Severity, flags: &mut Vec<Flag>) {
             .find(|w| in_list_with_conjunction(&normalize_arabic_word(w), SPEECH_VERBS));
         if let Some(verb) = verb {
             flags.push(ctx.source_flag(
-                "lost-quotation",
+                Code::LostQuotation,
                 severity,
                 vec![id],
                 format!(
@@ -1380,10 +748,123 @@ fn lost_quotation(ctx: &Ctx, severity: Severity, flags: &mut Vec<Flag>) {
     }
 }
 
+/// The registry entries of this family.
+pub(crate) static INFO: &[CheckInfo] = &[
+    info(
+        Code::Fragment,
+        Severity::Warning,
+        Family::Source,
+        "source sentence that cannot stand alone: verbless short phrase, opens with a relative pronoun or an unanchored pronoun, ends mid-clause, continues the phrase the previous sentence ends on, or is joined to it in a single target sentence",
+    ),
+    info(
+        Code::SuspiciousBreak,
+        Severity::Warning,
+        Family::Source,
+        "a sentence boundary followed by a fragment: the two source sentences are one garbled passage",
+    ),
+    info(
+        Code::LostQuotation,
+        Severity::Warning,
+        Family::Source,
+        "first-person speech (أنا/نحن…) outside quote marks next to a speech verb: the quote marks were lost",
+    ),
+    info(
+        Code::VerbAgreement,
+        Severity::Warning,
+        Family::Source,
+        "a masculine verb opens the sentence before a feminine plural subject (حزن الولايات المتحدة): a word-for-word machine translation, check the meaning",
+    ),
+];
+
+/// The `fragment`, `suspicious-break`, `lost-quotation`, `verb-agreement` checks.
+pub(crate) struct SourceFragmentsCheck;
+
+impl Check for SourceFragmentsCheck {
+    fn info(&self) -> &'static [CheckInfo] {
+        INFO
+    }
+
+    fn run(&self, ctx: &Ctx) -> Vec<Flag> {
+        let mut flags = Vec::new();
+        run(ctx, &mut flags);
+        flags
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::quality::testkit::{codes, pairs};
+
+    #[test]
+    fn headings_and_list_items_of_legal_text_are_not_fragments() {
+        let b = crate::quality::testkit::paragraphs(&[
+            (0, "المادة (2)", "Article (2)"),
+            (
+                1,
+                "يتضمن سجل الشركة البيانات الآتية:",
+                "The Company's register shall contain the following particulars:",
+            ),
+            (
+                2,
+                "أسماء الشركاء، وبياناتهم.",
+                "Partners’ names and particulars.",
+            ),
+            (3, "المركز الرئيس للشركة.", "The Company's head office."),
+            (4, "قرارات الشركاء.", "Partners’ resolutions."),
+            (
+                5,
+                "الوزارة: وزارة التجارة.",
+                "Ministry: the Ministry of Commerce.",
+            ),
+            (
+                6,
+                "يجوز الطعن في القرار أمام الجهة المختصة وفقاً للمادة (12) فقرة (ب).",
+                "The decision may be challenged before the competent authority under Article 12, paragraph (b).",
+            ),
+        ]);
+        let found = codes(&b);
+        for code in ["fragment", "suspicious-break", "target-fragment"] {
+            assert!(!found.contains(&code.to_string()), "{found:?}");
+        }
+    }
+
+    #[test]
+    fn list_items_in_the_paragraph_that_announces_them_are_not_fragments() {
+        let b = pairs(&[
+            (
+                "يتضمن سجل الشركة البيانات الآتية:",
+                "The Company's register shall contain the following particulars:",
+            ),
+            (
+                "أسماء الشركاء، وبياناتهم.",
+                "Partners’ names and particulars.",
+            ),
+            ("المركز الرئيس للشركة.", "The Company's head office."),
+        ]);
+        assert!(
+            !codes(&b)
+                .iter()
+                .any(|c| c.contains("fragment") || c == "suspicious-break")
+        );
+    }
+
+    #[test]
+    fn a_verbless_phrase_after_a_full_sentence_of_its_paragraph_is_still_a_fragment() {
+        let b = crate::quality::testkit::paragraphs(&[
+            (
+                0,
+                "وقال المتحدث باسم الوزارة إن الزيارة جاءت بدعوة رسمية من الحكومة.",
+                "The ministry spokesman said the visit came at the government's official invitation.",
+            ),
+            (
+                0,
+                "الفصائل المسلحة الإيرانية.",
+                "The Iranian armed factions.",
+            ),
+        ]);
+        assert!(codes(&b).contains(&"suspicious-break".to_string()));
+    }
 
     #[test]
     fn detects_the_seed_fragments() {

@@ -23,6 +23,7 @@
 use std::collections::BTreeSet;
 
 use crate::align::chrf::{ChrfParams, chrf};
+use crate::bitext::Severity;
 use crate::bitext::{Bead, Flag, Side};
 use crate::lang::Script;
 use crate::quality::Ctx;
@@ -33,6 +34,7 @@ use crate::quality::numbers::numbers;
 use crate::quality::settings::Swapped;
 use crate::quality::text::{excerpt, is_letter_or_digit};
 use crate::quality::transliteration::HeardNames;
+use crate::quality::{Analysis, Check, CheckInfo, Code, Family, info};
 use crate::segment::normalize::is_digit;
 
 /// What one side of a 1-1 bead brings to the comparison.
@@ -441,7 +443,7 @@ fn with_lexicon<'a>(
 
 /// Runs `swapped` with the length model the other length checks use.
 pub(crate) fn run(ctx: &Ctx, model: &LengthModel, flags: &mut Vec<Flag>) {
-    let Some(severity) = ctx.settings.severity_of("swapped") else {
+    let Some(severity) = ctx.settings.severity_of(Code::Swapped) else {
         return;
     };
     let settings = &ctx.settings.swapped;
@@ -481,7 +483,7 @@ pub(crate) fn run(ctx: &Ctx, model: &LengthModel, flags: &mut Vec<Flag>) {
             continue;
         };
         let mut flag = ctx.bead_flag(
-            "swapped",
+            Code::Swapped,
             severity,
             a.bead,
             format!(
@@ -500,6 +502,33 @@ pub(crate) fn run(ctx: &Ctx, model: &LengthModel, flags: &mut Vec<Flag>) {
         flag.extra
             .insert("beads".into(), serde_json::json!([a.bead.id, b.bead.id]));
         flags.push(flag);
+    }
+}
+
+/// The registry entries of this family.
+pub(crate) static INFO: &[CheckInfo] = &[info(
+    Code::Swapped,
+    Severity::Warning,
+    Family::Alignment,
+    "two neighbouring 1-1 beads fit better with their translations exchanged (length, numbers, Latin names, names heard across scripts, question/quote marks, brackets, commas; a lexicon learned from the bitext when it has 200+ beads; MT chrF when sources carry MT)",
+)];
+
+/// The `swapped` check.
+pub(crate) struct SwappedCheck;
+
+impl Check for SwappedCheck {
+    fn info(&self) -> &'static [CheckInfo] {
+        INFO
+    }
+
+    fn needs(&self) -> &'static [Analysis] {
+        &[Analysis::Length, Analysis::BeadLexicon]
+    }
+
+    fn run(&self, ctx: &Ctx) -> Vec<Flag> {
+        let mut flags = Vec::new();
+        run(ctx, &ctx.length().0, &mut flags);
+        flags
     }
 }
 

@@ -2,8 +2,11 @@
 //! which is what a faithful translation of a detached source fragment looks like.
 
 use crate::bitext::Flag;
+use crate::bitext::Severity;
 use crate::quality::Ctx;
+use crate::quality::structure;
 use crate::quality::text::{excerpt, trim_closers, trim_openers, words};
+use crate::quality::{Check, CheckInfo, Code, Family, info};
 
 /// Relative words that cannot open a statement.
 const RELATIVE_OPENERS: &[&str] = &["which", "who", "whom", "whose"];
@@ -11,16 +14,154 @@ const RELATIVE_OPENERS: &[&str] = &["which", "who", "whom", "whose"];
 /// Auxiliaries, modals and frequent news verbs; a short sentence with none of them (and no
 /// `-ed` form or contraction) has no verb.
 const VERBS: &[&str] = &[
-    "is", "are", "was", "were", "be", "been", "being", "am", "has", "have", "had", "do", "does",
-    "did", "will", "would", "shall", "should", "can", "could", "may", "might", "must", "said",
-    "says", "say", "told", "tells", "tell", "made", "make", "makes", "went", "go", "goes", "came",
-    "come", "comes", "took", "take", "takes", "got", "get", "gets", "gave", "give", "gives",
-    "left", "won", "lost", "met", "saw", "see", "sees", "thanks", "thank", "let", "let's", "it's",
-    "that's", "there's", "here's", "what's", "he's", "she's", "i'm", "we're", "they're", "you're",
-    "knew", "know", "knows", "think", "thinks", "thought", "felt", "feel", "put", "set", "ran",
-    "run", "runs", "began", "begin", "begins", "kept", "keep", "keeps", "held", "hold", "holds",
-    "became", "become", "becomes", "seem", "seems", "need", "needs", "want", "wants", "yes", "no",
-    "thank", "please", "welcome", "hello",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "being",
+    "am",
+    "has",
+    "have",
+    "had",
+    "do",
+    "does",
+    "did",
+    "will",
+    "would",
+    "shall",
+    "should",
+    "can",
+    "could",
+    "may",
+    "might",
+    "must",
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "tell",
+    "made",
+    "make",
+    "makes",
+    "went",
+    "go",
+    "goes",
+    "came",
+    "come",
+    "comes",
+    "took",
+    "take",
+    "takes",
+    "got",
+    "get",
+    "gets",
+    "gave",
+    "give",
+    "gives",
+    "left",
+    "won",
+    "lost",
+    "met",
+    "saw",
+    "see",
+    "sees",
+    "thanks",
+    "thank",
+    "let",
+    "let's",
+    "it's",
+    "that's",
+    "there's",
+    "here's",
+    "what's",
+    "he's",
+    "she's",
+    "i'm",
+    "we're",
+    "they're",
+    "you're",
+    "knew",
+    "know",
+    "knows",
+    "think",
+    "thinks",
+    "thought",
+    "felt",
+    "feel",
+    "put",
+    "set",
+    "ran",
+    "run",
+    "runs",
+    "began",
+    "begin",
+    "begins",
+    "kept",
+    "keep",
+    "keeps",
+    "held",
+    "hold",
+    "holds",
+    "became",
+    "become",
+    "becomes",
+    "seem",
+    "seems",
+    "need",
+    "needs",
+    "want",
+    "wants",
+    "yes",
+    "no",
+    "thank",
+    "please",
+    "welcome",
+    "hello",
+    // Irregular past tenses (no `-ed` to give them away) that narrative and manuals use.
+    "slept",
+    "sat",
+    "stood",
+    "fell",
+    "found",
+    "wrote",
+    "spoke",
+    "heard",
+    "brought",
+    "bought",
+    "sent",
+    "spent",
+    "built",
+    "meant",
+    "grew",
+    "drew",
+    "threw",
+    "flew",
+    "rose",
+    "broke",
+    "chose",
+    "drove",
+    "ate",
+    "wore",
+    "woke",
+    "paid",
+    "laid",
+    "sold",
+    "taught",
+    "caught",
+    "fought",
+    "led",
+    "fled",
+    "lay",
+    "shone",
+    "sang",
+    "swam",
+    "forgot",
+    "understood",
+    "remains",
+    "remained",
 ];
 
 /// Words after which an `-ed` form is still a verb.
@@ -173,19 +314,31 @@ pub fn english_fragment(sentence: &str, max_words: usize) -> Option<String> {
     None
 }
 
+/// Whether an English sentence opens with a relative pronoun (`Which…`, `Who…`).
+fn opens_with_relative(sentence: &str) -> bool {
+    words(trim_openers(sentence))
+        .first()
+        .is_some_and(|w| RELATIVE_OPENERS.contains(&w.to_lowercase().as_str()))
+}
+
 /// Runs `target-fragment` on English targets.
 pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
-    let Some(severity) = ctx.settings.severity_of("target-fragment") else {
+    let Some(severity) = ctx.settings.severity_of(Code::TargetFragment) else {
         return;
     };
     if !ctx.target_is_english() {
         return;
     }
     let max_words = ctx.settings.target_fragment.max_words;
-    for (id, sentence) in ctx.bitext.target.iter().enumerate() {
-        if let Some(message) = english_fragment(&sentence.text, max_words) {
+    let sentences = &ctx.bitext.target;
+    for (id, sentence) in sentences.iter().enumerate() {
+        if let Some(message) = english_fragment(&sentence.text, max_words)
+            // A verbless heading, list item or definition entry is structure; a relative
+            // clause cut off from its sentence is a fragment wherever it stands.
+            && (!structure::structural(sentences, id) || opens_with_relative(&sentence.text))
+        {
             flags.push(ctx.target_flag(
-                "target-fragment",
+                Code::TargetFragment,
                 severity,
                 vec![id],
                 message,
@@ -195,9 +348,47 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
     }
 }
 
+/// The registry entries of this family.
+pub(crate) static INFO: &[CheckInfo] = &[info(
+    Code::TargetFragment,
+    Severity::Warning,
+    Family::Target,
+    "target sentence that cannot stand alone: short and verbless, or opens with Which/Who/Whose and is not a question",
+)];
+
+/// The `target-fragment` check.
+pub(crate) struct TargetFragmentCheck;
+
+impl Check for TargetFragmentCheck {
+    fn info(&self) -> &'static [CheckInfo] {
+        INFO
+    }
+
+    fn run(&self, ctx: &Ctx) -> Vec<Flag> {
+        let mut flags = Vec::new();
+        run(ctx, &mut flags);
+        flags
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_irregular_past_tense_is_a_verb() {
+        assert_eq!(english_fragment("Nobody slept that night.", 4), None);
+        assert!(english_fragment("The long night.", 4).is_some());
+    }
+
+    #[test]
+    fn a_verbless_heading_or_list_item_of_its_own_paragraph_is_not_a_target_fragment() {
+        let b = crate::quality::testkit::paragraphs(&[
+            (0, "الفصل الثاني", "Chapter Two"),
+            (1, "قرارات الشركاء.", "Partners’ resolutions."),
+        ]);
+        assert!(!crate::quality::testkit::codes(&b).contains(&"target-fragment".to_string()));
+    }
 
     #[test]
     fn flags_relative_openings_and_short_verbless_sentences() {

@@ -17,6 +17,7 @@
 //! common word that happens to sound like `Millican` is not). A bead whose source has such a
 //! name but whose target has none of its English forms has lost it.
 
+use crate::quality::lexicon::CLASSIFIERS;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The vowel class of a skeleton.
@@ -431,10 +432,6 @@ fn acronym_initials(target: &str) -> BTreeSet<char> {
         .flat_map(|w| w.chars().filter(char::is_ascii_uppercase))
         .collect()
 }
-
-/// Nouns Arabic puts before a name that English usually leaves out (`مدينة بول` = `Poole`,
-/// `شركة أوبر` = `Uber`, `مقاطعة دورست` = `Dorset`).
-const CLASSIFIERS: &[&str] = &["مدينة", "مقاطعة", "شركة", "بلدة", "إقليم", "محافظة", "ولاية"];
 
 /// Letters an English translation would have if it kept the classifier nouns of the source's
 /// names (`مدينة بول` → `Poole`): for each classifier followed by a word that sounds like a

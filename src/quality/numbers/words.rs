@@ -4,6 +4,7 @@
 //! decades (`السبعينيات` = `70s`), the millennium (`الألفية` = the 2000s) and month names (`March`,
 //! `آذار`, `مارس` = month 3, so `20/3/2003` matches `20 March 2003`).
 
+use crate::quality::lexicon::COUNTED_NOUNS;
 use std::collections::BTreeSet;
 
 use crate::quality::text::normalize_arabic_word;
@@ -64,20 +65,27 @@ fn lexicon(w: &str) -> Option<(f64, Kind)> {
         "two" | "both" | "twice" | "second" | "couple" | "اثنان" | "اثنين" | "اثنتان"
         | "اثنتين" | "اثنا" | "اثني" | "اثنتا" | "اثنتي" | "ثاني" | "ثانية" | "ثنائي"
         | "ثنائية" | "مرتين" => unit(2.0),
-        "three" | "thrice" | "third" | "ثلاث" | "ثلاثة" | "ثالث" | "ثالثة" | "ثلاثي" | "ثلاثية" => {
-            unit(3.0)
-        }
-        "four" | "fourth" | "اربع" | "اربعة" | "رابع" | "رابعة" | "رباعي" | "رباعية" => {
+        "three" | "thrice" | "third" | "ثلاث" | "ثلاثا" | "ثلاثة" | "ثالث" | "ثالثة" | "ثلاثي"
+        | "ثلاثية" => unit(3.0),
+        "four" | "fourth" | "اربع" | "اربعا" | "اربعة" | "رابع" | "رابعة" | "رباعي" | "رباعية" => {
             unit(4.0)
         }
-        "five" | "fifth" | "خمس" | "خمسة" | "خامس" | "خامسة" => unit(5.0),
+        "five" | "fifth" | "خمس" | "خمسة" | "خمسا" | "خامس" | "خامسة" => {
+            unit(5.0)
+        }
         "six" | "sixth" | "ست" | "ستة" | "سادس" | "سادسة" => unit(6.0),
-        "seven" | "seventh" | "سبع" | "سبعة" | "سابع" | "سابعة" => unit(7.0),
+        "seven" | "seventh" | "سبع" | "سبعا" | "سبعة" | "سابع" | "سابعة" => {
+            unit(7.0)
+        }
         "eight" | "eighth" | "ثماني" | "ثمانية" | "ثمان" | "ثامن" | "ثامنة" => {
             unit(8.0)
         }
-        "nine" | "ninth" | "تسع" | "تسعة" | "تاسع" | "تاسعة" => unit(9.0),
-        "ten" | "tenth" | "عشر" | "عشرة" | "عاشر" | "عاشرة" => unit(10.0),
+        "nine" | "ninth" | "تسع" | "تسعا" | "تسعة" | "تاسع" | "تاسعة" => {
+            unit(9.0)
+        }
+        "ten" | "tenth" | "عشر" | "عشرا" | "عشرة" | "عاشر" | "عاشرة" => {
+            unit(10.0)
+        }
         "eleven" | "eleventh" => unit(11.0),
         "twelve" | "twelfth" | "dozen" => unit(12.0),
         "thirteen" | "thirteenth" => unit(13.0),
@@ -126,53 +134,6 @@ fn lexicon(w: &str) -> Option<(f64, Kind)> {
         _ => None,
     }
 }
-
-/// Singular counted nouns (time, measures, money, times): `درجة ونصف` is 1.5 degrees, and
-/// their duals (`شهرين`, `درجتين`) are 2.
-const COUNTED_NOUNS: &[&str] = &[
-    "عام",
-    "سنة",
-    "يوم",
-    "شهر",
-    "اسبوع",
-    "ساعة",
-    "دقيقة",
-    "ثانية",
-    "مرة",
-    "درجة",
-    "قرن",
-    "عقد",
-    "نقطة",
-    "ضعف",
-    "دولار",
-    "جنيه",
-    "متر",
-    "كيلومتر",
-    "ميل",
-    "كيلوغرام",
-    "طن",
-    "لتر",
-    "hour",
-    "year",
-    "day",
-    "week",
-    "month",
-    "minute",
-    "degree",
-    "mile",
-    "metre",
-    "meter",
-    "kilometre",
-    "kilometer",
-    "point",
-    "dollar",
-    "pound",
-    "century",
-    "decade",
-    "time",
-    "ton",
-    "tonne",
-];
 
 /// Whether `w` (normalised, clitic-free) is the dual of a counted noun (`عامين`, `سنتين`).
 fn is_counted_dual(w: &str) -> bool {
@@ -265,7 +226,9 @@ pub(super) fn show(v: f64) -> String {
 
 /// A word in every form worth looking up: lower case, Arabic-normalised, clitics stripped.
 fn forms(word: &str) -> Vec<String> {
-    let lower = word.to_lowercase();
+    // `و(الثانية`: a conjunction before a bracket stays one token; the bracket is not part of
+    // the number.
+    let lower = word.to_lowercase().replace(['(', ')'], "");
     if lower.chars().any(|c| c.is_ascii_alphabetic()) {
         vec![lower.trim_end_matches(['.', '\'']).to_string()]
     } else {
@@ -347,6 +310,8 @@ pub(super) fn word_values(tokens: &[&str]) -> BTreeSet<String> {
         *run = Run::default();
     };
     let mut in_month_name = false;
+    // A run waiting for the hundreds it counts past (`… بعد المائة`).
+    let mut after_hundreds: Option<(f64, usize)> = None;
     // The last fraction word, for `half a million`, `نصف مليون`.
     let mut last_fraction: Option<(f64, usize)> = None;
     for (k, f) in forms.iter().enumerate() {
@@ -386,6 +351,29 @@ pub(super) fn word_values(tokens: &[&str]) -> BTreeSet<String> {
             let scale = matches!(kind, Kind::Scale | Kind::PluralScale);
             !(month_ordinal || after_digits && scale)
         });
+        // Legal Arabic counts past a hundred backwards: `الحادية والخمسين بعد المائة` is
+        // 151, `الحادية والعشرون بعد المائتين` 221 (the run so far, `بعد`, then the hundreds).
+        if let Some((base, _)) = after_hundreds {
+            after_hundreds = None;
+            if let Some((hundreds, Kind::Hundred | Kind::Scale)) = entry {
+                out.insert(show(base + hundreds));
+                run = Run::default();
+                last_value = Some((base + hundreds, k));
+                continue;
+            }
+        }
+        if entry.is_none()
+            && run.words > 0
+            && run.value() < 100.0
+            && f.iter().any(|w| w == "بعد")
+            && forms
+                .get(k + 1)
+                .and_then(|n| lookup(n))
+                .is_some_and(|(_, kind)| matches!(kind, Kind::Hundred | Kind::Scale))
+        {
+            after_hundreds = Some((run.value(), k));
+            continue;
+        }
         let Some((value, kind)) = entry else {
             if !matches!(f[0].as_str(), "and" | "a" | "an") {
                 flush(&mut run, &mut out);
@@ -459,6 +447,28 @@ mod tests {
 
     fn has(text: &str, v: &str) -> bool {
         vals(text).iter().any(|x| x == v)
+    }
+
+    #[test]
+    fn arabic_ordinals_counted_past_the_hundreds_are_one_number() {
+        assert_eq!(vals("المواد (الحادية والخمسين بعد المائة)"), ["151"]);
+        assert!(has("الثانية والخمسين بعد المائة", "152"));
+        let both =
+            "تلغى المواد (الحادية والخمسين بعد المائة) و(الثانية والخمسين بعد المائة) من النظام.";
+        assert_eq!(vals(both), ["151", "152"]);
+        assert!(has("المادة الحادية والعشرون بعد المائتين", "221"));
+        assert!(!has("الحادية والخمسين بعد المائة", "51"));
+        assert!(has("المادة الخامسة والعشرين", "25"));
+        assert!(has("المادة الرابعة والعشرون", "24"));
+        assert!(has("المادة الثالثة عشرة", "13"));
+        // `بعد` that is not followed by hundreds is `after`.
+        assert!(has("خمسة أيام بعد الحادث", "5"));
+    }
+
+    #[test]
+    fn arabic_accusative_counts_are_numbers() {
+        assert!(has("مدة الشركة خمساً وعشرين سنة", "25"));
+        assert!(has("ثلاثاً", "3"));
     }
 
     #[test]
