@@ -7,8 +7,8 @@ use anyhow::{Context, bail};
 use tarjama::Status;
 use tarjama::bitext::Bitext;
 use tarjama::eval::flags::{
-    Format, Report, Split, generate, merge, read_annotations, read_pud, regressions, score,
-    write_gold_report, write_table,
+    Format, Report, Split, generate, genre_false_positives, merge, read_annotations, read_pud,
+    regressions, score, write_genre_table, write_gold_report, write_table,
 };
 
 use crate::cli::GlobalArgs;
@@ -18,7 +18,7 @@ use crate::cli::choice;
 /// Arguments of `tarjama eval flags`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  tarjama eval flags --synthetic --pud corpora/eval/ud_arabic_pud/sentences.tsv --split test --rounds 5\n  tarjama eval flags --gold corpora/austin-baghdad/annotations.tsv seed.jsonl\n\nWith --gold the exit code is 1 unless every garbled passage is flagged and no clean sentence is."
+    after_help = "Examples:\n  tarjama eval flags --synthetic --pud corpora/eval/ud_arabic_pud/sentences.tsv --split test --rounds 5\n  tarjama eval flags --gold corpora/austin-baghdad/annotations.tsv seed.jsonl\n  tarjama eval flags --genres corpora/genres/\n\nWith --gold the exit code is 1 unless every garbled passage is flagged and no clean sentence is."
 )]
 pub struct Args {
     /// Generate the synthetic evaluation set from PUD pairs and score the checks on it.
@@ -26,9 +26,13 @@ pub struct Args {
         long,
         requires = "pud",
         conflicts_with = "gold",
-        required_unless_present = "gold"
+        required_unless_present_any = ["gold", "genres"]
     )]
     pub synthetic: bool,
+    /// Also measure false positives on untouched translations of other genres: a folder of
+    /// `GENRE.tsv` files (`paragraph, Arabic, English`) or one file, e.g. `corpora/genres/`.
+    #[arg(long, value_name = "PATH", conflicts_with = "gold")]
+    pub genres: Option<PathBuf>,
     /// UD Arabic-PUD `sentences.tsv` (doc_id, sent_id, text, text_en).
     #[arg(long, value_name = "TSV")]
     pub pud: Option<PathBuf>,
@@ -83,8 +87,22 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
             Status::GateFailed
         });
     }
+    let genres = match &args.genres {
+        Some(path) => genre_false_positives(path, &settings)?,
+        None => Vec::new(),
+    };
     let Some(pud) = &args.pud else {
-        bail!("--synthetic needs --pud PATH/TO/ud_arabic_pud/sentences.tsv");
+        // Genres alone: their table is the whole report.
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        match args.format {
+            Format::Text => write_genre_table(&genres, &mut out)?,
+            Format::Json => {
+                serde_json::to_writer_pretty(&mut out, &serde_json::json!({ "genres": genres }))?;
+                writeln!(out)?;
+            }
+        }
+        out.flush()?;
+        return Ok(Status::Success);
     };
     let pairs = read_pud(pud)?;
     let items = generate(&pairs, args.split, args.seed);
@@ -99,7 +117,19 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
     }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match args.format {
-        Format::Text => write_table(&report, &mut out)?,
+        Format::Text => {
+            write_table(&report, &mut out)?;
+            if args.genres.is_some() {
+                writeln!(out)?;
+                write_genre_table(&genres, &mut out)?;
+            }
+        }
+        Format::Json if args.genres.is_some() => {
+            let mut value = serde_json::to_value(&report)?;
+            value["genres"] = serde_json::to_value(&genres)?;
+            serde_json::to_writer_pretty(&mut out, &value)?;
+            writeln!(out)?;
+        }
         Format::Json => {
             serde_json::to_writer_pretty(&mut out, &report)?;
             writeln!(out)?;
