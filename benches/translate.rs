@@ -216,18 +216,25 @@ fn main() {
     );
     let settings = parse(&config, ConfigOrigin::BuiltIn).expect("bench config");
     let options = RunOptions::default();
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
 
     let started = Instant::now();
-    let first = Translator::from_settings(&settings)
-        .unwrap()
-        .translate_document(&text, &options)
+    let first = runtime
+        .block_on(
+            Translator::from_settings(&settings)
+                .unwrap()
+                .translate_document(&text, &options),
+        )
         .expect("first run");
     let first_time = started.elapsed();
 
     let started = Instant::now();
-    let second = Translator::from_settings(&settings)
-        .unwrap()
-        .translate_document(&text, &options)
+    let second = runtime
+        .block_on(
+            Translator::from_settings(&settings)
+                .unwrap()
+                .translate_document(&text, &options),
+        )
         .expect("cached run");
     let cached_time = started.elapsed();
 

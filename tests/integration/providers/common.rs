@@ -61,12 +61,22 @@ pub fn translate(
     texts: &[String],
 ) -> Result<Vec<Result<Translated, String>>, ProviderError> {
     let (from, to) = langs();
-    provider.translate(&Batch {
+    block_on(provider.translate(Batch {
         texts,
         from: &from,
         to: &to,
         context: None,
-    })
+    }))
+}
+
+/// Runs a future on a fresh multi-threaded runtime, as the binary's `main` does.
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+        .block_on(future)
 }
 
 /// A handler that answers the n-th request with `faults[n]`, then with `then` for the rest.
