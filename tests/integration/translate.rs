@@ -704,3 +704,105 @@ fn paragraph_mode_aligns_the_translated_sentences_with_their_sources() {
         assert_eq!(target[0], json!(k), "{beads:?}");
     }
 }
+
+#[test]
+fn a_run_where_every_unit_failed_exits_3_and_still_writes_its_output() {
+    // A 5 MB error page with terminal escapes, for every request.
+    let page = format!(
+        "{{\"error\": \"\u{1b}[2J\u{7}down {}\"}}",
+        "x".repeat(5 * 1024 * 1024)
+    );
+    let server = MockServer::start(move |_| Response::with_body(500, "application/json", &page));
+    let wd = Workdir::new();
+    write_config(&wd, "[\"lt\"]", &server.url(), "");
+    wd.write("article.txt", ARTICLE);
+    let out = wd.run(&["translate", "article.txt", "-o", "out.jsonl"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let written = std::fs::read_to_string(wd.path().join("out.jsonl")).unwrap();
+    let recs = records(&written);
+    let flags: Vec<&Value> = recs
+        .iter()
+        .filter(|r| r["code"] == "translation-failed")
+        .collect();
+    assert_eq!(flags.len(), 4, "{written:.2000}");
+    // The server's text is cut and its control characters escaped, in the bitext and on stderr.
+    assert!(
+        written.len() < 64 * 1024,
+        "bitext of {} bytes",
+        written.len()
+    );
+    assert!(
+        !written.contains('\u{1b}') && !written.contains("\\u001b"),
+        "{written:.2000}"
+    );
+    let err = stderr(&out);
+    assert!(err.len() < 4096 && !err.contains('\u{1b}'), "{err:.2000}");
+    assert!(err.contains("4 failed"), "{err}");
+}
+
+#[test]
+fn a_server_asking_to_wait_longer_than_any_clock_gives_up_at_once_without_panicking() {
+    let server = MockServer::start(|_| {
+        Response::json(429, &json!({"error": "Slow down"}))
+            .header("Retry-After", "99999999999999999999")
+    });
+    let wd = Workdir::new();
+    write_config(&wd, "[\"lt\"]", &server.url(), "");
+    wd.write("article.txt", ARTICLE);
+    let started = Instant::now();
+    let out = wd.run(&["translate", "article.txt", "-o", "out.jsonl"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    // One request per batch, none retried.
+    let requests = server.requests().len();
+    assert!(requests <= 4, "{requests} requests");
+    let written = std::fs::read_to_string(wd.path().join("out.jsonl")).unwrap();
+    assert!(written.contains("more than max_backoff"), "{written:.2000}");
+}
+
+#[test]
+fn a_tiny_request_rate_is_refused_in_one_line_naming_the_setting() {
+    let (_server, wd) = article_with_libretranslate("[\"lt\"]", "");
+    let config = std::fs::read_to_string(wd.path().join("config.toml"))
+        .unwrap()
+        .replace("requests_per_second = 0.0", "requests_per_second = 1e-300");
+    wd.write("config.toml", config);
+    let out = wd.run(&["translate", "article.txt"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("requests_per_second"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}
+
+#[test]
+fn two_runs_creating_one_new_cache_at_once_both_succeed() {
+    let (server, wd) = article_with_libretranslate("[\"lt\"]", "");
+    for round in 0..3 {
+        let cache = format!("race-{round}.sqlite");
+        let children: Vec<_> = (0..2)
+            .map(|_| {
+                wd.command(&["translate", "article.txt", "--cache", &cache])
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "round {round}: {}",
+                stderr(&out)
+            );
+        }
+    }
+    drop(server);
+}

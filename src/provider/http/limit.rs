@@ -124,10 +124,13 @@ impl Limiter {
     /// Reserves the next start under the adaptive rate (`None`: start now).
     fn adaptive_slot(&self) -> Option<Instant> {
         let mut a = lock(&self.adaptive);
-        if !a.rate.is_finite() {
+        let now = Instant::now();
+        // At the ceiling, governor alone spaces requests: two spacers of the same rate with
+        // different phases would make each request wait up to one period more.
+        if !a.rate.is_finite() || a.rate >= a.ceiling {
+            a.next = now;
             return None;
         }
-        let now = Instant::now();
         let start = a.next.max(now);
         let spacing = Duration::try_from_secs_f64(1.0 / a.rate).unwrap_or(Duration::MAX);
         a.next = start.checked_add(spacing).unwrap_or(start);

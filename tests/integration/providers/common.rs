@@ -69,13 +69,34 @@ pub fn translate(
     }))
 }
 
-/// Runs a future on a fresh multi-threaded runtime, as the binary's `main` does.
+/// Translates `texts` ar → en, on the caller's runtime.
+pub async fn translate_async(
+    provider: &Provider,
+    texts: &[String],
+) -> Result<Vec<Result<Translated, String>>, ProviderError> {
+    let (from, to) = langs();
+    provider
+        .translate(Batch {
+            texts,
+            from: &from,
+            to: &to,
+            context: None,
+        })
+        .await
+}
+
+/// Runs a future on the tests' shared multi-threaded runtime (as the binary's `main` builds
+/// one); several threads may block on it at once.
 pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("tokio runtime")
+        })
         .block_on(future)
 }
 
