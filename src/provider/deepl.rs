@@ -39,8 +39,10 @@ service_settings! {
         pub send_context: bool = true,
     }
     api_key_env = "DEEPL_AUTH_KEY";
-    // 50 texts and 128 KiB per request; the official CLI keeps 5 requests in flight.
+    // 50 texts and 128 KiB per request; the official CLI keeps 5 requests in flight. DeepL
+    // documents no request rate: none is set, and the adaptive rate backs off on 429/529.
     transport = Transport {
+        requests_per_second: 0.0,
         concurrency: 5,
         max_texts: 50,
         max_request_bytes: 128 * 1024,

@@ -1,7 +1,7 @@
 //! The HTTP layer every service shares: one [`reqwest::Client`] per provider (rustls, connection
 //! pool, HTTP/2 where offered, gzip/brotli, timeouts), rate limits ([`limit`]: `governor` for the
 //! configured ceilings, an adaptive AIMD rate on top), retries (`backon`: exponential backoff
-//! with jitter, where a `Retry-After` — seconds or an HTTP date, read with `httpdate` — wins
+//! with full jitter, where a `Retry-After` — seconds or an HTTP date, read with `httpdate` — wins
 //! over the computed delay and one beyond `max_backoff` gives up at once), error classification
 //! into [`ProviderError`] through a service's [`Verdict`], counters, and key redaction. Service
 //! files only map requests, responses and language codes.
@@ -622,7 +622,6 @@ impl Http {
             .with_min_delay(self.transport.backoff_base)
             .with_max_delay(max_backoff)
             .with_factor(2.0)
-            .with_jitter()
             .with_max_times(self.transport.max_retries as usize);
         let attempt = || async {
             attempts.fetch_add(1, Ordering::Relaxed);
@@ -646,8 +645,10 @@ impl Http {
                         }
                         Some(asked)
                     }
-                    // Jitter may double a delay: the cap holds for the jittered one too.
-                    None => computed.map(|d| d.min(max_backoff)),
+                    // Full jitter (uniform in [0, delay]), as AWS recommends: retries of many
+                    // tasks spread out instead of coming back together. backon's own jitter
+                    // only adds up to one delay more.
+                    None => computed.map(|d| d.min(max_backoff).mul_f64(fastrand::f64())),
                 }
             })
             .notify(|_, _| {

@@ -163,3 +163,39 @@ fn tiny_request_rates_are_refused_naming_the_setting() {
     };
     assert!(validate("p", &ok).is_ok());
 }
+
+#[test]
+fn backoff_is_capped_full_jitter_and_counts_retries() {
+    // A refused connection, retried 3 times at base 40 ms: full jitter waits at most 40 + 80 +
+    // 100 ms (capped by max_backoff).
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let http = Http::new(
+        Transport {
+            backoff_base: Duration::from_millis(40),
+            max_backoff: Duration::from_millis(100),
+            max_retries: 3,
+            requests_per_second: 0.0,
+            ..Transport::standard()
+        },
+        None,
+    );
+    let started = Instant::now();
+    let result: Result<u32, ProviderError> = runtime.block_on(http.call(
+        0,
+        |client| client.get("http://127.0.0.1:9/"),
+        // Never reached: nothing listens on port 9; the transport error is retried.
+        |_| Verdict::Done(0),
+    ));
+    assert!(
+        matches!(result, Err(ProviderError::Unavailable(_))),
+        "{result:?}"
+    );
+    // Capped at max_backoff: 40 + 80 + 100 ms at most, plus connection attempts.
+    assert!(
+        started.elapsed() < Duration::from_millis(1500),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(http.stats().requests, 4);
+    assert_eq!(http.stats().retries, 3);
+}
