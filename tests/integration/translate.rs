@@ -806,3 +806,59 @@ fn two_runs_creating_one_new_cache_at_once_both_succeed() {
     }
     drop(server);
 }
+
+#[test]
+fn ctrl_c_cancels_requests_in_flight_commits_what_arrived_and_exits_130() {
+    // Texts with a number below 4 are answered at once; the others hang for 30 s. Two requests
+    // in flight ([translate] concurrency): four answers, then two requests hanging.
+    let server = MockServer::start(|req: &Request| {
+        let q = q_texts(req).unwrap_or_default();
+        let quick = q.iter().all(|t| {
+            ["رقم 0 ", "رقم 1 ", "رقم 2 ", "رقم 3 "]
+                .iter()
+                .any(|n| t.contains(n))
+        });
+        if quick {
+            translated(&q)
+        } else {
+            Reply::Hang(Duration::from_secs(30))
+        }
+    });
+    let wd = Workdir::new();
+    write_config(
+        &wd,
+        "[\"lt\"]",
+        &server.url(),
+        "max_texts = 1\nconcurrency = 4",
+    );
+    wd.write("article.txt", long_article(12));
+    let child = wd
+        .command(&["translate", "article.txt", "-o", "out.jsonl"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while server.requests().len() < 6 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let interrupted = Instant::now();
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert!(
+        interrupted.elapsed() < Duration::from_secs(5),
+        "the requests in flight were not cancelled: {:?}",
+        interrupted.elapsed()
+    );
+    assert!(!wd.path().join("out.jsonl").exists());
+    // The four quick answers are in the cache; a re-run asks only for the rest.
+    let cached = stdout(&wd.run(&["cache", "export", "--format", "jsonl"]));
+    assert_eq!(cached.lines().count(), 4, "{cached}");
+    assert!(stderr(&out).contains("interrupted"), "{}", stderr(&out));
+}
