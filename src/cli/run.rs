@@ -76,12 +76,12 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
     })?;
     let mut formats = args.formats.clone();
     formats.dedup();
-    let written = tarjama::output::write_all(
+    let written = crate::cli::block_on(pipeline::write_outputs(
         &outcome.bitext,
         &out_dir,
         &formats,
         &ExportOptions::default(),
-    )?;
+    ))?;
     eprint!("{}", summary(&outcome, &written, started));
     let t = &outcome.translation;
     if t.units > 0 && t.failed == t.units {

@@ -1,4 +1,5 @@
-//! The whole job as one async API: segment → translate → align → check. `tarjama run` and
+//! The whole job as one async API: segment → translate → align → check → outputs
+//! ([`run_article`], then [`write_outputs`]). `tarjama run` and
 //! `tarjama translate` call it, and so will the review server and the batch runner; it is the
 //! only place besides the commands that wires stages. It runs on the caller's tokio runtime
 //! and never builds one; CPU-heavy stages leave the runtime's workers free (`spawn_blocking`,
@@ -84,4 +85,15 @@ pub async fn run_article(
         bitext,
         translation: translated.summary,
     })
+}
+
+/// Writes the outputs of a run into `dir` (each file atomically), on a blocking thread: the
+/// last stage of the job, after [`run_article`]. Returns the files written.
+pub async fn write_outputs(
+    bitext: &Bitext,
+    dir: &std::path::Path,
+    formats: &[crate::output::Format],
+    options: &crate::output::ExportOptions,
+) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    tokio::task::block_in_place(|| crate::output::write_all(bitext, dir, formats, options))
 }
