@@ -7,7 +7,9 @@
 //! given and a re-run asks only for what is missing. The schema is versioned with
 //! `PRAGMA user_version`; [`MIGRATIONS`] bring older files up to date.
 //!
-//! One connection behind a mutex: the orchestrator's threads share a [`Cache`] (SQLite writes
+//! One connection behind a mutex, used from blocking threads only (the async engine reads it with
+//! `spawn_blocking` and writes through one writer task), so SQLite never blocks the runtime's
+//! workers. Sharing it is cheap (SQLite writes
 //! are serialised anyway, and each one is a few microseconds next to a network round trip).
 
 use std::path::{Path, PathBuf};
@@ -139,7 +141,7 @@ pub struct Stats {
     pub span: Option<(i64, i64)>,
 }
 
-/// The cache: a SQLite connection shared by the translation threads.
+/// The cache: a SQLite connection shared by the blocking threads of a run.
 #[derive(Debug)]
 pub struct Cache {
     path: PathBuf,
