@@ -862,3 +862,64 @@ fn ctrl_c_cancels_requests_in_flight_commits_what_arrived_and_exits_130() {
     assert_eq!(cached.lines().count(), 4, "{cached}");
     assert!(stderr(&out).contains("interrupted"), "{}", stderr(&out));
 }
+
+#[test]
+fn the_adaptive_rate_finds_a_server_limit_without_losing_or_repaying_a_text() {
+    // The server admits 20 requests/s (a bucket of 5), answers 429 beyond it, without
+    // Retry-After; the client is configured with no rate at all.
+    let bucket = Arc::new(std::sync::Mutex::new((5.0_f64, Instant::now())));
+    let answered = Arc::new(std::sync::Mutex::new(std::collections::HashMap::<
+        String,
+        usize,
+    >::new()));
+    let refused = Arc::new(AtomicUsize::new(0));
+    let server = {
+        let (bucket, answered, refused) = (bucket.clone(), answered.clone(), refused.clone());
+        MockServer::start(move |req: &Request| {
+            let mut b = bucket.lock().unwrap();
+            let now = Instant::now();
+            b.0 = (b.0 + now.duration_since(b.1).as_secs_f64() * 20.0).min(5.0);
+            b.1 = now;
+            if b.0 < 1.0 {
+                refused.fetch_add(1, Ordering::SeqCst);
+                return Response::json(429, &json!({"error": "Too many requests"}));
+            }
+            b.0 -= 1.0;
+            drop(b);
+            let q = q_texts(req).unwrap();
+            for t in &q {
+                *answered.lock().unwrap().entry(t.clone()).or_default() += 1;
+            }
+            translated(&q).delay(Duration::from_millis(20))
+        })
+    };
+    let wd = Workdir::new();
+    write_config(
+        &wd,
+        "[\"lt\"]",
+        &server.url(),
+        "max_texts = 1\nconcurrency = 8",
+    );
+    let config = std::fs::read_to_string(wd.path().join("config.toml"))
+        .unwrap()
+        .replace("max_retries = 1", "max_retries = 30")
+        .replace("concurrency = 2\n", "concurrency = 8\n");
+    wd.write("config.toml", config);
+    wd.write("article.txt", long_article(60));
+    let started = Instant::now();
+    let out = wd.run(&["translate", "article.txt", "-o", "out.jsonl"]);
+    let elapsed = started.elapsed();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("0 failed"), "{}", stderr(&out));
+    let answered = answered.lock().unwrap();
+    assert_eq!(answered.len(), 60, "every text answered");
+    assert!(answered.values().all(|&n| n == 1), "a text was paid twice");
+    // 55 requests beyond the bucket at 20/s take 2.75 s at least; the adaptive rate must not
+    // fall far below the limit (8 in flight at 20 ms could go 400/s).
+    assert!(elapsed >= Duration::from_millis(2500), "{elapsed:?}");
+    assert!(
+        elapsed < Duration::from_secs(9),
+        "{elapsed:?}, {} refused",
+        refused.load(Ordering::SeqCst)
+    );
+}

@@ -52,6 +52,8 @@ struct Adaptive {
     next: Instant,
     /// Successes within the last [`WINDOW`].
     successes: VecDeque<Instant>,
+    /// Requests started within the last [`WINDOW`].
+    sent: VecDeque<Instant>,
     /// No decrease before this instant.
     hold_until: Option<Instant>,
 }
@@ -94,6 +96,7 @@ impl Limiter {
                 rate: ceiling,
                 next: Instant::now(),
                 successes: VecDeque::new(),
+                sent: VecDeque::new(),
                 hold_until: None,
             }),
             paused_until: Mutex::new(None),
@@ -127,15 +130,18 @@ impl Limiter {
     fn adaptive_slot(&self) -> Option<Instant> {
         let mut a = lock(&self.adaptive);
         let now = Instant::now();
+        a.trim(now);
         // At the ceiling, governor alone spaces requests: two spacers of the same rate with
         // different phases would make each request wait up to one period more.
         if !a.rate.is_finite() || a.rate >= a.ceiling {
             a.next = now;
+            a.sent.push_back(now);
             return None;
         }
         let start = a.next.max(now);
         let spacing = Duration::try_from_secs_f64(1.0 / a.rate).unwrap_or(Duration::MAX);
         a.next = start.checked_add(spacing).unwrap_or(start);
+        a.sent.push_back(start);
         (start > now).then_some(start)
     }
 
@@ -165,20 +171,14 @@ impl Limiter {
             return;
         }
         a.trim(now);
-        // Successes per second over the window, or over the time since the first of them when
-        // the run is younger than the window (9 answers in the first 100 ms are 90/s, not 9/s).
-        let span = a
-            .successes
-            .front()
-            .map_or(WINDOW, |&first| now.duration_since(first))
-            .clamp(MIN_SPAN, WINDOW);
-        let accepted = a.successes.len() as f64 / span.as_secs_f64();
+        let accepted = per_second(&a.successes, now);
         let target = if accepted > 0.0 {
             accepted.min(a.rate) * DECREASE
         } else if a.rate.is_finite() {
             a.rate * DECREASE
         } else {
-            MIN_RATE
+            // Throttled before any answer came back: half the pace requests went out at.
+            per_second(&a.sent, now) * 0.5
         };
         a.rate = a.rate.min(target).max(MIN_RATE).min(a.ceiling);
         a.hold_until = now.checked_add(HOLD);
@@ -192,14 +192,25 @@ impl Limiter {
 
 impl Adaptive {
     fn trim(&mut self, now: Instant) {
-        while self
-            .successes
-            .front()
-            .is_some_and(|&t| now.duration_since(t) > WINDOW)
-        {
-            self.successes.pop_front();
+        for events in [&mut self.successes, &mut self.sent] {
+            while events
+                .front()
+                .is_some_and(|&t| now.saturating_duration_since(t) > WINDOW)
+            {
+                events.pop_front();
+            }
         }
     }
+}
+
+/// Events per second over the window, or over the time since the first of them when the run is
+/// younger than the window (9 answers in the first 100 ms are 90/s, not 9/s).
+fn per_second(events: &VecDeque<Instant>, now: Instant) -> f64 {
+    let span = events
+        .front()
+        .map_or(WINDOW, |&first| now.saturating_duration_since(first))
+        .clamp(MIN_SPAN, WINDOW);
+    events.len() as f64 / span.as_secs_f64()
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
