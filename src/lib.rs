@@ -13,7 +13,9 @@
 //!    and a reviewer's decisions.
 //!
 //! [`pipeline`] wires the stages together for the commands (the binary's `src/cli/`, which the
-//! library never sees), the review server and tests.
+//! library never sees), the review server and tests. Network stages are async (tokio, reqwest):
+//! the library exposes async functions and runs on its caller's runtime, never building one;
+//! the binary builds one in `main`.
 
 pub mod align;
 pub mod bitext;
@@ -42,6 +44,9 @@ pub enum Status {
     Success,
     /// The command completed but a quality gate (`--fail-on`) was not met (exit code 1).
     GateFailed,
+    /// The command wrote what it had, but no unit at all could be translated (exit code 3):
+    /// every service failed (down, refusing, misconfigured) and nothing was cached or in memory.
+    Untranslated,
 }
 
 impl Status {
@@ -50,6 +55,7 @@ impl Status {
         match self {
             Status::Success => ExitCode::SUCCESS,
             Status::GateFailed => ExitCode::from(1),
+            Status::Untranslated => ExitCode::from(3),
         }
     }
 }

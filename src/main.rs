@@ -1,5 +1,7 @@
 //! The `tarjama` binary: parse the command line, run the library, map the outcome to an exit code.
-//! The command line lives here (`src/cli/`), never in the library.
+//! The command line lives here (`src/cli/`), never in the library. `main` builds the one tokio
+//! runtime of the process; commands that translate block on it (`cli::block_on`), the others
+//! run as plain code.
 
 mod cli;
 
@@ -8,9 +10,29 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    tarjama::interrupt::install_handler();
     let cli = cli::Cli::parse();
-    match cli::dispatch(cli) {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("tarjama-worker")
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("tarjama: error: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let _entered = runtime.enter();
+    tarjama::interrupt::watch();
+    let result = cli::dispatch(cli);
+    if tarjama::interrupt::is_triggered() {
+        // Everything received is committed; the error (if any) says where the run stopped.
+        if let Err(err) = &result {
+            eprintln!("tarjama: {err:#}");
+        }
+        return ExitCode::from(tarjama::interrupt::INTERRUPTED_EXIT_CODE as u8);
+    }
+    match result {
         Ok(status) => status.exit_code(),
         Err(err) => report_error(&err),
     }

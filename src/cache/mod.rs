@@ -7,7 +7,9 @@
 //! given and a re-run asks only for what is missing. The schema is versioned with
 //! `PRAGMA user_version`; [`MIGRATIONS`] bring older files up to date.
 //!
-//! One connection behind a mutex: the orchestrator's threads share a [`Cache`] (SQLite writes
+//! One connection behind a mutex, used from blocking threads only (the async engine reads it with
+//! `spawn_blocking` and writes through one writer task), so SQLite never blocks the runtime's
+//! workers. Sharing it is cheap (SQLite writes
 //! are serialised anyway, and each one is a few microseconds next to a network round trip).
 
 use std::path::{Path, PathBuf};
@@ -61,6 +63,9 @@ pub enum CacheError {
         /// Latest version this build knows.
         known: u32,
     },
+    /// The task writing to the cache stopped (after an error reported with it).
+    #[error("the cache writer stopped")]
+    WriterGone,
     /// The cache folder could not be created.
     #[error("cache {path}: cannot create its folder: {source}")]
     Folder {
@@ -136,7 +141,7 @@ pub struct Stats {
     pub span: Option<(i64, i64)>,
 }
 
-/// The cache: a SQLite connection shared by the translation threads.
+/// The cache: a SQLite connection shared by the blocking threads of a run.
 #[derive(Debug)]
 pub struct Cache {
     path: PathBuf,
@@ -372,10 +377,19 @@ fn migrate(conn: &mut Connection, name: &str) -> Result<(), CacheError> {
         path: name.to_string(),
         source,
     };
-    let version: u32 = conn
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .map_err(sqlite)?;
     let known = MIGRATIONS.len() as u32;
+    let read_version =
+        |conn: &Connection| conn.pragma_query_value(None, "user_version", |r| r.get::<_, u32>(0));
+    if read_version(conn).map_err(sqlite)? == known {
+        return Ok(());
+    }
+    // Two runs may open a new cache file at the same moment: `BEGIN IMMEDIATE` takes the write
+    // lock before the version is read (the busy timeout makes the second run wait), so only
+    // one of them migrates and the other sees the finished schema.
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(sqlite)?;
+    let version = read_version(&tx).map_err(sqlite)?;
     if version > known {
         return Err(CacheError::TooNew {
             path: name.to_string(),
@@ -384,18 +398,40 @@ fn migrate(conn: &mut Connection, name: &str) -> Result<(), CacheError> {
         });
     }
     for (step, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        let tx = conn.transaction().map_err(sqlite)?;
         tx.execute_batch(sql).map_err(sqlite)?;
         tx.pragma_update(None, "user_version", step as u32 + 1)
             .map_err(sqlite)?;
-        tx.commit().map_err(sqlite)?;
     }
+    tx.commit().map_err(sqlite)?;
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn concurrent_creation_of_a_new_cache_never_fails() {
+        for round in 0..6 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join(format!("race-{round}.sqlite"));
+            let barrier = std::sync::Barrier::new(4);
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..4)
+                    .map(|_| {
+                        scope.spawn(|| {
+                            barrier.wait();
+                            Cache::open(&path).map(|c| c.get(&key("x", None)).map(|_| ()))
+                        })
+                    })
+                    .collect();
+                for h in handles {
+                    let result = h.join().unwrap();
+                    assert!(matches!(result, Ok(Ok(()))), "round {round}: {result:?}");
+                }
+            });
+        }
+    }
 
     fn key<'a>(source: &'a str, context: Option<&'a str>) -> Key<'a> {
         Key {

@@ -12,7 +12,7 @@ use crate::cli;
     name = "tarjama",
     version,
     about,
-    after_help = "Example:\n  tarjama run corpora/austin-baghdad/ar.txt\n\nExit codes: 0 ok, 1 quality gate failed (--fail-on), 2 error, 130 interrupted."
+    after_help = "Example:\n  tarjama run corpora/austin-baghdad/ar.txt\n\nExit codes: 0 ok, 1 quality gate failed (--fail-on), 2 error, 3 nothing could be translated (outputs written, every unit flagged translation-failed), 130 interrupted."
 )]
 pub struct Cli {
     /// Options shared by every command.

@@ -79,10 +79,10 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
             global.config.as_deref(),
             &tarjama::config::Overrides::default(),
         )?;
-        flags.extend(tarjama::pipeline::signals::service_signals(
-            &bitext, &settings,
+        flags.extend(crate::cli::block_on(
+            tarjama::pipeline::signals::service_signals(&bitext, &settings),
         )?);
-        owned.extend(tarjama::pipeline::signals::SIGNAL_CODES);
+        owned.extend(tarjama::quality::Code::SIGNALS.map(tarjama::quality::Code::as_str));
         quality::sort_flags(&mut flags);
     }
     quality::replace_flags(&mut bitext, &owned, flags);

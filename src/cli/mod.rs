@@ -19,6 +19,12 @@ pub use choice::choice;
 
 use tarjama::Status;
 
+/// Runs an async library call to completion on the runtime `main` entered (commands are plain
+/// code; the ones that translate block here while the runtime's workers do the network).
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Handle::current().block_on(future)
+}
+
 /// Runs the command named on the command line.
 pub fn dispatch(cli: Cli) -> anyhow::Result<Status> {
     let global = &cli.global;

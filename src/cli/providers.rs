@@ -142,8 +142,7 @@ fn test(settings: &Settings, name: &str, text: &str, out: &mut dyn Write) -> any
         context: None,
     };
     let started = Instant::now();
-    let mut answers = provider
-        .translate(&batch)
+    let mut answers = crate::cli::block_on(provider.translate(batch))
         .with_context(|| format!("testing provider {name}"))?;
     let elapsed = started.elapsed();
     let answer = answers

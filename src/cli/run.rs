@@ -8,7 +8,7 @@ use std::time::Instant;
 use crate::cli::GlobalArgs;
 use crate::cli::check::{FailOn, gate};
 use crate::cli::choice;
-use crate::cli::translate::{Progress, TranslateOptions};
+use crate::cli::translate::{TranslateOptions, progress_bar};
 use tarjama::Status;
 use tarjama::bitext::Severity;
 use tarjama::config;
@@ -61,22 +61,36 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
         .out
         .clone()
         .unwrap_or_else(|| default_out_dir(&args.article));
-    let outcome = pipeline::run_article(
+    let name = source.display_name();
+    let outcome = crate::cli::block_on(pipeline::run_article(
         &text,
         &source,
         &settings,
-        args.options.progress == Progress::Auto,
+        progress_bar(args.options.progress),
         args.signals,
-    )?;
+    ))
+    .inspect_err(|err| {
+        if let Some(summary) = pipeline::partial_summary(err) {
+            eprintln!("tarjama: {name}: {summary}");
+        }
+    })?;
     let mut formats = args.formats.clone();
     formats.dedup();
-    let written = tarjama::output::write_all(
+    let written = crate::cli::block_on(pipeline::write_outputs(
         &outcome.bitext,
         &out_dir,
         &formats,
         &ExportOptions::default(),
-    )?;
+    ))?;
     eprint!("{}", summary(&outcome, &written, started));
+    let t = &outcome.translation;
+    if t.units > 0 && t.failed == t.units {
+        eprintln!(
+            "tarjama: error: none of the {} units could be translated (see the translation-failed flags); the outputs were written anyway",
+            t.units
+        );
+        return Ok(Status::Untranslated);
+    }
     Ok(gate(&outcome.bitext.flags, args.fail_on))
 }
 

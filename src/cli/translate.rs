@@ -3,8 +3,10 @@
 // section, not a rustdoc link.
 #![allow(rustdoc::broken_intra_doc_links)]
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
 use crate::cli::GlobalArgs;
 use crate::cli::choice;
@@ -96,7 +98,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
     let settings = config::load(global.config.as_deref(), &args.options.overrides())?;
     let source = Source::from_arg(&args.file);
     let text = read_text(&source)?;
-    let bitext = translate_text(&text, &source, &settings, args.options.progress)?;
+    let (bitext, status) = translate_text(&text, &source, &settings, args.options.progress)?;
     let write = |out: &mut dyn Write| write_bitext(&bitext, args.format, out);
     match &args.output {
         Some(path) => write_atomic(path, write)?,
@@ -107,28 +109,95 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
             out.flush()?;
         }
     }
-    Ok(Status::Success)
+    Ok(status)
 }
 
 /// Translates `text` with `settings` and prints the one-line summary on standard error (the
 /// shared step of `translate` and `run`). A fatal service error prints the summary so far and
-/// returns the error; everything translated before it is in the cache.
+/// returns the error; everything translated before it is in the cache. The status is
+/// [`Status::Untranslated`] when units were there and none could be translated.
 pub fn translate_text(
     text: &str,
     source: &Source,
     settings: &Settings,
     progress: Progress,
-) -> anyhow::Result<Bitext> {
-    let outcome = tarjama::pipeline::translate(text, source, settings, progress == Progress::Auto)?;
+) -> anyhow::Result<(Bitext, Status)> {
     let name = source.display_name();
+    let outcome = crate::cli::block_on(tarjama::pipeline::translate(
+        text,
+        source,
+        settings,
+        progress_bar(progress),
+    ))
+    .inspect_err(|err| {
+        if let Some(summary) = tarjama::pipeline::partial_summary(err) {
+            eprintln!("tarjama: {name}: {summary}");
+        }
+    })?;
     eprintln!("tarjama: {name}: {}", outcome.summary);
-    if outcome.summary.failed > 0 {
-        eprintln!(
-            "tarjama: warning: {} units were not translated (flagged translation-failed); run the same command again to retry them",
-            outcome.summary.failed
-        );
+    Ok((outcome.bitext, report_failures(&outcome.summary)))
+}
+
+/// Warns about units left untranslated; [`Status::Untranslated`] when that is all of them.
+pub fn report_failures(summary: &tarjama::translate::Summary) -> Status {
+    if summary.failed == 0 {
+        return Status::Success;
     }
-    Ok(outcome.bitext)
+    eprintln!(
+        "tarjama: warning: {} units were not translated (flagged translation-failed); run the same command again to retry them",
+        summary.failed
+    );
+    if summary.failed == summary.units {
+        Status::Untranslated
+    } else {
+        Status::Success
+    }
+}
+
+/// The progress bar for `--progress`: an indicatif bar on a terminal, none otherwise.
+pub fn progress_bar(progress: Progress) -> Option<Arc<dyn tarjama::translate::Progress>> {
+    (progress == Progress::Auto && std::io::stderr().is_terminal())
+        .then(|| Arc::new(Bar::default()) as Arc<dyn tarjama::translate::Progress>)
+}
+
+/// An indicatif bar on standard error.
+#[derive(Default)]
+struct Bar {
+    bar: std::sync::OnceLock<indicatif::ProgressBar>,
+}
+
+impl tarjama::translate::Progress for Bar {
+    fn start(&self, total: usize) {
+        let bar = indicatif::ProgressBar::new(total as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} [{bar:30}] {pos}/{len} units {per_sec} · {msg} · {elapsed}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        bar.enable_steady_tick(Duration::from_millis(200));
+        let _ = self.bar.set(bar);
+    }
+
+    fn advance(&self, n: usize) {
+        if let Some(bar) = self.bar.get() {
+            bar.inc(n as u64);
+        }
+    }
+
+    fn update(&self, done: usize, requests: u64, retries: u64) {
+        if let Some(bar) = self.bar.get() {
+            bar.set_position(done as u64);
+            bar.set_message(format!("{requests} requests, {retries} retries"));
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = self.bar.get() {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 /// Writes a bitext in one of the `translate` formats.

@@ -1,13 +1,19 @@
-//! The whole job as one function: segment → translate → align → check. `tarjama run` calls it,
-//! and so do the end-to-end tests; it is the only place besides the commands that wires stages.
+//! The whole job as one async API: segment → translate → align → check → outputs
+//! ([`run_article`], then [`write_outputs`]). `tarjama run` and
+//! `tarjama translate` call it, and so will the review server and the batch runner; it is the
+//! only place besides the commands that wires stages. It runs on the caller's tokio runtime
+//! and never builds one; CPU-heavy stages leave the runtime's workers free (`spawn_blocking`,
+//! `block_in_place`).
+
+use std::sync::Arc;
 
 use anyhow::Context;
 
 use crate::bitext::Bitext;
 use crate::config::Settings;
 use crate::input::Source;
-use crate::quality;
-use crate::translate::{self, RunError, RunOptions, Summary, Translator};
+use crate::quality::{self, Code};
+use crate::translate::{self, Progress, RunError, RunOptions, Summary, Translator};
 
 pub mod signals;
 
@@ -21,13 +27,13 @@ pub struct Outcome {
 }
 
 /// Translates one article through the configured chain (segmenting it first). On a fatal
-/// service error (authentication, quota) it prints the counts so far and returns the error;
-/// everything translated before it is in the cache.
-pub fn translate(
+/// service error (authentication, quota) or an interruption the error carries the counts so
+/// far ([`RunError`]); everything translated before it is in the cache.
+pub async fn translate(
     text: &str,
     source: &Source,
     settings: &Settings,
-    progress: bool,
+    progress: Option<Arc<dyn Progress>>,
 ) -> anyhow::Result<translate::Outcome> {
     let translator = Translator::from_settings(settings)?;
     let options = RunOptions {
@@ -40,31 +46,38 @@ pub fn translate(
     let name = source.display_name();
     translator
         .translate_document(text, &options)
-        .inspect_err(|err| {
-            if let RunError::Fatal { summary, .. } = err {
-                eprintln!("tarjama: {name}: {summary}");
-            }
-        })
+        .await
         .with_context(|| format!("translating {name}"))
+}
+
+/// The counts so far of a run stopped by a fatal service error or an interruption.
+pub fn partial_summary(err: &anyhow::Error) -> Option<&Summary> {
+    err.chain()
+        .find_map(|cause| match cause.downcast_ref::<RunError>()? {
+            RunError::Fatal { summary, .. } | RunError::Interrupted { summary, .. } => {
+                Some(summary.as_ref())
+            }
+            RunError::Cache(_) => None,
+        })
 }
 
 /// Translates and checks one article: [`translate()`], then every enabled rule check, then (when
 /// `signals`) the service-backed signals enabled in `[checks]` (a failing service gives
 /// `not-checked` info flags; a misconfigured one is an error).
-pub fn run_article(
+pub async fn run_article(
     text: &str,
     source: &Source,
     settings: &Settings,
-    progress: bool,
+    progress: Option<Arc<dyn Progress>>,
     signals: bool,
 ) -> anyhow::Result<Outcome> {
-    let translated = translate(text, source, settings, progress)?;
+    let translated = translate(text, source, settings, progress).await?;
     let mut bitext = translated.bitext;
-    let mut flags = quality::check(&bitext, &settings.checks);
+    let mut flags = tokio::task::block_in_place(|| quality::check(&bitext, &settings.checks));
     let mut owned: Vec<&str> = quality::rule_codes().collect();
     if signals {
-        flags.extend(signals::service_signals(&bitext, settings)?);
-        owned.extend(signals::SIGNAL_CODES);
+        flags.extend(signals::service_signals(&bitext, settings).await?);
+        owned.extend(Code::SIGNALS.map(Code::as_str));
         quality::sort_flags(&mut flags);
     }
     quality::replace_flags(&mut bitext, &owned, flags);
@@ -72,4 +85,15 @@ pub fn run_article(
         bitext,
         translation: translated.summary,
     })
+}
+
+/// Writes the outputs of a run into `dir` (each file atomically), on a blocking thread: the
+/// last stage of the job, after [`run_article`]. Returns the files written.
+pub async fn write_outputs(
+    bitext: &Bitext,
+    dir: &std::path::Path,
+    formats: &[crate::output::Format],
+    options: &crate::output::ExportOptions,
+) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    tokio::task::block_in_place(|| crate::output::write_all(bitext, dir, formats, options))
 }

@@ -2,112 +2,53 @@
 //! `provider-disagreement` and `llm-judge` (the checks themselves are in
 //! [`crate::quality::services`]; this module only gives them a cached service to call).
 
+use std::sync::Arc;
+
 use anyhow::Context;
 
 use crate::bitext::{Bitext, Flag};
 use crate::cache::{Cache, Key};
 use crate::lang::Lang;
-use crate::provider::{Batch, Provider, Translate};
+use crate::provider::{Provider, Translate};
 use crate::quality::services::{self, TextTranslator};
 
 /// A configured service behind the translation cache, as the service-backed signals see it:
-/// cached texts cost nothing, the others go out in batches within the service's limits and are
-/// stored the moment they arrive.
+/// the same cached engine as documents ([`crate::translate::translate_texts`]): cached texts
+/// cost nothing, the others go out in batches within the service's limits and are stored the
+/// moment they arrive. The signals' checks are synchronous, so each call blocks its thread on
+/// the runtime (inside `block_in_place`, see [`service_signals`]).
 pub struct CachedService<'a> {
     /// The `[providers.NAME]` name (stored with each cache entry).
     pub name: &'a str,
     /// The client.
     pub provider: &'a dyn Translate,
     /// The cache, when there is one.
-    pub cache: Option<&'a Cache>,
+    pub cache: Option<Arc<Cache>>,
+    /// The runtime the requests run on.
+    pub runtime: tokio::runtime::Handle,
 }
 
 impl TextTranslator for CachedService<'_> {
     fn translate(&self, texts: &[String], from: &Lang, to: &Lang) -> Result<Vec<String>, String> {
-        let identity = self.provider.cache_identity();
-        let mut out: Vec<Option<String>> = vec![None; texts.len()];
-        if let Some(cache) = self.cache {
-            for (slot, text) in out.iter_mut().zip(texts) {
-                let k = Key {
-                    identity: &identity,
-                    source_lang: from.as_str(),
-                    target_lang: to.as_str(),
-                    source: text,
-                    context: None,
-                };
-                *slot = cache
-                    .get(&k)
-                    .map_err(|e| e.to_string())?
-                    .map(|hit| hit.target);
-            }
-        }
-        let missing: Vec<usize> = (0..texts.len()).filter(|&i| out[i].is_none()).collect();
         let limits = self.provider.limits();
-        if let Some(&i) = missing.iter().find(|&&i| !limits.text_fits(&texts[i])) {
+        if let Some(i) = texts.iter().position(|t| !limits.text_fits(t)) {
             return Err(format!(
                 "sentence {i} is longer than {} accepts in one text",
                 self.name
             ));
         }
-        let lengths: Vec<usize> = missing
-            .iter()
-            .map(|&i| limits.encoded_len(&texts[i]))
-            .collect();
-        for range in crate::translate::plan::pack(&lengths, &limits) {
-            let batch: Vec<String> = missing[range.clone()]
-                .iter()
-                .map(|&i| texts[i].clone())
-                .collect();
-            let results = self
-                .provider
-                .translate(&Batch {
-                    texts: &batch,
-                    from,
-                    to,
-                    context: None,
-                })
-                .map_err(|e| format!("{}: {e}", self.name))?;
-            if results.len() != batch.len() {
-                return Err(format!(
-                    "{}: {} translations for {} texts",
-                    self.name,
-                    results.len(),
-                    batch.len()
-                ));
-            }
-            for (&i, result) in missing[range].iter().zip(results) {
-                let translated = result.map_err(|e| format!("{}: {e}", self.name))?;
-                if let Some(cache) = self.cache {
-                    let k = Key {
-                        identity: &identity,
-                        source_lang: from.as_str(),
-                        target_lang: to.as_str(),
-                        source: &texts[i],
-                        context: None,
-                    };
-                    cache
-                        .put(
-                            &k,
-                            &translated.text,
-                            self.name,
-                            translated.billed_chars as u64,
-                        )
-                        .map_err(|e| e.to_string())?;
-                }
-                out[i] = Some(translated.text);
-            }
-        }
-        Ok(out.into_iter().map(Option::unwrap_or_default).collect())
+        let results = self.runtime.block_on(crate::translate::translate_texts(
+            self.name,
+            self.provider,
+            self.cache.clone(),
+            texts,
+            from,
+            to,
+            self.provider.concurrency(),
+        ))?;
+        results.into_iter().collect()
     }
 }
-
-/// The flag codes the service-backed signals own (replaced when they run again).
-pub const SIGNAL_CODES: [&str; 4] = [
-    "round-trip",
-    "provider-disagreement",
-    "llm-judge",
-    "not-checked",
-];
 
 /// An `openai`-kind provider as an MQM judge, behind the SQLite cache: the raw reply is stored
 /// under the provider's identity + `|judge-v1`, keyed by the source (text) and the translation
@@ -119,6 +60,8 @@ pub struct LlmJudge<'a> {
     pub client: &'a crate::provider::openai::OpenAi,
     /// The cache, when there is one.
     pub cache: Option<&'a Cache>,
+    /// The runtime the requests run on.
+    pub runtime: tokio::runtime::Handle,
     /// Language of the source.
     pub from: &'a Lang,
     /// Language of the translation.
@@ -150,8 +93,8 @@ impl LlmJudge<'_> {
         }
         let prompt = services::judge_prompt(src, tgt, self.from, self.to);
         let reply = self
-            .client
-            .chat(JUDGE_SYSTEM, &prompt)
+            .runtime
+            .block_on(self.client.chat(JUDGE_SYSTEM, &prompt))
             .map_err(|e| format!("{}: {e}", self.name))?;
         if let Some(cache) = self.cache {
             let billed = (JUDGE_SYSTEM.chars().count() + prompt.chars().count()) as u64;
@@ -173,9 +116,20 @@ impl services::Judge for LlmJudge<'_> {
 /// Runs the enabled service-backed signals with the configured providers and cache. A provider
 /// that cannot even be built (unknown name, missing key, a judge that is not `openai`) is an
 /// error of the configuration; a service that fails while running gives a `not-checked` flag.
-pub fn service_signals(
+/// The checks are synchronous: they run inside `block_in_place` (the runtime moves its other
+/// tasks off this thread) and block on the cached engine for each service call.
+pub async fn service_signals(
     bitext: &Bitext,
     settings: &crate::config::Settings,
+) -> anyhow::Result<Vec<Flag>> {
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::block_in_place(|| signals_blocking(bitext, settings, runtime))
+}
+
+fn signals_blocking(
+    bitext: &Bitext,
+    settings: &crate::config::Settings,
+    runtime: tokio::runtime::Handle,
 ) -> anyhow::Result<Vec<Flag>> {
     let checks = &settings.checks;
     if !(checks.round_trip.enabled
@@ -184,7 +138,7 @@ pub fn service_signals(
     {
         return Ok(Vec::new());
     }
-    let cache = Cache::open(&settings.translate.cache)?;
+    let cache = Arc::new(Cache::open(&settings.translate.cache)?);
     let first_service = settings
         .translate
         .chain
@@ -207,7 +161,8 @@ pub fn service_signals(
         let service = CachedService {
             name: &name,
             provider: &provider,
-            cache: Some(&cache),
+            cache: Some(Arc::clone(&cache)),
+            runtime: runtime.clone(),
         };
         flags.extend(services::round_trip(bitext, &service, checks));
     }
@@ -219,7 +174,8 @@ pub fn service_signals(
         let service = CachedService {
             name: &name,
             provider: &provider,
-            cache: Some(&cache),
+            cache: Some(Arc::clone(&cache)),
+            runtime: runtime.clone(),
         };
         flags.extend(services::provider_disagreement(bitext, &service, checks));
     }
@@ -237,6 +193,7 @@ pub fn service_signals(
             name: &name,
             client,
             cache: Some(&cache),
+            runtime: runtime.clone(),
             from: &bitext.header.source_lang,
             to: &bitext.header.target_lang,
         };

@@ -11,8 +11,8 @@ use super::http::{
     judge, service_settings,
 };
 use super::{
-    Batch, Encoding, Limits, ProviderError, Translate, Translated, admit, endpoint, finish, root,
-    source_chars,
+    Answers, Batch, Encoding, Limits, ProviderError, Translate, Translated, admit, endpoint,
+    finish, root, source_chars,
 };
 
 service_settings! {
@@ -103,6 +103,51 @@ fn interpret_error<T>(reply: &Reply) -> Verdict<T> {
     }
 }
 
+impl Azure {
+    /// One request for a batch (see [`Translate::translate`]).
+    async fn translate_batch(&self, batch: Batch<'_>) -> Answers {
+        let Some(chars) = admit(&self.limits(), batch.texts)? else {
+            return Ok(Vec::new());
+        };
+        let body: Vec<Value> = batch.texts.iter().map(|t| json!({ "Text": t })).collect();
+        let key = self.http.secret().map_or("", |s| s.expose());
+        let items = self
+            .http
+            .call(
+                chars,
+                |client| {
+                    let mut request = client
+                        .post(&self.url)
+                        .query(&[("api-version", "3.0")])
+                        .query(&[("from", batch.from.as_str())])
+                        .query(&[("to", batch.to.as_str())])
+                        .query(&[("includeSentenceLength", "true")])
+                        .header("Ocp-Apim-Subscription-Key", key)
+                        .header("Content-Type", "application/json; charset=UTF-8");
+                    if !self.category.is_empty() {
+                        request = request.query(&[("category", &self.category)]);
+                    }
+                    if !self.region.is_empty() {
+                        request = request.header("Ocp-Apim-Subscription-Region", &self.region);
+                    }
+                    request.body(serde_json::to_vec(&body).unwrap_or_default())
+                },
+                interpret,
+            )
+            .await?;
+        let translations = items
+            .into_iter()
+            .enumerate()
+            .map(|(i, (text, sentence_lengths))| Translated {
+                text,
+                billed_chars: source_chars(batch.texts, i),
+                sentence_lengths,
+            })
+            .collect();
+        finish(&self.http, batch.texts, translations)
+    }
+}
+
 impl Translate for Azure {
     fn limits(&self) -> Limits {
         // Azure's 50,000 counts the texts only: nothing to set aside.
@@ -114,48 +159,6 @@ impl Translate for Azure {
             "azure|{}|api-version=3.0;category={}",
             self.base_url, self.category
         )
-    }
-
-    fn translate(
-        &self,
-        batch: &Batch<'_>,
-    ) -> Result<Vec<Result<Translated, String>>, ProviderError> {
-        let Some(chars) = admit(&self.limits(), batch.texts)? else {
-            return Ok(Vec::new());
-        };
-        let body: Vec<Value> = batch.texts.iter().map(|t| json!({ "Text": t })).collect();
-        let key = self.http.secret().map_or("", |s| s.expose());
-        let items = self.http.call(
-            chars,
-            |agent| {
-                let mut request = agent
-                    .post(&self.url)
-                    .query("api-version", "3.0")
-                    .query("from", batch.from.as_str())
-                    .query("to", batch.to.as_str())
-                    .query("includeSentenceLength", "true")
-                    .header("Ocp-Apim-Subscription-Key", key)
-                    .header("Content-Type", "application/json; charset=UTF-8");
-                if !self.category.is_empty() {
-                    request = request.query("category", &self.category);
-                }
-                if !self.region.is_empty() {
-                    request = request.header("Ocp-Apim-Subscription-Region", &self.region);
-                }
-                request.send(serde_json::to_vec(&body).unwrap_or_default())
-            },
-            interpret,
-        )?;
-        let translations = items
-            .into_iter()
-            .enumerate()
-            .map(|(i, (text, sentence_lengths))| Translated {
-                text,
-                billed_chars: source_chars(batch.texts, i),
-                sentence_lengths,
-            })
-            .collect();
-        finish(&self.http, batch.texts, translations)
     }
 
     http_client_methods!();

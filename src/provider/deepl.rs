@@ -10,8 +10,8 @@ use super::http::{
     judge, service_settings,
 };
 use super::{
-    Batch, Encoding, Limits, ProviderError, Translate, Translated, admit, endpoint, finish, root,
-    source_chars,
+    Answers, Batch, Encoding, Limits, ProviderError, Translate, Translated, admit, endpoint,
+    finish, root, source_chars,
 };
 use crate::lang::Lang;
 
@@ -39,8 +39,10 @@ service_settings! {
         pub send_context: bool = true,
     }
     api_key_env = "DEEPL_AUTH_KEY";
-    // 50 texts and 128 KiB per request; the official CLI keeps 5 requests in flight.
+    // 50 texts and 128 KiB per request; the official CLI keeps 5 requests in flight. DeepL
+    // documents no request rate: none is set, and the adaptive rate backs off on 429/529.
     transport = Transport {
+        requests_per_second: 0.0,
         concurrency: 5,
         max_texts: 50,
         max_request_bytes: 128 * 1024,
@@ -167,6 +169,43 @@ fn interpret_error<T>(reply: &Reply) -> Verdict<T> {
     }
 }
 
+impl Deepl {
+    /// One request for a batch (see [`Translate::translate`]).
+    async fn translate_batch(&self, batch: Batch<'_>) -> Answers {
+        let Some(chars) = admit(&self.limits(), batch.texts)? else {
+            return Ok(Vec::new());
+        };
+        let body = self.request_body(&batch);
+        let auth = format!(
+            "DeepL-Auth-Key {}",
+            self.http.secret().map_or("", |s| s.expose())
+        );
+        let items = self
+            .http
+            .call(
+                chars,
+                |client| {
+                    client
+                        .post(&self.url)
+                        .header("Authorization", &auth)
+                        .json(&body)
+                },
+                interpret,
+            )
+            .await?;
+        let translations = items
+            .into_iter()
+            .enumerate()
+            .map(|(i, (text, billed))| Translated {
+                text,
+                billed_chars: billed.unwrap_or_else(|| source_chars(batch.texts, i)),
+                sentence_lengths: None,
+            })
+            .collect();
+        finish(&self.http, batch.texts, translations)
+    }
+}
+
 impl Translate for Deepl {
     fn limits(&self) -> Limits {
         // Room for the fixed fields; the context is dropped if it would not fit.
@@ -179,40 +218,6 @@ impl Translate for Deepl {
             "deepl|{}|split_sentences={};formality={};model_type={};preserve_formatting={}",
             self.base_url, o.split_sentences, o.formality, o.model_type, o.preserve_formatting
         )
-    }
-
-    fn translate(
-        &self,
-        batch: &Batch<'_>,
-    ) -> Result<Vec<Result<Translated, String>>, ProviderError> {
-        let Some(chars) = admit(&self.limits(), batch.texts)? else {
-            return Ok(Vec::new());
-        };
-        let body = self.request_body(batch);
-        let auth = format!(
-            "DeepL-Auth-Key {}",
-            self.http.secret().map_or("", |s| s.expose())
-        );
-        let items = self.http.call(
-            chars,
-            |agent| {
-                agent
-                    .post(&self.url)
-                    .header("Authorization", &auth)
-                    .send_json(&body)
-            },
-            interpret,
-        )?;
-        let translations = items
-            .into_iter()
-            .enumerate()
-            .map(|(i, (text, billed))| Translated {
-                text,
-                billed_chars: billed.unwrap_or_else(|| source_chars(batch.texts, i)),
-                sentence_lengths: None,
-            })
-            .collect();
-        finish(&self.http, batch.texts, translations)
     }
 
     http_client_methods!();

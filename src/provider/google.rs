@@ -13,8 +13,8 @@ use super::http::{
     judge, service_settings,
 };
 use super::{
-    Batch, Encoding, Limits, ProviderError, Translate, Translated, admit, billed_by_source,
-    endpoint, finish, root,
+    Answers, Batch, Encoding, Limits, ProviderError, Translate, admit, billed_by_source, endpoint,
+    finish, root,
 };
 
 service_settings! {
@@ -95,20 +95,9 @@ fn interpret_error<T>(reply: &Reply) -> Verdict<T> {
     }
 }
 
-impl Translate for Google {
-    fn limits(&self) -> Limits {
-        // Room for the fixed fields (languages, format, model).
-        self.http.transport().limits(512, Encoding::Json)
-    }
-
-    fn cache_identity(&self) -> String {
-        format!("google|{}|format=text;model={}", self.base_url, self.model)
-    }
-
-    fn translate(
-        &self,
-        batch: &Batch<'_>,
-    ) -> Result<Vec<Result<Translated, String>>, ProviderError> {
+impl Google {
+    /// One request for a batch (see [`Translate::translate`]).
+    async fn translate_batch(&self, batch: Batch<'_>) -> Answers {
         let Some(chars) = admit(&self.limits(), batch.texts)? else {
             return Ok(Vec::new());
         };
@@ -122,21 +111,35 @@ impl Translate for Google {
             body["model"] = Value::String(self.model.clone());
         }
         let key = self.http.secret().map_or("", |s| s.expose());
-        let texts = self.http.call(
-            chars,
-            |agent| {
-                agent
-                    .post(&self.url)
-                    .header("X-Goog-Api-Key", key)
-                    .send_json(&body)
-            },
-            interpret,
-        )?;
+        let texts = self
+            .http
+            .call(
+                chars,
+                |client| {
+                    client
+                        .post(&self.url)
+                        .header("X-Goog-Api-Key", key)
+                        .json(&body)
+                },
+                interpret,
+            )
+            .await?;
         finish(
             &self.http,
             batch.texts,
             billed_by_source(batch.texts, texts),
         )
+    }
+}
+
+impl Translate for Google {
+    fn limits(&self) -> Limits {
+        // Room for the fixed fields (languages, format, model).
+        self.http.transport().limits(512, Encoding::Json)
+    }
+
+    fn cache_identity(&self) -> String {
+        format!("google|{}|format=text;model={}", self.base_url, self.model)
     }
 
     http_client_methods!();

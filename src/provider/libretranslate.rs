@@ -9,8 +9,8 @@ use super::http::{
     judge, service_settings,
 };
 use super::{
-    Batch, Encoding, Limits, ProviderError, Translate, Translated, admit, billed_by_source,
-    endpoint, finish, root,
+    Answers, Batch, Encoding, Limits, ProviderError, Translate, admit, billed_by_source, endpoint,
+    finish, root,
 };
 
 service_settings! {
@@ -94,6 +94,26 @@ fn interpret_error<T>(reply: &Reply) -> Verdict<T> {
     classify_status(reply, message)
 }
 
+impl LibreTranslate {
+    /// One request for a batch (see [`Translate::translate`]).
+    async fn translate_batch(&self, batch: Batch<'_>) -> Answers {
+        let Some(chars) = admit(&self.limits(), batch.texts)? else {
+            return Ok(Vec::new());
+        };
+        let body = self.request_body(&batch);
+        let texts = self
+            .http
+            .call(
+                chars,
+                |client| client.post(&self.url).json(&body),
+                interpret,
+            )
+            .await?;
+        let translations = billed_by_source(batch.texts, texts);
+        finish(&self.http, batch.texts, translations)
+    }
+}
+
 impl Translate for LibreTranslate {
     fn limits(&self) -> Limits {
         // Room for the fixed fields (languages, format, key).
@@ -102,23 +122,6 @@ impl Translate for LibreTranslate {
 
     fn cache_identity(&self) -> String {
         format!("libretranslate|{}|format=text", self.base_url)
-    }
-
-    fn translate(
-        &self,
-        batch: &Batch<'_>,
-    ) -> Result<Vec<Result<Translated, String>>, ProviderError> {
-        let Some(chars) = admit(&self.limits(), batch.texts)? else {
-            return Ok(Vec::new());
-        };
-        let body = self.request_body(batch);
-        let texts = self.http.call(
-            chars,
-            |agent| agent.post(&self.url).send_json(&body),
-            interpret,
-        )?;
-        let translations = billed_by_source(batch.texts, texts);
-        finish(&self.http, batch.texts, translations)
     }
 
     http_client_methods!();

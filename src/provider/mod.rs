@@ -8,8 +8,10 @@
 //!   [`ProviderError`] for the whole batch. A response with the wrong number of translations is a
 //!   whole-batch [`ProviderError::BadResponse`]: results are never padded or shifted. An empty
 //!   translation of a non-empty text is that text's `Err(reason)`.
-//! - Implementations are `Send + Sync`: the translation stage calls them from several threads;
-//!   the rate limiter and the counters are shared by those threads.
+//! - [`Translate::translate`] is async (a boxed future, so that chains can hold
+//!   `dyn Translate`); implementations are `Send + Sync`: the translation stage keeps several
+//!   requests in flight on the tokio runtime, and the rate limiter and the counters are shared
+//!   by those tasks. Dropping the future cancels the request in flight.
 //! - API keys are read from the environment variable named in the settings, kept in a
 //!   [`http::Secret`] (redacted in `Debug`) and scrubbed from every error message.
 
@@ -22,6 +24,8 @@ pub mod mymemory;
 pub mod openai;
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
 use crate::lang::Lang;
@@ -200,6 +204,12 @@ pub struct Stats {
     pub billed_chars: u64,
 }
 
+/// A boxed, sendable future (what the object-safe async methods return).
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// What [`Translate::translate`] answers: one result per text, or an error for the whole batch.
+pub type Answers = Result<Vec<Result<Translated, String>>, ProviderError>;
+
 /// A translation service.
 pub trait Translate: Send + Sync {
     /// What one request may carry.
@@ -210,10 +220,7 @@ pub trait Translate: Send + Sync {
     /// Part of every cache key.
     fn cache_identity(&self) -> String;
     /// Translates one batch (see the module docs).
-    fn translate(
-        &self,
-        batch: &Batch<'_>,
-    ) -> Result<Vec<Result<Translated, String>>, ProviderError>;
+    fn translate<'a>(&'a self, batch: Batch<'a>) -> BoxFuture<'a, Answers>;
     /// Counters so far.
     fn stats(&self) -> Stats;
 }
@@ -455,13 +462,21 @@ pub(crate) fn check_fits(limits: &Limits, texts: &[String]) -> Result<(), Provid
     )))
 }
 
-/// [`pair_results`], then counts the characters billed for the batch.
+/// [`pair_results`], then counts the characters billed for the batch. A key the service echoed
+/// inside a translation is scrubbed there too: nothing it sends reaches the cache with the key.
 pub(crate) fn finish(
     http: &http::Http,
     sources: &[String],
-    translations: Vec<Translated>,
+    mut translations: Vec<Translated>,
 ) -> Result<Vec<Result<Translated, String>>, ProviderError> {
     let billed = translations.iter().map(|t| t.billed_chars).sum();
+    if let Some(secret) = http.secret() {
+        for t in &mut translations {
+            if t.text.contains(secret.expose()) {
+                t.text = secret.scrub(&t.text);
+            }
+        }
+    }
     let results = pair_results(sources, translations)?;
     http.add_billed(billed);
     Ok(results)
@@ -511,10 +526,7 @@ impl Translate for Provider {
     fn cache_identity(&self) -> String {
         self.inner().cache_identity()
     }
-    fn translate(
-        &self,
-        batch: &Batch<'_>,
-    ) -> Result<Vec<Result<Translated, String>>, ProviderError> {
+    fn translate<'a>(&'a self, batch: Batch<'a>) -> BoxFuture<'a, Answers> {
         self.inner().translate(batch)
     }
     fn stats(&self) -> Stats {

@@ -10,8 +10,8 @@ use super::http::{
     service_settings,
 };
 use super::{
-    Batch, Encoding, Limits, ProviderError, Translate, Translated, admit, billed_by_source,
-    endpoint, finish, root,
+    Answers, Batch, Encoding, Limits, ProviderError, Translate, admit, billed_by_source, endpoint,
+    finish, root,
 };
 
 service_settings! {
@@ -54,24 +54,26 @@ impl MyMemory {
     }
 
     /// One GET for one text: the translation, or a per-text error for over-long input.
-    fn translate_one(&self, text: &str, langpair: &str) -> Result<Outcome, ProviderError> {
-        self.http.call(
-            text.chars().count(),
-            |agent| {
-                let mut request = agent
-                    .get(&self.url)
-                    .query("q", text)
-                    .query("langpair", langpair);
-                if !self.email.is_empty() {
-                    request = request.query("de", &self.email);
-                }
-                if let Some(key) = self.http.secret() {
-                    request = request.query("key", key.expose());
-                }
-                request.call()
-            },
-            interpret,
-        )
+    async fn translate_one(&self, text: &str, langpair: &str) -> Result<Outcome, ProviderError> {
+        self.http
+            .call(
+                text.chars().count(),
+                |client| {
+                    let mut request = client
+                        .get(&self.url)
+                        .query(&[("q", text)])
+                        .query(&[("langpair", langpair)]);
+                    if !self.email.is_empty() {
+                        request = request.query(&[("de", &self.email)]);
+                    }
+                    if let Some(key) = self.http.secret() {
+                        request = request.query(&[("key", key.expose())]);
+                    }
+                    request
+                },
+                interpret,
+            )
+            .await
     }
 }
 
@@ -148,27 +150,9 @@ fn interpret_body(reply: &Reply, value: &Value) -> Verdict<Outcome> {
     }
 }
 
-impl Translate for MyMemory {
-    fn limits(&self) -> Limits {
-        // The limits apply to the `q` parameter alone.
-        self.http.transport().limits(0, Encoding::Query)
-    }
-
-    fn cache_identity(&self) -> String {
-        // A key adds the account's private memories to the matches, which changes output.
-        let private = if self.http.secret().is_some() {
-            "private"
-        } else {
-            "public"
-        };
-        format!("mymemory|{}|memories={private}", self.base_url)
-    }
-
+impl MyMemory {
     /// One request per text (MyMemory has no batch form); `max_texts` is 1 by default.
-    fn translate(
-        &self,
-        batch: &Batch<'_>,
-    ) -> Result<Vec<Result<Translated, String>>, ProviderError> {
+    async fn translate_batch(&self, batch: Batch<'_>) -> Answers {
         if admit(&self.limits(), batch.texts)?.is_none() {
             return Ok(Vec::new());
         }
@@ -176,7 +160,7 @@ impl Translate for MyMemory {
         let mut texts = Vec::with_capacity(batch.texts.len());
         let mut too_long = Vec::new();
         for (i, text) in batch.texts.iter().enumerate() {
-            match self.translate_one(text, &langpair)? {
+            match self.translate_one(text, &langpair).await? {
                 Outcome::Translated(t) => texts.push(t),
                 Outcome::TooLong(message) => {
                     too_long.push((i, message));
@@ -196,6 +180,23 @@ impl Translate for MyMemory {
             ));
         }
         Ok(results)
+    }
+}
+
+impl Translate for MyMemory {
+    fn limits(&self) -> Limits {
+        // The limits apply to the `q` parameter alone.
+        self.http.transport().limits(0, Encoding::Query)
+    }
+
+    fn cache_identity(&self) -> String {
+        // A key adds the account's private memories to the matches, which changes output.
+        let private = if self.http.secret().is_some() {
+            "private"
+        } else {
+            "public"
+        };
+        format!("mymemory|{}|memories={private}", self.base_url)
     }
 
     http_client_methods!();

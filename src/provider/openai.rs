@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::http::{Http, Reply, Secret, Transport, Verdict, classify_status, service_settings};
 use super::{
-    Batch, Encoding, Limits, ProviderError, Stats, Translate, Translated, billed_by_source,
+    Answers, Batch, BoxFuture, Encoding, Limits, ProviderError, Stats, Translate, billed_by_source,
     check_fits, endpoint, finish,
 };
 use crate::lang::Lang;
@@ -93,7 +93,7 @@ impl OpenAi {
     /// limit, retries of transient failures, error classification, the key scrubbed from errors.
     /// `response_format` is `json_object` unless the provider is set to `"none"` (a judge's
     /// reply is JSON but not the translation schema).
-    pub fn chat(&self, system: &str, user: &str) -> Result<String, ProviderError> {
+    pub async fn chat(&self, system: &str, user: &str) -> Result<String, ProviderError> {
         let mut body = json!({
             "model": self.options.model,
             "temperature": 0,
@@ -110,11 +110,12 @@ impl OpenAi {
         }
         let chars = system.chars().count() + user.chars().count();
         self.post(&body, chars, |content| Ok(content.to_string()))
+            .await
     }
 
     /// POSTs `body` to the chat endpoint with the key as a Bearer token, and turns the first
     /// choice's content into `T` with `parse` (a parse failure is a bad response, not retried).
-    fn post<T>(
+    async fn post<T>(
         &self,
         body: &Value,
         chars: usize,
@@ -124,24 +125,26 @@ impl OpenAi {
             .http
             .secret()
             .map(|key| format!("Bearer {}", key.expose()));
-        self.http.call(
-            chars,
-            |agent| {
-                let mut request = agent.post(&self.url);
-                if let Some(auth) = &auth {
-                    request = request.header("Authorization", auth);
-                }
-                request.send_json(body)
-            },
-            |reply| match interpret(reply) {
-                Verdict::Done(content) => match parse(&content) {
-                    Ok(value) => Verdict::Done(value),
-                    Err(e) => Verdict::Fail(e),
+        self.http
+            .call(
+                chars,
+                |client| {
+                    let mut request = client.post(&self.url);
+                    if let Some(auth) = &auth {
+                        request = request.header("Authorization", auth);
+                    }
+                    request.json(body)
                 },
-                Verdict::Retry(e, after) => Verdict::Retry(e, after),
-                Verdict::Fail(e) => Verdict::Fail(e),
-            },
-        )
+                |reply| match interpret(reply) {
+                    Verdict::Done(content) => match parse(&content) {
+                        Ok(value) => Verdict::Done(value),
+                        Err(e) => Verdict::Fail(e),
+                    },
+                    Verdict::Retry(e, after) => Verdict::Retry(e, after),
+                    Verdict::Fail(e) => Verdict::Fail(e),
+                },
+            )
+            .await
     }
 
     fn request_body(&self, batch: &Batch<'_>) -> Value {
@@ -327,6 +330,27 @@ fn strip_fences(content: &str) -> &str {
     rest.trim_end().strip_suffix("```").unwrap_or(rest).trim()
 }
 
+impl OpenAi {
+    /// One request for a batch (see [`Translate::translate`]).
+    async fn translate_batch(&self, batch: Batch<'_>) -> Answers {
+        if batch.texts.is_empty() {
+            return Ok(Vec::new());
+        }
+        check_fits(&self.limits(), batch.texts)?;
+        let body = self.request_body(&batch);
+        let chars = batch.texts.iter().map(|t| t.chars().count()).sum();
+        let n = batch.texts.len();
+        let texts = self
+            .post(&body, chars, |content| parse_translations(content, n))
+            .await?;
+        finish(
+            &self.http,
+            batch.texts,
+            billed_by_source(batch.texts, texts),
+        )
+    }
+}
+
 impl Translate for OpenAi {
     fn limits(&self) -> Limits {
         let t = self.http.transport();
@@ -353,23 +377,8 @@ impl Translate for OpenAi {
         )
     }
 
-    fn translate(
-        &self,
-        batch: &Batch<'_>,
-    ) -> Result<Vec<Result<Translated, String>>, ProviderError> {
-        if batch.texts.is_empty() {
-            return Ok(Vec::new());
-        }
-        check_fits(&self.limits(), batch.texts)?;
-        let body = self.request_body(batch);
-        let chars = batch.texts.iter().map(|t| t.chars().count()).sum();
-        let n = batch.texts.len();
-        let texts = self.post(&body, chars, |content| parse_translations(content, n))?;
-        finish(
-            &self.http,
-            batch.texts,
-            billed_by_source(batch.texts, texts),
-        )
+    fn translate<'a>(&'a self, batch: Batch<'a>) -> BoxFuture<'a, Answers> {
+        Box::pin(self.translate_batch(batch))
     }
 
     fn stats(&self) -> Stats {

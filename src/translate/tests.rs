@@ -4,9 +4,38 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use std::time::Duration;
+
+use super::assemble::split_by_lengths;
+use super::chain::build_units;
 use super::*;
-use crate::config::{ConfigOrigin, parse};
-use crate::provider::{Limits, Stats, Translated};
+use crate::config::{ConfigOrigin, Unit, parse};
+use crate::provider::{Answers, Batch, BoxFuture, Limits, ProviderError, Stats, Translated};
+use crate::segment;
+
+/// Runs the async engine on a fresh multi-threaded runtime (as `main` does).
+trait Blocking {
+    fn translate_document_sync(
+        &self,
+        text: &str,
+        options: &RunOptions,
+    ) -> Result<Outcome, RunError>;
+}
+
+impl Blocking for Translator {
+    fn translate_document_sync(
+        &self,
+        text: &str,
+        options: &RunOptions,
+    ) -> Result<Outcome, RunError> {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(self.translate_document(text, options))
+    }
+}
 
 /// Translates `X` as `EN[X]`; `fail_on` texts get a per-text error; `fatal_after` requests
 /// then answers with a quota error.
@@ -54,10 +83,24 @@ impl Translate for Fake {
     fn cache_identity(&self) -> String {
         "fake|http://127.0.0.1".into()
     }
-    fn translate(
-        &self,
-        batch: &Batch<'_>,
-    ) -> Result<Vec<Result<Translated, String>>, ProviderError> {
+    fn translate<'a>(&'a self, batch: Batch<'a>) -> BoxFuture<'a, Answers> {
+        Box::pin(async move {
+            if self.jitter {
+                tokio::time::sleep(Duration::from_millis(fastrand::u64(0..5))).await;
+            }
+            self.answer(&batch)
+        })
+    }
+    fn stats(&self) -> Stats {
+        Stats {
+            requests: self.count.load(Ordering::SeqCst),
+            ..Stats::default()
+        }
+    }
+}
+
+impl Fake {
+    fn answer(&self, batch: &Batch<'_>) -> Answers {
         let n = self.count.fetch_add(1, Ordering::SeqCst);
         if self.fatal_after.is_some_and(|f| n >= f) {
             return Err(ProviderError::Quota("Quota exceeded".into()));
@@ -65,9 +108,6 @@ impl Translate for Fake {
         let bytes: usize = batch.texts.iter().map(String::len).sum();
         if self.refuse_over.is_some_and(|max| bytes > max) {
             return Err(ProviderError::too_large("request (…) exceeds text limit"));
-        }
-        if self.jitter {
-            std::thread::sleep(Duration::from_millis(fastrand::u64(0..5)));
         }
         self.requests.lock().unwrap().push(batch.texts.to_vec());
         Ok(batch
@@ -86,12 +126,6 @@ impl Translate for Fake {
             })
             .collect())
     }
-    fn stats(&self) -> Stats {
-        Stats {
-            requests: self.count.load(Ordering::SeqCst),
-            ..Stats::default()
-        }
-    }
 }
 
 /// A `Translate` sharing a `Fake` the test keeps looking at.
@@ -107,10 +141,7 @@ impl Translate for Shared {
     fn cache_identity(&self) -> String {
         self.0.cache_identity()
     }
-    fn translate(
-        &self,
-        batch: &Batch<'_>,
-    ) -> Result<Vec<Result<Translated, String>>, ProviderError> {
+    fn translate<'a>(&'a self, batch: Batch<'a>) -> BoxFuture<'a, Answers> {
         self.0.translate(batch)
     }
     fn stats(&self) -> Stats {
@@ -155,7 +186,7 @@ fn memory_first_then_service_with_one_to_one_beads() {
         0.85,
     );
     let out = translator(Unit::Sentence, memory, &fake, None)
-        .translate_document(TEXT, &RunOptions::default())
+        .translate_document_sync(TEXT, &RunOptions::default())
         .unwrap();
     let b = &out.bitext;
     assert_eq!(b.source.len(), 5);
@@ -194,7 +225,7 @@ fn second_run_comes_from_the_cache_without_requests() {
         &fake,
         Some(Cache::open(&path).unwrap()),
     )
-    .translate_document(TEXT, &RunOptions::default())
+    .translate_document_sync(TEXT, &RunOptions::default())
     .unwrap();
     let fake2 = std::sync::Arc::new(Fake::new());
     let second = translator(
@@ -203,7 +234,7 @@ fn second_run_comes_from_the_cache_without_requests() {
         &fake2,
         Some(Cache::open(&path).unwrap()),
     )
-    .translate_document(TEXT, &RunOptions::default())
+    .translate_document_sync(TEXT, &RunOptions::default())
     .unwrap();
     assert!(fake2.sent().is_empty());
     assert_eq!(second.summary.from_cache, 5);
@@ -224,7 +255,7 @@ fn a_failed_unit_is_flagged_never_shifted() {
     fake.fail_on = vec!["الثالثة"];
     let fake = std::sync::Arc::new(fake);
     let out = translator(Unit::Sentence, Memory::default(), &fake, None)
-        .translate_document(TEXT, &RunOptions::default())
+        .translate_document_sync(TEXT, &RunOptions::default())
         .unwrap();
     let b = &out.bitext;
     assert_eq!(b.target.len(), 4);
@@ -263,7 +294,7 @@ fn a_fatal_error_stops_and_keeps_what_was_translated() {
     );
     t.settings.translate.concurrency = 1;
     let err = t
-        .translate_document(TEXT, &RunOptions::default())
+        .translate_document_sync(TEXT, &RunOptions::default())
         .unwrap_err();
     let message = err.to_string();
     assert!(
@@ -280,7 +311,7 @@ fn long_texts_are_split_for_the_service_and_rejoined() {
     let fake = std::sync::Arc::new(fake);
     let text = "قال الوزير في مؤتمر صحفي، إن الحكومة ستعمل على الإصلاح؛ وأضاف أن الوقت قد حان.";
     let out = translator(Unit::Sentence, Memory::default(), &fake, None)
-        .translate_document(text, &RunOptions::default())
+        .translate_document_sync(text, &RunOptions::default())
         .unwrap();
     let sent = fake.sent();
     assert!(
@@ -296,7 +327,7 @@ fn long_texts_are_split_for_the_service_and_rejoined() {
 fn paragraph_units_make_paragraph_beads() {
     let fake = std::sync::Arc::new(Fake::new());
     let out = translator(Unit::Paragraph, Memory::default(), &fake, None)
-        .translate_document(TEXT, &RunOptions::default())
+        .translate_document_sync(TEXT, &RunOptions::default())
         .unwrap();
     let b = &out.bitext;
     assert_eq!(out.summary.units, 2);
@@ -322,7 +353,9 @@ fn concurrency_preserves_order() {
     let text: String = (0..60).map(|i| format!("جملة رقم {i}. ")).collect();
     let mut t = translator(Unit::Sentence, Memory::default(), &fake, None);
     t.settings.translate.concurrency = 8;
-    let out = t.translate_document(&text, &RunOptions::default()).unwrap();
+    let out = t
+        .translate_document_sync(&text, &RunOptions::default())
+        .unwrap();
     assert_eq!(out.bitext.target.len(), 60);
     for (i, s) in out.bitext.target.iter().enumerate() {
         assert_eq!(s.text, format!("EN[جملة رقم {i}.]"));
@@ -356,7 +389,7 @@ fn a_repeated_sentence_is_requested_once() {
     let fake = std::sync::Arc::new(Fake::new());
     let text = "جملة مكررة. جملة أخرى. جملة مكررة.";
     let out = translator(Unit::Sentence, Memory::default(), &fake, None)
-        .translate_document(text, &RunOptions::default())
+        .translate_document_sync(text, &RunOptions::default())
         .unwrap();
     assert_eq!(fake.sent().len(), 2);
     assert_eq!(out.bitext.target.len(), 3);
@@ -371,7 +404,7 @@ fn a_too_large_answer_is_resent_in_smaller_pieces() {
     let fake = std::sync::Arc::new(fake);
     let text = "جملة قصيرة. قال الوزير في مؤتمر صحفي، إن الحكومة ستعمل على الإصلاح. أخرى.";
     let out = translator(Unit::Sentence, Memory::default(), &fake, None)
-        .translate_document(text, &RunOptions::default())
+        .translate_document_sync(text, &RunOptions::default())
         .unwrap();
     let sent = fake.requests.lock().unwrap().clone();
     assert!(
@@ -402,12 +435,9 @@ fn paragraph_translations_are_cut_where_the_service_says_and_the_same_from_the_c
         fn cache_identity(&self) -> String {
             "lengths".into()
         }
-        fn translate(
-            &self,
-            batch: &Batch<'_>,
-        ) -> Result<Vec<Result<Translated, String>>, ProviderError> {
+        fn translate<'a>(&'a self, batch: Batch<'a>) -> BoxFuture<'a, Answers> {
             // "Dr. Smith came. He left." – a segmenter would cut after "Dr."; the service knows.
-            Ok(batch
+            Box::pin(std::future::ready(Ok(batch
                 .texts
                 .iter()
                 .map(|_| {
@@ -417,7 +447,7 @@ fn paragraph_translations_are_cut_where_the_service_says_and_the_same_from_the_c
                         sentence_lengths: Some(vec![16, 8]),
                     })
                 })
-                .collect())
+                .collect())))
         }
         fn stats(&self) -> Stats {
             Stats::default()
@@ -434,7 +464,7 @@ fn paragraph_translations_are_cut_where_the_service_says_and_the_same_from_the_c
             }],
             Some(Cache::open(&path).unwrap()),
         )
-        .translate_document("جاء الدكتور سميث. ثم غادر.", &RunOptions::default())
+        .translate_document_sync("جاء الدكتور سميث. ثم غادر.", &RunOptions::default())
         .unwrap()
     };
     let fresh = run();

@@ -704,3 +704,222 @@ fn paragraph_mode_aligns_the_translated_sentences_with_their_sources() {
         assert_eq!(target[0], json!(k), "{beads:?}");
     }
 }
+
+#[test]
+fn a_run_where_every_unit_failed_exits_3_and_still_writes_its_output() {
+    // A 5 MB error page with terminal escapes, for every request.
+    let page = format!(
+        "{{\"error\": \"\u{1b}[2J\u{7}down {}\"}}",
+        "x".repeat(5 * 1024 * 1024)
+    );
+    let server = MockServer::start(move |_| Response::with_body(500, "application/json", &page));
+    let wd = Workdir::new();
+    write_config(&wd, "[\"lt\"]", &server.url(), "");
+    wd.write("article.txt", ARTICLE);
+    let out = wd.run(&["translate", "article.txt", "-o", "out.jsonl"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let written = std::fs::read_to_string(wd.path().join("out.jsonl")).unwrap();
+    let recs = records(&written);
+    let flags: Vec<&Value> = recs
+        .iter()
+        .filter(|r| r["code"] == "translation-failed")
+        .collect();
+    assert_eq!(flags.len(), 4, "{written:.2000}");
+    // The server's text is cut and its control characters escaped, in the bitext and on stderr.
+    assert!(
+        written.len() < 64 * 1024,
+        "bitext of {} bytes",
+        written.len()
+    );
+    assert!(
+        !written.contains('\u{1b}') && !written.contains("\\u001b"),
+        "{written:.2000}"
+    );
+    let err = stderr(&out);
+    assert!(err.len() < 4096 && !err.contains('\u{1b}'), "{err:.2000}");
+    assert!(err.contains("4 failed"), "{err}");
+}
+
+#[test]
+fn a_server_asking_to_wait_longer_than_any_clock_gives_up_at_once_without_panicking() {
+    let server = MockServer::start(|_| {
+        Response::json(429, &json!({"error": "Slow down"}))
+            .header("Retry-After", "99999999999999999999")
+    });
+    let wd = Workdir::new();
+    write_config(&wd, "[\"lt\"]", &server.url(), "");
+    wd.write("article.txt", ARTICLE);
+    let started = Instant::now();
+    let out = wd.run(&["translate", "article.txt", "-o", "out.jsonl"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    // One request per batch, none retried.
+    let requests = server.requests().len();
+    assert!(requests <= 4, "{requests} requests");
+    let written = std::fs::read_to_string(wd.path().join("out.jsonl")).unwrap();
+    assert!(written.contains("more than max_backoff"), "{written:.2000}");
+}
+
+#[test]
+fn a_tiny_request_rate_is_refused_in_one_line_naming_the_setting() {
+    let (_server, wd) = article_with_libretranslate("[\"lt\"]", "");
+    let config = std::fs::read_to_string(wd.path().join("config.toml"))
+        .unwrap()
+        .replace("requests_per_second = 0.0", "requests_per_second = 1e-300");
+    wd.write("config.toml", config);
+    let out = wd.run(&["translate", "article.txt"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("requests_per_second"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}
+
+#[test]
+fn two_runs_creating_one_new_cache_at_once_both_succeed() {
+    let (server, wd) = article_with_libretranslate("[\"lt\"]", "");
+    for round in 0..3 {
+        let cache = format!("race-{round}.sqlite");
+        let children: Vec<_> = (0..2)
+            .map(|_| {
+                wd.command(&["translate", "article.txt", "--cache", &cache])
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "round {round}: {}",
+                stderr(&out)
+            );
+        }
+    }
+    drop(server);
+}
+
+#[test]
+fn ctrl_c_cancels_requests_in_flight_commits_what_arrived_and_exits_130() {
+    // Texts with a number below 4 are answered at once; the others hang for 30 s. Two requests
+    // in flight ([translate] concurrency): four answers, then two requests hanging.
+    let server = MockServer::start(|req: &Request| {
+        let q = q_texts(req).unwrap_or_default();
+        let quick = q.iter().all(|t| {
+            ["رقم 0 ", "رقم 1 ", "رقم 2 ", "رقم 3 "]
+                .iter()
+                .any(|n| t.contains(n))
+        });
+        if quick {
+            translated(&q)
+        } else {
+            Reply::Hang(Duration::from_secs(30))
+        }
+    });
+    let wd = Workdir::new();
+    write_config(
+        &wd,
+        "[\"lt\"]",
+        &server.url(),
+        "max_texts = 1\nconcurrency = 4",
+    );
+    wd.write("article.txt", long_article(12));
+    let child = wd
+        .command(&["translate", "article.txt", "-o", "out.jsonl"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while server.requests().len() < 6 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let interrupted = Instant::now();
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert!(
+        interrupted.elapsed() < Duration::from_secs(5),
+        "the requests in flight were not cancelled: {:?}",
+        interrupted.elapsed()
+    );
+    assert!(!wd.path().join("out.jsonl").exists());
+    // The four quick answers are in the cache; a re-run asks only for the rest.
+    let cached = stdout(&wd.run(&["cache", "export", "--format", "jsonl"]));
+    assert_eq!(cached.lines().count(), 4, "{cached}");
+    assert!(stderr(&out).contains("interrupted"), "{}", stderr(&out));
+}
+
+#[test]
+fn the_adaptive_rate_finds_a_server_limit_without_losing_or_repaying_a_text() {
+    // The server admits 20 requests/s (a bucket of 5), answers 429 beyond it, without
+    // Retry-After; the client is configured with no rate at all.
+    let bucket = Arc::new(std::sync::Mutex::new((5.0_f64, Instant::now())));
+    let answered = Arc::new(std::sync::Mutex::new(std::collections::HashMap::<
+        String,
+        usize,
+    >::new()));
+    let refused = Arc::new(AtomicUsize::new(0));
+    let server = {
+        let (bucket, answered, refused) = (bucket.clone(), answered.clone(), refused.clone());
+        MockServer::start(move |req: &Request| {
+            let mut b = bucket.lock().unwrap();
+            let now = Instant::now();
+            b.0 = (b.0 + now.duration_since(b.1).as_secs_f64() * 20.0).min(5.0);
+            b.1 = now;
+            if b.0 < 1.0 {
+                refused.fetch_add(1, Ordering::SeqCst);
+                return Response::json(429, &json!({"error": "Too many requests"}));
+            }
+            b.0 -= 1.0;
+            drop(b);
+            let q = q_texts(req).unwrap();
+            for t in &q {
+                *answered.lock().unwrap().entry(t.clone()).or_default() += 1;
+            }
+            translated(&q).delay(Duration::from_millis(20))
+        })
+    };
+    let wd = Workdir::new();
+    write_config(
+        &wd,
+        "[\"lt\"]",
+        &server.url(),
+        "max_texts = 1\nconcurrency = 8",
+    );
+    let config = std::fs::read_to_string(wd.path().join("config.toml"))
+        .unwrap()
+        .replace("max_retries = 1", "max_retries = 30")
+        .replace("concurrency = 2\n", "concurrency = 8\n");
+    wd.write("config.toml", config);
+    wd.write("article.txt", long_article(60));
+    let started = Instant::now();
+    let out = wd.run(&["translate", "article.txt", "-o", "out.jsonl"]);
+    let elapsed = started.elapsed();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("0 failed"), "{}", stderr(&out));
+    let answered = answered.lock().unwrap();
+    assert_eq!(answered.len(), 60, "every text answered");
+    assert!(answered.values().all(|&n| n == 1), "a text was paid twice");
+    // 55 requests beyond the bucket at 20/s take 2.75 s at least; the adaptive rate must not
+    // fall far below the limit (8 in flight at 20 ms could go 400/s).
+    assert!(elapsed >= Duration::from_millis(2500), "{elapsed:?}");
+    assert!(
+        elapsed < Duration::from_secs(9),
+        "{elapsed:?}, {} refused",
+        refused.load(Ordering::SeqCst)
+    );
+}

@@ -61,12 +61,43 @@ pub fn translate(
     texts: &[String],
 ) -> Result<Vec<Result<Translated, String>>, ProviderError> {
     let (from, to) = langs();
-    provider.translate(&Batch {
+    block_on(provider.translate(Batch {
         texts,
         from: &from,
         to: &to,
         context: None,
-    })
+    }))
+}
+
+/// Translates `texts` ar → en, on the caller's runtime.
+pub async fn translate_async(
+    provider: &Provider,
+    texts: &[String],
+) -> Result<Vec<Result<Translated, String>>, ProviderError> {
+    let (from, to) = langs();
+    provider
+        .translate(Batch {
+            texts,
+            from: &from,
+            to: &to,
+            context: None,
+        })
+        .await
+}
+
+/// Runs a future on the tests' shared multi-threaded runtime (as the binary's `main` builds
+/// one); several threads may block on it at once.
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("tokio runtime")
+        })
+        .block_on(future)
 }
 
 /// A handler that answers the n-th request with `faults[n]`, then with `then` for the rest.

@@ -45,14 +45,13 @@ fn sends_the_documented_request_with_context() {
     let texts = arabic(2);
     let (from, to) = common::langs();
     let context = "ذهب الولد إلى المدرسة. ثم عاد إلى البيت.";
-    let results = provider
-        .translate(&Batch {
-            texts: &texts,
-            from: &from,
-            to: &to,
-            context: Some(context),
-        })
-        .unwrap();
+    let results = common::block_on(provider.translate(Batch {
+        texts: &texts,
+        from: &from,
+        to: &to,
+        context: Some(context),
+    }))
+    .unwrap();
     assert_eq!(results[1].as_ref().unwrap().text, fake(&texts[1]));
     let requests = server.requests();
     assert_eq!(requests.len(), 1);
@@ -89,14 +88,13 @@ fn options_and_british_english_reach_the_body() {
     let texts = arabic(1);
     let (from, _) = common::langs();
     let to = Lang::parse("en-GB").unwrap();
-    provider
-        .translate(&Batch {
-            texts: &texts,
-            from: &from,
-            to: &to,
-            context: None,
-        })
-        .unwrap();
+    common::block_on(provider.translate(Batch {
+        texts: &texts,
+        from: &from,
+        to: &to,
+        context: None,
+    }))
+    .unwrap();
     let body = server.requests()[0].json();
     assert_eq!(body["target_lang"], "EN-GB");
     assert_eq!(body["split_sentences"], "0");
@@ -162,14 +160,13 @@ fn a_full_body_drops_the_context_rather_than_exceed_the_limit() {
     assert!(provider.limits().batch_fits(&texts));
     let (from, to) = common::langs();
     let context = "سياق ".repeat(400);
-    provider
-        .translate(&Batch {
-            texts: &texts,
-            from: &from,
-            to: &to,
-            context: Some(&context),
-        })
-        .unwrap();
+    common::block_on(provider.translate(Batch {
+        texts: &texts,
+        from: &from,
+        to: &to,
+        context: Some(&context),
+    }))
+    .unwrap();
     let request = &server.requests()[0];
     assert!(request.json().get("context").is_none());
     assert!(request.body.len() <= 2000, "{}", request.body.len());

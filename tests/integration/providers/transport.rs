@@ -164,3 +164,109 @@ fn the_key_is_never_in_any_error_message_of_any_provider() {
         assert!(!format!("{provider:?}").contains(KEY), "{kind}");
     }
 }
+
+/// A LibreTranslate provider with `key` in `TEST_KEY`, for servers started by wiremock.
+fn libre_with_key(base: &str, key: &str, more: &str) -> tarjama::provider::Provider {
+    let settings = common::settings(
+        "libretranslate",
+        Some(base),
+        &format!(
+            "api_key_env = \"TEST_KEY\"\nbackoff_base = \"10ms\"\nmax_backoff = \"3s\"\n\
+             requests_per_second = 0.0\ntimeout = \"3s\"\n{more}"
+        ),
+    );
+    tarjama::provider::Provider::from_settings_with_env("test", &settings, &|var| {
+        (var == "TEST_KEY").then(|| key.to_string())
+    })
+    .unwrap()
+}
+
+#[test]
+fn a_retry_after_beyond_any_clock_gives_up_at_once_without_panicking() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, ResponseTemplate};
+    common::block_on(async {
+        let server = wiremock::MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/translate"))
+            .respond_with(
+                ResponseTemplate::new(429)
+                    .insert_header("Retry-After", "99999999999999999999")
+                    .set_body_json(json!({"error": "Too many requests"})),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        let provider = libre_with_key(&server.uri(), "wm-key-5e7c2a91", "max_retries = 5\n");
+        let (from, to) = common::langs();
+        let texts = arabic(1);
+        let batch = tarjama::provider::Batch {
+            texts: &texts,
+            from: &from,
+            to: &to,
+            context: None,
+        };
+        let start = Instant::now();
+        let err = provider.translate(batch).await.unwrap_err();
+        assert!(
+            matches!(&err, ProviderError::RateLimited(m) if m.contains("max_backoff")),
+            "{err:?}"
+        );
+        assert!(start.elapsed() < Duration::from_secs(1));
+    });
+}
+
+#[test]
+fn a_ten_megabyte_error_body_is_cut_escaped_and_not_copied_whole() {
+    use wiremock::matchers::method;
+    use wiremock::{Mock, ResponseTemplate};
+    let message = format!("\u{1b}]0;pwned\u{7}{}", "y".repeat(10 * 1024 * 1024));
+    common::block_on(async {
+        let server = wiremock::MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(500).set_body_json(json!({ "error": message })))
+            .mount(&server)
+            .await;
+        let provider = libre_with_key(&server.uri(), "wm-key-5e7c2a91", "max_retries = 1\n");
+        let err = common::translate_async(&provider, &arabic(2))
+            .await
+            .unwrap_err();
+        let shown = err.to_string();
+        assert!(matches!(err, ProviderError::Unavailable(_)), "{shown:.300}");
+        assert!(
+            shown.len() < 2 * tarjama::provider::http::MAX_MESSAGE_CHARS,
+            "{}",
+            shown.len()
+        );
+        assert!(
+            !shown.contains('\u{1b}') && !shown.contains('\u{7}'),
+            "{shown:.300}"
+        );
+        assert!(shown.contains("gave up after 2 attempts"), "{shown:.300}");
+    });
+}
+
+#[test]
+fn a_key_with_quotes_and_backslashes_is_scrubbed_in_its_json_escaped_form() {
+    use wiremock::matchers::method;
+    use wiremock::{Mock, Request as WireRequest, ResponseTemplate};
+    // LibreTranslate sends the key in the JSON body; this server quotes the body back raw.
+    let key = "PLANTED\"q\\uote/7c1e";
+    common::block_on(async {
+        let server = wiremock::MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(|r: &WireRequest| {
+                ResponseTemplate::new(400)
+                    .set_body_string(format!("bad request: {}", String::from_utf8_lossy(&r.body)))
+            })
+            .mount(&server)
+            .await;
+        let provider = libre_with_key(&server.uri(), key, "");
+        let err = common::translate_async(&provider, &arabic(1))
+            .await
+            .unwrap_err();
+        let shown = format!("{err} {err:?}");
+        assert!(shown.contains("[redacted]"), "{shown}");
+        assert!(!shown.contains("7c1e"), "{shown}");
+    });
+}

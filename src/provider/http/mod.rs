@@ -1,15 +1,23 @@
-//! The HTTP layer every service shares: one `ureq` agent per provider with timeouts, a
-//! thread-safe rate limiter (requests per second and characters per minute, GCRA), a retry loop
-//! (exponential backoff with full jitter, honouring `Retry-After`), error classification into
-//! [`ProviderError`], counters, and key redaction. Service files only map requests, responses
-//! and language codes.
+//! The HTTP layer every service shares: one [`reqwest::Client`] per provider (rustls, connection
+//! pool, HTTP/2 where offered, gzip/brotli, timeouts), rate limits ([`limit`]: `governor` for the
+//! configured ceilings, an adaptive AIMD rate on top), retries (`backon`: exponential backoff
+//! with full jitter, where a `Retry-After` — seconds or an HTTP date, read with `httpdate` — wins
+//! over the computed delay and one beyond `max_backoff` gives up at once), error classification
+//! into [`ProviderError`] through a service's [`Verdict`], counters, and key redaction. Service
+//! files only map requests, responses and language codes.
+
+pub mod limit;
 
 use std::fmt;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+use backon::{ExponentialBuilder, Retryable};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::{ProviderError, Stats};
+use limit::Limiter;
 
 /// An API key: readable only through [`Secret::expose`], redacted in `Debug`.
 #[derive(Clone, PartialEq, Eq)]
@@ -26,15 +34,20 @@ impl Secret {
         &self.0
     }
 
-    /// `text` with every occurrence of the key (raw or percent-encoded) replaced.
+    /// `text` with every form of the key replaced: raw, JSON-escaped (a key with `"` or `\`),
+    /// percent-encoded (strictly, and as a form/query value encodes it).
     pub fn scrub(&self, text: &str) -> String {
         if self.0.is_empty() {
             return text.to_string();
         }
-        let mut out = text.replace(&self.0, "[redacted]");
-        let encoded = percent_encode(&self.0);
-        if encoded != self.0 {
-            out = out.replace(&encoded, "[redacted]");
+        let json = serde_json::to_string(&self.0).unwrap_or_default();
+        let json = json.trim_matches('"').to_string();
+        let form: String = form_encode(&self.0);
+        let mut out = text.to_string();
+        for form in [self.0.clone(), json, percent_encode(&self.0), form] {
+            if !form.is_empty() && out.contains(&form) {
+                out = out.replace(&form, "[redacted]");
+            }
         }
         out
     }
@@ -46,17 +59,21 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// Everything but RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`).
+const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// Percent-encodes everything but RFC 3986 unreserved characters.
 pub fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(text, NOT_UNRESERVED).to_string()
+}
+
+/// A value as `application/x-www-form-urlencoded` (and reqwest's `.query`) encodes it.
+fn form_encode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 /// Transport settings shared by every service (limits, timeouts, retries, rate).
@@ -215,11 +232,19 @@ macro_rules! service_settings {
 }
 pub(crate) use service_settings;
 
-/// The two [`Translate`](super::Translate) methods a service answers from its `http` field (an
-/// [`Http`]) alone: `concurrency`, the transport's, and `stats`, the client's counters. Used
-/// inside `impl Translate for …` so that the service file holds only what is its own.
+/// The three [`Translate`](super::Translate) methods a service answers from its `http` field (an
+/// [`Http`]) and its own `async fn translate_batch` alone: `translate` (boxing that future),
+/// `concurrency`, the transport's, and `stats`, the client's counters. Used inside
+/// `impl Translate for …` so that the service file holds only what is its own.
 macro_rules! http_client_methods {
     () => {
+        fn translate<'a>(
+            &'a self,
+            batch: $crate::provider::Batch<'a>,
+        ) -> $crate::provider::BoxFuture<'a, $crate::provider::Answers> {
+            Box::pin(self.translate_batch(batch))
+        }
+
         fn concurrency(&self) -> usize {
             self.http.transport().concurrency
         }
@@ -258,6 +283,10 @@ where
     })
 }
 
+/// The slowest configurable request rate: one request every 10,000 s (anything slower is a typo,
+/// and `1e-300` would overflow every clock).
+pub const MIN_REQUESTS_PER_SECOND: f64 = 1e-4;
+
 /// Checks transport settings that would make the client useless.
 pub fn validate(name: &str, t: &Transport) -> anyhow::Result<()> {
     let problem = if t.timeout.is_zero() {
@@ -268,101 +297,16 @@ pub fn validate(name: &str, t: &Transport) -> anyhow::Result<()> {
         Some("concurrency must be at least 1")
     } else if !t.requests_per_second.is_finite() || t.requests_per_second < 0.0 {
         Some("requests_per_second must be 0 (unlimited) or a positive number")
+    } else if t.requests_per_second > 0.0 && t.requests_per_second < MIN_REQUESTS_PER_SECOND {
+        Some(
+            "requests_per_second must be 0 (unlimited) or at least 0.0001 (one request in under 3 hours)",
+        )
     } else {
         None
     };
     match problem {
         Some(p) => anyhow::bail!("provider '{name}': {p}"),
         None => Ok(()),
-    }
-}
-
-/// A GCRA ("virtual scheduling") limiter: each reservation of `units` pushes the theoretical
-/// arrival time (TAT) by `units × emission`; a reservation may start as soon as the new TAT is
-/// at most `tolerance` ahead of the clock, so `tolerance` is the burst budget.
-#[derive(Debug)]
-struct Gcra {
-    emission: Duration,
-    tolerance: Duration,
-    tat: Mutex<Instant>,
-}
-
-impl Gcra {
-    fn new(emission: Duration, tolerance: Duration) -> Gcra {
-        Gcra {
-            emission,
-            tolerance,
-            tat: Mutex::new(Instant::now()),
-        }
-    }
-
-    /// Reserves `units` and returns when they may be used.
-    fn reserve(&self, units: u64) -> Instant {
-        let mut tat = self.tat.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
-        let cost = self
-            .emission
-            .saturating_mul(u32::try_from(units).unwrap_or(u32::MAX));
-        // Conforming when the new theoretical arrival time is at most `tolerance` ahead.
-        let start = (*tat + cost)
-            .checked_sub(self.tolerance)
-            .map_or(now, |t| t.max(now));
-        *tat = (*tat).max(start) + cost;
-        start
-    }
-
-    /// Nothing may start before `until` (a `Retry-After` applies to every thread).
-    fn pause_until(&self, until: Instant) {
-        let mut tat = self.tat.lock().unwrap_or_else(|e| e.into_inner());
-        let hold = (until + self.tolerance)
-            .checked_sub(self.emission)
-            .unwrap_or(until);
-        *tat = (*tat).max(hold);
-    }
-}
-
-/// Requests per second and characters per minute, shared by every thread using a provider.
-#[derive(Debug)]
-pub struct RateLimiter {
-    requests: Gcra,
-    characters: Option<Gcra>,
-}
-
-impl RateLimiter {
-    /// A limiter for `requests_per_second` (0 = unlimited, no burst) and
-    /// `characters_per_minute` (0 = unlimited; up to one minute's budget may be used at once).
-    pub fn new(requests_per_second: f64, characters_per_minute: u64) -> RateLimiter {
-        let interval = if requests_per_second > 0.0 {
-            Duration::from_secs_f64(1.0 / requests_per_second)
-        } else {
-            Duration::ZERO
-        };
-        let characters = (characters_per_minute > 0).then(|| {
-            let per_char = Duration::from_secs_f64(60.0 / characters_per_minute as f64);
-            Gcra::new(per_char, Duration::from_secs(60))
-        });
-        RateLimiter {
-            // Burst of one request: strictly spaced by `interval`.
-            requests: Gcra::new(interval, interval),
-            characters,
-        }
-    }
-
-    /// Blocks until one request carrying `chars` characters may be sent.
-    pub fn acquire(&self, chars: usize) {
-        let mut start = self.requests.reserve(1);
-        if let Some(c) = &self.characters {
-            start = start.max(c.reserve(chars as u64));
-        }
-        let now = Instant::now();
-        if start > now {
-            std::thread::sleep(start - now);
-        }
-    }
-
-    /// Holds every later request until `until`.
-    pub fn pause_until(&self, until: Instant) {
-        self.requests.pause_until(until);
     }
 }
 
@@ -438,6 +382,7 @@ impl Reply {
             serde_json::from_str(&self.body)
                 .ok()
                 .and_then(|v| message(&v))
+                .map(|m| clean(&m, MAX_DETAIL_CHARS))
                 .or_else(|| (!self.body.trim().is_empty()).then(|| snippet(&self.body)))
         };
         match detail {
@@ -447,16 +392,32 @@ impl Reply {
     }
 }
 
-/// The first 200 characters of a body, on one line.
+/// The first 200 characters of a body, on one line, control characters escaped.
 pub fn snippet(body: &str) -> String {
-    let one_line: String = body
-        .trim()
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(200)
-        .collect();
-    one_line
+    clean(body.trim(), 200)
 }
+
+/// Server-provided text made safe for a message, a flag or a terminal: at most `max_chars`
+/// characters (then `…`), line breaks and tabs as spaces, other control characters (ESC, BEL…)
+/// escaped as `\u{1b}`, so a server can neither flood nor drive the terminal.
+pub fn clean(text: &str, max_chars: usize) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == max_chars {
+            out.push('…');
+            break;
+        }
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => out.extend(c.escape_default()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The longest service-provided detail kept in an error message, in characters.
+pub const MAX_DETAIL_CHARS: usize = 300;
 
 fn html_title(body: &str) -> Option<String> {
     let lower = body.to_lowercase();
@@ -529,7 +490,7 @@ pub fn each_item<T>(
     }
 }
 
-/// Counters shared by the threads using one provider.
+/// Counters shared by the tasks using one provider.
 #[derive(Debug, Default)]
 struct Counters {
     requests: AtomicU64,
@@ -537,11 +498,18 @@ struct Counters {
     billed_chars: AtomicU64,
 }
 
-/// One provider's HTTP client: agent, limiter, retry policy, counters and key.
+/// The most bytes of a successful body read (a translation reply is a few hundred KiB at most).
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+/// The most bytes of an error body read: enough for any JSON error, the rest is never copied.
+pub const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+/// The longest message a [`ProviderError`] leaving [`Http::call`] may have, in characters.
+pub const MAX_MESSAGE_CHARS: usize = 1000;
+
+/// One provider's HTTP client: connection pool, limiter, retry policy, counters and key.
 pub struct Http {
-    agent: ureq::Agent,
+    client: reqwest::Client,
     transport: Transport,
-    limiter: RateLimiter,
+    limiter: Limiter,
     counters: Counters,
     secret: Option<Secret>,
 }
@@ -555,18 +523,28 @@ impl fmt::Debug for Http {
     }
 }
 
+/// One failed attempt, as the retry loop sees it.
+struct Failure {
+    error: ProviderError,
+    retry: bool,
+    retry_after: Option<Duration>,
+}
+
 impl Http {
-    /// A client for one provider.
+    /// A client for one provider (no runtime needed: the pool starts with the first request).
     pub fn new(transport: Transport, secret: Option<Secret>) -> Http {
-        let config = ureq::Agent::config_builder()
-            .timeout_global(Some(transport.timeout))
-            .http_status_as_error(false)
+        let client = reqwest::Client::builder()
             .user_agent(concat!("tarjama/", env!("CARGO_PKG_VERSION")))
-            .max_idle_connections_per_host(transport.concurrency.max(1) * 2)
-            .build();
+            .timeout(transport.timeout)
+            .connect_timeout(transport.timeout)
+            .pool_max_idle_per_host(transport.concurrency.max(1) * 2)
+            .build()
+            // Building fails only when TLS cannot initialise; a client without the pool's
+            // settings still works (and fails clearly on its first request).
+            .unwrap_or_else(|_| reqwest::Client::new());
         Http {
-            agent: config.into(),
-            limiter: RateLimiter::new(
+            client,
+            limiter: Limiter::new(
                 transport.requests_per_second,
                 transport.characters_per_minute,
             ),
@@ -604,6 +582,11 @@ impl Http {
         &self.transport
     }
 
+    /// The shared rate limiter (for its adaptive rate).
+    pub fn limiter(&self) -> &Limiter {
+        &self.limiter
+    }
+
     /// Counters so far.
     pub fn stats(&self) -> Stats {
         Stats {
@@ -620,76 +603,127 @@ impl Http {
             .fetch_add(chars as u64, Ordering::Relaxed);
     }
 
-    /// Sends a request (built by `send` on the agent) under the rate limit, reads the reply,
-    /// lets `interpret` judge it, and retries transient failures with backoff. `chars` is the
-    /// number of source characters the request carries (for the characters-per-minute limit).
-    /// Every error message leaving here has the key scrubbed.
-    pub fn call<T>(
+    /// Sends a request (built by `send` on the pooled client) under the rate limits, reads the
+    /// reply, lets `interpret` judge it, and retries transient failures with backoff. `chars` is
+    /// the number of source characters the request carries (for the characters-per-minute
+    /// limit). Every error message leaving here has the key scrubbed and is at most
+    /// [`MAX_MESSAGE_CHARS`] long, control characters escaped. Dropping the future cancels the
+    /// request in flight.
+    pub async fn call<T>(
         &self,
         chars: usize,
-        send: impl Fn(&ureq::Agent) -> Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+        send: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
         interpret: impl Fn(&Reply) -> Verdict<T>,
     ) -> Result<T, ProviderError> {
-        let mut attempt: u32 = 0;
-        loop {
-            self.limiter.acquire(chars);
-            self.counters.requests.fetch_add(1, Ordering::Relaxed);
-            let verdict = match send(&self.agent) {
-                Ok(response) => match read_reply(response) {
-                    Ok(reply) => interpret(&reply),
-                    Err(e) => self.transport_verdict(&e),
-                },
-                Err(e) => self.transport_verdict(&e),
-            };
-            let (error, retry_after) = match verdict {
-                Verdict::Done(value) => return Ok(value),
-                Verdict::Fail(error) => return Err(self.scrub(error)),
-                Verdict::Retry(error, retry_after) => (error, retry_after),
-            };
-            if attempt >= self.transport.max_retries {
-                return Err(self
-                    .scrub(error)
-                    .map_message(|m| format!("{m} (gave up after {} attempts)", attempt + 1)));
+        let attempts = AtomicU32::new(0);
+        let asked_too_long: Mutex<Option<Duration>> = Mutex::new(None);
+        let max_backoff = self.transport.max_backoff;
+        let policy = ExponentialBuilder::default()
+            .with_min_delay(self.transport.backoff_base)
+            .with_max_delay(max_backoff)
+            .with_factor(2.0)
+            .with_max_times(self.transport.max_retries as usize);
+        let attempt = || async {
+            attempts.fetch_add(1, Ordering::Relaxed);
+            self.attempt(chars, &send, &interpret).await
+        };
+        let result = attempt
+            .retry(policy)
+            .sleep(tokio::time::sleep)
+            .when(|f: &Failure| f.retry)
+            .adjust(|f: &Failure, computed: Option<Duration>| {
+                // No retries left: give up whatever the service asked.
+                computed?;
+                match f.retry_after {
+                    Some(asked) if asked > max_backoff => {
+                        *asked_too_long.lock().unwrap_or_else(|e| e.into_inner()) = Some(asked);
+                        None
+                    }
+                    Some(asked) => {
+                        if let Some(until) = Instant::now().checked_add(asked) {
+                            self.limiter.pause_until(until);
+                        }
+                        Some(asked)
+                    }
+                    // Full jitter (uniform in [0, delay]), as AWS recommends: retries of many
+                    // tasks spread out instead of coming back together. backon's own jitter
+                    // only adds up to one delay more.
+                    None => computed.map(|d| d.min(max_backoff).mul_f64(fastrand::f64())),
+                }
+            })
+            .notify(|_, _| {
+                self.counters.retries.fetch_add(1, Ordering::Relaxed);
+            })
+            .await;
+        let failure = match result {
+            Ok(value) => return Ok(value),
+            Err(failure) => failure,
+        };
+        let attempts = attempts.load(Ordering::Relaxed);
+        let asked = *asked_too_long.lock().unwrap_or_else(|e| e.into_inner());
+        let error = match (failure.retry, asked) {
+            (true, Some(asked)) => failure.error.map_message(|m| {
+                format!(
+                    "{m} (the service asked to wait {}, more than max_backoff {})",
+                    describe_wait(asked),
+                    humantime::format_duration(max_backoff)
+                )
+            }),
+            (true, None) => failure
+                .error
+                .map_message(|m| format!("{m} (gave up after {attempts} attempts)")),
+            (false, _) => failure.error,
+        };
+        Err(self.scrub(error))
+    }
+
+    /// One attempt: wait for the limiter, send, read, judge.
+    async fn attempt<T>(
+        &self,
+        chars: usize,
+        send: &impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+        interpret: &impl Fn(&Reply) -> Verdict<T>,
+    ) -> Result<T, Failure> {
+        self.limiter.acquire(chars).await;
+        self.counters.requests.fetch_add(1, Ordering::Relaxed);
+        let verdict = match send(&self.client).send().await {
+            Ok(response) => match read_reply(response).await {
+                Ok(reply) => {
+                    let throttled = matches!(reply.status, 429 | 503);
+                    let verdict = interpret(&reply);
+                    if throttled {
+                        self.limiter.throttled();
+                    }
+                    verdict
+                }
+                Err(ReadError::Http(e)) => self.transport_verdict(&e),
+                Err(ReadError::TooLarge) => Verdict::Fail(ProviderError::BadResponse(format!(
+                    "the response is larger than {} MiB",
+                    MAX_BODY_BYTES / (1024 * 1024)
+                ))),
+            },
+            Err(e) => self.transport_verdict(&e),
+        };
+        match verdict {
+            Verdict::Done(value) => {
+                self.limiter.succeeded();
+                Ok(value)
             }
-            let wait = match retry_after {
-                Some(asked) if asked > self.transport.max_backoff => {
-                    return Err(self.scrub(error).map_message(|m| {
-                        format!(
-                            "{m} (the service asked to wait {}, more than max_backoff {})",
-                            humantime::format_duration(asked),
-                            humantime::format_duration(self.transport.max_backoff)
-                        )
-                    }));
-                }
-                Some(asked) => {
-                    self.limiter.pause_until(Instant::now() + asked);
-                    asked
-                }
-                None => self.backoff(attempt),
-            };
-            self.counters.retries.fetch_add(1, Ordering::Relaxed);
-            attempt += 1;
-            std::thread::sleep(wait);
+            Verdict::Fail(error) => Err(Failure {
+                error,
+                retry: false,
+                retry_after: None,
+            }),
+            Verdict::Retry(error, retry_after) => Err(Failure {
+                error,
+                retry: true,
+                retry_after,
+            }),
         }
     }
 
-    /// Full jitter: a uniform wait in [0, min(max_backoff, base × 2^attempt)].
-    fn backoff(&self, attempt: u32) -> Duration {
-        let ceiling = self
-            .transport
-            .backoff_base
-            .saturating_mul(1u32.checked_shl(attempt.min(20)).unwrap_or(u32::MAX))
-            .min(self.transport.max_backoff);
-        ceiling.mul_f64(fastrand::f64())
-    }
-
-    fn transport_verdict<T>(&self, error: &ureq::Error) -> Verdict<T> {
-        let timed_out = match error {
-            ureq::Error::Timeout(_) => true,
-            ureq::Error::Io(io) => io.kind() == std::io::ErrorKind::TimedOut,
-            _ => false,
-        };
-        if timed_out {
+    fn transport_verdict<T>(&self, error: &reqwest::Error) -> Verdict<T> {
+        if error.is_timeout() {
             return Verdict::Retry(
                 ProviderError::Unavailable(format!(
                     "no complete answer within the {} timeout",
@@ -698,31 +732,61 @@ impl Http {
                 None,
             );
         }
-        match error {
-            ureq::Error::Io(_)
-            | ureq::Error::ConnectionFailed
-            | ureq::Error::HostNotFound
-            | ureq::Error::Protocol(_)
-            | ureq::Error::BodyStalled => Verdict::Retry(
-                ProviderError::Unavailable(format!("connection failed: {error}")),
-                None,
-            ),
-            other => Verdict::Fail(ProviderError::BadRequest(format!(
-                "could not send the request: {other}"
-            ))),
+        let detail = error_chain(error);
+        if error.is_builder() {
+            return Verdict::Fail(ProviderError::BadRequest(format!(
+                "could not send the request: {detail}"
+            )));
         }
+        Verdict::Retry(
+            ProviderError::Unavailable(format!("connection failed: {detail}")),
+            None,
+        )
     }
 
     fn scrub(&self, error: ProviderError) -> ProviderError {
-        match &self.secret {
-            Some(secret) => error.map_message(|m| secret.scrub(m)),
-            None => error,
-        }
+        error.map_message(|m| {
+            let m = match &self.secret {
+                Some(secret) => secret.scrub(m),
+                None => m.to_string(),
+            };
+            clean(&m, MAX_MESSAGE_CHARS)
+        })
     }
 }
 
-/// Reads status, headers and body (as text, lossily) of a response.
-fn read_reply(mut response: ureq::http::Response<ureq::Body>) -> Result<Reply, ureq::Error> {
+/// A wait for messages: humantime's form, or "forever" past what a clock can hold.
+fn describe_wait(wait: Duration) -> String {
+    if wait >= Duration::from_secs(u64::MAX / 2) {
+        "practically forever".to_string()
+    } else {
+        humantime::format_duration(wait).to_string()
+    }
+}
+
+/// An error and its causes on one line, without the request URL (it may hold a key).
+fn error_chain(error: &reqwest::Error) -> String {
+    let mut parts = Vec::new();
+    let mut source: Option<&dyn std::error::Error> = Some(error);
+    while let Some(e) = source {
+        let text = e.to_string();
+        if !parts.contains(&text) {
+            parts.push(text);
+        }
+        source = e.source();
+    }
+    parts.join(": ")
+}
+
+enum ReadError {
+    Http(reqwest::Error),
+    TooLarge,
+}
+
+/// Reads status, headers and body (as text, lossily) of a response. A successful body is read
+/// up to [`MAX_BODY_BYTES`] (more is an error); an error body only up to
+/// [`MAX_ERROR_BODY_BYTES`], and the rest is never downloaded.
+async fn read_reply(mut response: reqwest::Response) -> Result<Reply, ReadError> {
     let header = |name: &str| {
         response
             .headers()
@@ -733,11 +797,24 @@ fn read_reply(mut response: ureq::http::Response<ureq::Body>) -> Result<Reply, u
     let status = response.status().as_u16();
     let content_type = header("content-type").unwrap_or_default();
     let retry_after = header("retry-after").and_then(|v| parse_retry_after(&v, SystemTime::now()));
-    let bytes = response
-        .body_mut()
-        .with_config()
-        .limit(64 * 1024 * 1024)
-        .read_to_vec()?;
+    let success = (200..300).contains(&status);
+    let limit = if success {
+        MAX_BODY_BYTES
+    } else {
+        MAX_ERROR_BODY_BYTES
+    };
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(ReadError::Http)? {
+        let room = limit - bytes.len();
+        if chunk.len() > room {
+            if success {
+                return Err(ReadError::TooLarge);
+            }
+            bytes.extend_from_slice(&chunk[..room]);
+            break;
+        }
+        bytes.extend_from_slice(&chunk);
+    }
     Ok(Reply {
         status,
         content_type,
@@ -747,220 +824,17 @@ fn read_reply(mut response: ureq::http::Response<ureq::Body>) -> Result<Reply, u
 }
 
 /// `Retry-After` as delay-seconds (`"2"`, also `"1.5"` as some servers send) or an HTTP date
-/// (`"Sun, 06 Nov 1994 08:49:37 GMT"`), relative to `now`. A past date means "now".
+/// (`"Sun, 06 Nov 1994 08:49:37 GMT"`, read by `httpdate`), relative to `now`. A past date
+/// means "now"; a number too large for a clock saturates (and then exceeds any `max_backoff`).
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds));
+        return (seconds >= 0.0 && !seconds.is_nan())
+            .then(|| Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX));
     }
-    let at = parse_http_date(value)?;
+    let at = httpdate::parse_http_date(value).ok()?;
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
-/// Parses an IMF-fixdate (RFC 9110 §5.6.7), the only HTTP date form servers may send today.
-fn parse_http_date(value: &str) -> Option<SystemTime> {
-    // "Sun, 06 Nov 1994 08:49:37 GMT"
-    let rest = value.split_once(", ")?.1;
-    let parts: Vec<&str> = rest.split(' ').collect();
-    let [day, month, year, time, "GMT"] = parts.as_slice() else {
-        return None;
-    };
-    let day: u32 = day.parse().ok()?;
-    let month = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ]
-    .iter()
-    .position(|m| m == month)? as u32
-        + 1;
-    let year: i64 = year.parse().ok()?;
-    let hms: Vec<u64> = time
-        .split(':')
-        .map(|p| p.parse().ok())
-        .collect::<Option<_>>()?;
-    let [h, m, s] = hms.as_slice() else {
-        return None;
-    };
-    if !(1..=31).contains(&day) || *h > 23 || *m > 59 || *s > 60 {
-        return None;
-    }
-    let days = days_from_civil(year, month, day);
-    let secs = u64::try_from(days).ok()? * 86_400 + h * 3600 + m * 60 + s;
-    Some(UNIX_EPOCH + Duration::from_secs(secs))
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (i64::from(month) + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn retry_after_seconds_and_dates() {
-        let now = UNIX_EPOCH + Duration::from_secs(784_111_777); // Sun, 06 Nov 1994 08:49:37 GMT
-        assert_eq!(parse_retry_after("2", now), Some(Duration::from_secs(2)));
-        assert_eq!(
-            parse_retry_after("Sun, 06 Nov 1994 08:49:40 GMT", now),
-            Some(Duration::from_secs(3))
-        );
-        assert_eq!(
-            parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now),
-            Some(Duration::ZERO)
-        );
-        assert_eq!(parse_retry_after("soon", now), None);
-        assert_eq!(parse_retry_after("-1", now), None);
-    }
-
-    #[test]
-    fn civil_days_known_dates() {
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
-        assert_eq!(days_from_civil(2026, 11, 29), 20_786);
-    }
-
-    #[test]
-    fn request_limiter_spaces_requests() {
-        let limiter = RateLimiter::new(100.0, 0);
-        let start = Instant::now();
-        for _ in 0..11 {
-            limiter.acquire(0);
-        }
-        // 11 requests at 100/s: the 11th starts 100 ms after the first.
-        let elapsed = start.elapsed();
-        assert!(elapsed >= Duration::from_millis(95), "{elapsed:?}");
-        assert!(elapsed < Duration::from_millis(400), "{elapsed:?}");
-    }
-
-    #[test]
-    fn character_limiter_allows_a_minute_burst_then_waits() {
-        let gcra = Gcra::new(Duration::from_millis(1), Duration::from_millis(100));
-        let now = Instant::now();
-        assert!(gcra.reserve(100) <= now + Duration::from_millis(5));
-        // The budget is spent: 50 more units are earned back after 50 ms.
-        let next = gcra.reserve(50);
-        assert!(next >= now + Duration::from_millis(45), "{:?}", next - now);
-        assert!(next <= now + Duration::from_millis(60), "{:?}", next - now);
-    }
-
-    #[test]
-    fn pause_holds_later_requests() {
-        let limiter = RateLimiter::new(0.0, 0);
-        limiter.pause_until(Instant::now() + Duration::from_millis(60));
-        let start = Instant::now();
-        limiter.acquire(10);
-        assert!(start.elapsed() >= Duration::from_millis(50));
-    }
-
-    #[test]
-    fn secrets_are_scrubbed_raw_and_encoded() {
-        let s = Secret::new("abc:fx".into());
-        assert_eq!(
-            s.scrub("key abc:fx and abc%3Afx"),
-            "key [redacted] and [redacted]"
-        );
-        assert_eq!(format!("{s:?}"), "Secret([redacted])");
-    }
-
-    #[test]
-    fn html_and_malformed_json_are_bad_responses() {
-        let html = Reply {
-            status: 200,
-            content_type: "text/html".into(),
-            retry_after: None,
-            body: "<html><head><title>Gateway</title></head></html>".into(),
-        };
-        let err = html.json().unwrap_err().to_string();
-        assert!(
-            err.contains("HTTP 200 (text/html)") && err.contains("Gateway"),
-            "{err}"
-        );
-        let broken = Reply {
-            content_type: "application/json".into(),
-            body: "{\"a\":".into(),
-            ..html
-        };
-        assert!(matches!(broken.json(), Err(ProviderError::BadResponse(_))));
-    }
-
-    #[test]
-    fn judge_routes_by_status_and_each_item_fails_whole() {
-        let reply = |status: u16, body: &str| Reply {
-            status,
-            content_type: "application/json".into(),
-            retry_after: None,
-            body: body.into(),
-        };
-        let read = |v: serde_json::Value| {
-            each_item(
-                v.as_array().map_or(&[][..], Vec::as_slice),
-                |x| x.as_str().map(str::to_string),
-                "not text",
-            )
-        };
-        let refused = |_: &Reply| Verdict::Fail(ProviderError::Auth("no".into()));
-        assert!(matches!(
-            judge(&reply(200, "[\"a\",\"b\"]"), refused, read),
-            Verdict::Done(v) if v == ["a", "b"]
-        ));
-        assert!(matches!(
-            judge(&reply(200, "[\"a\",1]"), refused, read),
-            Verdict::Fail(ProviderError::BadResponse(m)) if m == "not text"
-        ));
-        assert!(matches!(
-            judge(&reply(200, "[\"a\""), refused, read),
-            Verdict::Fail(ProviderError::BadResponse(m)) if m.contains("malformed JSON")
-        ));
-        assert!(matches!(
-            judge(&reply(403, "[\"a\"]"), refused, read),
-            Verdict::Fail(ProviderError::Auth(_))
-        ));
-    }
-
-    #[test]
-    fn transport_limits_treat_zero_as_unlimited_and_set_aside_reserved_bytes() {
-        let t = Transport {
-            max_texts: 3,
-            max_text_bytes: 0,
-            max_request_bytes: 1000,
-            ..Transport::standard()
-        };
-        let l = t.limits(200, super::super::Encoding::Json);
-        assert_eq!(
-            (l.max_texts, l.max_text_bytes, l.max_request_bytes),
-            (3, None, Some(800))
-        );
-        let unlimited = Transport {
-            max_request_bytes: 0,
-            ..t
-        };
-        assert_eq!(
-            unlimited
-                .limits(200, super::super::Encoding::Query)
-                .max_request_bytes,
-            None
-        );
-    }
-
-    #[test]
-    fn backoff_is_capped_full_jitter() {
-        let t = Transport {
-            backoff_base: Duration::from_millis(10),
-            max_backoff: Duration::from_millis(50),
-            ..Transport::standard()
-        };
-        let http = Http::new(t, None);
-        for attempt in 0..30 {
-            let wait = http.backoff(attempt);
-            let cap = Duration::from_millis(10 << attempt.min(3)).min(Duration::from_millis(50));
-            assert!(wait <= cap, "attempt {attempt}: {wait:?} > {cap:?}");
-        }
-    }
-}
+mod tests;
