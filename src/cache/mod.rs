@@ -163,12 +163,13 @@ impl Cache {
             source,
         };
         let mut conn = Connection::open(path).map_err(sqlite)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))
+        conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(sqlite)?;
         // WAL: readers never block the writer; NORMAL sync is durable across a killed process
         // (only a power cut can lose the last commits).
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(sqlite)?;
+        // Switching to WAL needs an exclusive lock, and SQLite answers a second process doing
+        // the same at that moment with BUSY without waiting: retry within the busy timeout.
+        retry_busy(|| conn.pragma_update(None, "journal_mode", "WAL")).map_err(sqlite)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(sqlite)?;
         migrate(&mut conn, &name)?;
@@ -372,6 +373,29 @@ fn normalised(key: &Key<'_>) -> (String, String) {
 }
 
 /// Brings the file's schema up to [`MIGRATIONS`]`.len()`, one transaction per step.
+/// How long opening a cache waits for another process that holds it (the busy timeout, and the
+/// retries of the steps SQLite does not wait for by itself).
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Runs `step` again while SQLite answers BUSY or LOCKED, for at most [`BUSY_TIMEOUT`]: the
+/// busy handler does not cover a change of journal mode or a lock upgrade that would deadlock.
+fn retry_busy<T>(mut step: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match step() {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(
+                    e.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(10 + fastrand::u64(0..20)));
+            }
+            other => return other,
+        }
+    }
+}
+
 fn migrate(conn: &mut Connection, name: &str) -> Result<(), CacheError> {
     let sqlite = |source| CacheError::Sqlite {
         path: name.to_string(),
@@ -380,7 +404,7 @@ fn migrate(conn: &mut Connection, name: &str) -> Result<(), CacheError> {
     let known = MIGRATIONS.len() as u32;
     let read_version =
         |conn: &Connection| conn.pragma_query_value(None, "user_version", |r| r.get::<_, u32>(0));
-    if read_version(conn).map_err(sqlite)? == known {
+    if retry_busy(|| read_version(conn)).map_err(sqlite)? == known {
         return Ok(());
     }
     // Two runs may open a new cache file at the same moment: `BEGIN IMMEDIATE` takes the write
