@@ -61,7 +61,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
         .out
         .clone()
         .unwrap_or_else(|| default_out_dir(&args.article));
-    let outcome = pipeline::run_article(
+    let mut outcome = pipeline::run_article(
         &text,
         &source,
         &settings,
@@ -70,8 +70,8 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
     )?;
     let mut formats = args.formats.clone();
     formats.dedup();
-    let written = tarjama::output::write_all(
-        &outcome.bitext,
+    let written = tarjama::review::store::write_all_keeping_decisions(
+        &mut outcome.bitext,
         &out_dir,
         &formats,
         &ExportOptions::default(),
