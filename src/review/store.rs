@@ -497,11 +497,11 @@ fn temp_prefix(path: &Path) -> String {
     format!(".{name}.")
 }
 
-/// Removes what interrupted writes left in `dir`: temporary files of a rewrite of `path` (safe:
-/// the caller holds the exclusive lock, so no other rewrite of it is running) and the generic
-/// `.tarjama-*.tmp` files of the other writers once they are an hour old.
-fn remove_stale_temps(path: &Path, dir: &Path) {
-    let prefix = temp_prefix(path);
+/// Removes what interrupted writes left in `dir`: the temporary files of the rewrites done under
+/// a bitext's lock (`.NAME.*.tarjama.tmp`; safe: the caller holds the exclusive lock of the
+/// folder's bitext, and every writer of such files does too) and the generic `.tarjama-*.tmp`
+/// files of the other writers once they are an hour old.
+fn remove_stale_temps(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -510,7 +510,7 @@ fn remove_stale_temps(path: &Path, dir: &Path) {
         if !name.ends_with(".tmp") {
             continue;
         }
-        let ours = name.starts_with(&prefix) && name.ends_with(".tarjama.tmp");
+        let ours = name.starts_with('.') && name.ends_with(".tarjama.tmp");
         let old_generic = name.starts_with(".tarjama-")
             && entry
                 .metadata()
@@ -545,12 +545,27 @@ fn write_locked(path: &Path, bitext: &mut Bitext) -> anyhow::Result<Carried> {
         }
         _ => Carried::default(),
     };
-    let dir = match path.parent() {
+    let dir = folder_of(path);
+    std::fs::create_dir_all(dir).with_context(|| format!("creating folder {}", dir.display()))?;
+    remove_stale_temps(dir);
+    replace_file(path, |out| bitext.write_jsonl(out))?;
+    Ok(carried)
+}
+
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir).with_context(|| format!("creating folder {}", dir.display()))?;
-    remove_stale_temps(path, dir);
+    }
+}
+
+/// Replaces the regular file `path` atomically: a temporary `.NAME.*.tarjama.tmp` beside it,
+/// synced, renamed, the folder synced. Called with the folder's bitext lock held.
+fn replace_file(
+    path: &Path,
+    render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
+    let dir = folder_of(path);
     let prefix = temp_prefix(path);
     let mut builder = tempfile::Builder::new();
     builder.prefix(&prefix).suffix(".tarjama.tmp");
@@ -567,8 +582,8 @@ fn write_locked(path: &Path, bitext: &mut Bitext) -> anyhow::Result<Carried> {
         .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
     {
         let mut out = std::io::BufWriter::new(tmp.as_file());
-        bitext
-            .write_jsonl(&mut out)
+        render(&mut out)
+            .and_then(|()| out.flush())
             .with_context(|| format!("writing {}", path.display()))?;
     }
     tmp.as_file()
@@ -580,7 +595,7 @@ fn write_locked(path: &Path, bitext: &mut Bitext) -> anyhow::Result<Carried> {
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }
-    Ok(carried)
+    Ok(())
 }
 
 /// `tarjama run`'s writer: writes each of `formats` into `dir` like
@@ -596,6 +611,7 @@ pub fn write_all_keeping_decisions(
 ) -> anyhow::Result<Vec<PathBuf>> {
     let path = dir.join(Format::Jsonl.default_file_name());
     let _lock = lock(&path, true)?;
+    remove_stale_temps(dir);
     let carried = if formats.contains(&Format::Jsonl) {
         None
     } else if path.is_file() {
@@ -608,8 +624,14 @@ pub fn write_all_keeping_decisions(
     let mut report = carried;
     for &format in formats {
         let file = dir.join(format.default_file_name());
+        let regular = std::fs::metadata(&file).map_or(true, |m| m.is_file());
         if format == Format::Jsonl {
             report = Some(write_locked(&file, bitext)?);
+        } else if regular {
+            // Under the lock, with temporary names the next run cleans up after a kill.
+            replace_file(&file, |out| {
+                crate::output::export(bitext, format, out, options)
+            })?;
         } else {
             crate::output::export_to_file(bitext, format, &file, options)?;
         }
