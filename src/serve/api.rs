@@ -686,3 +686,64 @@ where
         .await
         .map_err(|e| ApiError::internal(anyhow::anyhow!("the request failed: {e}")))?
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(access: Option<&str>, hosts: &[&str]) -> AppState {
+        AppState {
+            files: Vec::new(),
+            names: Vec::new(),
+            csrf: "c5rf".into(),
+            access: access.map(str::to_string),
+            hosts: hosts.iter().map(|h| h.to_string()).collect(),
+            reviewer: None,
+        }
+    }
+
+    fn request(method: &str, uri: &str, headers: &[(&str, &str)]) -> Request {
+        let mut builder = Request::builder().method(method).uri(uri);
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        builder.body(axum::body::Body::empty()).unwrap()
+    }
+
+    #[test]
+    fn another_address_needs_the_access_token_on_every_request() {
+        // Bound to every interface: any Host, but the token is required.
+        let s = state(Some("t0k"), &[]);
+        let host = ("host", "192.0.2.7:8080");
+        assert!(check(&s, &request("GET", "/api/beads", &[host])).is_err());
+        assert!(check(&s, &request("GET", "/api/beads?token=nope", &[host])).is_err());
+        assert!(check(&s, &request("GET", "/api/beads?file=0&token=t0k", &[host])).is_ok());
+        assert!(
+            check(
+                &s,
+                &request("GET", "/", &[host, ("x-tarjama-token", "t0k")])
+            )
+            .is_ok()
+        );
+        // A state change needs the CSRF token too.
+        let post = [host, ("x-tarjama-token", "t0k")];
+        assert!(check(&s, &request("POST", "/api/decisions", &post)).is_err());
+        let with_csrf = [host, ("x-tarjama-token", "t0k"), ("x-csrf-token", "c5rf")];
+        assert!(check(&s, &request("POST", "/api/decisions", &with_csrf)).is_ok());
+    }
+
+    #[test]
+    fn loopback_checks_host_origin_and_csrf() {
+        let s = state(None, &["127.0.0.1:9", "localhost:9"]);
+        let ok = [("host", "127.0.0.1:9"), ("x-csrf-token", "c5rf")];
+        assert!(check(&s, &request("GET", "/", &ok[..1])).is_ok());
+        assert!(check(&s, &request("GET", "/", &[("host", "evil.example:9")])).is_err());
+        assert!(check(&s, &request("POST", "/api/decisions", &ok)).is_ok());
+        let foreign = [ok[0], ok[1], ("origin", "http://evil.example")];
+        assert!(check(&s, &request("POST", "/api/decisions", &foreign)).is_err());
+        let own = [ok[0], ok[1], ("origin", "http://127.0.0.1:9")];
+        assert!(check(&s, &request("POST", "/api/decisions", &own)).is_ok());
+        assert_eq!(direction("ar"), "rtl");
+        assert_eq!(direction("en-GB"), "ltr");
+    }
+}

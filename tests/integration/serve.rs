@@ -344,6 +344,38 @@ fn api_saves_decisions_and_refuses_foreign_requests() {
     assert!(tmx.body.starts_with("<?xml"));
 }
 
+/// A browser tab and a terminal `review --import` on one bitext at once: both decisions land,
+/// and the tab sees the terminal's decision without a restart.
+#[test]
+fn a_tab_and_the_terminal_share_one_bitext() {
+    let wd = crate::output::workdir_with_fixture();
+    let server = Server::start(&wd, "bitext.jsonl", &[]);
+    let before = load(&wd.path().join("bitext.jsonl")).decisions.len();
+    wd.write(
+        "d.tsv",
+        "bead\taction\ttext\tnote\n4\treject\t\tfrom the terminal\n",
+    );
+    let mut terminal = wd
+        .command(&["review", "bitext.jsonl", "--import", "d.tsv"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let from_tab = server.decide(&json!({"bead": 1, "action": "accept"}));
+    assert_eq!(from_tab.status, 200, "{}", from_tab.body);
+    assert!(terminal.wait().unwrap().success());
+    let seen = http("GET", &format!("{}api/beads/4", server.url), &[], None).json();
+    assert_eq!(seen["decision"]["note"], "from the terminal");
+    let second = server.decide(&json!({"bead": 0, "action": "garbled"}));
+    assert_eq!(second.status, 200);
+    let bitext = load(&wd.path().join("bitext.jsonl"));
+    let latest = bitext.latest_decisions();
+    assert_eq!(bitext.decisions.len(), before + 3);
+    assert_eq!(latest[&4].action, Action::Reject);
+    assert_eq!(latest[&1].action, Action::Accept);
+    assert_eq!(latest[&0].action, Action::Garbled);
+}
+
 // ---- the page in a real browser ----
 
 /// Chromium and chromedriver, or `None` with a note (a failure under CI=true).

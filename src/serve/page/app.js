@@ -248,6 +248,7 @@
       if (!keepCurrent) state.current = 0;
       state.current = Math.min(state.current, Math.max(0, state.beads.length - 1));
       render();
+      if (!document.body.dataset.ready) document.body.dataset.readyMs = String(Math.round(performance.now()));
       document.body.dataset.ready = 'true';
     } catch (err) {
       status(`Could not load: ${err.message}`, true);
