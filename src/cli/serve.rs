@@ -35,6 +35,11 @@ pub struct Args {
 
 /// Runs `tarjama serve` until Ctrl-C.
 pub fn run(args: &Args, _global: &GlobalArgs) -> anyhow::Result<Status> {
+    if args.bitext.as_os_str() == "-" {
+        anyhow::bail!(
+            "serve records decisions in the bitext file itself; give its path instead of '-'"
+        );
+    }
     let config = ServeConfig {
         files: files_for(&args.bitext)?,
         reviewer: args.reviewer.clone(),

@@ -137,6 +137,11 @@ fn complete_len(file: &mut File) -> std::io::Result<u64> {
 impl Store {
     /// Reads the bitext at `path` (under a shared lock, so no writer is halfway).
     pub fn open(path: &Path) -> anyhow::Result<Store> {
+        if !path.is_file() {
+            // The reader's own message (file, what is wrong); no lock file is left behind.
+            Bitext::read_path(path)?;
+            anyhow::bail!("{}: not a regular file", path.display());
+        }
         let _lock = lock(path, false)?;
         let (bitext, seen) = read_whole(path)?;
         Ok(Store {

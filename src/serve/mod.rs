@@ -216,3 +216,36 @@ pub async fn serve(config: ServeConfig, ready: impl FnOnce(&str)) -> anyhow::Res
     ready(bound.url());
     bound.run().await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_serves_its_bitexts_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["b/bitext.jsonl", "a/bitext.jsonl", "c.jsonl", "notes.txt"] {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "").unwrap();
+        }
+        std::fs::create_dir_all(dir.path().join("empty")).unwrap();
+        let files = files_for(dir.path()).unwrap();
+        let names: Vec<_> = files
+            .iter()
+            .map(|p| {
+                p.strip_prefix(dir.path())
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        assert_eq!(names, ["a/bitext.jsonl", "b/bitext.jsonl", "c.jsonl"]);
+        let single = dir.path().join("c.jsonl");
+        assert_eq!(files_for(&single).unwrap(), [single]);
+        let err = files_for(&dir.path().join("empty"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("no bitext found"), "{err}");
+    }
+}
