@@ -8,12 +8,22 @@
 //! {"type":"sentence","side":"target","id":0,"para":0,"text":"…","origin":"network","provider":"deepl"}
 //! {"type":"bead","id":0,"source":[0],"target":[0],"score":1.0}
 //! {"type":"flag","code":"fragment","severity":"warning","source":[15],"target":[15],"bead":15,"message":"…","evidence":"…"}
-//! {"type":"decision","bead":15,"action":"edit","text":"…","note":"…","time":"…"}
+//! {"type":"decision","bead":15,"action":"edit","text":"…","note":"…","time":"…","basis":"fnv1a64:…"}
+//! {"type":"note","bead":15,"note":"…","time":"…","basis":"fnv1a64:…"}
+//! {"type":"stale-decision","bead":15,"action":"accept","time":"…","basis":"fnv1a64:…"}
 //! ```
 //!
 //! The header comes first. Sentence ids are 0-based and dense per side, in document order. Beads
 //! are monotone and cover every sentence of both sides exactly once. Flags and decisions are
-//! appended; for a bead the last decision wins, so a review never rewrites history. Readers
+//! appended; for a bead the last decision wins, so a review never rewrites history.
+//!
+//! Decisions and notes are appended to the end of the file as the reviewer makes them
+//! (`crate::review::store`), so they may follow the flags; a final line cut short by a crash
+//! (no line feed, not JSON) is ignored. A decision's `basis` is a hash of the bead's source and
+//! machine target ([`Bitext::basis`]) as the reviewer saw them: when a re-run rebuilds the beads,
+//! a decision follows its text, and one whose text is gone becomes a `stale-decision` record,
+//! kept and shown but applied to nothing. Notes (`note`) and stale decisions are record types
+//! added within schema 1 (older readers skip them). Readers
 //! ignore unknown fields and record types of the same schema version, so fields can be added
 //! without a version bump; removing or changing the meaning of a field bumps [`SCHEMA_VERSION`].
 
@@ -43,6 +53,11 @@ pub struct Bitext {
     pub flags: Vec<Flag>,
     /// Review decisions, oldest first.
     pub decisions: Vec<Decision>,
+    /// Reviewer notes on beads (they annotate; they do not decide), oldest first.
+    pub notes: Vec<Note>,
+    /// Decisions whose bead changed since they were made (a re-run rebuilt it): kept so that
+    /// nothing is lost, shown as stale, applied to nothing. `bead` is the id it had then.
+    pub stale: Vec<Decision>,
 }
 
 /// The header record.
@@ -297,6 +312,84 @@ pub struct Decision {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 
+/// A reviewer's note on a bead: a remark, not a decision (the bead's decision stays as it is).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    /// The bead the note is about (its id when the note was made, for a stale note).
+    pub bead: usize,
+    /// The note.
+    pub note: String,
+    /// Who wrote it, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewer: Option<String>,
+    /// When (RFC 3339, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// True when the bead's text changed since (a re-run): the note is kept, applied to nothing.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stale: bool,
+    /// Any other fields (`basis`…), kept as they are.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// The key under which decisions and notes record the [`Bitext::basis`] of their bead.
+pub const BASIS_FIELD: &str = "basis";
+
+impl Decision {
+    /// The basis (hash of the bead's texts) the decision was made on, when recorded.
+    pub fn basis(&self) -> Option<&str> {
+        self.extra.get(BASIS_FIELD).and_then(|v| v.as_str())
+    }
+
+    /// Records the basis the decision was made on.
+    pub fn set_basis(&mut self, basis: String) {
+        self.extra
+            .insert(BASIS_FIELD.into(), serde_json::Value::String(basis));
+    }
+
+    /// Whether this record takes back the bead's latest decision (`"undo": true`; its `action`
+    /// repeats the one taken back, so that a reader that does not know undo records sees the
+    /// decision as it was before the undo).
+    pub fn is_undo(&self) -> bool {
+        self.extra.get(UNDO_FIELD).and_then(|v| v.as_bool()) == Some(true)
+    }
+
+    /// An undo record for `undone` (see [`Decision::is_undo`]).
+    pub fn undo_of(undone: &Decision, time: Option<String>, reviewer: Option<String>) -> Decision {
+        let mut extra = BTreeMap::new();
+        extra.insert(UNDO_FIELD.into(), serde_json::Value::Bool(true));
+        if let Some(basis) = undone.basis() {
+            extra.insert(BASIS_FIELD.into(), basis.into());
+        }
+        Decision {
+            bead: undone.bead,
+            action: undone.action,
+            text: None,
+            note: None,
+            reviewer,
+            time,
+            extra,
+        }
+    }
+}
+
+/// The key that marks an undo record.
+pub const UNDO_FIELD: &str = "undo";
+
+impl Note {
+    /// The basis (hash of the bead's texts) the note was written on, when recorded.
+    pub fn basis(&self) -> Option<&str> {
+        self.extra.get(BASIS_FIELD).and_then(|v| v.as_str())
+    }
+
+    /// Records the basis the note was written on.
+    pub fn set_basis(&mut self, basis: String) {
+        self.extra
+            .insert(BASIS_FIELD.into(), serde_json::Value::String(basis));
+    }
+}
+
 /// One line of the JSONL file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
@@ -311,6 +404,11 @@ pub enum Record {
     Flag(Flag),
     /// A review decision.
     Decision(Decision),
+    /// A reviewer's note.
+    Note(Note),
+    /// A decision whose bead changed since (see [`Bitext::stale`]).
+    #[serde(rename = "stale-decision")]
+    StaleDecision(Decision),
 }
 
 /// A bitext file that cannot be read; the message names the line and what is wrong.
@@ -326,7 +424,27 @@ impl Bitext {
             beads: Vec::new(),
             flags: Vec::new(),
             decisions: Vec::new(),
+            notes: Vec::new(),
+            stale: Vec::new(),
         }
+    }
+
+    /// A stable fingerprint of a bead's text as a reviewer sees it: its source and its machine
+    /// (or given) target, hashed with 64-bit FNV-1a (`fnv1a64:` and 16 hex digits). Decisions
+    /// record it, so that they follow their text when a re-run renumbers the beads.
+    pub fn basis(&self, bead: &Bead) -> String {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let source = self.text_of(Side::Source, &bead.source);
+        let target = self.text_of(Side::Target, &bead.target);
+        for byte in source
+            .bytes()
+            .chain(std::iter::once(0))
+            .chain(target.bytes())
+        {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("fnv1a64:{hash:016x}")
     }
 
     /// Text of a run of sentences of one side, joined by a space.
@@ -342,9 +460,26 @@ impl Bitext {
             .join(" ")
     }
 
-    /// The latest decision for each bead that has one.
+    /// The latest decision for each bead that has one. An undo record ([`Decision::is_undo`])
+    /// takes back the bead's latest decision still standing, so the one before it (or none)
+    /// stands again.
     pub fn latest_decisions(&self) -> BTreeMap<usize, &Decision> {
-        self.decisions.iter().map(|d| (d.bead, d)).collect()
+        if !self.decisions.iter().any(Decision::is_undo) {
+            return self.decisions.iter().map(|d| (d.bead, d)).collect();
+        }
+        let mut stacks: BTreeMap<usize, Vec<&Decision>> = BTreeMap::new();
+        for d in &self.decisions {
+            let stack = stacks.entry(d.bead).or_default();
+            if d.is_undo() {
+                stack.pop();
+            } else {
+                stack.push(d);
+            }
+        }
+        stacks
+            .into_iter()
+            .filter_map(|(bead, stack)| stack.last().map(|&d| (bead, d)))
+            .collect()
     }
 
     /// Flags concerning a bead: those naming it, or naming one of its sentences.
@@ -376,6 +511,12 @@ impl Bitext {
         for d in &self.decisions {
             write_record(&mut out, &Record::Decision(d.clone()))?;
         }
+        for n in &self.notes {
+            write_record(&mut out, &Record::Note(n.clone()))?;
+        }
+        for d in &self.stale {
+            write_record(&mut out, &Record::StaleDecision(d.clone()))?;
+        }
         out.flush()
     }
 
@@ -389,17 +530,39 @@ impl Bitext {
         let mut header = None;
         let (mut source, mut target, mut beads, mut flags, mut decisions) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for (index, line) in input.lines().enumerate() {
-            let number = index + 1;
-            let line = line.map_err(|source| BitextError::Io {
-                file: name.to_string(),
-                source,
-            })?;
+        let (mut notes, mut stale) = (Vec::new(), Vec::new());
+        let mut input = input;
+        let mut buffer = Vec::new();
+        let mut number = 0;
+        loop {
+            buffer.clear();
+            let read = input
+                .read_until(b'\n', &mut buffer)
+                .map_err(|source| BitextError::Io {
+                    file: name.to_string(),
+                    source,
+                })?;
+            if read == 0 {
+                break;
+            }
+            number += 1;
+            let complete = buffer.last() == Some(&b'\n');
+            let line = match std::str::from_utf8(&buffer) {
+                Ok(line) => line,
+                // A last line cut short by a crash during an append may end inside a character.
+                Err(_) if !complete => break,
+                Err(e) => return Err(invalid(number, format!("not UTF-8: {e}"))),
+            };
             if line.trim().is_empty() {
                 continue;
             }
-            let value: serde_json::Value = serde_json::from_str(&line)
-                .map_err(|e| invalid(number, format!("not a JSON object: {e}")))?;
+            let value: serde_json::Value = match serde_json::from_str(line) {
+                Ok(value) => value,
+                // The last line, without its line feed: an append cut short (power loss, full
+                // disk). What it held was never reported as saved; the next append removes it.
+                Err(_) if !complete && header.is_some() => break,
+                Err(e) => return Err(invalid(number, format!("not a JSON object: {e}"))),
+            };
             let kind = value
                 .get("type")
                 .and_then(|t| t.as_str())
@@ -410,7 +573,7 @@ impl Bitext {
             }
             if !matches!(
                 kind.as_str(),
-                "header" | "sentence" | "bead" | "flag" | "decision"
+                "header" | "sentence" | "bead" | "flag" | "decision" | "note" | "stale-decision"
             ) {
                 continue; // a record type from a newer tarjama of the same schema: keep reading
             }
@@ -455,6 +618,8 @@ impl Bitext {
                 Record::Bead(b) => beads.push((number, b)),
                 Record::Flag(f) => flags.push(f),
                 Record::Decision(d) => decisions.push((number, d)),
+                Record::Note(n) => notes.push((number, n)),
+                Record::StaleDecision(d) => stale.push(d),
             }
         }
         let header = header.ok_or_else(|| invalid(0, "empty file: no header record".into()))?;
@@ -495,6 +660,16 @@ impl Bitext {
                 }
             })
             .collect::<Result<_, _>>()?;
+        let notes = notes
+            .into_iter()
+            .map(|(number, n)| {
+                if n.stale || n.bead < beads.len() {
+                    Ok(n)
+                } else {
+                    Err(invalid(number, format!("note for unknown bead {}", n.bead)))
+                }
+            })
+            .collect::<Result<_, _>>()?;
         Ok(Bitext {
             header,
             source,
@@ -502,6 +677,8 @@ impl Bitext {
             beads,
             flags,
             decisions,
+            notes,
+            stale,
         })
     }
 
@@ -547,6 +724,83 @@ fn check_bead(bead: &Bead, next: (usize, usize), expected_id: usize) -> Result<(
 fn write_record<W: Write>(out: &mut W, record: &Record) -> std::io::Result<()> {
     serde_json::to_writer(&mut *out, record)?;
     out.write_all(b"\n")
+}
+
+/// Flags per bead, computed once in one pass over the beads and one over the flags, so that
+/// every lookup of a bead's flags is cheap (looking them up with [`Bitext::flags_for_bead`] for
+/// each bead is quadratic in the size of the bitext).
+///
+/// The rule is that of [`Bitext::flags_for_bead`]: a flag naming a bead belongs to it; one naming
+/// only sentences belongs to every bead that holds one of them. Flags keep their file order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FlagIndex {
+    /// For each bead id, the indices into [`Bitext::flags`] of its flags.
+    by_bead: Vec<Vec<usize>>,
+}
+
+impl FlagIndex {
+    /// Indices into [`Bitext::flags`] of the flags concerning bead `id` (empty for an unknown
+    /// bead).
+    pub fn indices(&self, id: usize) -> &[usize] {
+        self.by_bead.get(id).map_or(&[], Vec::as_slice)
+    }
+
+    /// The flags concerning bead `id`, in file order.
+    pub fn flags<'b>(&self, bitext: &'b Bitext, id: usize) -> Vec<&'b Flag> {
+        self.indices(id)
+            .iter()
+            .filter_map(|&i| bitext.flags.get(i))
+            .collect()
+    }
+
+    /// Whether bead `id` has at least one flag.
+    pub fn is_flagged(&self, id: usize) -> bool {
+        !self.indices(id).is_empty()
+    }
+}
+
+impl Bitext {
+    /// The [`FlagIndex`] of this bitext: build it once, then look up any bead's flags.
+    pub fn flag_index(&self) -> FlagIndex {
+        let mut bead_of_source = vec![usize::MAX; self.source.len()];
+        let mut bead_of_target = vec![usize::MAX; self.target.len()];
+        for bead in &self.beads {
+            for &s in &bead.source {
+                if let Some(slot) = bead_of_source.get_mut(s) {
+                    *slot = bead.id;
+                }
+            }
+            for &t in &bead.target {
+                if let Some(slot) = bead_of_target.get_mut(t) {
+                    *slot = bead.id;
+                }
+            }
+        }
+        let mut by_bead = vec![Vec::new(); self.beads.len()];
+        let mut beads = Vec::new();
+        for (index, flag) in self.flags.iter().enumerate() {
+            beads.clear();
+            match flag.bead {
+                Some(b) => beads.push(b),
+                None => beads.extend(
+                    flag.source
+                        .iter()
+                        .filter_map(|&s| bead_of_source.get(s))
+                        .chain(flag.target.iter().filter_map(|&t| bead_of_target.get(t)))
+                        .copied()
+                        .filter(|&b| b != usize::MAX),
+                ),
+            }
+            beads.sort_unstable();
+            beads.dedup();
+            for &b in &beads {
+                if let Some(list) = by_bead.get_mut(b) {
+                    list.push(index);
+                }
+            }
+        }
+        FlagIndex { by_bead }
+    }
 }
 
 #[cfg(test)]
@@ -623,5 +877,95 @@ mod tests {
         let text = "{\"type\":\"header\",\"schema\":1,\"source_lang\":\"ar\",\"target_lang\":\"en\",\"x-run\":7}\n{\"type\":\"future\",\"a\":1}\n";
         let b = Bitext::read_jsonl(text.as_bytes(), "x").unwrap();
         assert_eq!(b.header.extra["x-run"], 7);
+    }
+
+    #[test]
+    fn undo_takes_back_the_latest_decision() {
+        let mut b = sample();
+        let d = |action| Decision {
+            bead: 0,
+            action,
+            text: None,
+            note: None,
+            reviewer: None,
+            time: None,
+            extra: BTreeMap::new(),
+        };
+        b.decisions.push(d(Action::Accept));
+        b.decisions.push(d(Action::Reject));
+        b.decisions
+            .push(Decision::undo_of(&d(Action::Reject), None, None));
+        assert_eq!(b.latest_decisions()[&0].action, Action::Accept);
+        b.decisions
+            .push(Decision::undo_of(&d(Action::Accept), None, None));
+        assert!(b.latest_decisions().is_empty());
+    }
+
+    #[test]
+    fn flag_index_matches_flags_for_bead() {
+        let mut b = sample();
+        b.flags.push(Flag {
+            bead: None,
+            source: vec![1],
+            target: vec![],
+            ..b.flags[0].clone()
+        });
+        b.flags.push(Flag {
+            bead: Some(7),
+            ..b.flags[0].clone()
+        });
+        let index = b.flag_index();
+        for bead in &b.beads {
+            assert_eq!(index.flags(&b, bead.id), b.flags_for_bead(bead));
+        }
+        assert!(index.indices(7).is_empty(), "no bead 7: ignored");
+    }
+
+    #[test]
+    fn a_torn_last_line_is_ignored_but_not_a_torn_middle() {
+        let b = sample();
+        let mut buf = Vec::new();
+        b.write_jsonl(&mut buf).unwrap();
+        let whole = buf.clone();
+        buf.extend_from_slice(b"{\"type\":\"decision\",\"bead\":0,\"act");
+        assert_eq!(Bitext::read_jsonl(&buf[..], "t").unwrap(), b);
+        let mut broken = whole.clone();
+        broken.extend_from_slice(b"{\"type\":\"decision\"\n");
+        broken.extend_from_slice(&whole[whole.len() - 10..]);
+        assert!(Bitext::read_jsonl(&broken[..], "t").is_err());
+    }
+
+    #[test]
+    fn notes_and_stale_decisions_round_trip_and_basis_follows_text() {
+        let mut b = sample();
+        b.notes.push(Note {
+            bead: 0,
+            note: "check the name".into(),
+            reviewer: None,
+            time: None,
+            stale: false,
+            extra: BTreeMap::new(),
+        });
+        b.stale.push(Decision {
+            bead: 40,
+            action: Action::Accept,
+            text: None,
+            note: None,
+            reviewer: None,
+            time: None,
+            extra: BTreeMap::new(),
+        });
+        let mut buf = Vec::new();
+        b.write_jsonl(&mut buf).unwrap();
+        let text = String::from_utf8(buf.clone()).unwrap();
+        assert!(text.contains("{\"type\":\"stale-decision\",\"bead\":40,"));
+        assert_eq!(Bitext::read_jsonl(&buf[..], "t").unwrap(), b);
+        let basis = b.basis(&b.beads[0]);
+        assert!(
+            basis.starts_with("fnv1a64:") && basis.len() == 24,
+            "{basis}"
+        );
+        b.target[0].text.push('!');
+        assert_ne!(b.basis(&b.beads[0]), basis);
     }
 }

@@ -33,6 +33,7 @@ pub mod provider;
 pub mod quality;
 pub mod review;
 pub mod segment;
+pub mod serve;
 pub mod translate;
 
 use std::process::ExitCode;

@@ -163,8 +163,7 @@ impl Cache {
             source,
         };
         let mut conn = Connection::open(path).map_err(sqlite)?;
-        conn.busy_timeout(BUSY_TIMEOUT)
-            .map_err(sqlite)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite)?;
         // WAL: readers never block the writer; NORMAL sync is durable across a killed process
         // (only a power cut can lose the last commits).
         // Switching to WAL needs an exclusive lock, and SQLite answers a second process doing

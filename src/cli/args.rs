@@ -48,6 +48,8 @@ pub enum Command {
     Run(cli::run::Args),
     /// Go through flagged beads and record decisions, or import a reviewed XLIFF/TSV.
     Review(cli::review::Args),
+    /// Review a bitext in the browser: a local web app with keyboard shortcuts and exports.
+    Serve(cli::serve::Args),
     /// List the configured translation providers, or test one.
     Providers(cli::providers::Args),
     /// Inspect, clear or export the translation cache.

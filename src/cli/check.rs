@@ -86,6 +86,13 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
         quality::sort_flags(&mut flags);
     }
     quality::replace_flags(&mut bitext, &owned, flags);
+    if let Some(file) = args
+        .output
+        .as_deref()
+        .filter(|_| args.format == Format::Jsonl)
+    {
+        tarjama::review::store::keep_decisions_of(file, &mut bitext)?;
+    }
     let write = |out: &mut dyn Write| -> std::io::Result<()> {
         match args.format {
             Format::Jsonl => bitext.write_jsonl(out),

@@ -11,6 +11,7 @@ pub mod export;
 pub mod providers;
 pub mod review;
 pub mod run;
+pub mod serve;
 pub mod split;
 pub mod translate;
 
@@ -36,6 +37,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Status> {
         Command::Export(args) => export::run(args, global),
         Command::Run(args) => run::run(args, global),
         Command::Review(args) => review::run(args, global),
+        Command::Serve(args) => serve::run(args, global),
         Command::Providers(args) => providers::run(args, global),
         Command::Cache(args) => cache::run(args, global),
         Command::Eval(args) => eval::run(args, global),

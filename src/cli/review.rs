@@ -7,19 +7,19 @@ use anyhow::Context;
 
 use crate::cli::GlobalArgs;
 use tarjama::Status;
-use tarjama::bitext::Bitext;
+use tarjama::bitext::Record;
 use tarjama::input::{Source, read_text};
 use tarjama::review::import::{ImportKind, decisions};
-use tarjama::review::save;
 use tarjama::review::session::{SessionOptions, run as run_session};
+use tarjama::review::store::Store;
 
 /// Arguments of `tarjama review`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  # Interactive, riskiest first; run it again to resume where you stopped:\n  tarjama review out/ar/bitext.jsonl\n  # Decisions from a CAT tool (the XLIFF 2.0 of `tarjama export --format xliff`, reviewed):\n  tarjama review out/ar/bitext.jsonl --import reviewed.xlf\n  # Decisions as TSV lines: bead<TAB>action<TAB>text<TAB>note\n  tarjama review out/ar/bitext.jsonl --import decisions.tsv\n\nEach decision is appended to BITEXT at once (atomic rewrite); the last decision per bead wins."
+    after_help = "Examples:\n  # Interactive, riskiest first; run it again to resume where you stopped:\n  tarjama review out/ar/bitext.jsonl\n  # Decisions from a CAT tool (the XLIFF 2.0 of `tarjama export --format xliff`, reviewed):\n  tarjama review out/ar/bitext.jsonl --import reviewed.xlf\n  # Decisions as TSV lines: bead<TAB>action<TAB>text<TAB>note\n  tarjama review out/ar/bitext.jsonl --import decisions.tsv\n\nEach decision is appended to BITEXT and synced at once; the last decision per bead wins. Several reviewers (other `review` sessions, `tarjama serve`) may work on one BITEXT at the same time: nothing is lost."
 )]
 pub struct Args {
-    /// The bitext file to review (rewritten in place, atomically, after each decision).
+    /// The bitext file to review (each decision is appended to it and synced at once).
     #[arg(value_name = "BITEXT")]
     pub bitext: PathBuf,
     /// Apply the decisions in a reviewed XLIFF 2.0 file or a TSV of decisions instead of asking; nothing is applied if anything does not match the bitext.
@@ -40,33 +40,42 @@ pub fn run(args: &Args, _global: &GlobalArgs) -> anyhow::Result<Status> {
             "review records decisions in the bitext file itself; give its path instead of '-'"
         );
     }
-    let mut bitext = Bitext::read_path(&args.bitext)?;
+    let mut store = Store::open(&args.bitext)?;
     match &args.import {
-        Some(file) => import(&mut bitext, args, file),
-        None => interactive(&mut bitext, args),
+        Some(file) => import(&mut store, args, file),
+        None => interactive(&mut store, args),
     }
 }
 
-fn import(bitext: &mut Bitext, args: &Args, file: &Path) -> anyhow::Result<Status> {
+fn import(store: &mut Store, args: &Args, file: &Path) -> anyhow::Result<Status> {
     let source = Source::from_arg(file);
     let text = read_text(&source)?;
     let kind = ImportKind::detect(file, &text);
-    let found = decisions(
-        bitext,
-        kind,
-        &text,
-        &source.display_name(),
-        args.reviewer.as_deref(),
-    )?;
+    let mut found = Vec::new();
+    // Matched against the bitext as it is under the lock, so that a concurrent reviewer's
+    // decisions are taken into account and none is lost.
+    store.append_with(|bitext, _| {
+        found = decisions(
+            bitext,
+            kind,
+            &text,
+            &source.display_name(),
+            args.reviewer.as_deref(),
+        )?;
+        Ok(found
+            .iter()
+            .map(|d| {
+                let mut d = d.clone();
+                d.set_basis(bitext.basis(&bitext.beads[d.bead]));
+                Record::Decision(d)
+            })
+            .collect())
+    })?;
     let mut tally = std::collections::BTreeMap::new();
     for d in &found {
         *tally
             .entry(tarjama::output::tsv::action_name(d.action))
             .or_insert(0usize) += 1;
-    }
-    if !found.is_empty() {
-        bitext.decisions.extend(found.iter().cloned());
-        save(bitext, &args.bitext)?;
     }
     let detail = tally
         .iter()
@@ -82,12 +91,12 @@ fn import(bitext: &mut Bitext, args: &Args, file: &Path) -> anyhow::Result<Statu
         } else {
             format!(" ({detail})")
         },
-        tarjama::review::queue(bitext).len()
+        tarjama::review::queue(store.bitext()).len()
     );
     Ok(Status::Success)
 }
 
-fn interactive(bitext: &mut Bitext, args: &Args) -> anyhow::Result<Status> {
+fn interactive(store: &mut Store, args: &Args) -> anyhow::Result<Status> {
     let options = SessionOptions {
         reviewer: args.reviewer.clone(),
         wrap: args.wrap,
@@ -95,13 +104,18 @@ fn interactive(bitext: &mut Bitext, args: &Args) -> anyhow::Result<Status> {
     let path = args.bitext.clone();
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
+    // The session shows a snapshot; the store merges what other reviewers save meanwhile.
+    let snapshot = store.bitext().clone();
     run_session(
-        bitext,
+        &snapshot,
         &mut stdin.lock(),
         &mut stdout.lock(),
         &options,
-        &mut |b| {
-            save(b, &path).with_context(|| format!("saving the decision to {}", path.display()))
+        &mut |d| {
+            store
+                .decide(d)
+                .map(|_| ())
+                .with_context(|| format!("saving the decision to {}", path.display()))
         },
     )?;
     Ok(Status::Success)

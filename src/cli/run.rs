@@ -62,7 +62,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
         .clone()
         .unwrap_or_else(|| default_out_dir(&args.article));
     let name = source.display_name();
-    let outcome = crate::cli::block_on(pipeline::run_article(
+    let mut outcome = crate::cli::block_on(pipeline::run_article(
         &text,
         &source,
         &settings,
@@ -77,7 +77,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
     let mut formats = args.formats.clone();
     formats.dedup();
     let written = crate::cli::block_on(pipeline::write_outputs(
-        &outcome.bitext,
+        &mut outcome.bitext,
         &out_dir,
         &formats,
         &ExportOptions::default(),

@@ -98,7 +98,14 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
     let settings = config::load(global.config.as_deref(), &args.options.overrides())?;
     let source = Source::from_arg(&args.file);
     let text = read_text(&source)?;
-    let (bitext, status) = translate_text(&text, &source, &settings, args.options.progress)?;
+    let (mut bitext, status) = translate_text(&text, &source, &settings, args.options.progress)?;
+    if let Some(file) = args
+        .output
+        .as_deref()
+        .filter(|_| args.format == Format::Jsonl)
+    {
+        tarjama::review::store::keep_decisions_of(file, &mut bitext)?;
+    }
     let write = |out: &mut dyn Write| write_bitext(&bitext, args.format, out);
     match &args.output {
         Some(path) => write_atomic(path, write)?,

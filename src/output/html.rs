@@ -5,7 +5,8 @@
 //! sentences, beads, flags and decisions) and the review queue (flagged beads, riskiest first,
 //! linking to their rows). Then one table row per bead, side by side: source cell with the source
 //! language's direction (`dir="rtl" lang="ar"` for Arabic), target cell likewise, the flags with
-//! message and evidence (evidence in `<bdi>`, since it often mixes directions), and the decision
+//! message and evidence (the English message left to right with each run of Arabic in it in its
+//! own `<bdi>`, see [`isolated`]; evidence in `<bdi>`, since it often mixes directions), and the decision
 //! (an edit shows the machine translation struck through). Flagged rows are highlighted by their
 //! worst severity. With JavaScript, controls sort the rows by risk and filter them by severity,
 //! check and decision; the address can preset them (`report.html#order=risk&severity=warning`). Every text is escaped; control characters are shown as control pictures.
@@ -173,12 +174,12 @@ fn write_queue(views: &[BeadView<'_>], risks: &[f64], out: &mut dyn Write) -> io
             let worst = view.flags[0];
             writeln!(
                 out,
-                "<li class=\"sev-{sev}\"><a href=\"#b{id}\">bead {id}</a> <span class=\"risk\">risk {risk}</span> <span class=\"sev\">{sev}</span> <code>{code}</code> <bdi>{message}</bdi></li>",
+                "<li class=\"sev-{sev}\"><a href=\"#b{id}\">bead {id}</a> <span class=\"risk\">risk {risk}</span> <span class=\"sev\">{sev}</span> <code>{code}</code> <bdi dir=\"ltr\">{message}</bdi></li>",
                 sev = worst.severity,
                 id = view.bead.id,
                 risk = format_score(risk),
                 code = escape(&worst.code),
-                message = escape(&worst.message),
+                message = isolated(&worst.message),
             )?;
         }
         writeln!(out, "</ol>")?;
@@ -273,9 +274,9 @@ fn write_row(
         for flag in &view.flags {
             write!(
                 out,
-                "<li class=\"flag sev-{sev}\"><span class=\"sev\">{sev}</span> <code>{}</code> <bdi>{}</bdi>",
+                "<li class=\"flag sev-{sev}\"><span class=\"sev\">{sev}</span> <code>{}</code> <bdi dir=\"ltr\">{}</bdi>",
                 escape(&flag.code),
-                escape(&flag.message),
+                isolated(&flag.message),
                 sev = flag.severity,
             )?;
             if !flag.evidence.is_empty() {
@@ -320,6 +321,72 @@ fn write_row(
 fn direction(lang: &Lang) -> String {
     let dir = if lang.is_rtl() { "rtl" } else { "ltr" };
     format!("dir=\"{dir}\" lang=\"{}\"", escape(lang.as_str()))
+}
+
+/// Whether `c` is a strong right-to-left letter (Hebrew, Arabic, Syriac, Thaana, NKo and the
+/// presentation forms).
+fn is_rtl_letter(c: char) -> bool {
+    matches!(c, '\u{0590}'..='\u{08ff}' | '\u{fb1d}'..='\u{fdff}' | '\u{fe70}'..='\u{fefc}')
+        && !c.is_whitespace()
+}
+
+/// What may stand between two right-to-left words of one run: spaces, digits, the punctuation
+/// inside a quotation.
+fn joins_rtl(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_ascii_digit()
+        || matches!(
+            c,
+            '.' | ','
+                | ':'
+                | ';'
+                | '\''
+                | '"'
+                | '!'
+                | '?'
+                | '('
+                | ')'
+                | '-'
+                | '\u{60c}'
+                | '\u{61b}'
+                | '\u{61f}'
+        )
+        || ('\u{660}'..='\u{669}').contains(&c)
+}
+
+/// [`escape`]s a left-to-right text (an English message) and puts each run of right-to-left
+/// text in its own `<bdi>`, so that «حزنت» inside a sentence keeps its place and does not
+/// reorder the words, numbers and punctuation around it.
+pub fn isolated(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut plain = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_rtl_letter(chars[i]) {
+            plain.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        // The run ends at its last RTL letter before anything that cannot join it.
+        let mut end = i + 1;
+        let mut j = i + 1;
+        while j < chars.len() && (is_rtl_letter(chars[j]) || joins_rtl(chars[j])) {
+            if is_rtl_letter(chars[j]) {
+                end = j + 1;
+            }
+            j += 1;
+        }
+        out.push_str(&escape(&plain));
+        plain.clear();
+        let run: String = chars[i..end].iter().collect();
+        out.push_str("<bdi>");
+        out.push_str(&escape(&run));
+        out.push_str("</bdi>");
+        i = end;
+    }
+    out.push_str(&escape(&plain));
+    out
 }
 
 /// Escapes text for HTML element content and quoted attributes; controls become visible.
@@ -464,5 +531,15 @@ mod tests {
     #[test]
     fn controls_are_visible() {
         assert_eq!(escape("a\u{0}b"), "a\u{2400}b");
+    }
+
+    #[test]
+    fn arabic_inside_an_english_message_is_isolated() {
+        assert_eq!(
+            isolated("«حزنت» appears 2 times, <b> not «حزنت، ا ب»."),
+            "«<bdi>حزنت</bdi>» appears 2 times, &lt;b&gt; not «<bdi>حزنت، ا ب</bdi>»."
+        );
+        assert_eq!(isolated("no Arabic"), "no Arabic");
+        assert_eq!(isolated("ع 3"), "<bdi>ع</bdi> 3");
     }
 }

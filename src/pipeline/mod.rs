@@ -87,13 +87,17 @@ pub async fn run_article(
     })
 }
 
-/// Writes the outputs of a run into `dir` (each file atomically), on a blocking thread: the
-/// last stage of the job, after [`run_article`]. Returns the files written.
+/// Writes the outputs of a run into `dir` (each file atomically), on a blocking thread, keeping
+/// the review decisions of a bitext already there (see
+/// [`crate::review::store::write_all_keeping_decisions`]): the last stage of the job, after
+/// [`run_article`]. Returns the files written.
 pub async fn write_outputs(
-    bitext: &Bitext,
+    bitext: &mut Bitext,
     dir: &std::path::Path,
     formats: &[crate::output::Format],
     options: &crate::output::ExportOptions,
 ) -> anyhow::Result<Vec<std::path::PathBuf>> {
-    tokio::task::block_in_place(|| crate::output::write_all(bitext, dir, formats, options))
+    tokio::task::block_in_place(|| {
+        crate::review::store::write_all_keeping_decisions(bitext, dir, formats, options)
+    })
 }

@@ -1,12 +1,14 @@
 //! Review: a reviewer's decisions on flagged beads, interactive ([`session`]) or imported from a
 //! reviewed XLIFF or a TSV of decisions ([`import`]).
 //!
-//! Decisions are only ever appended to the bitext (the last one per bead wins), and the bitext
-//! file is rewritten atomically after each one ([`save`]), so quitting or a Ctrl-C loses nothing
-//! and the next session resumes with the beads still undecided.
+//! Decisions are only ever appended to the bitext (the last one per bead wins), each synced to
+//! disk as it is made ([`store`]), so quitting, a Ctrl-C or a kill loses nothing, several
+//! reviewers can work on one file at once, and the next session resumes with the beads still
+//! undecided.
 
 pub mod import;
 pub mod session;
+pub mod store;
 
 use std::path::Path;
 
@@ -15,10 +17,15 @@ use crate::bitext::{Action, Bitext, Decision};
 /// The beads a reviewer still has to look at: flagged, with no decision yet; riskiest first
 /// (document order among equals).
 pub fn queue(bitext: &Bitext) -> Vec<usize> {
-    let mut pending: Vec<(f64, usize)> = crate::output::bead_views(bitext)
+    queue_of(&crate::output::bead_views(bitext))
+}
+
+/// [`queue`] for views already built (linear: the views carry their flags).
+pub fn queue_of(views: &[crate::output::BeadView<'_>]) -> Vec<usize> {
+    let mut pending: Vec<(f64, usize)> = views
         .iter()
         .filter(|v| v.decision.is_none() && !v.flags.is_empty())
-        .map(|v| (crate::quality::risk(bitext, v.bead), v.bead.id))
+        .map(|v| (crate::quality::risk_of(&v.flags), v.bead.id))
         .collect();
     pending.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     pending.into_iter().map(|(_, id)| id).collect()
@@ -43,9 +50,11 @@ pub fn new_decision(
     }
 }
 
-/// Rewrites the bitext file atomically (temporary file + rename).
+/// Writes the bitext file atomically, under its lock, keeping every decision already in the
+/// file (see [`store::write_keeping_decisions`]).
 pub fn save(bitext: &Bitext, path: &Path) -> anyhow::Result<()> {
-    crate::output::atomic::write_atomic(path, |out| bitext.write_jsonl(out))
+    let mut bitext = bitext.clone();
+    store::write_keeping_decisions(path, &mut bitext).map(|_| ())
 }
 
 #[cfg(test)]

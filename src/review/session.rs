@@ -5,15 +5,22 @@
 //! the bead before and after (as context), the source on its own line in logical order (the
 //! terminal does the bidirectional display; nothing is reshaped or reordered), the target, and
 //! the flags with their evidence, then asks `[a]ccept [e]dit [g]arbled [r]eject [s]kip [q]uit`.
-//! Every decision is handed to `persist` at once (the command rewrites the bitext file
-//! atomically), so quitting, end of input or Ctrl-C lose nothing, and the next session resumes
-//! with the beads still undecided.
+//! Every decision is handed to `persist` at once (the command appends it to the bitext file and
+//! syncs it, see [`crate::review::store`]), so quitting, end of input or Ctrl-C lose nothing, and
+//! the next session resumes with the beads still undecided.
+//!
+//! Texts come from articles and machine translation, so they may hold anything: control
+//! characters (ESC, BEL) and bidirectional overrides are shown as visible stand-ins
+//! ([`terminal_safe`]) and never reach the terminal as such. The bead views and the flag index
+//! are built once per session, so start-up is linear in the size of the bitext.
 
 use std::io::{BufRead, Write};
 
-use crate::bitext::{Action, Bitext};
+use std::borrow::Cow;
+
+use crate::bitext::{Action, Bitext, Decision};
 use crate::output::{BeadView, bead_views, format_score, tsv::action_name};
-use crate::review::{new_decision, queue};
+use crate::review::{new_decision, queue_of};
 
 /// Session settings.
 #[derive(Debug, Clone, Default)]
@@ -43,21 +50,20 @@ enum Answer {
 }
 
 /// Runs a session over `bitext`, reading answers from `input` and writing prompts to `output`;
-/// `persist` is called after each decision with the updated bitext.
+/// `persist` is called with each decision (its basis stamped) and must have saved it when it
+/// returns `Ok`.
 pub fn run(
-    bitext: &mut Bitext,
+    bitext: &Bitext,
     input: &mut dyn BufRead,
     output: &mut dyn Write,
     options: &SessionOptions,
-    persist: &mut dyn FnMut(&Bitext) -> anyhow::Result<()>,
+    persist: &mut dyn FnMut(Decision) -> anyhow::Result<()>,
 ) -> anyhow::Result<SessionSummary> {
-    let pending = queue(bitext);
+    let views = bead_views(bitext);
+    let pending = queue_of(&views);
     let mut summary = SessionSummary::default();
     if pending.is_empty() {
-        let flagged = bead_views(bitext)
-            .iter()
-            .filter(|v| !v.flags.is_empty())
-            .count();
+        let flagged = views.iter().filter(|v| !v.flags.is_empty()).count();
         writeln!(
             output,
             "Nothing to review: {flagged} flagged beads, all decided."
@@ -70,7 +76,14 @@ pub fn run(
         pending.len()
     )?;
     for (position, &id) in pending.iter().enumerate() {
-        show_bead(bitext, id, position + 1, pending.len(), options, output)?;
+        show_bead(
+            bitext,
+            &views,
+            id,
+            (position + 1, pending.len()),
+            options,
+            output,
+        )?;
         let Some(answer) = ask_action(input, output)? else {
             break;
         };
@@ -85,18 +98,13 @@ pub fn run(
         let Some((text, note)) = ask_details(action, input, output)? else {
             break; // end of input while typing an edit: nothing to record
         };
-        bitext.decisions.push(new_decision(
-            id,
-            action,
-            text,
-            note,
-            options.reviewer.clone(),
-        ));
-        persist(bitext)?;
+        let mut decision = new_decision(id, action, text, note, options.reviewer.clone());
+        decision.set_basis(bitext.basis(views[id].bead));
+        persist(decision)?;
         summary.decided += 1;
         writeln!(output, "Saved: bead {id} {}.", action_name(action))?;
     }
-    summary.remaining = queue(bitext).len();
+    summary.remaining = pending.len() - summary.decided;
     writeln!(
         output,
         "\n{} decided, {} skipped, {} still to review.",
@@ -107,13 +115,12 @@ pub fn run(
 
 fn show_bead(
     bitext: &Bitext,
+    views: &[BeadView<'_>],
     id: usize,
-    position: usize,
-    total: usize,
+    (position, total): (usize, usize),
     options: &SessionOptions,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let views = bead_views(bitext);
     let view = &views[id];
     let (src, tgt) = (&bitext.header.source_lang, &bitext.header.target_lang);
     writeln!(
@@ -136,11 +143,11 @@ fn show_bead(
             out,
             "  {} {}: {}",
             flag.severity.to_string().to_uppercase(),
-            flag.code,
-            flag.message
+            terminal_safe(&flag.code),
+            terminal_safe(&flag.message)
         )?;
         if !flag.evidence.is_empty() {
-            writeln!(out, "    evidence: {}", flag.evidence)?;
+            writeln!(out, "    evidence: {}", terminal_safe(&flag.evidence))?;
         }
     }
     if let Some(next) = views.get(id + 1) {
@@ -155,15 +162,46 @@ fn show_context(out: &mut dyn Write, label: &str, view: &BeadView<'_>) -> std::i
     writeln!(out, "  {}", excerpt(&view.target))
 }
 
-/// A text for display: `(none)` when empty, wrapped if asked.
+/// A text for display: `(none)` when empty, made safe for the terminal, wrapped if asked.
 fn shown(text: &str, wrap: usize) -> String {
     if text.is_empty() {
         return "(none)".into();
     }
+    let text = terminal_safe(text);
     if wrap == 0 {
-        return text.to_string();
+        return text.into_owned();
     }
-    wrap_words(text, wrap)
+    wrap_words(&text, wrap)
+}
+
+/// Whether a character would act on the terminal or on the bidirectional layout instead of
+/// being shown: C0 and C1 controls (ESC starts escape sequences, BEL rings), DEL, and the
+/// bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), which can
+/// reorder what follows them on the line.
+fn acts_on_terminal(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every character that would act on the terminal replaced by a visible stand-in:
+/// C0 controls and DEL by their control pictures (U+2400…, `␛` for ESC), C1 controls and the
+/// bidirectional controls by `<U+XXXX>`. Tab stays.
+pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c != '\t' && acts_on_terminal(c)) {
+        return Cow::Borrowed(text);
+    }
+    let mut safe = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '\t' => safe.push(c),
+            '\u{7f}' => safe.push('\u{2421}'),
+            c if (c as u32) < 0x20 => {
+                safe.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'))
+            }
+            c if acts_on_terminal(c) => safe.push_str(&format!("<U+{:04X}>", c as u32)),
+            c => safe.push(c),
+        }
+    }
+    Cow::Owned(safe)
 }
 
 /// The first 120 characters of a context line, on one line.
@@ -173,6 +211,7 @@ fn excerpt(text: &str) -> String {
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
+    let flat = terminal_safe(&flat).into_owned();
     if flat.is_empty() {
         return "(none)".into();
     }
@@ -280,21 +319,37 @@ mod tests {
     use super::*;
     use crate::output::fixture;
 
+    /// Runs a session; its decisions are appended to `bitext` as a store would.
     fn session(bitext: &mut Bitext, script: &str) -> (SessionSummary, String, usize) {
         let mut output = Vec::new();
-        let mut saves = 0;
+        let mut saved = Vec::new();
         let summary = run(
             bitext,
             &mut script.as_bytes(),
             &mut output,
             &SessionOptions::default(),
-            &mut |_| {
-                saves += 1;
+            &mut |d| {
+                saved.push(d);
                 Ok(())
             },
         )
         .unwrap();
+        let saves = saved.len();
+        bitext.decisions.extend(saved);
         (summary, String::from_utf8(output).unwrap(), saves)
+    }
+
+    #[test]
+    fn hostile_text_cannot_drive_the_terminal() {
+        let mut bitext = fixture::sample();
+        let t = bitext.beads[6].source[0];
+        bitext.source[t].text = "evil \u{1b}[2J\u{7}\u{202e}txet\u{9b}31m".into();
+        let (_, out, _) = session(&mut bitext, "q\n");
+        assert!(
+            !out.chars().any(|c| acts_on_terminal(c) && c != '\n'),
+            "{out:?}"
+        );
+        assert!(out.contains("evil \u{241b}[2J\u{2407}<U+202E>txet<U+009B>31m"));
     }
 
     #[test]

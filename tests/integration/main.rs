@@ -13,6 +13,7 @@ mod quality_numbers;
 mod review;
 mod run;
 mod segment;
+mod serve;
 mod swapped;
 mod translate;
 mod util;

@@ -353,3 +353,230 @@ fn session_in_tmux_survives_ctrl_c() {
     assert!(end.contains("EXIT=130"), "{end}");
     assert_eq!(new_decisions(&load(&wd)), [(6, Action::Reject)]);
 }
+
+// ---- nothing lost: re-runs, concurrent reviewers, kills ----
+
+/// Temporary files left in a folder.
+fn temp_files(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect()
+}
+
+#[test]
+fn a_rerun_keeps_every_decision_and_marks_changed_ones_stale() {
+    use crate::serve::{run_seed, seed};
+    let wd = Workdir::new();
+    let path = seed(&wd);
+    wd.write(
+        "decisions.tsv",
+        "bead\taction\ttext\tnote\n1\taccept\t\t\n12\tedit\tIt was founded in Iraq in 2017.\t\n14\tgarbled\t\tcut\n",
+    );
+    let out = wd.run(&["review", "out/bitext.jsonl", "--import", "decisions.tsv"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let decided = |b: &Bitext| {
+        b.latest_decisions()
+            .iter()
+            .map(|(&id, d)| (id, d.action))
+            .collect::<Vec<_>>()
+    };
+    let expected = [
+        (1, Action::Accept),
+        (12, Action::Edit),
+        (14, Action::Garbled),
+    ];
+    assert_eq!(decided(&Bitext::read_path(&path).unwrap()), expected);
+
+    // Re-run on the same folder: 3 decisions before, 3 after, and the outputs show them.
+    let out = run_seed(&wd);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("stale"), "{}", stderr(&out));
+    let again = Bitext::read_path(&path).unwrap();
+    assert_eq!(decided(&again), expected);
+    let tsv = std::fs::read_to_string(wd.path().join("out/aligned.tsv")).unwrap();
+    assert!(tsv.contains("It was founded in Iraq in 2017."), "{tsv}");
+
+    // A decision made on a text the new run no longer produces is kept as stale, with a warning.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let target_14 = again.text_of(tarjama::bitext::Side::Target, &again.beads[14].target);
+    let old_json = serde_json::to_string(&target_14).unwrap();
+    let changed = text.replacen(&old_json, "\"An older translation.\"", 1);
+    assert_ne!(changed, text);
+    std::fs::write(&path, changed).unwrap();
+    let mut old = Bitext::read_path(&path).unwrap();
+    // The decision on 14 was made on the older translation.
+    let basis = old.basis(&old.beads[14]);
+    for d in old.decisions.iter_mut().filter(|d| d.bead == 14) {
+        d.set_basis(basis.clone());
+    }
+    let mut buffer = Vec::new();
+    old.write_jsonl(&mut buffer).unwrap();
+    std::fs::write(&path, buffer).unwrap();
+    let out = run_seed(&wd);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning: 1 review decisions concern sentences whose text changed"),
+        "{}",
+        stderr(&out)
+    );
+    let after = Bitext::read_path(&path).unwrap();
+    assert_eq!(decided(&after), [(1, Action::Accept), (12, Action::Edit)]);
+    assert_eq!(after.stale.len(), 1);
+    assert_eq!(
+        (after.stale[0].bead, after.stale[0].action),
+        (14, Action::Garbled)
+    );
+    assert!(temp_files(&wd.path().join("out")).is_empty());
+}
+
+#[test]
+fn two_terminal_reviewers_and_importers_keep_every_decision() {
+    let wd = workdir_with_fixture();
+    let spawn = || {
+        wd.command(&["review", "bitext.jsonl"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    // Both sessions load the file before either decides.
+    let mut a = spawn();
+    let mut b = spawn();
+    std::thread::sleep(Duration::from_millis(300));
+    let wait_for = |n: usize| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while load(&wd).decisions.len() < n {
+            assert!(Instant::now() < deadline, "decision {n} was not saved");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    let mut a_in = a.stdin.take().unwrap();
+    let mut b_in = b.stdin.take().unwrap();
+    a_in.write_all(b"a\n").unwrap(); // bead 6
+    a_in.flush().unwrap();
+    wait_for(4);
+    b_in.write_all(b"s\nr\nnot in the source\n").unwrap(); // skips 6, rejects 5
+    b_in.flush().unwrap();
+    wait_for(5);
+    a_in.write_all(b"s\ng\n\n").unwrap(); // skips 5, garbled 0
+    a_in.flush().unwrap();
+    wait_for(6);
+    drop(a_in);
+    drop(b_in);
+    assert!(a.wait().unwrap().success());
+    assert!(b.wait().unwrap().success());
+    assert_eq!(
+        new_decisions(&load(&wd)),
+        [
+            (6, Action::Accept),
+            (5, Action::Reject),
+            (0, Action::Garbled)
+        ]
+    );
+
+    // Six importers at once, each with decisions on other beads: all of them land.
+    let mut children = Vec::new();
+    for k in 0..6 {
+        let file = format!("d{k}.tsv");
+        let mut text = String::from("bead\taction\ttext\tnote\n");
+        for round in 0..4 {
+            text.push_str(&format!(
+                "{}\taccept\t\tfrom importer {k} round {round}\n",
+                k % 7
+            ));
+        }
+        wd.write(&file, text);
+        children.push(
+            wd.command(&["review", "bitext.jsonl", "--import", &file])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+    }
+    for mut child in children {
+        assert!(child.wait().unwrap().success());
+    }
+    let notes: Vec<String> = load(&wd)
+        .decisions
+        .iter()
+        .filter_map(|d| d.note.clone())
+        .filter(|n| n.starts_with("from importer"))
+        .collect();
+    assert_eq!(notes.len(), 24, "{notes:?}");
+}
+
+#[test]
+fn killing_writers_at_any_moment_leaves_a_whole_bitext_and_no_temporary_file() {
+    use crate::serve::{run_seed, seed};
+    let wd = Workdir::new();
+    let path = seed(&wd);
+    let mut text = String::from("bead\taction\ttext\tnote\n");
+    for bead in 0..26 {
+        text.push_str(&format!("{bead}\treject\t\tkill test\n"));
+    }
+    wd.write("all.tsv", text);
+    let out_dir = wd.path().join("out");
+    let mut decided = 0;
+    for round in 0..24 {
+        // Alternately an import (appends) and a re-run (rewrites every file), killed after a
+        // random delay: before, during or after its writes.
+        let mut child = if round % 2 == 0 {
+            wd.command(&["review", "out/bitext.jsonl", "--import", "all.tsv"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap()
+        } else {
+            let cache = wd.path().join("cache.sqlite");
+            let mut cmd = wd.command(&[
+                "run",
+                "corpora/austin-baghdad/ar.txt",
+                "--out",
+                out_dir.to_str().unwrap(),
+                "--cache",
+                cache.to_str().unwrap(),
+            ]);
+            cmd.current_dir(crate::util::repo())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap()
+        };
+        std::thread::sleep(Duration::from_millis(fastrand::u64(0..400)));
+        let _ = child.kill(); // SIGKILL
+        child.wait().unwrap();
+        let bitext = Bitext::read_path(&path).expect("the bitext is whole after a kill");
+        let now = bitext.decisions.len();
+        assert!(
+            now >= decided,
+            "round {round}: {decided} decisions before, {now} after"
+        );
+        decided = now;
+    }
+    // The next complete write removes whatever a killed rewrite left behind.
+    let out = run_seed(&wd);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(temp_files(&out_dir), Vec::<String>::new());
+    assert!(Bitext::read_path(&path).unwrap().decisions.len() >= decided);
+}
+
+#[test]
+fn hostile_text_is_shown_harmlessly_in_the_terminal() {
+    let wd = workdir_with_fixture();
+    let text = std::fs::read_to_string(wd.path().join("bitext.jsonl")).unwrap();
+    let evil = "\\u001b]0;pwned\\u0007\\u001b[2J\\u202etxet";
+    let changed = text
+        .replace("\"message\":\"", &format!("\"message\":\"{evil}"))
+        .replace("\"text\":\"", &format!("\"text\":\"{evil}"));
+    wd.write("bitext.jsonl", changed);
+    let out = wd.run_with_stdin(&["review", "bitext.jsonl"], b"q\n");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let shown = stdout(&out);
+    assert!(!shown.contains('\u{1b}') && !shown.contains('\u{7}') && !shown.contains('\u{202e}'));
+    assert!(shown.contains("\u{241b}]0;pwned\u{2407}"), "{shown}");
+}
