@@ -625,3 +625,161 @@ mod tests {
         assert_eq!(b.header.extra["x-run"], 7);
     }
 }
+
+/// Flags per bead, built once in O(flags + sentences + beads) so that a report over every bead
+/// is linear instead of scanning every flag for every bead ([`Bitext::flags_for_bead`]).
+///
+/// Same rule as [`Bitext::flags_for_bead`], same order: a flag naming a bead belongs to that
+/// bead; one naming only sentences belongs to every bead holding one of them; within a bead the
+/// flags keep their order in [`Bitext::flags`].
+#[derive(Debug, Clone)]
+pub struct FlagIndex<'a> {
+    flags: &'a [Flag],
+    /// `offsets[b]..offsets[b + 1]` is bead `b`'s slice of `ids` (compressed rows: two vectors
+    /// instead of one per bead).
+    offsets: Vec<usize>,
+    /// Indices into `flags`.
+    ids: Vec<usize>,
+}
+
+impl Bitext {
+    /// Indexes the flags by bead (see [`FlagIndex`]).
+    pub fn flag_index(&self) -> FlagIndex<'_> {
+        FlagIndex::new(self)
+    }
+}
+
+impl<'a> FlagIndex<'a> {
+    /// Builds the index of `bitext`'s flags.
+    pub fn new(bitext: &'a Bitext) -> FlagIndex<'a> {
+        let beads = bitext.beads.len();
+        let mut bead_of_source = vec![usize::MAX; bitext.source.len()];
+        let mut bead_of_target = vec![usize::MAX; bitext.target.len()];
+        for (position, bead) in bitext.beads.iter().enumerate() {
+            for &s in &bead.source {
+                if let Some(slot) = bead_of_source.get_mut(s) {
+                    *slot = position;
+                }
+            }
+            for &t in &bead.target {
+                if let Some(slot) = bead_of_target.get_mut(t) {
+                    *slot = position;
+                }
+            }
+        }
+        // Positions of beads by id (ids are positions in a file that was read, but a bitext
+        // being built may number them otherwise).
+        let by_id: BTreeMap<usize, usize> =
+            if bitext.beads.iter().enumerate().all(|(i, b)| b.id == i) {
+                BTreeMap::new()
+            } else {
+                bitext
+                    .beads
+                    .iter()
+                    .enumerate()
+                    .map(|(i, b)| (b.id, i))
+                    .collect()
+            };
+        let position_of = |id: usize| {
+            if by_id.is_empty() {
+                (id < beads).then_some(id)
+            } else {
+                by_id.get(&id).copied()
+            }
+        };
+        let mut pairs: Vec<(usize, usize)> = Vec::new(); // (bead position, flag index)
+        let mut holders: Vec<usize> = Vec::new();
+        for (index, flag) in bitext.flags.iter().enumerate() {
+            holders.clear();
+            match flag.bead {
+                Some(id) => holders.extend(position_of(id)),
+                None => {
+                    let of = |table: &[usize], i: usize| table.get(i).copied();
+                    holders.extend(flag.source.iter().filter_map(|&s| of(&bead_of_source, s)));
+                    holders.extend(flag.target.iter().filter_map(|&t| of(&bead_of_target, t)));
+                    holders.retain(|&b| b != usize::MAX);
+                    holders.sort_unstable();
+                    holders.dedup();
+                }
+            }
+            pairs.extend(holders.iter().map(|&b| (b, index)));
+        }
+        // Counting sort by bead: stable, so each bead keeps the flags' file order.
+        let mut offsets = vec![0usize; beads + 1];
+        for &(b, _) in &pairs {
+            offsets[b + 1] += 1;
+        }
+        for b in 0..beads {
+            offsets[b + 1] += offsets[b];
+        }
+        let mut next = offsets.clone();
+        let mut ids = vec![0usize; pairs.len()];
+        for (b, index) in pairs {
+            ids[next[b]] = index;
+            next[b] += 1;
+        }
+        FlagIndex {
+            flags: &bitext.flags,
+            offsets,
+            ids,
+        }
+    }
+
+    /// The flags of the bead at `position` in [`Bitext::beads`], in file order.
+    pub fn for_bead(&self, position: usize) -> impl Iterator<Item = &'a Flag> + '_ {
+        let range = match (self.offsets.get(position), self.offsets.get(position + 1)) {
+            (Some(&start), Some(&end)) => start..end,
+            _ => 0..0,
+        };
+        self.ids[range].iter().map(|&i| &self.flags[i])
+    }
+
+    /// Whether the bead at `position` has any flag.
+    pub fn is_flagged(&self, position: usize) -> bool {
+        self.for_bead(position).next().is_some()
+    }
+}
+
+#[cfg(test)]
+mod flag_index_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn flag(bead: Option<usize>, source: Vec<usize>, target: Vec<usize>, code: &str) -> Flag {
+        Flag {
+            code: code.into(),
+            severity: Severity::Warning,
+            source,
+            target,
+            bead,
+            message: String::new(),
+            evidence: String::new(),
+            extra: BTreeMap::new(),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn the_index_agrees_with_the_per_bead_scan(
+            widths in proptest::collection::vec((0usize..3, 0usize..3), 1..12),
+            raw in proptest::collection::vec((proptest::option::of(0usize..14), proptest::collection::vec(0usize..30, 0..3), proptest::collection::vec(0usize..30, 0..3)), 0..20),
+        ) {
+            let mut b = Bitext::new(Lang::parse("ar").unwrap(), Lang::parse("en").unwrap());
+            let (mut s, mut t) = (0, 0);
+            for (id, &(ns, nt)) in widths.iter().enumerate() {
+                let (ns, nt) = if ns + nt == 0 { (1, 0) } else { (ns, nt) };
+                for _ in 0..ns { b.source.push(Sentence::new(Side::Source, s, 0, "s")); s += 1; }
+                for _ in 0..nt { b.target.push(Sentence::new(Side::Target, t, 0, "t")); t += 1; }
+                b.beads.push(Bead::new(id, (s - ns..s).collect(), (t - nt..t).collect(), 1.0));
+            }
+            for (i, (bead, source, target)) in raw.into_iter().enumerate() {
+                b.flags.push(flag(bead, source, target, &format!("f{i}")));
+            }
+            let index = b.flag_index();
+            for (position, bead) in b.beads.iter().enumerate() {
+                let indexed: Vec<&Flag> = index.for_bead(position).collect();
+                prop_assert_eq!(indexed, b.flags_for_bead(bead));
+            }
+        }
+    }
+}

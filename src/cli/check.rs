@@ -139,13 +139,17 @@ pub fn write_list(out: &mut dyn Write) -> std::io::Result<()> {
 
 /// A readable report: beads by decreasing risk, each with its flags; Arabic text on its own line.
 pub fn write_text(bitext: &Bitext, out: &mut dyn Write) -> std::io::Result<()> {
-    let mut beads: Vec<(f64, &tarjama::bitext::Bead)> = bitext
+    // Flags indexed once: a per-bead scan of every flag is quadratic on long articles.
+    let index = bitext.flag_index();
+    let mut beads: Vec<(f64, usize, &tarjama::bitext::Bead)> = bitext
         .beads
         .iter()
-        .map(|b| (quality::risk(bitext, b), b))
-        .filter(|(r, _)| *r > 0.0)
+        .enumerate()
+        .filter(|&(position, _)| index.is_flagged(position))
+        .map(|(position, b)| (quality::risk_of(index.for_bead(position)), position, b))
+        .filter(|(r, _, _)| *r > 0.0)
         .collect();
-    beads.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.id.cmp(&b.1.id)));
+    beads.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.id.cmp(&b.2.id)));
     let counts = |s: Severity| bitext.flags.iter().filter(|f| f.severity == s).count();
     writeln!(
         out,
@@ -157,7 +161,7 @@ pub fn write_text(bitext: &Bitext, out: &mut dyn Write) -> std::io::Result<()> {
         beads.len(),
         bitext.beads.len()
     )?;
-    for (risk, bead) in beads {
+    for (risk, position, bead) in beads {
         writeln!(
             out,
             "\nbead {} (source {:?}, target {:?}), risk {:.2}",
@@ -173,7 +177,7 @@ pub fn write_text(bitext: &Bitext, out: &mut dyn Write) -> std::io::Result<()> {
             "  target: {}",
             bitext.text_of(tarjama::bitext::Side::Target, &bead.target)
         )?;
-        for f in bitext.flags_for_bead(bead) {
+        for f in index.for_bead(position) {
             writeln!(
                 out,
                 "  {:<7} {} [source {:?}, target {:?}]: {}",

@@ -20,7 +20,6 @@ pub mod tsv;
 pub mod xliff;
 pub mod xml;
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -170,6 +169,8 @@ pub struct BeadView<'a> {
     pub flags: Vec<&'a Flag>,
     /// The latest decision, if any.
     pub decision: Option<&'a Decision>,
+    /// The bead's risk ([`crate::quality::risk`]): 0 without flags.
+    pub risk: f64,
     /// Paragraph of the bead's first source sentence (of its first target sentence for an
     /// insertion).
     pub para: usize,
@@ -191,12 +192,13 @@ impl BeadView<'_> {
 
 /// Views of every bead in document order, with flags indexed once (not rescanned per bead).
 pub fn bead_views(bitext: &Bitext) -> Vec<BeadView<'_>> {
-    let flags = flags_by_bead(bitext);
+    let flags = bitext.flag_index();
     let decisions = bitext.latest_decisions();
     bitext
         .beads
         .iter()
-        .map(|bead| {
+        .enumerate()
+        .map(|(position, bead)| {
             let original_target = bitext.text_of(Side::Target, &bead.target);
             let decision = decisions.get(&bead.id).copied();
             let target = match decision {
@@ -213,7 +215,13 @@ pub fn bead_views(bitext: &Bitext) -> Vec<BeadView<'_>> {
                 .filter_map(|&t| bitext.target.get(t)?.provider.as_deref())
                 .collect();
             providers.dedup();
-            let mut bead_flags = flags.get(&bead.id).cloned().unwrap_or_default();
+            // Risk from the flags in file order, as `quality::risk` multiplies them.
+            let risk = if flags.is_flagged(position) {
+                crate::quality::risk_of(flags.for_bead(position))
+            } else {
+                0.0
+            };
+            let mut bead_flags: Vec<&Flag> = flags.for_bead(position).collect();
             bead_flags.sort_by_key(|f| std::cmp::Reverse(f.severity));
             BeadView {
                 bead,
@@ -222,6 +230,7 @@ pub fn bead_views(bitext: &Bitext) -> Vec<BeadView<'_>> {
                 original_target,
                 flags: bead_flags,
                 decision,
+                risk,
                 para: paragraph_of(bitext, bead),
                 providers,
             }
@@ -237,45 +246,6 @@ fn paragraph_of(bitext: &Bitext, bead: &Bead) -> usize {
     from(&bitext.source, &bead.source)
         .or_else(|| from(&bitext.target, &bead.target))
         .unwrap_or(0)
-}
-
-/// Flags per bead, with the same rule as [`Bitext::flags_for_bead`]: a flag naming a bead
-/// belongs to it; one naming only sentences belongs to every bead holding one of them.
-fn flags_by_bead(bitext: &Bitext) -> BTreeMap<usize, Vec<&Flag>> {
-    let mut bead_of_source = vec![usize::MAX; bitext.source.len()];
-    let mut bead_of_target = vec![usize::MAX; bitext.target.len()];
-    for bead in &bitext.beads {
-        for &s in &bead.source {
-            if let Some(slot) = bead_of_source.get_mut(s) {
-                *slot = bead.id;
-            }
-        }
-        for &t in &bead.target {
-            if let Some(slot) = bead_of_target.get_mut(t) {
-                *slot = bead.id;
-            }
-        }
-    }
-    let mut map: BTreeMap<usize, Vec<&Flag>> = BTreeMap::new();
-    for flag in &bitext.flags {
-        let mut beads: Vec<usize> = match flag.bead {
-            Some(b) => vec![b],
-            None => flag
-                .source
-                .iter()
-                .filter_map(|&s| bead_of_source.get(s))
-                .chain(flag.target.iter().filter_map(|&t| bead_of_target.get(t)))
-                .copied()
-                .filter(|&b| b != usize::MAX)
-                .collect(),
-        };
-        beads.sort_unstable();
-        beads.dedup();
-        for b in beads {
-            map.entry(b).or_default().push(flag);
-        }
-    }
-    map
 }
 
 /// Replaces C0 controls (except tab, LF, CR) and DEL with their visible control pictures, so a
