@@ -387,6 +387,7 @@ impl Bitext {
             message,
         };
         let mut header = None;
+        let mut last = 0;
         let (mut source, mut target, mut beads, mut flags, mut decisions) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (index, line) in input.lines().enumerate() {
@@ -398,6 +399,7 @@ impl Bitext {
             if line.trim().is_empty() {
                 continue;
             }
+            last = number;
             let value: serde_json::Value = serde_json::from_str(&line)
                 .map_err(|e| invalid(number, format!("not a JSON object: {e}")))?;
             let kind = value
@@ -453,7 +455,7 @@ impl Bitext {
                     list.push(s);
                 }
                 Record::Bead(b) => beads.push((number, b)),
-                Record::Flag(f) => flags.push(f),
+                Record::Flag(f) => flags.push((number, f)),
                 Record::Decision(d) => decisions.push((number, d)),
             }
         }
@@ -468,11 +470,21 @@ impl Bitext {
                 next = (next.0 + bead.source.len(), next.1 + bead.target.len());
                 checked.push(bead);
             }
+            if checked.is_empty() && !(source.is_empty() && target.is_empty()) {
+                return Err(invalid(
+                    last,
+                    format!(
+                        "the file ends after {} source and {} target sentences without any bead; is it cut short? Write it again with the command that made it",
+                        source.len(),
+                        target.len()
+                    ),
+                ));
+            }
             if !checked.is_empty() && next != (source.len(), target.len()) {
                 return Err(invalid(
-                    0,
+                    last,
                     format!(
-                        "the beads cover {} of {} source and {} of {} target sentences; every sentence must be in exactly one bead",
+                        "the beads cover {} of {} source and {} of {} target sentences (is the file cut short?); every sentence must be in exactly one bead",
                         next.0,
                         source.len(),
                         next.1,
@@ -482,6 +494,15 @@ impl Bitext {
             }
             checked
         };
+        let flags = flags
+            .into_iter()
+            .map(
+                |(number, f)| match check_flag(&f, beads.len(), source.len(), target.len()) {
+                    Ok(()) => Ok(f),
+                    Err(message) => Err(invalid(number, message)),
+                },
+            )
+            .collect::<Result<_, _>>()?;
         let decisions = decisions
             .into_iter()
             .map(|(number, d)| {
@@ -539,6 +560,30 @@ fn check_bead(bead: &Bead, next: (usize, usize), expected_id: usize) -> Result<(
         return Err(format!(
             "bead {} is not monotone: it should continue at source {} and target {}",
             bead.id, next.0, next.1
+        ));
+    }
+    Ok(())
+}
+
+/// Checks that a flag names only beads and sentences the file has.
+fn check_flag(flag: &Flag, beads: usize, source: usize, target: usize) -> Result<(), String> {
+    if let Some(bead) = flag.bead.filter(|&b| b >= beads) {
+        return Err(format!(
+            "flag {} names bead {bead}, but the file has {beads} beads",
+            flag.code
+        ));
+    }
+    let beyond = |ids: &[usize], count: usize| ids.iter().copied().find(|&i| i >= count);
+    if let Some(id) = beyond(&flag.source, source) {
+        return Err(format!(
+            "flag {} names source sentence {id}, but the file has {source} source sentences",
+            flag.code
+        ));
+    }
+    if let Some(id) = beyond(&flag.target, target) {
+        return Err(format!(
+            "flag {} names target sentence {id}, but the file has {target} target sentences",
+            flag.code
         ));
     }
     Ok(())
@@ -616,6 +661,46 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("schema version 2 is not supported"), "{err}");
+    }
+
+    #[test]
+    fn a_bitext_cut_before_its_beads_is_refused_with_its_last_line() {
+        let mut buf = Vec::new();
+        sample().write_jsonl(&mut buf).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        // header + 2 source + 1 target, then the bead and the flag are cut off.
+        let cut = lines[..4].join("\n") + "\n";
+        let err = Bitext::read_jsonl(cut.as_bytes(), "b.jsonl")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with(
+                "b.jsonl:4: the file ends after 2 source and 1 target sentences without any bead"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_flag_naming_a_missing_bead_or_sentence_is_refused_with_its_line() {
+        for (field, value, expected) in [
+            ("bead", 7, "names bead 7, but the file has 1 beads"),
+            ("target", 3, "names target sentence 3"),
+        ] {
+            let mut b = sample();
+            match field {
+                "bead" => b.flags[0].bead = Some(value),
+                _ => b.flags[0].target = vec![value],
+            }
+            let mut buf = Vec::new();
+            b.write_jsonl(&mut buf).unwrap();
+            let err = Bitext::read_jsonl(&buf[..], "b.jsonl")
+                .unwrap_err()
+                .to_string();
+            assert!(err.starts_with("b.jsonl:6: flag fragment "), "{err}");
+            assert!(err.contains(expected), "{err}");
+        }
     }
 
     #[test]

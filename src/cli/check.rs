@@ -70,6 +70,13 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
         return Ok(Status::Success);
     }
     let path = args.bitext.as_deref().unwrap_or(Path::new("-"));
+    // `check b.jsonl -o b.jsonl` updates the bitext in place (it is read whole first); any
+    // other format written over the input would destroy it.
+    let inputs: &[&Path] = match args.format {
+        Format::Jsonl => &[],
+        Format::Text => &[path],
+    };
+    let sink = tarjama::output::Sink::new(args.output.as_deref(), inputs)?;
     let settings = load_settings(global.config.as_deref())?;
     let mut bitext = Bitext::read_path(path)?;
     let mut flags = quality::check(&bitext, &settings);
@@ -92,14 +99,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
             Format::Text => write_text(&bitext, out),
         }
     };
-    match &args.output {
-        Some(file) => tarjama::output::atomic::write_atomic(file, write)?,
-        None => {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            write(&mut out)?;
-            out.flush()?;
-        }
-    }
+    sink.write(write)?;
     Ok(gate(&bitext.flags, args.fail_on))
 }
 

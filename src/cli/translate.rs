@@ -13,7 +13,6 @@ use tarjama::bitext::Bitext;
 use tarjama::config::{self, Overrides, Settings, Unit};
 use tarjama::input::{Source, read_text};
 use tarjama::lang::Lang;
-use tarjama::output::atomic::write_atomic;
 
 /// Output formats of `translate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -94,19 +93,12 @@ pub struct Args {
 /// Runs `tarjama translate`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
     let settings = config::load(global.config.as_deref(), &args.options.overrides())?;
+    let sink = tarjama::output::Sink::new(args.output.as_deref(), &[&args.file])?;
     let source = Source::from_arg(&args.file);
     let text = read_text(&source)?;
     let bitext = translate_text(&text, &source, &settings, args.options.progress)?;
     let write = |out: &mut dyn Write| write_bitext(&bitext, args.format, out);
-    match &args.output {
-        Some(path) => write_atomic(path, write)?,
-        None => {
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
-            write(&mut out)?;
-            out.flush()?;
-        }
-    }
+    sink.write(write)?;
     Ok(Status::Success)
 }
 

@@ -15,10 +15,13 @@
 pub mod atomic;
 pub mod html;
 pub mod markdown;
+pub mod sink;
 pub mod tmx;
 pub mod tsv;
 pub mod xliff;
 pub mod xml;
+
+pub use sink::{Sink, write_to};
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -249,20 +252,53 @@ fn paragraph_of(bitext: &Bitext, bead: &Bead) -> usize {
 }
 
 /// Replaces C0 controls (except tab, LF, CR) and DEL with their visible control pictures, so a
-/// reviewer sees them in HTML and Markdown instead of nothing.
+/// reviewer sees them in HTML and Markdown instead of nothing; bidi overrides and isolates are
+/// shown as `[U+202E]` ([`neutral_bidi`]).
 pub(crate) fn visible_controls(text: &str) -> std::borrow::Cow<'_, str> {
     let hidden = |c: char| (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{7f}';
-    if !text.chars().any(hidden) {
+    if !text.chars().any(|c| hidden(c) || is_bidi_control(c)) {
         return std::borrow::Cow::Borrowed(text);
     }
-    text.chars()
-        .map(|c| match c {
-            '\u{7f}' => '\u{2421}',
-            c if hidden(c) => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
-            c => c,
-        })
-        .collect::<String>()
-        .into()
+    let mut shown = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\u{7f}' => shown.push('\u{2421}'),
+            c if hidden(c) => shown.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}')),
+            c if is_bidi_control(c) => shown.push_str(&bidi_marker(c)),
+            c => shown.push(c),
+        }
+    }
+    shown.into()
+}
+
+/// The explicit bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): an
+/// unmatched U+202E in a text or a note reverses everything after it on the reviewer's screen
+/// ("Trojan Source"). The marks U+200E, U+200F and U+061C are left alone: Arabic text needs them
+/// and they reorder nothing beyond neutral characters.
+pub(crate) fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+fn bidi_marker(c: char) -> String {
+    format!("[U+{:04X}]", c as u32)
+}
+
+/// `text` with every bidi override or isolate ([`is_bidi_control`]) replaced by a visible
+/// `[U+202E]`, for texts that come from the input and end up where a reviewer reads them
+/// (TMX and XLIFF notes).
+pub(crate) fn neutral_bidi(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_bidi_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_bidi_control(c) {
+            shown.push_str(&bidi_marker(c));
+        } else {
+            shown.push(c);
+        }
+    }
+    shown.into()
 }
 
 /// A score with at most 4 decimals and no trailing zeros (`0.9`, `1`, `0.4271`).
@@ -354,5 +390,16 @@ mod tests {
     #[test]
     fn controls_become_visible() {
         assert_eq!(visible_controls("a\u{1}b\tc"), "a\u{2401}b\tc");
+    }
+
+    #[test]
+    fn bidi_overrides_and_isolates_are_shown_not_obeyed() {
+        assert_eq!(
+            visible_controls("abc\u{202e}fed\u{2066}x\u{2069}"),
+            "abc[U+202E]fed[U+2066]x[U+2069]"
+        );
+        assert_eq!(neutral_bidi("\u{202a}x\u{202c}"), "[U+202A]x[U+202C]");
+        // Arabic letter mark and RLM stay: they are ordinary in Arabic text.
+        assert_eq!(neutral_bidi("\u{61c}ب\u{200f}"), "\u{61c}ب\u{200f}");
     }
 }

@@ -128,7 +128,7 @@ fn write_tu(bitext: &Bitext, view: &BeadView<'_>, out: &mut dyn Write) -> io::Re
             note.push(']');
         }
         out.write_all(b"      <note>")?;
-        write_text(out, &note)?;
+        write_text(out, &crate::output::neutral_bidi(&note))?;
         out.write_all(b"</note>\n")?;
     }
     write_tuv(out, bitext, Side::Source, &view.source)?;
