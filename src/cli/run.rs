@@ -76,6 +76,9 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
         &formats,
         &ExportOptions::default(),
     )?;
+    for note in settings.endpoint_notes() {
+        eprintln!("tarjama: note: {note}");
+    }
     eprint!("{}", summary(&outcome, &written, started));
     Ok(gate(&outcome.bitext.flags, args.fail_on))
 }

@@ -99,6 +99,9 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
     let bitext = translate_text(&text, &source, &settings, args.options.progress)?;
     let write = |out: &mut dyn Write| write_bitext(&bitext, args.format, out);
     sink.write(write)?;
+    for note in settings.endpoint_notes() {
+        eprintln!("tarjama: note: {note}");
+    }
     Ok(Status::Success)
 }
 

@@ -234,3 +234,122 @@ fn bidi_overrides_from_the_input_cannot_reorder_the_review() {
         );
     }
 }
+
+/// A LibreTranslate stand-in on 127.0.0.1: `EN:` + each `q`.
+fn libretranslate_server() -> crate::mock_http::MockServer {
+    use crate::mock_http::{MockServer, Response};
+    MockServer::start(|req| {
+        let body = req.json();
+        let texts: Vec<serde_json::Value> = match &body["q"] {
+            serde_json::Value::Array(q) => q
+                .iter()
+                .map(|t| format!("EN:{}", t.as_str().unwrap_or_default()).into())
+                .collect(),
+            other => vec![format!("EN:{}", other.as_str().unwrap_or_default()).into()],
+        };
+        let translated = if body["q"].is_array() {
+            serde_json::Value::Array(texts)
+        } else {
+            texts[0].clone()
+        };
+        Response::json(200, &serde_json::json!({ "translatedText": translated }))
+    })
+}
+
+/// A folder config with one LibreTranslate provider `lt`.
+fn folder_config(wd: &Workdir, base_url: &str, key_var: &str) {
+    wd.write(
+        "config.toml",
+        format!(
+            "[translate]\nchain = [\"lt\"]\ncache = \"cache.sqlite\"\n\n[providers.lt]\nkind = \"libretranslate\"\nbase_url = \"{base_url}\"\napi_key_env = \"{key_var}\"\nmax_retries = 0\nrequests_per_second = 0.0\n"
+        ),
+    );
+    wd.write("a.txt", "جملة أولى.\n");
+}
+
+const TOKEN: &str = "ghp_notarealtoken1234567890";
+
+#[test]
+fn a_folder_config_cannot_send_a_foreign_secret_without_trust_config() {
+    let server = libretranslate_server();
+    let wd = Workdir::new();
+    folder_config(&wd, &server.url(), "GITHUB_TOKEN");
+    let out = wd
+        .command(&["translate", "a.txt"])
+        .env("GITHUB_TOKEN", TOKEN)
+        .output()
+        .unwrap();
+    assert_refused(&out, "GITHUB_TOKEN");
+    assert!(stderr(&out).contains("--trust-config"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains(TOKEN));
+    assert!(server.requests().is_empty(), "the token was sent");
+    // The user who means it says so; the changed endpoint is then named in the summary.
+    let out = wd
+        .command(&["--trust-config", "translate", "a.txt", "-o", "b.jsonl"])
+        .env("GITHUB_TOKEN", TOKEN)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(server.requests().len(), 1);
+    assert!(
+        stderr(&out).contains("tarjama: note: provider 'lt' (libretranslate) sends to 127.0.0.1 with the key from GITHUB_TOKEN, not the documented libretranslate.com"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_key_is_never_sent_over_plain_http_to_another_machine() {
+    let wd = Workdir::new();
+    folder_config(&wd, "http://translate.example.org:5000", "LT_API_KEY");
+    for args in [
+        &["translate", "a.txt"][..],
+        &["--trust-config", "translate", "a.txt"],
+    ] {
+        let out = wd.command(args).env("LT_API_KEY", "k").output().unwrap();
+        assert_refused(
+            &out,
+            "config.toml:7: [providers.lt] would send the key from LT_API_KEY unencrypted to translate.example.org",
+        );
+    }
+    // Without a key, plain http to a self-hosted server is fine (nothing secret to send).
+    folder_config(&wd, "http://translate.example.org:5000", "");
+    let out = wd.run(&["cache", "path"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn non_http_base_urls_are_refused_at_config_time() {
+    let wd = Workdir::new();
+    for url in [
+        "file:///etc/passwd",
+        "ftp://example.org/",
+        "gopher://127.0.0.1:70",
+    ] {
+        folder_config(&wd, url, "");
+        let out = wd.run(&["--config", "config.toml", "cache", "path"]);
+        assert_refused(&out, "config.toml:7: [providers.lt] base_url uses");
+    }
+}
+
+#[test]
+fn a_folder_config_sending_a_key_elsewhere_needs_trust_or_an_explicit_config() {
+    let wd = Workdir::new();
+    folder_config(&wd, "https://translate.example.org", "LT_API_KEY");
+    let out = wd.run(&["cache", "path"]);
+    assert_refused(
+        &out,
+        "not given with --config) sends the key from LT_API_KEY to translate.example.org",
+    );
+    for args in [
+        &["--config", "config.toml", "cache", "path"][..],
+        &["--trust-config", "cache", "path"],
+    ] {
+        let out = wd.run(args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    }
+    // The service's own host is what the user expects: no question asked.
+    folder_config(&wd, "https://libretranslate.com", "LT_API_KEY");
+    let out = wd.run(&["cache", "path"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
