@@ -195,13 +195,19 @@ impl BeadView<'_> {
 
 /// Views of every bead in document order, with flags indexed once (not rescanned per bead).
 pub fn bead_views(bitext: &Bitext) -> Vec<BeadView<'_>> {
+    bead_views_iter(bitext).collect()
+}
+
+/// [`bead_views`] one at a time: a writer that makes one pass holds one bead's texts at a
+/// time instead of a copy of the whole document.
+pub fn bead_views_iter(bitext: &Bitext) -> impl Iterator<Item = BeadView<'_>> + '_ {
     let flags = bitext.flag_index();
     let decisions = bitext.latest_decisions();
     bitext
         .beads
         .iter()
         .enumerate()
-        .map(|(position, bead)| {
+        .map(move |(position, bead)| {
             let original_target = bitext.text_of(Side::Target, &bead.target);
             let decision = decisions.get(&bead.id).copied();
             let target = match decision {
@@ -238,7 +244,6 @@ pub fn bead_views(bitext: &Bitext) -> Vec<BeadView<'_>> {
                 providers,
             }
         })
-        .collect()
 }
 
 /// Paragraph of a bead: that of its first source sentence, else of its first target sentence.

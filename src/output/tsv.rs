@@ -12,7 +12,7 @@
 use std::io::{self, Write};
 
 use crate::bitext::{Action, Bitext};
-use crate::output::{BeadView, bead_views, format_score};
+use crate::output::{BeadView, bead_views_iter, format_score};
 
 /// The header line's fields.
 pub const COLUMNS: [&str; 8] = [
@@ -22,7 +22,7 @@ pub const COLUMNS: [&str; 8] = [
 /// Writes the bitext as TSV.
 pub fn write(bitext: &Bitext, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{}", COLUMNS.join("\t"))?;
-    for view in bead_views(bitext) {
+    for view in bead_views_iter(bitext) {
         write_row(out, &row(&view))?;
     }
     Ok(())
