@@ -528,6 +528,7 @@ impl Bitext {
             message,
         };
         let mut header = None;
+        let mut last = 0;
         let (mut source, mut target, mut beads, mut flags, mut decisions) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let (mut notes, mut stale) = (Vec::new(), Vec::new());
@@ -556,6 +557,7 @@ impl Bitext {
             if line.trim().is_empty() {
                 continue;
             }
+            last = number;
             let value: serde_json::Value = match serde_json::from_str(line) {
                 Ok(value) => value,
                 // The last line, without its line feed: an append cut short (power loss, full
@@ -616,7 +618,7 @@ impl Bitext {
                     list.push(s);
                 }
                 Record::Bead(b) => beads.push((number, b)),
-                Record::Flag(f) => flags.push(f),
+                Record::Flag(f) => flags.push((number, f)),
                 Record::Decision(d) => decisions.push((number, d)),
                 Record::Note(n) => notes.push((number, n)),
                 Record::StaleDecision(d) => stale.push(d),
@@ -633,11 +635,21 @@ impl Bitext {
                 next = (next.0 + bead.source.len(), next.1 + bead.target.len());
                 checked.push(bead);
             }
+            if checked.is_empty() && !(source.is_empty() && target.is_empty()) {
+                return Err(invalid(
+                    last,
+                    format!(
+                        "the file ends after {} source and {} target sentences without any bead; is it cut short? Write it again with the command that made it",
+                        source.len(),
+                        target.len()
+                    ),
+                ));
+            }
             if !checked.is_empty() && next != (source.len(), target.len()) {
                 return Err(invalid(
-                    0,
+                    last,
                     format!(
-                        "the beads cover {} of {} source and {} of {} target sentences; every sentence must be in exactly one bead",
+                        "the beads cover {} of {} source and {} of {} target sentences (is the file cut short?); every sentence must be in exactly one bead",
                         next.0,
                         source.len(),
                         next.1,
@@ -647,6 +659,15 @@ impl Bitext {
             }
             checked
         };
+        let flags = flags
+            .into_iter()
+            .map(
+                |(number, f)| match check_flag(&f, beads.len(), source.len(), target.len()) {
+                    Ok(()) => Ok(f),
+                    Err(message) => Err(invalid(number, message)),
+                },
+            )
+            .collect::<Result<_, _>>()?;
         let decisions = decisions
             .into_iter()
             .map(|(number, d)| {
@@ -721,6 +742,30 @@ fn check_bead(bead: &Bead, next: (usize, usize), expected_id: usize) -> Result<(
     Ok(())
 }
 
+/// Checks that a flag names only beads and sentences the file has.
+fn check_flag(flag: &Flag, beads: usize, source: usize, target: usize) -> Result<(), String> {
+    if let Some(bead) = flag.bead.filter(|&b| b >= beads) {
+        return Err(format!(
+            "flag {} names bead {bead}, but the file has {beads} beads",
+            flag.code
+        ));
+    }
+    let beyond = |ids: &[usize], count: usize| ids.iter().copied().find(|&i| i >= count);
+    if let Some(id) = beyond(&flag.source, source) {
+        return Err(format!(
+            "flag {} names source sentence {id}, but the file has {source} source sentences",
+            flag.code
+        ));
+    }
+    if let Some(id) = beyond(&flag.target, target) {
+        return Err(format!(
+            "flag {} names target sentence {id}, but the file has {target} target sentences",
+            flag.code
+        ));
+    }
+    Ok(())
+}
+
 fn write_record<W: Write>(out: &mut W, record: &Record) -> std::io::Result<()> {
     serde_json::to_writer(&mut *out, record)?;
     out.write_all(b"\n")
@@ -751,6 +796,17 @@ impl FlagIndex {
             .iter()
             .filter_map(|&i| bitext.flags.get(i))
             .collect()
+    }
+
+    /// The flags concerning bead `id`, in file order, without collecting them.
+    pub fn for_bead<'s, 'b>(
+        &'s self,
+        bitext: &'b Bitext,
+        id: usize,
+    ) -> impl Iterator<Item = &'b Flag> + use<'s, 'b> {
+        self.indices(id)
+            .iter()
+            .filter_map(move |&i| bitext.flags.get(i))
     }
 
     /// Whether bead `id` has at least one flag.
@@ -873,6 +929,46 @@ mod tests {
     }
 
     #[test]
+    fn a_bitext_cut_before_its_beads_is_refused_with_its_last_line() {
+        let mut buf = Vec::new();
+        sample().write_jsonl(&mut buf).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        // header + 2 source + 1 target, then the bead and the flag are cut off.
+        let cut = lines[..4].join("\n") + "\n";
+        let err = Bitext::read_jsonl(cut.as_bytes(), "b.jsonl")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with(
+                "b.jsonl:4: the file ends after 2 source and 1 target sentences without any bead"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_flag_naming_a_missing_bead_or_sentence_is_refused_with_its_line() {
+        for (field, value, expected) in [
+            ("bead", 7, "names bead 7, but the file has 1 beads"),
+            ("target", 3, "names target sentence 3"),
+        ] {
+            let mut b = sample();
+            match field {
+                "bead" => b.flags[0].bead = Some(value),
+                _ => b.flags[0].target = vec![value],
+            }
+            let mut buf = Vec::new();
+            b.write_jsonl(&mut buf).unwrap();
+            let err = Bitext::read_jsonl(&buf[..], "b.jsonl")
+                .unwrap_err()
+                .to_string();
+            assert!(err.starts_with("b.jsonl:6: flag fragment "), "{err}");
+            assert!(err.contains(expected), "{err}");
+        }
+    }
+
+    #[test]
     fn keeps_unknown_fields_and_skips_unknown_records() {
         let text = "{\"type\":\"header\",\"schema\":1,\"source_lang\":\"ar\",\"target_lang\":\"en\",\"x-run\":7}\n{\"type\":\"future\",\"a\":1}\n";
         let b = Bitext::read_jsonl(text.as_bytes(), "x").unwrap();
@@ -967,5 +1063,49 @@ mod tests {
         );
         b.target[0].text.push('!');
         assert_ne!(b.basis(&b.beads[0]), basis);
+    }
+}
+
+#[cfg(test)]
+mod flag_index_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn flag(bead: Option<usize>, source: Vec<usize>, target: Vec<usize>, code: &str) -> Flag {
+        Flag {
+            code: code.into(),
+            severity: Severity::Warning,
+            source,
+            target,
+            bead,
+            message: String::new(),
+            evidence: String::new(),
+            extra: BTreeMap::new(),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn the_index_agrees_with_the_per_bead_scan(
+            widths in proptest::collection::vec((0usize..3, 0usize..3), 1..12),
+            raw in proptest::collection::vec((proptest::option::of(0usize..14), proptest::collection::vec(0usize..30, 0..3), proptest::collection::vec(0usize..30, 0..3)), 0..20),
+        ) {
+            let mut b = Bitext::new(Lang::parse("ar").unwrap(), Lang::parse("en").unwrap());
+            let (mut s, mut t) = (0, 0);
+            for (id, &(ns, nt)) in widths.iter().enumerate() {
+                let (ns, nt) = if ns + nt == 0 { (1, 0) } else { (ns, nt) };
+                for _ in 0..ns { b.source.push(Sentence::new(Side::Source, s, 0, "s")); s += 1; }
+                for _ in 0..nt { b.target.push(Sentence::new(Side::Target, t, 0, "t")); t += 1; }
+                b.beads.push(Bead::new(id, (s - ns..s).collect(), (t - nt..t).collect(), 1.0));
+            }
+            for (i, (bead, source, target)) in raw.into_iter().enumerate() {
+                b.flags.push(flag(bead, source, target, &format!("f{i}")));
+            }
+            let index = b.flag_index();
+            for bead in &b.beads {
+                let indexed: Vec<&Flag> = index.for_bead(&b, bead.id).collect();
+                prop_assert_eq!(indexed, b.flags_for_bead(bead));
+            }
+        }
     }
 }

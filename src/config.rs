@@ -234,6 +234,13 @@ pub fn load(explicit: Option<&Path>, overrides: &Overrides) -> Result<Settings, 
         Some(path) => load_file(&path)?,
         None => parse(DEFAULT_CONFIG, ConfigOrigin::BuiltIn)?,
     };
+    // `./config.toml` is picked up without the user naming it: a folder received from someone
+    // else must not be able to send the user's keys elsewhere.
+    let implicit = explicit.is_none()
+        && matches!(&settings.origin, ConfigOrigin::File(p) if p == Path::new("config.toml"));
+    if !trusted() {
+        check_trust(&settings, implicit)?;
+    }
     settings.apply(overrides)?;
     Ok(settings)
 }
@@ -294,6 +301,19 @@ pub fn parse(text: &str, origin: ConfigOrigin) -> Result<Settings, ConfigError> 
         ));
     }
 
+    for (name, spanned) in &raw.providers {
+        if let Err(message) = check_endpoint(
+            name,
+            spanned.get_ref(),
+            provider_base_url(&tables, name).as_deref(),
+        ) {
+            let table_line = text[..spanned.span().start.min(text.len())]
+                .rfind('\n')
+                .map_or(0, |i| i + 1);
+            let at = key_line(text, table_line, "base_url").unwrap_or(spanned.span().start);
+            return Err(invalid(Some(at..at), message));
+        }
+    }
     let providers: BTreeMap<String, ProviderSettings> = raw
         .providers
         .into_iter()
@@ -448,6 +468,248 @@ impl Settings {
         }
         parts.extend(identities.iter().map(|i| format!("provider={i}")));
         format!("{:016x}", fnv1a64(parts.join("\n").as_bytes()))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where keys may go. A key is read from the variable `api_key_env` names and sent to `base_url`;
+// both come from a file, and `./config.toml` is read without being named. The policy:
+// - always refused (at load, with the line): a `base_url` that is not http(s) (`file://`…), and
+//   a key sent over plain `http://` to a host that is not this machine;
+// - refused unless `--trust-config`: an `api_key_env` naming a well-known secret of another
+//   tool (`GITHUB_TOKEN`, `AWS_*`…), and an implicit `./config.toml` that sends a key to a host
+//   other than the service's documented one (this machine excepted: mock and self-hosted servers);
+// - named in the summary of every run ([`Settings::endpoint_notes`]): every provider of the chain
+//   whose host is not the documented one.
+// ---------------------------------------------------------------------------------------------
+
+static TRUST_CONFIG: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// `--trust-config`: accept foreign secret names and a folder configuration's own endpoints for
+/// the rest of the process (set once by the command line, before any configuration is loaded).
+pub fn set_trust_config(trust: bool) {
+    TRUST_CONFIG.store(trust, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn trusted() -> bool {
+    TRUST_CONFIG.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Hosts a service documents for its API, per `kind`. A host ending with an entry that starts
+/// with `.` matches by suffix (Azure's regional and custom endpoints).
+pub fn documented_hosts(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "libretranslate" => &["libretranslate.com"],
+        "deepl" => &["api.deepl.com", "api-free.deepl.com"],
+        "google" => &["translation.googleapis.com"],
+        "mymemory" => &["api.mymemory.translated.net"],
+        "azure" => &[
+            "api.cognitive.microsofttranslator.com",
+            ".cognitive.microsofttranslator.com",
+            ".cognitiveservices.azure.com",
+        ],
+        "openai" => &["api.openai.com"],
+        _ => &[],
+    }
+}
+
+/// Environment variables that hold the secret of another tool: never a translation key.
+pub fn is_foreign_secret(var: &str) -> bool {
+    const EXACT: &[&str] = &[
+        "GITHUB_TOKEN",
+        "GH_TOKEN",
+        "GH_ENTERPRISE_TOKEN",
+        "GITLAB_TOKEN",
+        "CI_JOB_TOKEN",
+        "GOOGLE_APPLICATION_CREDENTIALS",
+        "NPM_TOKEN",
+        "NODE_AUTH_TOKEN",
+        "CARGO_REGISTRY_TOKEN",
+        "PYPI_TOKEN",
+        "TWINE_PASSWORD",
+        "DOCKER_PASSWORD",
+        "HEROKU_API_KEY",
+        "SLACK_TOKEN",
+        "VAULT_TOKEN",
+        "KUBECONFIG",
+        "DATABASE_URL",
+        "PGPASSWORD",
+        "MYSQL_PWD",
+    ];
+    const PREFIXES: &[&str] = &[
+        "AWS_",
+        "SSH_",
+        "GPG_",
+        "GNUPG",
+        "AZURE_CLIENT_",
+        "ARM_CLIENT_",
+        "GOOGLE_CLOUD_",
+        "GCLOUD_",
+        "CLOUDSDK_",
+        "DIGITALOCEAN_",
+        "CARGO_REGISTRIES_",
+    ];
+    let upper = var.to_ascii_uppercase();
+    EXACT.contains(&upper.as_str()) || PREFIXES.iter().any(|p| upper.starts_with(p))
+}
+
+/// The `base_url` a provider table sets, if any.
+fn provider_base_url(tables: &toml::Table, name: &str) -> Option<String> {
+    tables
+        .get("providers")?
+        .get(name)?
+        .get("base_url")?
+        .as_str()
+        .map(str::to_string)
+}
+
+/// The base URL a provider sends to: the table's `base_url`, else the service's default.
+fn effective_base_url(settings: &Settings, name: &str) -> Option<String> {
+    let written = settings
+        .provider_tables
+        .get(name)
+        .and_then(|t| t.get("base_url"))
+        .and_then(toml::Value::as_str)
+        .map(str::to_string);
+    written.or_else(|| {
+        let kind = settings.providers.get(name)?.kind();
+        documented_hosts(kind)
+            .first()
+            .map(|host| format!("https://{host}"))
+    })
+}
+
+/// Scheme and host (lower case, without brackets) of a URL.
+fn scheme_and_host(url: &str) -> Option<(String, String)> {
+    let url = reqwest::Url::parse(url.trim()).ok()?;
+    let scheme = url.scheme().to_ascii_lowercase();
+    let host = url
+        .host_str()?
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
+    Some((scheme, host))
+}
+
+/// Whether `host` is this machine (`localhost`, 127.0.0.0/8, `::1`).
+pub fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim_end_matches('.');
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+fn is_documented(kind: &str, host: &str) -> bool {
+    documented_hosts(kind).iter().any(|d| {
+        if d.starts_with('.') {
+            host.ends_with(d)
+        } else {
+            host == *d
+        }
+    })
+}
+
+/// The rules that hold whatever the file's origin: http(s) only; no key in clear text to
+/// another machine.
+fn check_endpoint(
+    name: &str,
+    settings: &ProviderSettings,
+    base_url: Option<&str>,
+) -> Result<(), String> {
+    let Some(url) = base_url else {
+        return Ok(());
+    };
+    // The scheme first: `file:///etc/passwd` has no host to speak of.
+    let scheme = url
+        .trim()
+        .split_once(':')
+        .map(|(s, _)| s.to_ascii_lowercase())
+        .unwrap_or_default();
+    if scheme != "http" && scheme != "https" {
+        return Err(format!(
+            "[providers.{name}] base_url uses '{scheme}:'; only http:// and https:// services are supported"
+        ));
+    }
+    let Some((scheme, host)) = scheme_and_host(url) else {
+        return Err(format!(
+            "[providers.{name}] base_url '{url}' is not a URL; write it like https://host[:port][/path]"
+        ));
+    };
+    if let Some(var) = settings.api_key_env()
+        && scheme == "http"
+        && !is_loopback_host(&host)
+    {
+        return Err(format!(
+            "[providers.{name}] would send the key from {var} unencrypted to {host} (http://); use https://, a server on this machine, or api_key_env = \"\" if the server needs no key"
+        ));
+    }
+    Ok(())
+}
+
+/// What `--trust-config` must allow: foreign secret names, and (for an implicit `./config.toml`)
+/// keys sent to a host other than the documented one and not this machine.
+pub fn check_trust(settings: &Settings, implicit: bool) -> Result<(), ConfigError> {
+    for (name, provider) in &settings.providers {
+        let Some(var) = provider.api_key_env() else {
+            continue;
+        };
+        if is_foreign_secret(var) {
+            return Err(ConfigError::Override(format!(
+                "{}: [providers.{name}] api_key_env = \"{var}\" names the secret of another tool, which would be sent to the translation service; name the variable holding the service's key, or pass --trust-config if this is intended",
+                settings.origin
+            )));
+        }
+        if !implicit {
+            continue;
+        }
+        let Some((_, host)) = effective_base_url(settings, name).and_then(|u| scheme_and_host(&u))
+        else {
+            continue;
+        };
+        if !is_loopback_host(&host) && !is_documented(provider.kind(), &host) {
+            return Err(ConfigError::Override(format!(
+                "./config.toml (found in this folder, not given with --config) sends the key from {var} to {host}, not to {}'s documented host; check the file, then pass --config config.toml or --trust-config",
+                provider.kind()
+            )));
+        }
+    }
+    Ok(())
+}
+
+impl Settings {
+    /// One line per provider of the chain that sends to a host other than its service's
+    /// documented one (a self-hosted server, a proxy, a mock): the CLI prints them with the run
+    /// summary so a changed endpoint is never silent.
+    pub fn endpoint_notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        for name in &self.translate.chain {
+            let Some(provider) = self.providers.get(name) else {
+                continue;
+            };
+            let Some((_, host)) = effective_base_url(self, name).and_then(|u| scheme_and_host(&u))
+            else {
+                continue;
+            };
+            if is_documented(provider.kind(), &host) {
+                continue;
+            }
+            let key = match provider.api_key_env() {
+                Some(var) => format!(" with the key from {var}"),
+                None => String::new(),
+            };
+            let documented = documented_hosts(provider.kind())
+                .first()
+                .copied()
+                .unwrap_or("?");
+            notes.push(format!(
+                "provider '{name}' ({}) sends to {host}{key}, not the documented {documented} (base_url in {})",
+                provider.kind(),
+                self.origin
+            ));
+        }
+        notes
     }
 }
 
@@ -743,5 +1005,82 @@ mod tests {
             "concurrency does not change output"
         );
         assert_eq!(fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
+    }
+
+    #[test]
+    fn endpoint_rules_hold_for_every_origin() {
+        let table = |url: &str, key: &str| {
+            format!(
+                "[translate]\nchain = [\"lt\"]\n[providers.lt]\nkind = \"libretranslate\"\nbase_url = \"{url}\"\napi_key_env = \"{key}\"\n"
+            )
+        };
+        let err = parse_str(&table("file:///etc/passwd", ""))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("config.toml:5: [providers.lt] base_url uses 'file:'"),
+            "{err}"
+        );
+        let err = parse_str(&table("http://10.0.0.7:5000", "LT_KEY"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unencrypted to 10.0.0.7"), "{err}");
+        for ok in [
+            table("http://127.0.0.1:5000", "LT_KEY"),
+            table("http://localhost:5000", "LT_KEY"),
+            table("http://[::1]:5000", "LT_KEY"),
+            table("http://10.0.0.7:5000", ""),
+            table("https://lt.example.org", "LT_KEY"),
+        ] {
+            parse_str(&ok).unwrap();
+        }
+    }
+
+    #[test]
+    fn foreign_secrets_and_folder_endpoints_need_trust() {
+        let settings = |url: &str, key: &str| {
+            parse_str(&format!("[translate]\nchain = [\"lt\"]\n[providers.lt]\nkind = \"libretranslate\"\nbase_url = \"{url}\"\napi_key_env = \"{key}\"\n")).unwrap()
+        };
+        for var in [
+            "GITHUB_TOKEN",
+            "GH_TOKEN",
+            "AWS_SECRET_ACCESS_KEY",
+            "SSH_AUTH_SOCK",
+            "NPM_TOKEN",
+            "GOOGLE_APPLICATION_CREDENTIALS",
+        ] {
+            let err = check_trust(&settings("http://127.0.0.1:1", var), false)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains("names the secret of another tool"),
+                "{var}: {err}"
+            );
+        }
+        check_trust(&settings("https://lt.example.org", "LT_KEY"), false).unwrap();
+        let err = check_trust(&settings("https://lt.example.org", "LT_KEY"), true)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("sends the key from LT_KEY to lt.example.org"),
+            "{err}"
+        );
+        check_trust(&settings("https://libretranslate.com", "LT_KEY"), true).unwrap();
+        check_trust(&settings("http://127.0.0.1:5000", "LT_KEY"), true).unwrap();
+        check_trust(&settings("https://lt.example.org", ""), true).unwrap();
+    }
+
+    #[test]
+    fn endpoint_notes_name_every_undocumented_host_of_the_chain() {
+        let s = parse_str("[translate]\nchain = [\"memory\", \"lt\", \"d\"]\n[providers.lt]\nkind = \"libretranslate\"\nbase_url = \"http://localhost:5000\"\n[providers.d]\nkind = \"deepl\"\napi_key_env = \"DEEPL_AUTH_KEY\"\n[providers.o]\nkind = \"openai\"\nbase_url = \"https://proxy.example\"\n").unwrap();
+        let notes = s.endpoint_notes();
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].starts_with("provider 'lt' (libretranslate) sends to localhost with the key from LIBRETRANSLATE_API_KEY, not the documented libretranslate.com"),
+            "{notes:?}"
+        );
+        let the_committed =
+            load_file(&Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml")).unwrap();
+        check_trust(&the_committed, true).unwrap();
     }
 }

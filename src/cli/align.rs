@@ -10,6 +10,7 @@ use tarjama::align::{AlignInput, AlignOptions, SearchMode, align};
 use tarjama::bitext::{Bead, Bitext, Origin, Side};
 use tarjama::input::{Source, read_text};
 use tarjama::lang::Lang;
+use tarjama::output::tsv::escape as escape_tsv;
 use tarjama::segment;
 
 /// Output formats of `align`.
@@ -117,6 +118,15 @@ fn read(path: &Path) -> anyhow::Result<(String, String)> {
 
 /// Runs `tarjama align`.
 pub fn run(args: &Args, _global: &GlobalArgs) -> anyhow::Result<Status> {
+    if args.source.as_os_str() == "-" && args.target.as_os_str() == "-" {
+        anyhow::bail!(
+            "source and target are both - (standard input), which can be read only once; give at least one of them as a file"
+        );
+    }
+    let mut inputs: Vec<&Path> = vec![&args.source, &args.target];
+    inputs.extend(args.mt.as_deref());
+    inputs.extend(args.mt_target.as_deref());
+    let sink = tarjama::output::Sink::new(args.output.as_deref(), &inputs)?;
     let (src_text, src_name) = read(&args.source)?;
     let (tgt_text, tgt_name) = read(&args.target)?;
     let src_lang = args
@@ -187,15 +197,7 @@ pub fn run(args: &Args, _global: &GlobalArgs) -> anyhow::Result<Status> {
             }
         }
     };
-    match &args.output {
-        Some(path) => tarjama::output::atomic::write_atomic(path, render)?,
-        None => {
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
-            render(&mut out)?;
-            out.flush()?;
-        }
-    }
+    sink.write(render)?;
     Ok(Status::Success)
 }
 
@@ -266,7 +268,7 @@ fn write_tsv(
     target: &[&str],
 ) -> std::io::Result<()> {
     let join = |texts: &[&str], ids: &[usize]| {
-        escape_tsv(&ids.iter().map(|&i| texts[i]).collect::<Vec<_>>().join(" "))
+        escape_tsv(&ids.iter().map(|&i| texts[i]).collect::<Vec<_>>().join(" ")).into_owned()
     };
     writeln!(out, "bead\tsource\ttarget\ttype\tscore")?;
     for b in beads {
@@ -281,12 +283,4 @@ fn write_tsv(
         )?;
     }
     Ok(())
-}
-
-/// Escapes backslash, tab, CR and LF so a field stays on one TSV line.
-fn escape_tsv(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('\t', "\\t")
-        .replace('\r', "\\r")
-        .replace('\n', "\\n")
 }

@@ -29,6 +29,11 @@ pub struct GlobalArgs {
     /// Configuration file (default: ./config.toml if present, then the user's configuration directory, then built-in defaults).
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
+    /// Accept what the configuration says about keys: an api_key_env naming another tool's
+    /// secret (GITHUB_TOKEN, AWS_*…), and a ./config.toml found in this folder that sends a key to
+    /// a host other than the service's own.
+    #[arg(long, global = true)]
+    pub trust_config: bool,
 }
 
 /// One variant per command.

@@ -11,7 +11,6 @@ use tarjama::Status;
 use tarjama::bitext::{Bead, Bitext, Origin, Sentence, Side};
 use tarjama::cache::{Cache, Entry};
 use tarjama::config::{self, Overrides};
-use tarjama::output::atomic::write_atomic;
 
 /// Arguments of `tarjama cache`.
 #[derive(Debug, clap::Args)]
@@ -112,10 +111,10 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
                     tarjama::output::tmx::write(&bitext, w, &Default::default())
                 }
             };
-            match &e.output {
-                Some(file) => write_atomic(file, write)?,
-                None => write(&mut out)?,
-            }
+            // The cache file itself is an input: `-o` naming it would destroy every entry.
+            drop(out);
+            tarjama::output::write_to(e.output.as_deref(), &[path.as_path()], write)?;
+            return Ok(Status::Success);
         }
     }
     Ok(Status::Success)

@@ -70,6 +70,13 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
         return Ok(Status::Success);
     }
     let path = args.bitext.as_deref().unwrap_or(Path::new("-"));
+    // `check b.jsonl -o b.jsonl` updates the bitext in place (it is read whole first); any
+    // other format written over the input would destroy it.
+    let inputs: &[&Path] = match args.format {
+        Format::Jsonl => &[],
+        Format::Text => &[path],
+    };
+    let sink = tarjama::output::Sink::new(args.output.as_deref(), inputs)?;
     let settings = load_settings(global.config.as_deref())?;
     let mut bitext = Bitext::read_path(path)?;
     let mut flags = quality::check(&bitext, &settings);
@@ -99,14 +106,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
             Format::Text => write_text(&bitext, out),
         }
     };
-    match &args.output {
-        Some(file) => tarjama::output::atomic::write_atomic(file, write)?,
-        None => {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            write(&mut out)?;
-            out.flush()?;
-        }
-    }
+    sink.write(write)?;
     Ok(gate(&bitext.flags, args.fail_on))
 }
 
@@ -146,13 +146,17 @@ pub fn write_list(out: &mut dyn Write) -> std::io::Result<()> {
 
 /// A readable report: beads by decreasing risk, each with its flags; Arabic text on its own line.
 pub fn write_text(bitext: &Bitext, out: &mut dyn Write) -> std::io::Result<()> {
-    let mut beads: Vec<(f64, &tarjama::bitext::Bead)> = bitext
+    // Flags indexed once: a per-bead scan of every flag is quadratic on long articles.
+    let index = bitext.flag_index();
+    let mut beads: Vec<(f64, usize, &tarjama::bitext::Bead)> = bitext
         .beads
         .iter()
-        .map(|b| (quality::risk(bitext, b), b))
-        .filter(|(r, _)| *r > 0.0)
+        .enumerate()
+        .filter(|&(_, b)| index.is_flagged(b.id))
+        .map(|(position, b)| (quality::risk_of(index.for_bead(bitext, b.id)), position, b))
+        .filter(|(r, _, _)| *r > 0.0)
         .collect();
-    beads.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.id.cmp(&b.1.id)));
+    beads.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.id.cmp(&b.2.id)));
     let counts = |s: Severity| bitext.flags.iter().filter(|f| f.severity == s).count();
     writeln!(
         out,
@@ -164,7 +168,7 @@ pub fn write_text(bitext: &Bitext, out: &mut dyn Write) -> std::io::Result<()> {
         beads.len(),
         bitext.beads.len()
     )?;
-    for (risk, bead) in beads {
+    for (risk, _, bead) in beads {
         writeln!(
             out,
             "\nbead {} (source {:?}, target {:?}), risk {:.2}",
@@ -180,7 +184,7 @@ pub fn write_text(bitext: &Bitext, out: &mut dyn Write) -> std::io::Result<()> {
             "  target: {}",
             bitext.text_of(tarjama::bitext::Side::Target, &bead.target)
         )?;
-        for f in bitext.flags_for_bead(bead) {
+        for f in index.for_bead(bitext, bead.id) {
             writeln!(
                 out,
                 "  {:<7} {} [source {:?}, target {:?}]: {}",

@@ -1,15 +1,12 @@
 //! `tarjama export`: render a bitext as TSV, TMX, XLIFF, HTML or Markdown.
 
-use std::io::Write;
 use std::path::PathBuf;
-
-use anyhow::Context;
 
 use crate::cli::GlobalArgs;
 use crate::cli::choice;
 use tarjama::Status;
 use tarjama::bitext::Bitext;
-use tarjama::output::{ExportOptions, Format, export, export_to_file};
+use tarjama::output::{ExportOptions, Format, Sink, export};
 
 /// Arguments of `tarjama export`.
 #[derive(Debug, clap::Args)]
@@ -32,20 +29,15 @@ pub struct Args {
 }
 
 /// Runs `tarjama export`.
-pub fn run(args: &Args, _global: &GlobalArgs) -> anyhow::Result<Status> {
+pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
+    // Exporting needs no settings, but a --config that cannot be used is an error as elsewhere.
+    if let Some(path) = &global.config {
+        tarjama::config::load_file(path)?;
+    }
+    // Checked before reading: `export b.jsonl -o b.jsonl` would replace the bitext by its export.
+    let sink = Sink::new(args.output.as_deref(), &[&args.bitext])?;
     let bitext = Bitext::read_path(&args.bitext)?;
     let options = ExportOptions { all: args.all };
-    match &args.output {
-        Some(path) if path.as_os_str() != "-" => {
-            export_to_file(&bitext, args.format, path, &options)?;
-        }
-        _ => {
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
-            export(&bitext, args.format, &mut out, &options)
-                .and_then(|()| out.flush())
-                .context("writing to standard output")?;
-        }
-    }
+    sink.write(|out| export(&bitext, args.format, out, &options))?;
     Ok(Status::Success)
 }

@@ -29,6 +29,7 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
 /// Runs the command named on the command line.
 pub fn dispatch(cli: Cli) -> anyhow::Result<Status> {
     let global = &cli.global;
+    tarjama::config::set_trust_config(global.trust_config);
     match &cli.command {
         Command::Split(args) => split::run(args, global),
         Command::Translate(args) => translate::run(args, global),

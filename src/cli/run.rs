@@ -82,6 +82,9 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
         &formats,
         &ExportOptions::default(),
     ))?;
+    for note in settings.endpoint_notes() {
+        eprintln!("tarjama: note: {note}");
+    }
     eprint!("{}", summary(&outcome, &written, started));
     let t = &outcome.translation;
     if t.units > 0 && t.failed == t.units {
@@ -98,9 +101,10 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
 fn default_out_dir(path: &Path) -> PathBuf {
     let stem = match Source::from_arg(path) {
         Source::Stdin => "stdin".to_string(),
-        Source::File(p) => p
-            .file_stem()
-            .map_or_else(|| "article".into(), |s| s.to_string_lossy().into_owned()),
+        Source::File(p) => p.file_stem().map_or_else(
+            || "article".into(),
+            |s| tarjama::output::sink::folder_name(&s.to_string_lossy()),
+        ),
     };
     Path::new("out").join(stem)
 }

@@ -8,6 +8,7 @@ use crate::cli::GlobalArgs;
 use tarjama::Status;
 use tarjama::input::{Source, read_text};
 use tarjama::lang::Lang;
+use tarjama::output::tsv::escape as escape_tsv;
 use tarjama::segment::{self, Options};
 
 /// Output formats of `split`.
@@ -40,7 +41,12 @@ pub struct Args {
 }
 
 /// Runs `tarjama split`.
-pub fn run(args: &Args, _global: &GlobalArgs) -> anyhow::Result<Status> {
+pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
+    // Splitting needs no settings, but a --config that cannot be used is an error here as in
+    // every other command, not silently ignored.
+    if let Some(path) = &global.config {
+        tarjama::config::load_file(path)?;
+    }
     let text = read_text(&Source::from_arg(&args.file))?;
     let lang = args
         .lang
@@ -103,32 +109,9 @@ fn one_line(sentence: &str) -> Cow<'_, str> {
     }
 }
 
-/// Escapes backslash, tab, CR and LF so a field stays on one TSV line.
-fn escape_tsv(text: &str) -> Cow<'_, str> {
-    let bytes = text.as_bytes();
-    let special = memchr::memchr3(b'\\', b'\t', b'\r', bytes).is_some()
-        || memchr::memchr(b'\n', bytes).is_some();
-    if !special {
-        return Cow::Borrowed(text);
-    }
-    Cow::Owned(
-        text.replace('\\', "\\\\")
-            .replace('\t', "\\t")
-            .replace('\r', "\\r")
-            .replace('\n', "\\n"),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tsv_fields_stay_on_one_line() {
-        assert!(matches!(escape_tsv("جملة عادية."), Cow::Borrowed(_)));
-        assert_eq!(escape_tsv("a\tb\\c\r\nd"), "a\\tb\\\\c\\r\\nd");
-        assert_eq!(escape_tsv("سطر\nآخر"), "سطر\\nآخر");
-    }
 
     #[test]
     fn text_lines_join_inner_line_breaks() {

@@ -15,7 +15,6 @@ use tarjama::bitext::Bitext;
 use tarjama::config::{self, Overrides, Settings, Unit};
 use tarjama::input::{Source, read_text};
 use tarjama::lang::Lang;
-use tarjama::output::atomic::write_atomic;
 
 /// Output formats of `translate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -96,6 +95,7 @@ pub struct Args {
 /// Runs `tarjama translate`.
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
     let settings = config::load(global.config.as_deref(), &args.options.overrides())?;
+    let sink = tarjama::output::Sink::new(args.output.as_deref(), &[&args.file])?;
     let source = Source::from_arg(&args.file);
     let text = read_text(&source)?;
     let (mut bitext, status) = translate_text(&text, &source, &settings, args.options.progress)?;
@@ -107,14 +107,9 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
         tarjama::review::store::keep_decisions_of(file, &mut bitext)?;
     }
     let write = |out: &mut dyn Write| write_bitext(&bitext, args.format, out);
-    match &args.output {
-        Some(path) => write_atomic(path, write)?,
-        None => {
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
-            write(&mut out)?;
-            out.flush()?;
-        }
+    sink.write(write)?;
+    for note in settings.endpoint_notes() {
+        eprintln!("tarjama: note: {note}");
     }
     Ok(status)
 }

@@ -77,8 +77,16 @@ pub struct Memory {
     exact: HashMap<String, usize>,
     /// Entry indices sorted by the length of their comparison form.
     by_length: Vec<usize>,
+    /// The longest exact key, in characters: a text with far more non-space characters cannot
+    /// match exactly, so its key is never built (a 1 GB line must not cost gigabytes).
+    longest_key: usize,
     threshold: f64,
 }
+
+/// Texts longer than this (in characters) get no fuzzy match: an edit distance costs the
+/// product of the lengths, and a translation memory holds sentences, not pages. Exact matches
+/// are still looked up (when the memory holds an entry that long).
+pub const MAX_FUZZY_CHARS: usize = 4000;
 
 impl Memory {
     /// Loads the `from`→`to` pairs of every TMX file.
@@ -111,7 +119,9 @@ impl Memory {
                 continue;
             }
             let index = memory.entries.len();
-            memory.exact.entry(exact_key(&source)).or_insert(index);
+            let key = exact_key(&source);
+            memory.longest_key = memory.longest_key.max(key.chars().count());
+            memory.exact.entry(key).or_insert(index);
             let form = comparison_form(&source);
             memory.entries.push(Entry {
                 source,
@@ -138,11 +148,20 @@ impl Memory {
     }
 
     /// The best match for `text`: exact, else the most similar at or above the threshold.
+    /// Texts too long for fuzzy matching ([`MAX_FUZZY_CHARS`]) and for any exact key of the
+    /// memory are answered in one pass over the text, without allocating.
     pub fn lookup(&self, text: &str) -> Option<Match> {
-        if let Some(&i) = self.exact.get(&exact_key(text)) {
+        if self.entries.is_empty() {
+            return None;
+        }
+        // NFC composes at most a few characters into one, so a text with more than 4× the
+        // longest key's characters (spaces aside) cannot have that key.
+        let solid = text.chars().filter(|c| !c.is_whitespace()).count();
+        let may_match_exactly = solid <= self.longest_key.saturating_mul(4);
+        if may_match_exactly && let Some(&i) = self.exact.get(&exact_key(text)) {
             return Some(self.found(i, 1.0));
         }
-        if self.threshold >= 1.0 {
+        if self.threshold >= 1.0 || self.skips_fuzzy(text) {
             return None;
         }
         let form = comparison_form(text);
@@ -175,6 +194,11 @@ impl Memory {
             }
         }
         best.map(|(score, i)| self.found(i, score))
+    }
+
+    /// Whether `text` is too long for a fuzzy match ([`MAX_FUZZY_CHARS`]); the caller may say so.
+    pub fn skips_fuzzy(&self, text: &str) -> bool {
+        text.len() > MAX_FUZZY_CHARS && text.chars().nth(MAX_FUZZY_CHARS).is_some()
     }
 
     fn found(&self, index: usize, score: f64) -> Match {
@@ -229,7 +253,15 @@ fn length_window(n: usize, threshold: f64) -> (usize, usize) {
 /// The exact-match key: NFC with runs of whitespace collapsed to one space, trimmed.
 pub fn exact_key(text: &str) -> String {
     let nfc: String = text.nfc().collect();
-    nfc.split_whitespace().collect::<Vec<_>>().join(" ")
+    // Joined as it goes: a list of the words first would cost 16 bytes per word.
+    let mut key = String::with_capacity(nfc.len());
+    for word in nfc.split_whitespace() {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.push_str(word);
+    }
+    key
 }
 
 /// The form texts are compared in for fuzzy matching (never shown): the segmenter's comparison
@@ -477,6 +509,28 @@ mod tests {
         let m = memory.lookup("  ذهب   الولد إلى\nالمدرسة. ").unwrap();
         assert_eq!(m.score, 1.0);
         assert_eq!(m.target, "The boy went to <school> & back!");
+    }
+
+    #[test]
+    fn a_very_long_text_is_looked_up_without_fuzzy_matching_or_copies() {
+        let memory = Memory::from_pairs(
+            [(
+                "وصل الوفد إلى بغداد.".to_string(),
+                "The delegation arrived.".to_string(),
+            )],
+            0.5,
+        );
+        let long = "وصل الوفد إلى بغداد. ".repeat(2000);
+        assert!(memory.skips_fuzzy(&long));
+        assert!(memory.lookup(&long).is_none());
+        // Whitespace runs collapse: a text that is mostly spaces can still match exactly.
+        let spaced = format!("وصل {} الوفد إلى بغداد.", " ".repeat(100_000));
+        assert_eq!(memory.lookup(&spaced).unwrap().score, 1.0);
+        // Just above the fuzzy limit, a near copy gets no fuzzy match; the exact one still does.
+        let memory = Memory::from_pairs([(long.trim().to_string(), "t".to_string())], 0.5);
+        assert_eq!(memory.lookup(&long).unwrap().score, 1.0);
+        let near = long.replacen("بغداد", "البصرة", 1);
+        assert!(memory.lookup(&near).is_none());
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! Only regular files are replaced that way. A destination that is a device, a pipe or a socket
 //! (`-o /dev/null`, `-o /dev/stdout`, a FIFO) is written in place: renaming over it would
 //! replace the device node with a plain file (as root, `/dev/null` itself). A symbolic link is
-//! followed, so the link stays and the file it points to is replaced.
+//! followed, so the link stays and the file it points to is replaced. A read-only file is
+//! never replaced: the write is refused with one line.
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -23,6 +24,14 @@ where
     }
     let resolved = resolve_link(path);
     let path = resolved.as_path();
+    // A rename replaces a read-only file as easily as any other (only the folder's permissions
+    // count): a file the user protected is left alone.
+    if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().readonly()) {
+        anyhow::bail!(
+            "{} is read-only; refusing to replace it (make it writable or choose another output)",
+            path.display()
+        );
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -162,6 +171,21 @@ mod tests {
         std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).unwrap();
         write_atomic(&private, |w| w.write_all(b"new")).unwrap();
         assert_eq!(mode(&private), 0o600);
+    }
+
+    #[test]
+    fn a_read_only_destination_is_refused_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kept.txt");
+        std::fs::write(&path, "old").unwrap();
+        let mut perms = std::fs::metadata(&path).unwrap().permissions();
+        perms.set_readonly(true);
+        std::fs::set_permissions(&path, perms).unwrap();
+        let err = write_atomic(&path, |w| w.write_all(b"new"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("is read-only"), "{err}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
     }
 
     #[test]

@@ -21,18 +21,7 @@ use crate::output::{BeadView, bead_views, format_score, tsv::action_name, visibl
 /// Writes the report.
 pub fn write(bitext: &Bitext, out: &mut dyn Write) -> io::Result<()> {
     let views = bead_views(bitext);
-    // A bead without flags has risk 0; skipping them keeps the per-bead flag scan to the few
-    // flagged beads.
-    let risks: Vec<f64> = views
-        .iter()
-        .map(|v| {
-            if v.flags.is_empty() {
-                0.0
-            } else {
-                crate::quality::risk(bitext, v.bead)
-            }
-        })
-        .collect();
+    let risks: Vec<f64> = views.iter().map(|v| v.risk).collect();
     let title = match &bitext.header.source_file {
         Some(file) => format!("tarjama report: {file}"),
         None => "tarjama report".to_string(),

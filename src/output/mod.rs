@@ -15,12 +15,14 @@
 pub mod atomic;
 pub mod html;
 pub mod markdown;
+pub mod sink;
 pub mod tmx;
 pub mod tsv;
 pub mod xliff;
 pub mod xml;
 
-use std::collections::BTreeMap;
+pub use sink::{Sink, write_to};
+
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -170,6 +172,8 @@ pub struct BeadView<'a> {
     pub flags: Vec<&'a Flag>,
     /// The latest decision, if any.
     pub decision: Option<&'a Decision>,
+    /// The bead's risk ([`crate::quality::risk`]): 0 without flags.
+    pub risk: f64,
     /// Paragraph of the bead's first source sentence (of its first target sentence for an
     /// insertion).
     pub para: usize,
@@ -191,42 +195,51 @@ impl BeadView<'_> {
 
 /// Views of every bead in document order, with flags indexed once (not rescanned per bead).
 pub fn bead_views(bitext: &Bitext) -> Vec<BeadView<'_>> {
-    let flags = flags_by_bead(bitext);
+    bead_views_iter(bitext).collect()
+}
+
+/// [`bead_views`] one at a time: a writer that makes one pass holds one bead's texts at a
+/// time instead of a copy of the whole document.
+pub fn bead_views_iter(bitext: &Bitext) -> impl Iterator<Item = BeadView<'_>> + '_ {
+    let flags = bitext.flag_index();
     let decisions = bitext.latest_decisions();
-    bitext
-        .beads
-        .iter()
-        .map(|bead| {
-            let original_target = bitext.text_of(Side::Target, &bead.target);
-            let decision = decisions.get(&bead.id).copied();
-            let target = match decision {
-                Some(Decision {
-                    action: Action::Edit,
-                    text: Some(text),
-                    ..
-                }) => text.clone(),
-                _ => original_target.clone(),
-            };
-            let mut providers: Vec<&str> = bead
-                .target
-                .iter()
-                .filter_map(|&t| bitext.target.get(t)?.provider.as_deref())
-                .collect();
-            providers.dedup();
-            let mut bead_flags = flags.get(&bead.id).cloned().unwrap_or_default();
-            bead_flags.sort_by_key(|f| std::cmp::Reverse(f.severity));
-            BeadView {
-                bead,
-                source: bitext.text_of(Side::Source, &bead.source),
-                target,
-                original_target,
-                flags: bead_flags,
-                decision,
-                para: paragraph_of(bitext, bead),
-                providers,
-            }
-        })
-        .collect()
+    bitext.beads.iter().map(move |bead| {
+        let original_target = bitext.text_of(Side::Target, &bead.target);
+        let decision = decisions.get(&bead.id).copied();
+        let target = match decision {
+            Some(Decision {
+                action: Action::Edit,
+                text: Some(text),
+                ..
+            }) => text.clone(),
+            _ => original_target.clone(),
+        };
+        let mut providers: Vec<&str> = bead
+            .target
+            .iter()
+            .filter_map(|&t| bitext.target.get(t)?.provider.as_deref())
+            .collect();
+        providers.dedup();
+        // Risk from the flags in file order, as `quality::risk` multiplies them.
+        let risk = if flags.is_flagged(bead.id) {
+            crate::quality::risk_of(flags.for_bead(bitext, bead.id))
+        } else {
+            0.0
+        };
+        let mut bead_flags: Vec<&Flag> = flags.for_bead(bitext, bead.id).collect();
+        bead_flags.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        BeadView {
+            bead,
+            source: bitext.text_of(Side::Source, &bead.source),
+            target,
+            original_target,
+            flags: bead_flags,
+            decision,
+            risk,
+            para: paragraph_of(bitext, bead),
+            providers,
+        }
+    })
 }
 
 /// Paragraph of a bead: that of its first source sentence, else of its first target sentence.
@@ -239,60 +252,54 @@ fn paragraph_of(bitext: &Bitext, bead: &Bead) -> usize {
         .unwrap_or(0)
 }
 
-/// Flags per bead, with the same rule as [`Bitext::flags_for_bead`]: a flag naming a bead
-/// belongs to it; one naming only sentences belongs to every bead holding one of them.
-fn flags_by_bead(bitext: &Bitext) -> BTreeMap<usize, Vec<&Flag>> {
-    let mut bead_of_source = vec![usize::MAX; bitext.source.len()];
-    let mut bead_of_target = vec![usize::MAX; bitext.target.len()];
-    for bead in &bitext.beads {
-        for &s in &bead.source {
-            if let Some(slot) = bead_of_source.get_mut(s) {
-                *slot = bead.id;
-            }
-        }
-        for &t in &bead.target {
-            if let Some(slot) = bead_of_target.get_mut(t) {
-                *slot = bead.id;
-            }
-        }
-    }
-    let mut map: BTreeMap<usize, Vec<&Flag>> = BTreeMap::new();
-    for flag in &bitext.flags {
-        let mut beads: Vec<usize> = match flag.bead {
-            Some(b) => vec![b],
-            None => flag
-                .source
-                .iter()
-                .filter_map(|&s| bead_of_source.get(s))
-                .chain(flag.target.iter().filter_map(|&t| bead_of_target.get(t)))
-                .copied()
-                .filter(|&b| b != usize::MAX)
-                .collect(),
-        };
-        beads.sort_unstable();
-        beads.dedup();
-        for b in beads {
-            map.entry(b).or_default().push(flag);
-        }
-    }
-    map
-}
-
 /// Replaces C0 controls (except tab, LF, CR) and DEL with their visible control pictures, so a
-/// reviewer sees them in HTML and Markdown instead of nothing.
+/// reviewer sees them in HTML and Markdown instead of nothing; bidi overrides and isolates are
+/// shown as `[U+202E]` ([`neutral_bidi`]).
 pub(crate) fn visible_controls(text: &str) -> std::borrow::Cow<'_, str> {
     let hidden = |c: char| (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{7f}';
-    if !text.chars().any(hidden) {
+    if !text.chars().any(|c| hidden(c) || is_bidi_control(c)) {
         return std::borrow::Cow::Borrowed(text);
     }
-    text.chars()
-        .map(|c| match c {
-            '\u{7f}' => '\u{2421}',
-            c if hidden(c) => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
-            c => c,
-        })
-        .collect::<String>()
-        .into()
+    let mut shown = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\u{7f}' => shown.push('\u{2421}'),
+            c if hidden(c) => shown.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}')),
+            c if is_bidi_control(c) => shown.push_str(&bidi_marker(c)),
+            c => shown.push(c),
+        }
+    }
+    shown.into()
+}
+
+/// The explicit bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): an
+/// unmatched U+202E in a text or a note reverses everything after it on the reviewer's screen
+/// ("Trojan Source"). The marks U+200E, U+200F and U+061C are left alone: Arabic text needs them
+/// and they reorder nothing beyond neutral characters.
+pub(crate) fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+fn bidi_marker(c: char) -> String {
+    format!("[U+{:04X}]", c as u32)
+}
+
+/// `text` with every bidi override or isolate ([`is_bidi_control`]) replaced by a visible
+/// `[U+202E]`, for texts that come from the input and end up where a reviewer reads them
+/// (TMX and XLIFF notes).
+pub(crate) fn neutral_bidi(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_bidi_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_bidi_control(c) {
+            shown.push_str(&bidi_marker(c));
+        } else {
+            shown.push(c);
+        }
+    }
+    shown.into()
 }
 
 /// A score with at most 4 decimals and no trailing zeros (`0.9`, `1`, `0.4271`).
@@ -384,5 +391,16 @@ mod tests {
     #[test]
     fn controls_become_visible() {
         assert_eq!(visible_controls("a\u{1}b\tc"), "a\u{2401}b\tc");
+    }
+
+    #[test]
+    fn bidi_overrides_and_isolates_are_shown_not_obeyed() {
+        assert_eq!(
+            visible_controls("abc\u{202e}fed\u{2066}x\u{2069}"),
+            "abc[U+202E]fed[U+2066]x[U+2069]"
+        );
+        assert_eq!(neutral_bidi("\u{202a}x\u{202c}"), "[U+202A]x[U+202C]");
+        // Arabic letter mark and RLM stay: they are ordinary in Arabic text.
+        assert_eq!(neutral_bidi("\u{61c}ب\u{200f}"), "\u{61c}ب\u{200f}");
     }
 }

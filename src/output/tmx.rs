@@ -18,7 +18,7 @@ use std::io::{self, Write};
 
 use crate::bitext::{Action, Bitext, Side};
 use crate::output::xml::{write_attr, write_text};
-use crate::output::{BeadView, ExportOptions, bead_views, format_score, tsv::action_name};
+use crate::output::{BeadView, ExportOptions, bead_views_iter, format_score, tsv::action_name};
 
 /// Whether a bead goes into the TMX (see the module documentation).
 pub fn includes(view: &BeadView<'_>, review_started: bool, options: &ExportOptions) -> bool {
@@ -37,7 +37,7 @@ pub fn write(bitext: &Bitext, out: &mut dyn Write, options: &ExportOptions) -> i
     write_header(bitext, out)?;
     out.write_all(b"  <body>\n")?;
     let review_started = !bitext.decisions.is_empty();
-    for view in bead_views(bitext) {
+    for view in bead_views_iter(bitext) {
         if includes(&view, review_started, options) {
             write_tu(bitext, &view, out)?;
         }
@@ -128,7 +128,7 @@ fn write_tu(bitext: &Bitext, view: &BeadView<'_>, out: &mut dyn Write) -> io::Re
             note.push(']');
         }
         out.write_all(b"      <note>")?;
-        write_text(out, &note)?;
+        write_text(out, &crate::output::neutral_bidi(&note))?;
         out.write_all(b"</note>\n")?;
     }
     write_tuv(out, bitext, Side::Source, &view.source)?;

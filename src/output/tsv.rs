@@ -4,13 +4,15 @@
 //! is the delivered translation (the reviewer's text after an `edit`); `flags` lists
 //! `severity:code` items joined by `; `, most severe first; `decision` and `note` are the latest
 //! review decision. Inside a field a backslash, tab, line feed and carriage return are written
-//! `\\`, `\t`, `\n`, `\r`, so every bead is exactly one line and [`read_table`] gives back every
-//! text unchanged (control characters included).
+//! `\\`, `\t`, `\n`, `\r`, and every other control character as `\xHH` (C0 and DEL: ESC, VT, FF
+//! could drive the terminal of whoever runs `cat`) or `\uHHHH` (C1), so every bead is exactly one
+//! line, a file shows no control character, and [`read_table`] gives back every text unchanged.
+//! [`escape`] is the one TSV escaper of the crate (`split`, `align`, `cache export` use it too).
 
 use std::io::{self, Write};
 
 use crate::bitext::{Action, Bitext};
-use crate::output::{BeadView, bead_views, format_score};
+use crate::output::{BeadView, bead_views_iter, format_score};
 
 /// The header line's fields.
 pub const COLUMNS: [&str; 8] = [
@@ -20,7 +22,7 @@ pub const COLUMNS: [&str; 8] = [
 /// Writes the bitext as TSV.
 pub fn write(bitext: &Bitext, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{}", COLUMNS.join("\t"))?;
-    for view in bead_views(bitext) {
+    for view in bead_views_iter(bitext) {
         write_row(out, &row(&view))?;
     }
     Ok(())
@@ -68,19 +70,30 @@ pub fn write_row(out: &mut dyn Write, fields: &[String]) -> io::Result<()> {
     out.write_all(b"\n")
 }
 
-/// Escapes a field: `\` → `\\`, tab → `\t`, LF → `\n`, CR → `\r`.
-pub fn escape(field: &str) -> String {
-    let mut escaped = String::with_capacity(field.len());
+/// Escapes a field: `\` → `\\`, tab → `\t`, LF → `\n`, CR → `\r`, any other C0 control or DEL
+/// → `\xHH`, a C1 control → `\uHHHH`. Borrowed when there is nothing to escape.
+pub fn escape(field: &str) -> std::borrow::Cow<'_, str> {
+    use std::fmt::Write as _;
+    if !field.chars().any(|c| c == '\\' || c.is_control()) {
+        return std::borrow::Cow::Borrowed(field);
+    }
+    let mut escaped = String::with_capacity(field.len() + 8);
     for c in field.chars() {
         match c {
             '\\' => escaped.push_str("\\\\"),
             '\t' => escaped.push_str("\\t"),
             '\n' => escaped.push_str("\\n"),
             '\r' => escaped.push_str("\\r"),
+            c if c < ' ' || c == '\u{7f}' => {
+                let _ = write!(escaped, "\\x{:02x}", c as u32);
+            }
+            c if c.is_control() => {
+                let _ = write!(escaped, "\\u{:04x}", c as u32);
+            }
             c => escaped.push(c),
         }
     }
-    escaped
+    std::borrow::Cow::Owned(escaped)
 }
 
 /// Undoes [`escape`]; the error names the offending escape.
@@ -97,6 +110,20 @@ pub fn unescape(field: &str) -> Result<String, String> {
             Some('t') => text.push('\t'),
             Some('n') => text.push('\n'),
             Some('r') => text.push('\r'),
+            Some(kind @ ('x' | 'u')) => {
+                let digits: String = chars
+                    .by_ref()
+                    .take(if kind == 'x' { 2 } else { 4 })
+                    .collect();
+                let code = u32::from_str_radix(&digits, 16)
+                    .ok()
+                    .filter(|_| digits.len() == if kind == 'x' { 2 } else { 4 })
+                    .and_then(char::from_u32)
+                    .ok_or_else(|| {
+                        format!("bad escape '\\{kind}{digits}' (expected \\xHH or \\uHHHH)")
+                    })?;
+                text.push(code);
+            }
             Some(other) => {
                 return Err(format!(
                     "unknown escape '\\{other}' (a literal backslash is written '\\\\')"
@@ -215,6 +242,22 @@ mod tests {
         assert!(table.rows[3].1[2].contains("2003"));
         assert_eq!(table.rows[6].1[3], "1-0");
         assert_eq!(table.rows[5].1[5], "warning:length-ratio");
+    }
+
+    #[test]
+    fn tsv_escapes_terminal_controls() {
+        assert_eq!(
+            escape("a\u{1b}[31mb\u{b}c\u{c}d\u{7f}"),
+            "a\\x1b[31mb\\x0bc\\x0cd\\x7f"
+        );
+        assert_eq!(escape("\u{85}"), "\\u0085");
+        assert!(matches!(
+            escape("جملة عادية."),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(escape("a\tb\\c\r\nd"), "a\\tb\\\\c\\r\\nd");
+        assert_eq!(unescape("a\\x1b\\u0085").unwrap(), "a\u{1b}\u{85}");
+        assert!(unescape("\\x1").is_err());
     }
 
     #[test]

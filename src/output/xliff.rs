@@ -126,7 +126,7 @@ fn write_notes(out: &mut dyn Write, view: &BeadView<'_>) -> io::Result<()> {
             text.push_str(&flag.evidence);
             text.push(']');
         }
-        write_text(out, &text)?;
+        write_text(out, &crate::output::neutral_bidi(&text))?;
         out.write_all(b"</note>\n")?;
     }
     if let Some(decision) = view.decision
@@ -138,7 +138,10 @@ fn write_notes(out: &mut dyn Write, view: &BeadView<'_>) -> io::Result<()> {
         )?;
         write_text(
             out,
-            &format!("[b{id}] {}: {note}", action_name(decision.action)),
+            &crate::output::neutral_bidi(&format!(
+                "[b{id}] {}: {note}",
+                action_name(decision.action)
+            )),
         )?;
         out.write_all(b"</note>\n")?;
     }

@@ -476,13 +476,14 @@ pub fn replace_flags(bitext: &mut Bitext, owned: &[&str], new: Vec<Flag>) {
 /// wrong (info 0.05, warning 0.4, error 0.8), so more and worse flags mean more risk; a bead
 /// without flags has risk 0.
 pub fn risk(bitext: &Bitext, bead: &Bead) -> f64 {
-    risk_of(&bitext.flags_for_bead(bead))
+    risk_of(bitext.flags_for_bead(bead))
 }
 
-/// [`risk`] from a bead's flags already looked up (e.g. with [`Bitext::flag_index`]).
-pub fn risk_of(flags: &[&Flag]) -> f64 {
+/// [`risk`] from a bead's flags in file order (as [`crate::bitext::FlagIndex::for_bead`] gives
+/// them), for reports over every bead that must not rescan the flags per bead.
+pub fn risk_of<'a>(flags: impl IntoIterator<Item = &'a Flag>) -> f64 {
     let clean = flags
-        .iter()
+        .into_iter()
         .map(|f| 1.0 - severity_weight(f.severity))
         .product::<f64>();
     1.0 - clean

@@ -25,7 +25,7 @@ pub fn queue_of(views: &[crate::output::BeadView<'_>]) -> Vec<usize> {
     let mut pending: Vec<(f64, usize)> = views
         .iter()
         .filter(|v| v.decision.is_none() && !v.flags.is_empty())
-        .map(|v| (crate::quality::risk_of(&v.flags), v.bead.id))
+        .map(|v| (crate::quality::risk_of(v.flags.iter().copied()), v.bead.id))
         .collect();
     pending.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     pending.into_iter().map(|(_, id)| id).collect()

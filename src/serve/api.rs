@@ -59,7 +59,7 @@ impl Served {
         let bitext = self.store.bitext();
         self.index = bitext.flag_index();
         self.risks = (0..bitext.beads.len())
-            .map(|id| crate::quality::risk_of(&self.index.flags(bitext, id)))
+            .map(|id| crate::quality::risk_of(self.index.for_bead(bitext, id)))
             .collect();
         let mut flagged: Vec<usize> = (0..bitext.beads.len())
             .filter(|&id| self.index.is_flagged(id))

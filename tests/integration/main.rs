@@ -4,6 +4,7 @@
 mod align;
 mod cli;
 mod coverage;
+mod hardening;
 mod judge;
 mod mock_http;
 mod output;
