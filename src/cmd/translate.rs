@@ -62,6 +62,7 @@ impl TranslateOptions {
             cache: self.cache.clone(),
             to: self.to.clone(),
             unit: self.unit,
+            ..Overrides::default()
         }
     }
 }
