@@ -577,6 +577,7 @@ fn explain() {
             tgt: side_b,
             src_len,
             tgt_len,
+            emb: None,
         };
         let costs = |p: &[(Vec<usize>, Vec<usize>)],
                      from: (usize, usize),

@@ -192,3 +192,14 @@ impl<'a> CachedEmbedder<'a> {
         Ok(out.into_iter().map(Option::unwrap_or_default).collect())
     }
 }
+
+/// The aligner's lookup ([`crate::align::EmbeddingLookup`]) served through the cache and the
+/// service (`RefCell`: the aligner asks through a shared reference, the counters change).
+impl crate::align::EmbeddingLookup for std::cell::RefCell<CachedEmbedder<'_>> {
+    fn vectors(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, String> {
+        let owned: Vec<String> = texts.iter().map(|t| t.to_string()).collect();
+        self.borrow_mut()
+            .embed(&owned)
+            .map_err(|e| format!("embeddings: {e}"))
+    }
+}

@@ -3,6 +3,7 @@
 
 mod align;
 mod cli;
+mod embeddings;
 mod coverage;
 mod judge;
 mod mock_http;
