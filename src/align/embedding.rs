@@ -118,14 +118,54 @@ pub(crate) struct EmbeddingLevel {
     pub src: Dense,
     /// One unit row per target sentence.
     pub tgt: Dense,
+    /// Embeddings of the concatenations of two neighbouring source sentences: row `k` is
+    /// sentences `k` and `k + 1` (sentence level only; `None` = spans are pooled).
+    pub src_pairs: Option<Dense>,
+    /// The same for the target side.
+    pub tgt_pairs: Option<Dense>,
 }
 
 impl EmbeddingLevel {
-    /// The next coarser level.
+    /// The next coarser level (spans pooled there).
     pub fn halved(&self) -> EmbeddingLevel {
         EmbeddingLevel {
             src: self.src.halved(),
             tgt: self.tgt.halved(),
+            src_pairs: None,
+            tgt_pairs: None,
+        }
+    }
+
+    /// The rows of sentences `src` and `tgt` only (one paragraph block).
+    pub fn block(
+        &self,
+        src: std::ops::Range<usize>,
+        tgt: std::ops::Range<usize>,
+    ) -> EmbeddingLevel {
+        let pairs = |d: &Option<Dense>, r: &std::ops::Range<usize>| {
+            d.as_ref()
+                .map(|d| d.rows(r.start..r.end.saturating_sub(1).max(r.start)))
+        };
+        EmbeddingLevel {
+            src_pairs: pairs(&self.src_pairs, &src),
+            tgt_pairs: pairs(&self.tgt_pairs, &tgt),
+            src: self.src.rows(src),
+            tgt: self.tgt.rows(tgt),
+        }
+    }
+
+    /// The embedding of one span of `a` sentences ending at `i`, when it is embedded as a
+    /// whole (one sentence, or two with pair embeddings).
+    pub fn whole_span(&self, source: bool, i: usize, a: usize) -> Option<&[f32]> {
+        let (rows, pairs) = if source {
+            (&self.src, &self.src_pairs)
+        } else {
+            (&self.tgt, &self.tgt_pairs)
+        };
+        match a {
+            1 => Some(rows.row(i - 1)),
+            2 => pairs.as_ref().map(|p| p.row(i - 2)),
+            _ => None,
         }
     }
 }
@@ -142,6 +182,9 @@ pub struct EmbeddingTuning {
     /// Run the lexicon passes without MT when embeddings are given (measured: they add
     /// little once embeddings find the 1-1 beads).
     pub lexicon_passes: bool,
+    /// Also embed each pair of neighbouring sentences as one text (one more text per
+    /// sentence), for beads of two sentences on a side, instead of pooling.
+    pub pairs: bool,
 }
 
 impl Default for EmbeddingTuning {
@@ -151,6 +194,7 @@ impl Default for EmbeddingTuning {
             with_both_mt: 0.5,
             without_mt: 0.8,
             lexicon_passes: false,
+            pairs: false,
         }
     }
 }

@@ -284,10 +284,28 @@ pub fn align_with_embeddings(
     if dim == 0 || vectors.iter().any(|v| v.len() != dim) {
         return Err("sentence vectors of different or zero dimensions".into());
     }
-    let level = embedding::EmbeddingLevel {
+    let mut level = embedding::EmbeddingLevel {
         src: embedding::Dense::unit_rows(&vectors[..n]),
         tgt: embedding::Dense::unit_rows(&vectors[n..]),
+        src_pairs: None,
+        tgt_pairs: None,
     };
+    if options.embeddings.pairs {
+        // two neighbouring sentences embedded as one text, as Vecalign/Bertalign do
+        let join = |side: &[&str]| -> Vec<String> {
+            side.windows(2)
+                .map(|w| format!("{} {}", w[0], w[1]))
+                .collect()
+        };
+        let (sp, tp) = (join(input.source), join(input.target));
+        let texts: Vec<&str> = sp.iter().chain(&tp).map(String::as_str).collect();
+        let vectors = lookup.vectors(&texts)?;
+        if vectors.len() != texts.len() || vectors.iter().any(|v| v.len() != dim) {
+            return Err("pair vectors of the wrong count or dimension".into());
+        }
+        level.src_pairs = Some(embedding::Dense::unit_rows(&vectors[..sp.len()]));
+        level.tgt_pairs = Some(embedding::Dense::unit_rows(&vectors[sp.len()..]));
+    }
     Ok(align_views(input, options, Some(&level)))
 }
 
@@ -487,10 +505,10 @@ fn align_pass(
             tgt: level.tgt[tgt_range.clone()].to_vec(),
             src_len: level.src_len[src_range.clone()].to_vec(),
             tgt_len: level.tgt_len[tgt_range.clone()].to_vec(),
-            emb: level.emb.as_ref().map(|e| embedding::EmbeddingLevel {
-                src: e.src.rows(src_range),
-                tgt: e.tgt.rows(tgt_range),
-            }),
+            emb: level
+                .emb
+                .as_ref()
+                .map(|e| e.block(src_range.clone(), tgt_range.clone())),
         };
         steps.extend(align_level(
             &sub,

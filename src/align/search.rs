@@ -371,6 +371,8 @@ struct EmbeddingScorer {
     tgt_norms: Vec<f32>,
     baseline: Vec<Vec<f64>>,
     weight: f64,
+    /// The embeddings themselves, for spans embedded whole (pair embeddings).
+    level: EmbeddingLevel,
 }
 
 impl EmbeddingScorer {
@@ -387,6 +389,7 @@ impl EmbeddingScorer {
             tgt_norms: level.tgt.span_norms(max_b),
             baseline: vec![vec![0.0; max_b + 1]; max_a + 1],
             weight: params.embedding_weight,
+            level: level.clone(),
         };
         // the mean cosine of random spans of each bead type (fixed seed: reproducible)
         const SAMPLES: usize = 200;
@@ -407,6 +410,13 @@ impl EmbeddingScorer {
             for _ in 0..SAMPLES {
                 let i = rng.usize(a..=n);
                 let j = rng.usize(b..=m);
+                if let (Some(x), Some(y)) = (
+                    level.whole_span(true, i, a).filter(|_| a.max(b) == 2),
+                    level.whole_span(false, j, b).filter(|_| a.max(b) == 2),
+                ) {
+                    total += f64::from(dot(x, y));
+                    continue;
+                }
                 let (x, y) = (span(&level.src, i, a), span(&level.tgt, j, b));
                 let norms = f64::from(dot(&x, &x)) * f64::from(dot(&y, &y));
                 if norms > 0.0 {
@@ -418,8 +428,18 @@ impl EmbeddingScorer {
         scorer
     }
 
-    /// Cosine of the pooled spans ending at `(i, j)`.
+    /// Cosine of the spans ending at `(i, j)`: of their embeddings when both are embedded
+    /// whole and one has two sentences, else of the pooled sentence embeddings.
     fn cosine(&self, i: usize, j: usize, a: usize, b: usize, max: (usize, usize)) -> f64 {
+        if a.max(b) == 2
+            && self.level.src_pairs.is_some()
+            && let (Some(x), Some(y)) = (
+                self.level.whole_span(true, i, a),
+                self.level.whole_span(false, j, b),
+            )
+        {
+            return f64::from(dot(x, y)).clamp(-1.0, 1.0);
+        }
         let ns = self.src_norms[i * (max.0 + 1) + a];
         let nt = self.tgt_norms[j * (max.1 + 1) + b];
         if ns <= 0.0 || nt <= 0.0 {

@@ -144,7 +144,8 @@ impl<'a> CachedEmbedder<'a> {
                 continue;
             }
             // a text repeated in one call is sent once
-            if first_of.insert(text.as_str(), k).is_none() {
+            if let std::collections::hash_map::Entry::Vacant(e) = first_of.entry(text.as_str()) {
+                e.insert(k);
                 missing.push(k);
             }
         }

@@ -91,13 +91,27 @@ impl Kind {
         move |request: &Request| {
             assert_eq!(request.path, self.path, "{}", self.kind);
             let texts = (self.texts)(&request.json());
-            Response::json(200, &(self.reply)(texts.iter().map(|t| vector_of(t)).collect()))
+            Response::json(
+                200,
+                &(self.reply)(texts.iter().map(|t| vector_of(t)).collect()),
+            )
         }
     }
 
     fn build(self, server: &MockServer, extra: &str) -> Box<dyn Embed> {
+        // `extra` overrides the fast defaults key by key
+        let fast: String = FAST
+            .lines()
+            .filter(|l| {
+                let key = l.split('=').next().unwrap_or("").trim();
+                !extra
+                    .lines()
+                    .any(|e| e.split('=').next().unwrap_or("").trim() == key)
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
         let text = format!(
-            "kind = \"{}\"\nbase_url = \"{}\"\n{FAST}{extra}",
+            "kind = \"{}\"\nbase_url = \"{}\"\n{fast}{extra}",
             self.kind,
             (self.base)(&server.url())
         );
@@ -235,7 +249,12 @@ fn long_lists_are_split_into_batches_in_order() {
         let vectors = embeddings::embed_all(provider.as_ref(), &sent, InputKind::Query).unwrap();
         assert_eq!(vectors.len(), 10);
         for (t, v) in sent.iter().zip(&vectors) {
-            assert_eq!(v, &vector_of(&format!("{}{t}", k.query_prefix())), "{}", k.kind);
+            assert_eq!(
+                v,
+                &vector_of(&format!("{}{t}", k.query_prefix())),
+                "{}",
+                k.kind
+            );
         }
         let sizes: Vec<usize> = server
             .requests()
