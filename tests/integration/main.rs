@@ -3,8 +3,9 @@
 
 mod align;
 mod cli;
-mod embeddings;
 mod coverage;
+mod embeddings;
+mod embeddings_real;
 mod judge;
 mod mock_http;
 mod output;
