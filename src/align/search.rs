@@ -360,28 +360,28 @@ struct Scorer<'a> {
     /// `baseline[a][b]`: mean similarity of unrelated spans of `a` and `b` sentences.
     baseline: Vec<Vec<f64>>,
     /// The embedding view, when the level has embeddings and its weight is not 0.
-    emb: Option<EmbeddingScorer>,
+    emb: Option<EmbeddingScorer<'a>>,
 }
 
 /// The embedding view of one level: dot products of sentence embeddings inside the band, span
 /// norms, and the cosine of unrelated spans of each size.
-struct EmbeddingScorer {
+struct EmbeddingScorer<'a> {
     dots: PairDots,
     src_norms: Vec<f32>,
     tgt_norms: Vec<f32>,
     baseline: Vec<Vec<f64>>,
     weight: f64,
     /// The embeddings themselves, for spans embedded whole (pair embeddings).
-    level: EmbeddingLevel,
+    level: &'a EmbeddingLevel,
 }
 
-impl EmbeddingScorer {
+impl<'a> EmbeddingScorer<'a> {
     fn new(
-        level: &EmbeddingLevel,
+        level: &'a EmbeddingLevel,
         band: &Band,
         params: &CostParams,
         (max_a, max_b): (usize, usize),
-    ) -> EmbeddingScorer {
+    ) -> EmbeddingScorer<'a> {
         let reach = max_a.max(max_b);
         let mut scorer = EmbeddingScorer {
             dots: PairDots::compute_dense(&level.src, &level.tgt, band, reach),
@@ -389,7 +389,7 @@ impl EmbeddingScorer {
             tgt_norms: level.tgt.span_norms(max_b),
             baseline: vec![vec![0.0; max_b + 1]; max_a + 1],
             weight: params.embedding_weight,
-            level: level.clone(),
+            level,
         };
         // the mean cosine of random spans of each bead type (fixed seed: reproducible)
         const SAMPLES: usize = 200;

@@ -204,3 +204,68 @@ impl crate::align::EmbeddingLookup for std::cell::RefCell<CachedEmbedder<'_>> {
             .map_err(|e| format!("embeddings: {e}"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::{Encoding, Limits, Stats};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// An embedder that counts the texts it is sent: vector = [length, request number].
+    #[derive(Default)]
+    struct Counting(AtomicUsize, AtomicUsize);
+
+    impl Embed for Counting {
+        fn limits(&self) -> Limits {
+            Limits {
+                max_texts: 2,
+                max_text_bytes: None,
+                max_request_bytes: None,
+                encoding: Encoding::Json,
+            }
+        }
+        fn cache_identity(&self) -> String {
+            "counting|v1".into()
+        }
+        fn embed(&self, texts: &[String], _: InputKind) -> Result<Vec<Vec<f32>>, ProviderError> {
+            self.0.fetch_add(texts.len(), Ordering::SeqCst);
+            let request = self.1.fetch_add(1, Ordering::SeqCst) as f32;
+            Ok(texts
+                .iter()
+                .map(|t| vec![t.len() as f32, request])
+                .collect())
+        }
+        fn stats(&self) -> Stats {
+            Stats::default()
+        }
+    }
+
+    #[test]
+    fn vectors_survive_as_little_endian_blobs_and_a_rerun_embeds_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::open(&dir.path().join("c.sqlite")).unwrap();
+        let service = Counting::default();
+        let texts: Vec<String> = ["a", "bb", "a", "ccc", "dddd"]
+            .iter()
+            .map(|t| t.to_string())
+            .collect();
+        let mut first = CachedEmbedder::new(&service, Some(&cache), InputKind::Query);
+        let vectors = first.embed(&texts).unwrap();
+        // "a" twice in one call is sent once; 4 distinct texts in batches of 2
+        assert_eq!(service.0.load(Ordering::SeqCst), 4);
+        assert_eq!(vectors[0], vectors[2]);
+        assert_eq!(vectors[3], vec![3.0, 1.0]);
+        assert_eq!((first.embedded, first.from_cache), (4, 0));
+        let mut again = CachedEmbedder::new(&service, Some(&cache), InputKind::Query);
+        assert_eq!(again.embed(&texts).unwrap(), vectors);
+        assert_eq!((again.embedded, again.from_cache), (0, 5));
+        assert_eq!(service.0.load(Ordering::SeqCst), 4);
+        // another input kind is another key
+        let mut passage = CachedEmbedder::new(&service, Some(&cache), InputKind::Passage);
+        passage.embed(&texts[..1]).unwrap();
+        assert_eq!(passage.embedded, 1);
+        assert_eq!(to_blob(&[1.0, -2.5]), [0, 0, 128, 63, 0, 0, 32, 192]);
+        assert_eq!(from_blob(&to_blob(&[1.0, -2.5])), Some(vec![1.0, -2.5]));
+        assert_eq!(from_blob(&[0, 0, 1]), None);
+    }
+}
