@@ -128,6 +128,18 @@ pub struct Settings {
     pub provider_tables: BTreeMap<String, toml::Table>,
     /// `[checks]`.
     pub checks: CheckSettings,
+    /// `[align]`.
+    pub align: AlignSettings,
+}
+
+/// `[align]`: how `align` and `run` align sentences.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlignSettings {
+    /// Name of a `[providers.NAME]` table of an embeddings kind (`openai-embeddings`,
+    /// `ollama-embeddings`, `tei-embeddings`) whose sentence vectors join the alignment
+    /// evidence; `None` = align without embeddings.
+    pub embeddings: Option<String>,
 }
 
 /// Where the settings came from.
@@ -170,6 +182,27 @@ pub struct Overrides {
     pub to: Option<Lang>,
     /// `--unit`.
     pub unit: Option<Unit>,
+    /// `--embeddings NAME`: the embeddings provider of the alignment.
+    pub embeddings: Option<String>,
+}
+
+/// Checks that `name` is a configured embeddings provider; the message says what is wrong.
+fn check_embeddings_name(
+    providers: &BTreeMap<String, ProviderSettings>,
+    name: &str,
+) -> Result<(), String> {
+    match providers.get(name) {
+        Some(p) if p.is_embeddings() => Ok(()),
+        Some(p) => Err(format!(
+            "[align] embeddings names '{name}', a translation provider ({}); name a provider of kind {}",
+            p.kind(),
+            ProviderSettings::EMBEDDING_KINDS.join(", ")
+        )),
+        None => Err(format!(
+            "[align] embeddings names '{name}', but there is no [providers.{name}] table; configured providers: {}",
+            list_or_none(providers.keys())
+        )),
+    }
 }
 
 /// The file as written; every table denies unknown keys.
@@ -184,6 +217,7 @@ struct RawConfig {
     providers: BTreeMap<String, Spanned<ProviderSettings>>,
     #[serde(default)]
     checks: CheckSettings,
+    align: Option<Spanned<AlignSettings>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -332,9 +366,9 @@ pub fn parse(text: &str, origin: ConfigOrigin) -> Result<Settings, ConfigError> 
     let chain = match raw.translate.chain {
         Some(chain) => chain,
         None => providers
-            .keys()
-            .next()
-            .map(|name| vec![Spanned::new(0..0, name.clone())])
+            .iter()
+            .find(|(_, p)| !p.is_embeddings())
+            .map(|(name, _)| vec![Spanned::new(0..0, name.clone())])
             .unwrap_or_default(),
     };
     if chain.is_empty() {
@@ -354,7 +388,30 @@ pub fn parse(text: &str, origin: ConfigOrigin) -> Result<Settings, ConfigError> 
                 ),
             ));
         }
+        if providers
+            .get(name_ref)
+            .is_some_and(ProviderSettings::is_embeddings)
+        {
+            return Err(invalid(
+                Some(name.span()),
+                format!(
+                    "[translate] chain names '{name_ref}', an embeddings provider ({}); it cannot translate: name it in [align] embeddings instead",
+                    providers[name_ref].kind()
+                ),
+            ));
+        }
     }
+    let align = match raw.align {
+        None => AlignSettings::default(),
+        Some(table) => {
+            let span = table.span();
+            let align = table.into_inner();
+            if let Some(name) = &align.embeddings {
+                check_embeddings_name(&providers, name).map_err(|m| invalid(Some(span), m))?;
+            }
+            align
+        }
+    };
     let concurrency = match raw.translate.concurrency {
         None => 4,
         Some(c) if *c.get_ref() >= 1 && *c.get_ref() <= 64 => *c.get_ref(),
@@ -413,6 +470,7 @@ pub fn parse(text: &str, origin: ConfigOrigin) -> Result<Settings, ConfigError> 
         providers,
         provider_tables,
         checks: raw.checks,
+        align,
         origin,
     })
 }
@@ -444,6 +502,12 @@ impl Settings {
         }
         if let Some(unit) = overrides.unit {
             self.translate.unit = unit;
+        }
+        if let Some(name) = &overrides.embeddings {
+            check_embeddings_name(&self.providers, name).map_err(|m| {
+                ConfigError::Override(format!("--embeddings {name}: {m} ({})", self.origin))
+            })?;
+            self.align.embeddings = Some(name.clone());
         }
         Ok(())
     }
@@ -966,6 +1030,36 @@ mod tests {
     }
 
     #[test]
+    fn align_embeddings_must_name_an_embeddings_provider() {
+        let text = "[translate]\nchain = [\"memory\"]\n[align]\nembeddings = \"e5\"\n\
+                    [providers.e5]\nkind = \"openai-embeddings\"\n\
+                    base_url = \"http://127.0.0.1:8000/v1\"\napi_key_env = \"\"\n\
+                    model = \"multilingual-e5-small\"\n";
+        let s = parse_str(text).unwrap();
+        assert_eq!(s.align.embeddings.as_deref(), Some("e5"));
+        let err = parse_str(&text.replace("embeddings = \"e5\"", "embeddings = \"e6\""))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("no [providers.e6] table"), "{err}");
+        let err = parse_str(&text.replace("chain = [\"memory\"]", "chain = [\"e5\"]"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("an embeddings provider"), "{err}");
+        // the default chain skips embeddings providers
+        let s = parse_str(&text.replace("chain = [\"memory\"]\n", "")).unwrap_err();
+        assert!(s.to_string().contains("chain is empty"), "{s}");
+        let mut s = parse_str("[translate]\nchain = [\"memory\"]\n").unwrap();
+        let err = s
+            .apply(&Overrides {
+                embeddings: Some("e5".into()),
+                ..Overrides::default()
+            })
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("--embeddings e5"), "{err}");
+    }
+
+    #[test]
     fn overrides_replace_the_chain_and_check_names() {
         let mut s = parse_str("[translate]\nchain = [\"memory\"]\n").unwrap();
         s.apply(&Overrides {
@@ -973,6 +1067,7 @@ mod tests {
             cache: Some("x.sqlite".into()),
             to: Some(Lang::parse("fr").unwrap()),
             unit: Some(Unit::Paragraph),
+            ..Overrides::default()
         })
         .unwrap();
         assert_eq!(s.translate.to.as_str(), "fr");

@@ -27,6 +27,7 @@
 //! coarse-to-fine banded DP beyond, linear in time and memory.
 
 pub mod chrf;
+mod embedding;
 mod fast_hash;
 mod features;
 pub mod length;
@@ -34,6 +35,7 @@ mod lexicon;
 pub(crate) mod model_one;
 mod search;
 
+pub use embedding::{EmbeddingLookup, EmbeddingTuning};
 pub use features::FeatureWeights;
 pub use lexicon::LexiconSettings;
 
@@ -150,6 +152,8 @@ pub struct AlignOptions {
     pub features: FeatureWeights,
     /// Keep beads inside paragraphs when both sides have the same number of paragraphs.
     pub use_paragraphs: bool,
+    /// Weights of the embedding view ([`align_with_embeddings`]).
+    pub embeddings: EmbeddingTuning,
 }
 
 impl Default for AlignOptions {
@@ -201,6 +205,7 @@ impl Default for AlignOptions {
             lexicon: Some(LexiconSettings::default()),
             features: FeatureWeights::default(),
             use_paragraphs: true,
+            embeddings: EmbeddingTuning::default(),
             with_mt,
         }
     }
@@ -238,6 +243,7 @@ impl AlignOptions {
             null_floor: tuning.null_floor,
             orphan_weight: tuning.orphan_weight,
             orphan_threshold: tuning.orphan_threshold,
+            embedding_weight: 0.0,
         }
     }
 }
@@ -247,11 +253,73 @@ impl AlignOptions {
 /// the span similarity and the length-model probability; for a 1-0 / 0-1 bead, one minus the
 /// best similarity its sentence had with any candidate.
 pub fn align(input: &AlignInput<'_>, options: &AlignOptions) -> Vec<Bead> {
+    align_views(input, options, None)
+}
+
+/// [`align`] with sentence embeddings as one more view of the similarity (see
+/// `embedding.rs`): the vectors of every source and target sentence are asked of `lookup` in
+/// one call (sources first), and a span's vector is the sum of its sentences' unit vectors.
+/// The score of a bead then mixes the embedding similarity above chance into its similarity,
+/// so a low score means that both the embeddings and the other evidence find little in common.
+/// Fails only when `lookup` does (its reason) or gives vectors of the wrong count or shape.
+pub fn align_with_embeddings(
+    input: &AlignInput<'_>,
+    options: &AlignOptions,
+    lookup: &dyn EmbeddingLookup,
+) -> Result<Vec<Bead>, String> {
+    let (n, m) = (input.source.len(), input.target.len());
+    if n == 0 || m == 0 {
+        return Ok(trivial_beads(n, m));
+    }
+    let texts: Vec<&str> = input.source.iter().chain(input.target).copied().collect();
+    let vectors = lookup.vectors(&texts)?;
+    if vectors.len() != n + m {
+        return Err(format!(
+            "asked for {} sentence vectors, received {}",
+            n + m,
+            vectors.len()
+        ));
+    }
+    let dim = vectors[0].len();
+    if dim == 0 || vectors.iter().any(|v| v.len() != dim) {
+        return Err("sentence vectors of different or zero dimensions".into());
+    }
+    let mut level = embedding::EmbeddingLevel {
+        src: embedding::Dense::unit_rows(&vectors[..n]),
+        tgt: embedding::Dense::unit_rows(&vectors[n..]),
+        src_pairs: None,
+        tgt_pairs: None,
+    };
+    if options.embeddings.pairs {
+        // two neighbouring sentences embedded as one text, as Vecalign/Bertalign do
+        let join = |side: &[&str]| -> Vec<String> {
+            side.windows(2)
+                .map(|w| format!("{} {}", w[0], w[1]))
+                .collect()
+        };
+        let (sp, tp) = (join(input.source), join(input.target));
+        let texts: Vec<&str> = sp.iter().chain(&tp).map(String::as_str).collect();
+        let vectors = lookup.vectors(&texts)?;
+        if vectors.len() != texts.len() || vectors.iter().any(|v| v.len() != dim) {
+            return Err("pair vectors of the wrong count or dimension".into());
+        }
+        level.src_pairs = Some(embedding::Dense::unit_rows(&vectors[..sp.len()]));
+        level.tgt_pairs = Some(embedding::Dense::unit_rows(&vectors[sp.len()..]));
+    }
+    Ok(align_views(input, options, Some(&level)))
+}
+
+/// [`align`], with the embedding view when `emb` is given.
+fn align_views(
+    input: &AlignInput<'_>,
+    options: &AlignOptions,
+    emb: Option<&embedding::EmbeddingLevel>,
+) -> Vec<Bead> {
     let (n, m) = (input.source.len(), input.target.len());
     if n == 0 || m == 0 {
         return trivial_beads(n, m);
     }
-    let mut beads = align_pass(input, options, None);
+    let mut beads = align_pass(input, options, None, emb);
     let Some(settings) = &options.lexicon else {
         return beads;
     };
@@ -259,12 +327,15 @@ pub fn align(input: &AlignInput<'_>, options: &AlignOptions) -> Vec<Bead> {
         // measured on dev: the MT already says more than a lexicon learned from one document
         return beads;
     }
+    if emb.is_some() && !options.embeddings.lexicon_passes {
+        return beads;
+    }
     for _ in 0..settings.rounds {
         let Some(lexicon) = learned_lexicon(input, &beads, settings) else {
             return beads;
         };
         let vectors = glossed_vectors(input, &lexicon, settings, &options.features);
-        beads = align_pass(input, options, Some((vectors, &beads)));
+        beads = align_pass(input, options, Some((vectors, &beads)), emb);
     }
     beads
 }
@@ -357,6 +428,7 @@ fn align_pass(
     input: &AlignInput<'_>,
     options: &AlignOptions,
     lexicon_pass: Option<(features::Vectors, &[Bead])>,
+    emb: Option<&embedding::EmbeddingLevel>,
 ) -> Vec<Bead> {
     let prior: Option<Vec<(usize, usize)>> = lexicon_pass.as_ref().map(|p| bead_path(p.1));
     let tuning = match (input.mt.is_some(), input.target_mt.is_some()) {
@@ -376,7 +448,16 @@ fn align_pass(
     let src_len = comparable_source_lengths(input);
     let tgt_len: Vec<usize> = input.target.iter().map(|t| char_len(t)).collect();
     let length = LengthModel::estimate(&src_len, &tgt_len);
-    let params = options.cost_params(true, tuning, options.bead_types());
+    let embedding_weight = match (input.mt.is_some(), input.target_mt.is_some()) {
+        _ if emb.is_none() => 0.0,
+        (true, true) => options.embeddings.with_both_mt,
+        (true, false) | (false, true) => options.embeddings.with_mt,
+        (false, false) => options.embeddings.without_mt,
+    };
+    let params = CostParams {
+        embedding_weight,
+        ..options.cost_params(true, tuning, options.bead_types())
+    };
     let coarse = Coarse {
         top_cells: options.coarse_top_cells,
         width: options.band_width,
@@ -384,6 +465,7 @@ fn align_pass(
         // lengths are not comparable: no length cost there, similarity only.
         params: CostParams {
             length_weight: 0.0,
+            embedding_weight,
             ..options.cost_params(
                 false,
                 tuning,
@@ -398,6 +480,7 @@ fn align_pass(
         tgt: tgt_vecs,
         src_len,
         tgt_len,
+        emb: emb.cloned(),
     };
     let blocks = paragraph_blocks(input, options);
     if blocks.len() == 1 {
@@ -420,8 +503,12 @@ fn align_pass(
         let sub = Level {
             src: level.src[src_range.clone()].to_vec(),
             tgt: level.tgt[tgt_range.clone()].to_vec(),
-            src_len: level.src_len[src_range].to_vec(),
-            tgt_len: level.tgt_len[tgt_range].to_vec(),
+            src_len: level.src_len[src_range.clone()].to_vec(),
+            tgt_len: level.tgt_len[tgt_range.clone()].to_vec(),
+            emb: level
+                .emb
+                .as_ref()
+                .map(|e| e.block(src_range.clone(), tgt_range.clone())),
         };
         steps.extend(align_level(
             &sub,

@@ -12,6 +12,7 @@
 //! the document length: no n×m matrix is ever allocated, and the similarity of a pair is
 //! computed only inside the band, from an inverted index of the target side.
 
+use super::embedding::{Dense, EmbeddingLevel, dot};
 use super::features::{FeatureId, SparseVec};
 use super::length::LengthModel;
 
@@ -141,6 +142,9 @@ pub(crate) struct CostParams {
     pub orphan_weight: f64,
     /// Cosine with the other span below which a constituent counts as poorly covered.
     pub orphan_threshold: f64,
+    /// Weight of the embedding view in a bead's similarity (the level's other views weigh
+    /// `1 −` this); unused when the level has no embeddings.
+    pub embedding_weight: f64,
 }
 
 /// One level of the search: sentence (or block) vectors and lengths of both sides.
@@ -150,6 +154,8 @@ pub(crate) struct Level {
     pub tgt: Vec<SparseVec>,
     pub src_len: Vec<usize>,
     pub tgt_len: Vec<usize>,
+    /// Sentence embeddings of both sides, when given.
+    pub emb: Option<EmbeddingLevel>,
 }
 
 impl Level {
@@ -181,6 +187,7 @@ impl Level {
             tgt: halve_vecs(&self.tgt),
             src_len: halve_lens(&self.src_len),
             tgt_len: halve_lens(&self.tgt_len),
+            emb: self.emb.as_ref().map(EmbeddingLevel::halved),
         }
     }
 }
@@ -241,6 +248,31 @@ impl PairDots {
                     values[row_start + t as usize - lo] += w * wt;
                 }
             }
+        }
+        PairDots {
+            start,
+            first,
+            len,
+            values,
+        }
+    }
+
+    /// The same layout as [`PairDots::compute`], for dense rows (embeddings).
+    fn compute_dense(src: &Dense, tgt: &Dense, band: &Band, reach: usize) -> PairDots {
+        let (n, m) = (src.len(), tgt.len());
+        let (mut start, mut first, mut len) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
+        let mut values = Vec::new();
+        for s in 0..n {
+            let lo = band.lo[s + 1].saturating_sub(reach);
+            let hi = band.hi[(s + reach).min(n)].min(m);
+            start.push(values.len());
+            first.push(lo);
+            len.push(hi - lo);
+            values.extend((lo..hi).map(|t| dot(src.row(s), tgt.row(t))));
         }
         PairDots {
             start,
@@ -327,6 +359,106 @@ struct Scorer<'a> {
     sentence_excess: (Vec<f64>, Vec<f64>),
     /// `baseline[a][b]`: mean similarity of unrelated spans of `a` and `b` sentences.
     baseline: Vec<Vec<f64>>,
+    /// The embedding view, when the level has embeddings and its weight is not 0.
+    emb: Option<EmbeddingScorer<'a>>,
+}
+
+/// The embedding view of one level: dot products of sentence embeddings inside the band, span
+/// norms, and the cosine of unrelated spans of each size.
+struct EmbeddingScorer<'a> {
+    dots: PairDots,
+    src_norms: Vec<f32>,
+    tgt_norms: Vec<f32>,
+    baseline: Vec<Vec<f64>>,
+    weight: f64,
+    /// The embeddings themselves, for spans embedded whole (pair embeddings).
+    level: &'a EmbeddingLevel,
+}
+
+impl<'a> EmbeddingScorer<'a> {
+    fn new(
+        level: &'a EmbeddingLevel,
+        band: &Band,
+        params: &CostParams,
+        (max_a, max_b): (usize, usize),
+    ) -> EmbeddingScorer<'a> {
+        let reach = max_a.max(max_b);
+        let mut scorer = EmbeddingScorer {
+            dots: PairDots::compute_dense(&level.src, &level.tgt, band, reach),
+            src_norms: level.src.span_norms(max_a),
+            tgt_norms: level.tgt.span_norms(max_b),
+            baseline: vec![vec![0.0; max_b + 1]; max_a + 1],
+            weight: params.embedding_weight,
+            level,
+        };
+        // the mean cosine of random spans of each bead type (fixed seed: reproducible)
+        const SAMPLES: usize = 200;
+        let (n, m) = (level.src.len(), level.tgt.len());
+        let mut rng = fastrand::Rng::with_seed(0x0065_6d62_6564);
+        let span = |d: &Dense, i: usize, a: usize| -> Vec<f32> {
+            let mut sum = vec![0.0f32; d.dim];
+            for k in i - a..i {
+                sum.iter_mut().zip(d.row(k)).for_each(|(s, x)| *s += x);
+            }
+            sum
+        };
+        for &(a, b) in &params.bead_types {
+            if a == 0 || b == 0 || a > n || b > m {
+                continue;
+            }
+            let mut total = 0.0;
+            for _ in 0..SAMPLES {
+                let i = rng.usize(a..=n);
+                let j = rng.usize(b..=m);
+                if let (Some(x), Some(y)) = (
+                    level.whole_span(true, i, a).filter(|_| a.max(b) == 2),
+                    level.whole_span(false, j, b).filter(|_| a.max(b) == 2),
+                ) {
+                    total += f64::from(dot(x, y));
+                    continue;
+                }
+                let (x, y) = (span(&level.src, i, a), span(&level.tgt, j, b));
+                let norms = f64::from(dot(&x, &x)) * f64::from(dot(&y, &y));
+                if norms > 0.0 {
+                    total += f64::from(dot(&x, &y)) / norms.sqrt();
+                }
+            }
+            scorer.baseline[a][b] = (total / SAMPLES as f64).clamp(0.0, 0.95);
+        }
+        scorer
+    }
+
+    /// Cosine of the spans ending at `(i, j)`: of their embeddings when both are embedded
+    /// whole and one has two sentences, else of the pooled sentence embeddings.
+    fn cosine(&self, i: usize, j: usize, a: usize, b: usize, max: (usize, usize)) -> f64 {
+        if a.max(b) == 2
+            && self.level.src_pairs.is_some()
+            && let (Some(x), Some(y)) = (
+                self.level.whole_span(true, i, a),
+                self.level.whole_span(false, j, b),
+            )
+        {
+            return f64::from(dot(x, y)).clamp(-1.0, 1.0);
+        }
+        let ns = self.src_norms[i * (max.0 + 1) + a];
+        let nt = self.tgt_norms[j * (max.1 + 1) + b];
+        if ns <= 0.0 || nt <= 0.0 {
+            return 0.0;
+        }
+        let mut sum = 0.0f32;
+        for s in i - a..i {
+            for t in j - b..j {
+                sum += self.dots.get(s, t);
+            }
+        }
+        (f64::from(sum) / (f64::from(ns) * f64::from(nt)).sqrt()).clamp(-1.0, 1.0)
+    }
+
+    /// Cosine above chance, rescaled so that 1 stays 1 (negative below chance).
+    fn adjusted(&self, i: usize, j: usize, a: usize, b: usize, max: (usize, usize)) -> f64 {
+        let base = self.baseline[a][b];
+        (self.cosine(i, j, a, b, max) - base) / (1.0 - base)
+    }
 }
 
 fn prefix_sums(v: &[usize]) -> Vec<usize> {
@@ -361,6 +493,11 @@ impl<'a> Scorer<'a> {
             params,
             null_cost: 0.0,
             baseline: Vec::new(),
+            emb: level
+                .emb
+                .as_ref()
+                .filter(|_| params.embedding_weight > 0.0)
+                .map(|e| EmbeddingScorer::new(e, band, params, (max_a, max_b))),
             sentence_excess: (Vec::new(), Vec::new()),
             size_weight: (0..=max_a)
                 .map(|a| {
@@ -476,8 +613,31 @@ impl<'a> Scorer<'a> {
         (src, tgt)
     }
 
-    /// Similarity above chance, rescaled so that 1 stays 1.
+    /// Similarity above chance, rescaled so that 1 stays 1: with embeddings, the weighted mean
+    /// of the embedding view's and the other views'.
     fn adjusted_similarity(&self, i: usize, j: usize, a: usize, b: usize) -> f64 {
+        let Some(emb) = &self.emb else {
+            return self.adjusted_lexical(i, j, a, b);
+        };
+        let e = emb.adjusted(i, j, a, b, (self.max_a, self.max_b));
+        (1.0 - emb.weight) * self.adjusted_lexical(i, j, a, b) + emb.weight * e
+    }
+
+    /// What the bead's score reports as its similarity: the other views' raw similarity, and
+    /// with embeddings the weighted mean of that and the embedding similarity above chance.
+    fn reported_similarity(&self, i: usize, j: usize, a: usize, b: usize) -> f64 {
+        let lexical = self.similarity(i, j, a, b);
+        let Some(emb) = &self.emb else {
+            return lexical;
+        };
+        let e = emb
+            .adjusted(i, j, a, b, (self.max_a, self.max_b))
+            .clamp(0.0, 1.0);
+        (1.0 - emb.weight) * lexical + emb.weight * e
+    }
+
+    /// The similarity of the other views (MT, lexicon, anchors) above chance.
+    fn adjusted_lexical(&self, i: usize, j: usize, a: usize, b: usize) -> f64 {
         if !self.params.chance_correction {
             return self.similarity(i, j, a, b);
         }
@@ -612,7 +772,7 @@ impl<'a> Scorer<'a> {
             for k in 0..self.dots.len[s] {
                 let t = self.dots.first[s] + k;
                 if t < self.level.tgt.len() {
-                    best = best.max(self.similarity(i, t + 1, 1, 1));
+                    best = best.max(self.reported_similarity(i, t + 1, 1, 1));
                 }
             }
         } else {
@@ -623,7 +783,7 @@ impl<'a> Scorer<'a> {
             let begin = partition(rows, |s| self.dots.first[s] + self.dots.len[s] <= t);
             let end = partition(rows, |s| self.dots.first[s] <= t);
             for s in begin..end {
-                best = best.max(self.similarity(s + 1, j, 1, 1));
+                best = best.max(self.reported_similarity(s + 1, j, 1, 1));
             }
         }
         best
@@ -692,7 +852,7 @@ pub(crate) fn solve(
         let (a, b) = params.bead_types[k as usize];
         let (similarity, length_cost, best_alternative) = if a > 0 && b > 0 {
             (
-                scorer.similarity(i, j, a, b),
+                scorer.reported_similarity(i, j, a, b),
                 scorer.length_cost(i, j, a, b),
                 0.0,
             )

@@ -577,6 +577,7 @@ fn explain() {
             tgt: side_b,
             src_len,
             tgt_len,
+            emb: None,
         };
         let costs = |p: &[(Vec<usize>, Vec<usize>)],
                      from: (usize, usize),
@@ -691,4 +692,99 @@ fn glossed_vectors_equal_the_vectors_of_the_gloss_written_out() {
     assert_eq!(streamed.side_a, written.side_a);
     assert_eq!(streamed.side_b, written.side_b);
     assert_eq!(streamed.fine_only, written.fine_only);
+}
+
+/// Vectors looked up in a table by exact text (the caller's cache stands behind the real one).
+struct Table(std::collections::HashMap<String, Vec<f32>>);
+
+impl EmbeddingLookup for Table {
+    fn vectors(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, String> {
+        texts
+            .iter()
+            .map(|t| {
+                self.0
+                    .get(*t)
+                    .cloned()
+                    .ok_or_else(|| format!("no vector for {t:?}"))
+            })
+            .collect()
+    }
+}
+
+fn one_hot(dims: &[usize]) -> Vec<f32> {
+    let mut v = vec![0.0; 8];
+    for &d in dims {
+        v[d] = 1.0;
+    }
+    v
+}
+
+#[test]
+fn embeddings_find_a_split_that_length_and_anchors_cannot_see() {
+    // no shared words, numbers or names: only the embeddings say which sentence is which
+    let source = ["aaaa bbbb", "cccc dddd eeee ffff", "gggg", "hhhh iiii"];
+    let target = ["qqqq rrrr", "ssss tttt", "uuuu vvvv", "wwww", "xxxx yyyy"];
+    let meanings: [&[usize]; 9] = [&[0], &[1, 2], &[3], &[4], &[0], &[1], &[2], &[3], &[4]];
+    let table = Table(
+        source
+            .iter()
+            .chain(&target)
+            .zip(meanings)
+            .map(|(t, m)| (t.to_string(), one_hot(m)))
+            .collect(),
+    );
+    let options = AlignOptions {
+        lexicon: None,
+        embeddings: EmbeddingTuning {
+            without_mt: 1.0,
+            ..EmbeddingTuning::default()
+        },
+        ..AlignOptions::default()
+    };
+    let input = AlignInput::new(&source, &target);
+    let beads = align_with_embeddings(&input, &options, &table).unwrap();
+    check_cover(&beads, source.len(), target.len());
+    let pairs: Vec<(Vec<usize>, Vec<usize>)> = beads
+        .iter()
+        .map(|b| (b.source.clone(), b.target.clone()))
+        .collect();
+    assert_eq!(
+        pairs,
+        vec![
+            (vec![0], vec![0]),
+            (vec![1], vec![1, 2]),
+            (vec![2], vec![3]),
+            (vec![3], vec![4])
+        ]
+    );
+    // the embeddings are the evidence: the beads' scores say they agree
+    assert!(beads.iter().all(|b| b.score > 0.5), "{beads:?}");
+    // a lookup that fails fails the alignment with its reason
+    let empty = Table(Default::default());
+    let err = align_with_embeddings(&input, &options, &empty).unwrap_err();
+    assert!(err.contains("no vector"), "{err}");
+}
+
+proptest::proptest! {
+    #[test]
+    fn beads_with_any_embeddings_cover_both_sides(
+        n in 1usize..12,
+        m in 1usize..12,
+        seed in 0u64..1000,
+    ) {
+        let mut rng = fastrand::Rng::with_seed(seed);
+        let source: Vec<String> = (0..n).map(|i| format!("satz {i} {}", "x".repeat(rng.usize(1..30)))).collect();
+        let target: Vec<String> = (0..m).map(|j| format!("phrase {j} {}", "y".repeat(rng.usize(1..30)))).collect();
+        let table = Table(
+            source
+                .iter()
+                .chain(&target)
+                .map(|t| (t.clone(), (0..8).map(|_| rng.f32() - 0.5).collect()))
+                .collect(),
+        );
+        let s: Vec<&str> = source.iter().map(String::as_str).collect();
+        let t: Vec<&str> = target.iter().map(String::as_str).collect();
+        let beads = align_with_embeddings(&AlignInput::new(&s, &t), &AlignOptions::default(), &table).unwrap();
+        check_cover(&beads, n, m);
+    }
 }

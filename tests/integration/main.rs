@@ -4,6 +4,8 @@
 mod align;
 mod cli;
 mod coverage;
+mod embeddings;
+mod embeddings_real;
 mod hardening;
 mod judge;
 mod mock_http;
