@@ -75,11 +75,22 @@ pub async fn cancelled() {
 
 /// Watches SIGINT on the current runtime (called once by `main`): the first Ctrl-C exits at once
 /// unless a [`Guard`] is held, in which case it is handed to that code (with a grace period);
-/// a second one always exits.
+/// a second one always exits. The handler is installed before this returns (not when a task
+/// first runs), so a Ctrl-C right after start-up already exits with 130.
 pub fn watch() {
-    tokio::spawn(async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            // No handler could be installed: the default (also fatal) SIGINT behaviour stays.
+    #[cfg(unix)]
+    let Ok(mut sigint) =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+    else {
+        // No handler could be installed: the default (also fatal) SIGINT behaviour stays.
+        return;
+    };
+    tokio::spawn(async move {
+        #[cfg(unix)]
+        let mut next = async || sigint.recv().await.is_some();
+        #[cfg(not(unix))]
+        let mut next = async || tokio::signal::ctrl_c().await.is_ok();
+        if !next().await {
             return;
         }
         if COOPERATIVE.load(Ordering::SeqCst) == 0 {
@@ -87,7 +98,7 @@ pub fn watch() {
         }
         trigger();
         tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
+            _ = next() => {}
             _ = tokio::time::sleep(GRACE) => {}
         }
         std::process::exit(INTERRUPTED_EXIT_CODE);
