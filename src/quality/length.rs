@@ -349,7 +349,7 @@ impl LengthModel {
 
 /// Weight of the prior spread in a spread fitted on few residuals, in residuals of that side
 /// (see [`shrink_scale`]).
-const SCALE_PRIOR_WEIGHT: f64 = 30.0;
+const SCALE_PRIOR_WEIGHT: f64 = 50.0;
 /// From this many residuals on one side (a bitext of about twice as many beads) the spread is
 /// the bitext's own.
 const SCALE_PRIOR_UNTIL: f64 = 100.0;
@@ -360,7 +360,8 @@ const SCALE_PRIOR_UNTIL: f64 = 100.0;
 /// residuals on one side of a short document is noisy, and a homogeneous one (a literary text
 /// of 50 beads measured 0.10 where the language pair's is 0.20) turns every free sentence
 /// into an outlier; a long bitext keeps its own spread (a pull on the PUD test split, 250
-/// residuals a side, cost omission recall).
+/// residuals a side, cost omission recall). The weight was chosen on the genre dev sets
+/// (corpora/genres: 30 left 2 of 79 literary pairs flagged, 50 one).
 fn shrink_scale(fitted: f64, n: usize, prior: f64) -> f64 {
     let n = n as f64;
     let weight = SCALE_PRIOR_WEIGHT * (1.0 - n / SCALE_PRIOR_UNTIL).max(0.0);
@@ -848,7 +849,7 @@ mod tests {
     fn a_spread_from_few_residuals_leans_on_the_prior() {
         // Twenty residuals: between the measured 0.1 and the prior 0.2.
         let few = shrink_scale(0.1, 20, 0.2);
-        assert!(few > 0.13 && few < 0.17, "{few}");
+        assert!(few > 0.13 && few < 0.19, "{few}");
         // More residuals, less pull; from SCALE_PRIOR_UNTIL on, none.
         assert!(shrink_scale(0.1, 60, 0.2) < few);
         assert!((shrink_scale(0.1, 100, 0.2) - 0.1).abs() < 1e-12);
