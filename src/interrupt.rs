@@ -79,8 +79,7 @@ pub async fn cancelled() {
 /// first runs), so a Ctrl-C right after start-up already exits with 130.
 pub fn watch() {
     #[cfg(unix)]
-    let Ok(mut sigint) =
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+    let Ok(mut sigint) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
     else {
         // No handler could be installed: the default (also fatal) SIGINT behaviour stays.
         return;

@@ -296,12 +296,13 @@ fn match_stats(hyp: &HashMap<String, u64>, reference: &HashMap<String, u64>) -> 
 mod tests {
     use super::*;
 
-    /// The vectors computed with sacrebleu 2.6.0 (research notes), read from the shared file
-    /// when it is there so that every vector is checked, with the notes' table as fallback.
+    /// The vectors computed with sacrebleu 2.6.0 (research notes), read from
+    /// corpora/eval/chrf/vectors.json, beside a few built into the test.
     fn vectors() -> Vec<(String, String, f64, f64)> {
-        let path = crate::eval::shared_file("research/chrf_vectors.json")
-            .map(|p| p.display().to_string())
-            .unwrap_or_default();
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("corpora/eval/chrf/vectors.json")
+            .display()
+            .to_string();
         let mut out: Vec<(String, String, f64, f64)> = vec![
             (
                 "The cat sat on the mat.".into(),
@@ -356,7 +357,7 @@ mod tests {
                     ));
                 }
             }
-            Err(_) => eprintln!("note: {path} not found; checking the built-in vectors only"),
+            Err(e) => panic!("{path}: {e} (evaluation data of the repository)"),
         }
         out
     }

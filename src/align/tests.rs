@@ -192,12 +192,11 @@ pub(crate) type Doc = (
     Vec<String>,
 );
 
-/// Text+Berg documents of one set: (source, target, mt, gold), read from ../shared/data.
+/// Text+Berg documents of one set: (source, target, mt, gold), read from corpora/eval/textberg.
 pub(crate) fn textberg(set: &str, mt_system: &str) -> Vec<Doc> {
-    let Some(dir) = crate::eval::shared_file("data/alignment/textberg") else {
-        return Vec::new();
-    };
-    let dir = dir.join(set);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("corpora/eval/textberg")
+        .join(set);
     let mut docs = Vec::new();
     for k in 1..=20 {
         let base = dir.join(format!("{k:03}"));
@@ -425,10 +424,10 @@ proptest::proptest! {
 #[test]
 fn banded_search_matches_exact_search_on_dev() {
     let docs = textberg("dev", "google");
-    if docs.is_empty() {
-        eprintln!("skipped: Text+Berg dev not found");
-        return;
-    }
+    assert!(
+        !docs.is_empty(),
+        "Text+Berg dev is missing from corpora/eval/textberg"
+    );
     let exact = f1_on(
         &docs,
         &AlignOptions {
@@ -457,10 +456,10 @@ fn banded_search_matches_exact_search_on_dev() {
 #[test]
 fn learned_lexicon_improves_dev_without_mt() {
     let docs = textberg("dev", "google");
-    if docs.is_empty() {
-        eprintln!("skipped: Text+Berg dev not found");
-        return;
-    }
+    assert!(
+        !docs.is_empty(),
+        "Text+Berg dev is missing from corpora/eval/textberg"
+    );
     let with = f1_on(&docs, &AlignOptions::default(), false);
     let without = f1_on(
         &docs,

@@ -971,14 +971,16 @@ mod tests {
     }
 
     /// The 1,000 untouched English sentences of UD PUD (column 4; the first line is the
-    /// header), when the shared data folder is beside the repository.
+    /// header), kept in the repository.
     fn pud_english() -> Option<Vec<String>> {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/data/segmentation/ud_arabic_pud/sentences.tsv");
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            eprintln!("skipped: {} is absent", path.display());
-            return None;
-        };
+            .join("corpora/eval/ud_arabic_pud/sentences.tsv");
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (evaluation data of the repository)",
+                path.display()
+            )
+        });
         Some(
             text.lines()
                 .skip(1)
