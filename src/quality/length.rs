@@ -289,6 +289,18 @@ impl LengthModel {
     /// Fits the model on (source features, target letters) samples; the prior when there are
     /// fewer than `min_beads`.
     pub fn fit(samples: &[(SourceFeatures, usize)], settings: &LengthRatio) -> LengthModel {
+        LengthModel::fit_leaning(samples, settings, true)
+    }
+
+    /// [`LengthModel::fit`], with the pull of a short bitext's spreads towards the prior's only
+    /// when `lean_on_prior`. A bitext whose sources carry MT does not lean: there the MT's word
+    /// evidence tells a free sentence from a cut one, and a literal document's own tight spread
+    /// is what lets a short omission show (`coverage::machine_translation_catches_…`).
+    pub fn fit_leaning(
+        samples: &[(SourceFeatures, usize)],
+        settings: &LengthRatio,
+        lean_on_prior: bool,
+    ) -> LengthModel {
         let mut model = LengthModel::prior(settings);
         if samples.len() < settings.min_beads.max(1) {
             return model;
@@ -309,7 +321,11 @@ impl LengthModel {
                 .map(f64::abs)
                 .collect();
             let fitted = 1.4826 * median(&d);
-            shrink_scale(fitted, d.len(), prior).max(settings.min_scale)
+            if lean_on_prior {
+                shrink_scale(fitted, d.len(), prior).max(settings.min_scale)
+            } else {
+                fitted.max(settings.min_scale)
+            }
         };
         model.scale_short = side(true, prior.0);
         model.scale_long = side(false, prior.1);
@@ -652,7 +668,8 @@ pub(crate) fn residuals(ctx: &Ctx) -> (LengthModel, Vec<Option<LengthResidual>>)
     let compared = |t: usize, credited: i64| (t as i64 + credited).max(1) as usize;
     let samples: Vec<(SourceFeatures, usize)> =
         measured.iter().map(|m| (m.1, compared(m.2, m.3))).collect();
-    let model = LengthModel::fit(&samples, &ctx.settings.length_ratio);
+    let has_mt = ctx.bitext.source.iter().any(|s| s.mt.is_some());
+    let model = LengthModel::fit_leaning(&samples, &ctx.settings.length_ratio, !has_mt);
     let mut out = vec![None; ctx.bitext.beads.len()];
     for (k, f, t, credited) in &measured {
         let mut r = model.residual(f, compared(*t, *credited));
