@@ -51,6 +51,10 @@ pub struct TranslateOptions {
     /// The translation cache (overrides [translate] cache).
     #[arg(long, value_name = "PATH")]
     pub cache: Option<PathBuf>,
+    /// Align the sentences of each translated paragraph with the vectors of this embeddings
+    /// provider too ([providers.NAME] of an embeddings kind; overrides [align] embeddings).
+    #[arg(long, value_name = "NAME")]
+    pub embeddings: Option<String>,
     /// Progress bar on standard error.
     #[arg(long, value_enum, default_value_t = Progress::Auto)]
     pub progress: Progress,
@@ -64,7 +68,7 @@ impl TranslateOptions {
             cache: self.cache.clone(),
             to: self.to.clone(),
             unit: self.unit,
-            ..Overrides::default()
+            embeddings: self.embeddings.clone(),
         }
     }
 }

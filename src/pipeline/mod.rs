@@ -54,9 +54,9 @@ pub async fn translate(
 pub fn partial_summary(err: &anyhow::Error) -> Option<&Summary> {
     err.chain()
         .find_map(|cause| match cause.downcast_ref::<RunError>()? {
-            RunError::Fatal { summary, .. } | RunError::Interrupted { summary, .. } => {
-                Some(summary.as_ref())
-            }
+            RunError::Fatal { summary, .. }
+            | RunError::Interrupted { summary, .. }
+            | RunError::Embeddings { summary, .. } => Some(summary.as_ref()),
             RunError::Cache(_) => None,
         })
 }

@@ -4,7 +4,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::{Done, TRANSLATION_FAILED, Translator, WorkUnit};
-use crate::align;
+use crate::align::{self, EmbeddingLookup};
 use crate::bitext::{Bead, Bitext, Flag, Sentence, Severity, Side};
 use crate::config::Unit;
 use crate::segment::{self, SentenceSpan};
@@ -12,7 +12,11 @@ use crate::segment::{self, SentenceSpan};
 use super::RunOptions;
 
 impl Translator {
-    pub(super) fn build_bitext(
+    /// The bitext of a finished run; with `embeddings` (provider name, lookup) the sentences of
+    /// each translated paragraph are aligned with their vectors too, and a lookup that fails
+    /// fails the assembly with the provider's name and its reason.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn build_bitext<'a>(
         &self,
         text: &str,
         sentences: &[SentenceSpan],
@@ -20,7 +24,8 @@ impl Translator {
         done: &[Option<Done>],
         errors: &[Option<String>],
         options: &RunOptions,
-    ) -> Bitext {
+        embeddings: Option<(&'a str, &dyn EmbeddingLookup)>,
+    ) -> Result<Bitext, (&'a str, String)> {
         let t = &self.settings.translate;
         let mut bitext = Bitext::new(t.from.clone(), t.to.clone());
         let header = &mut bitext.header;
@@ -87,7 +92,8 @@ impl Translator {
             let sources: Vec<usize> = unit.sentences.clone().collect();
             let targets: Vec<usize> = (first_target..bitext.target.len()).collect();
             if !targets.is_empty() && (sources.len() > 1 || targets.len() > 1) {
-                align_paragraph(&mut bitext, &sources, &targets);
+                align_paragraph(&mut bitext, &sources, &targets, embeddings.map(|(_, l)| l))
+                    .map_err(|reason| (embeddings.map_or("", |(name, _)| name), reason))?;
             } else {
                 let score = if targets.is_empty() { 0.0 } else { 1.0 };
                 bitext
@@ -95,14 +101,20 @@ impl Translator {
                     .push(Bead::new(bead_id, sources, targets, score));
             }
         }
-        bitext
+        Ok(bitext)
     }
 }
 
 /// Pairs the sentences of one translated paragraph with its source sentences (paragraph mode):
 /// the translation is the MT of the whole paragraph, so the aligner works from length and
-/// anchors (numbers, Latin names, quotes) and its beads replace one paragraph-wide bead.
-fn align_paragraph(bitext: &mut Bitext, sources: &[usize], targets: &[usize]) {
+/// anchors (numbers, Latin names, quotes), and the sentence vectors of `embeddings` when
+/// given, and its beads replace one paragraph-wide bead. Fails only when `embeddings` does.
+fn align_paragraph(
+    bitext: &mut Bitext,
+    sources: &[usize],
+    targets: &[usize],
+    embeddings: Option<&dyn EmbeddingLookup>,
+) -> Result<(), String> {
     let source: Vec<&str> = sources
         .iter()
         .map(|&i| bitext.source[i].text.as_str())
@@ -112,13 +124,18 @@ fn align_paragraph(bitext: &mut Bitext, sources: &[usize], targets: &[usize]) {
         .map(|&i| bitext.target[i].text.as_str())
         .collect();
     let input = align::AlignInput::new(&source, &target);
-    let beads = align::align(&input, &align::AlignOptions::default());
+    let options = align::AlignOptions::default();
+    let beads = match embeddings {
+        None => align::align(&input, &options),
+        Some(lookup) => align::align_with_embeddings(&input, &options, lookup)?,
+    };
     for bead in beads {
         let id = bitext.beads.len();
         let src = bead.source.iter().map(|&i| sources[i]).collect();
         let tgt = bead.target.iter().map(|&i| targets[i]).collect();
         bitext.beads.push(Bead::new(id, src, tgt, bead.score));
     }
+    Ok(())
 }
 
 /// The translation cut into sentences by the lengths the service reported (characters, each

@@ -1,6 +1,7 @@
 //! The chain: the translation memory, then each service (its cache, then the network), tried in
 //! order for every unit still missing a translation.
 
+use std::cell::RefCell;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
@@ -12,11 +13,13 @@ use super::{
     Done, Element, Outcome, RunError, RunOptions, Summary, WorkUnit, progress::Progress,
     progress::Silent,
 };
+use crate::align::EmbeddingLookup;
 use crate::bitext::Origin;
-use crate::cache::{Cache, CacheError};
+use crate::cache::{Cache, CacheError, CachedEmbedder};
 use crate::config::{MEMORY, Settings, Unit};
 use crate::lang::Lang;
 use crate::memory::Memory;
+use crate::provider::embeddings::{Embed, InputKind};
 use crate::provider::{Provider, Translate};
 use crate::segment::{self, SentenceSpan};
 
@@ -27,6 +30,9 @@ pub struct Translator {
     cache: OnceLock<Arc<Cache>>,
     /// Where to open the cache when first needed (none: run without a cache).
     cache_path: Option<PathBuf>,
+    /// The embeddings provider (`[align] embeddings`, its name and client) whose vectors help
+    /// align the sentences of a translated paragraph; none: length and anchors only.
+    embedder: Option<(String, Box<dyn Embed>)>,
 }
 
 impl Translator {
@@ -56,6 +62,15 @@ impl Translator {
         }
         let mut translator = Translator::new(settings.clone(), elements, None);
         translator.cache_path = Some(settings.translate.cache.clone());
+        if let Some(name) = &settings.align.embeddings {
+            let provider_settings = settings.providers.get(name).with_context(|| {
+                format!(
+                    "[align] embeddings names '{name}' but there is no [providers.{name}] table"
+                )
+            })?;
+            let embedder = crate::provider::embeddings::from_settings(name, provider_settings)?;
+            translator = translator.with_embeddings(name, embedder);
+        }
         Ok(translator)
     }
 
@@ -70,7 +85,15 @@ impl Translator {
             elements,
             cache: opened,
             cache_path: None,
+            embedder: None,
         }
+    }
+
+    /// Aligns the sentences of each translated paragraph with the vectors of `embedder` too
+    /// (through the cache), under the provider name `name` (used in errors).
+    pub fn with_embeddings(mut self, name: &str, embedder: Box<dyn Embed>) -> Translator {
+        self.embedder = Some((name.to_string(), embedder));
+        self
     }
 
     /// The cache, opened (on a blocking thread) the first time a unit reaches a service: a
@@ -177,7 +200,37 @@ impl Translator {
         }
         progress.finish();
         self.tally(&mut summary, &done, started);
-        let bitext = self.build_bitext(text, &sentences, &units, &done, &errors, options);
+        // only paragraphs are aligned inside a unit: a sentence run needs no vectors (nor a
+        // cache file opened for them)
+        let embedder = match &self.embedder {
+            Some((name, embedder)) if t.unit == Unit::Paragraph => {
+                let cache = self.cache().await?;
+                Some((name.as_str(), embedder.as_ref(), cache))
+            }
+            _ => None,
+        };
+        let lookup = embedder.as_ref().map(|(name, embedder, cache)| {
+            let cached = CachedEmbedder::new(*embedder, cache.as_deref(), InputKind::Query);
+            (*name, RefCell::new(cached))
+        });
+        let paragraph_lookup = lookup
+            .as_ref()
+            .map(|(name, l)| (*name, l as &dyn EmbeddingLookup));
+        let bitext = self
+            .build_bitext(
+                text,
+                &sentences,
+                &units,
+                &done,
+                &errors,
+                options,
+                paragraph_lookup,
+            )
+            .map_err(|(name, reason)| RunError::Embeddings {
+                provider: name.to_string(),
+                reason,
+                summary: Box::new(summary.clone()),
+            })?;
         Ok(Outcome { bitext, summary })
     }
 

@@ -163,6 +163,18 @@ pub enum RunError {
     /// The cache could not be read or written.
     #[error(transparent)]
     Cache(#[from] CacheError),
+    /// The embeddings provider of the paragraph alignment (`[align] embeddings`) failed.
+    #[error(
+        "embeddings provider '{provider}': {reason}; every translation is saved in the cache: fix the provider (or drop [align] embeddings / --embeddings) and run the same command again"
+    )]
+    Embeddings {
+        /// The provider's name.
+        provider: String,
+        /// Why it gave no vectors.
+        reason: String,
+        /// Counts of the translation, which finished.
+        summary: Box<Summary>,
+    },
     /// Ctrl-C: the requests in flight were cancelled, everything received is in the cache.
     #[error(
         "interrupted after {done} of {total} units (every finished one is saved in the cache); run the same command again to resume"

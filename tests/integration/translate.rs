@@ -923,3 +923,143 @@ fn the_adaptive_rate_finds_a_server_limit_without_losing_or_repaying_a_text() {
         refused.load(Ordering::SeqCst)
     );
 }
+
+/// An OpenAI-compatible embeddings stand-in (`POST /v1/embeddings`): for each input, a
+/// deterministic vector from its length and characters, in the documented reply shape.
+fn openai_embeddings() -> MockServer {
+    MockServer::start(|req: &Request| {
+        if req.method != "POST" || req.path != "/v1/embeddings" {
+            return Response::json(404, &json!({"error": {"message": "not found"}}));
+        }
+        let Some(input) = req.json()["input"].as_array().cloned() else {
+            return Response::json(400, &json!({"error": {"message": "input must be a list"}}));
+        };
+        let data: Vec<Value> = input
+            .iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let text = text.as_str().unwrap_or("");
+                let len = text.chars().count() as f32;
+                let sum: u32 = text.chars().map(|c| c as u32).sum();
+                let vector = [len, (sum % 1000) as f32, 1.0, -0.5];
+                json!({"object": "embedding", "index": i, "embedding": vector})
+            })
+            .collect();
+        Response::json(
+            200,
+            &json!({"object": "list", "data": data, "model": "m",
+                    "usage": {"prompt_tokens": 1, "total_tokens": 1}}),
+        )
+    })
+}
+
+/// The texts of every embeddings request, in arrival order.
+fn embedded_texts(server: &MockServer) -> Vec<String> {
+    server
+        .requests()
+        .iter()
+        .flat_map(|r| {
+            r.json()["input"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|v| v.as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn paragraph_mode_aligns_with_the_embeddings_named_on_the_command_line() {
+    let embedder = openai_embeddings();
+    let table = format!(
+        "\n[providers.e5]\nkind = \"openai-embeddings\"\nbase_url = \"{}/v1\"\napi_key_env = \"\"\n\
+         model = \"multilingual-e5-small\"\nrequests_per_second = 0.0\ntimeout = \"5s\"\n",
+        embedder.url()
+    );
+    let (_server, wd) = article_with_libretranslate("[\"lt\"]", &table);
+    let args = [
+        "translate",
+        "article.txt",
+        "--unit",
+        "paragraph",
+        "--embeddings",
+        "e5",
+    ];
+    let out = wd.run(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // every source sentence and every translated sentence of both paragraphs was embedded
+    let asked = embedded_texts(&embedder);
+    assert!(
+        asked.contains(&"قال الوزير إن الزيارة مهمة.".to_string()),
+        "{asked:?}"
+    );
+    assert!(asked.iter().any(|t| t.starts_with("EN<")), "{asked:?}");
+    let recs = records(&stdout(&out));
+    let beads: Vec<&Value> = recs.iter().filter(|r| r["type"] == "bead").collect();
+    let covered: Vec<u64> = beads
+        .iter()
+        .flat_map(|b| b["source"].as_array().unwrap().iter())
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    assert_eq!(covered, vec![0, 1, 2, 3], "{beads:?}");
+    // the vectors are cached: a second run asks the embeddings service nothing
+    let requests = embedder.requests().len();
+    let again = wd.run(&args);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_eq!(embedder.requests().len(), requests);
+    let beads_of = |text: &str| -> Vec<Value> {
+        records(text)
+            .into_iter()
+            .filter(|r| r["type"] == "bead")
+            .collect()
+    };
+    assert_eq!(beads_of(&stdout(&again)), beads_of(&stdout(&out)));
+    // the vectors joined the evidence: the scores differ from those of a run without them
+    let plain = wd.run(&["translate", "article.txt", "--unit", "paragraph"]);
+    assert_eq!(plain.status.code(), Some(0), "{}", stderr(&plain));
+    assert_ne!(beads_of(&stdout(&plain)), beads_of(&stdout(&out)));
+    assert_eq!(embedder.requests().len(), requests);
+
+    // a sentence run needs no vectors
+    let sentences = wd.run(&["translate", "article.txt", "--embeddings", "e5"]);
+    assert_eq!(sentences.status.code(), Some(0), "{}", stderr(&sentences));
+    assert_eq!(embedder.requests().len(), requests);
+
+    // an unknown provider is one line naming it, exit 2, before anything is sent
+    let nope = wd.run(&["run", "article.txt", "--out", "out", "--embeddings", "nope"]);
+    assert_eq!(nope.status.code(), Some(2), "{}", stderr(&nope));
+    let err = stderr(&nope);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("--embeddings nope"), "{err}");
+    assert!(err.contains("[providers.nope]"), "{err}");
+    assert!(!wd.path().join("out").exists());
+}
+
+#[test]
+fn a_failing_embeddings_service_stops_the_paragraph_run_in_one_line_and_keeps_the_cache() {
+    let embedder = MockServer::start(|_: &Request| {
+        Response::json(500, &json!({"error": {"message": "model not loaded"}}))
+    });
+    let table = format!(
+        "\n[align]\nembeddings = \"e5\"\n\n[providers.e5]\nkind = \"openai-embeddings\"\n\
+         base_url = \"{}/v1\"\napi_key_env = \"\"\nmodel = \"m\"\nrequests_per_second = 0.0\n\
+         max_retries = 1\nbackoff_base = \"10ms\"\ntimeout = \"5s\"\n",
+        embedder.url()
+    );
+    let (server, wd) = article_with_libretranslate("[\"lt\"]", &table);
+    let out = wd.run(&["run", "article.txt", "--out", "out", "--unit", "paragraph"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    let error_lines: Vec<&str> = err.lines().filter(|l| l.contains("error")).collect();
+    assert_eq!(error_lines.len(), 1, "{err}");
+    assert!(error_lines[0].contains("embeddings provider 'e5'"), "{err}");
+    assert!(!embedder.requests().is_empty());
+    // the translations were paid for once and kept
+    let translated = requested_texts(&server).len();
+    assert_eq!(translated, 2);
+    let out = wd.run(&["translate", "article.txt", "--unit", "paragraph"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("2 from cache"), "{}", stderr(&out));
+    assert_eq!(requested_texts(&server).len(), translated);
+}
