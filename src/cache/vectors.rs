@@ -209,6 +209,10 @@ impl crate::align::EmbeddingLookup for std::cell::RefCell<CachedEmbedder<'_>> {
         let owned: Vec<String> = texts.iter().map(|t| t.to_string()).collect();
         let runtime = tokio::runtime::Handle::try_current()
             .map_err(|_| "embeddings: no async runtime to call the service on".to_string())?;
+        if runtime.runtime_flavor() == tokio::runtime::RuntimeFlavor::CurrentThread {
+            // block_in_place needs a worker that can hand its tasks over.
+            return Err("embeddings: the aligner needs a multi-thread tokio runtime".into());
+        }
         let mut embedder = self.borrow_mut();
         tokio::task::block_in_place(|| runtime.block_on(embedder.embed(&owned)))
             .map_err(|e| format!("embeddings: {e}"))
