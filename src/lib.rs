@@ -7,10 +7,11 @@
 //! 2. [`translate`]: a chain of providers ([`memory`] first, then a network [`provider`]) with a
 //!    durable SQLite [`cache`] behind; requests planned against each service's limits.
 //! 3. [`align`]: monotone beads (1-1, 1-n, n-1, 1-0, 0-1, small m-n) between source and target
-//!    sentences, scored by MT similarity, a length model and anchors.
+//!    sentences, scored by MT similarity, a length model, anchors and, when an embeddings
+//!    [`provider`] is configured, sentence embeddings.
 //! 4. [`quality`]: a registry of checks that flag what a human must look at, with evidence.
-//! 5. [`output`] and [`review`]: the canonical [`bitext`] JSONL, exporters (TSV, TMX, XLIFF, HTML)
-//!    and a reviewer's decisions.
+//! 5. [`output`], [`review`] and [`serve`]: the canonical [`bitext`] JSONL, exporters (TSV, TMX,
+//!    XLIFF, HTML), and a reviewer's decisions (terminal or browser), never lost.
 //!
 //! [`pipeline`] wires the stages together for the commands (the binary's `src/cli/`, which the
 //! library never sees), the review server and tests. Network stages are async (tokio, reqwest):
