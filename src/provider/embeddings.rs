@@ -12,7 +12,7 @@
 
 use serde_json::Value;
 
-use super::http::{Verdict, each_item};
+use super::http::{Http, Reply, Verdict, each_item};
 use super::{EnvLookup, Limits, ProviderError, ProviderSettings, Stats};
 
 /// What a text is, for models trained with asymmetric prefixes (e5: `query: ` / `passage: `).
@@ -143,6 +143,35 @@ pub fn plan_batches(
         batches.push(start..texts.len());
     }
     Ok(batches)
+}
+
+/// Posts one JSON request body to `url` (the key, if any, as a bearer token), reads the reply
+/// with `interpret` and validates the vectors against the texts sent: what every embeddings
+/// kind does the same way (the kinds differ in their body and their reply).
+pub(crate) async fn post_json(
+    http: &Http,
+    url: &str,
+    body: &Value,
+    texts: &[String],
+    dimensions: usize,
+    interpret: impl Fn(&Reply) -> Verdict<Vec<Vec<f32>>>,
+) -> Result<Vec<Vec<f32>>, ProviderError> {
+    let auth = http.secret().map(|key| format!("Bearer {}", key.expose()));
+    let chars = texts.iter().map(|t| t.chars().count()).sum();
+    let vectors = http
+        .call(
+            chars,
+            |client| {
+                let mut request = client.post(url);
+                if let Some(auth) = &auth {
+                    request = request.header("Authorization", auth);
+                }
+                request.json(body)
+            },
+            interpret,
+        )
+        .await?;
+    check_vectors(texts.len(), vectors, dimensions)
 }
 
 /// Checks a reply's vectors against the texts sent: the same count, one dimension for all

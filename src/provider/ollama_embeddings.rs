@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use super::BoxFuture;
-use super::embeddings::{Embed, InputKind, check_vectors, float_arrays, prefixed};
+use super::embeddings::{Embed, InputKind, float_arrays, prefixed};
 use super::http::{
     Http, Reply, Secret, Transport, Verdict, classify_status, judge, service_settings,
 };
@@ -121,26 +121,15 @@ impl Embed for OllamaEmbeddings {
             super::check_fits(&self.limits(), texts)?;
             let texts = prefixed(prefix, texts);
             let body = request_body(&self.options.model, &texts);
-            let auth = self
-                .http
-                .secret()
-                .map(|key| format!("Bearer {}", key.expose()));
-            let chars = texts.iter().map(|t| t.chars().count()).sum();
-            let vectors = self
-                .http
-                .call(
-                    chars,
-                    |client| {
-                        let mut request = client.post(&self.url);
-                        if let Some(auth) = &auth {
-                            request = request.header("Authorization", auth);
-                        }
-                        request.json(&body)
-                    },
-                    interpret,
-                )
-                .await?;
-            check_vectors(texts.len(), vectors, self.options.dimensions)
+            super::embeddings::post_json(
+                &self.http,
+                &self.url,
+                &body,
+                &texts,
+                self.options.dimensions,
+                interpret,
+            )
+            .await
         })
     }
 

@@ -9,7 +9,7 @@
 use serde_json::{Value, json};
 
 use super::BoxFuture;
-use super::embeddings::{Embed, InputKind, base64_floats, check_vectors, float_array, prefixed};
+use super::embeddings::{Embed, InputKind, base64_floats, float_array, prefixed};
 use super::http::{Http, Reply, Secret, Transport, Verdict, classify_status, service_settings};
 use super::{Encoding, Limits, ProviderError, Stats, endpoint, root};
 
@@ -194,26 +194,15 @@ impl Embed for OpenAiEmbeddings {
             super::check_fits(&self.limits(), texts)?;
             let texts = prefixed(prefix(&self.options, kind), texts);
             let body = request_body(&self.options, &texts, kind);
-            let auth = self
-                .http
-                .secret()
-                .map(|key| format!("Bearer {}", key.expose()));
-            let chars = texts.iter().map(|t| t.chars().count()).sum();
-            let vectors = self
-                .http
-                .call(
-                    chars,
-                    |client| {
-                        let mut request = client.post(&self.url);
-                        if let Some(auth) = &auth {
-                            request = request.header("Authorization", auth);
-                        }
-                        request.json(&body)
-                    },
-                    |reply| interpret(reply, texts.len()),
-                )
-                .await?;
-            check_vectors(texts.len(), vectors, self.options.dimensions)
+            super::embeddings::post_json(
+                &self.http,
+                &self.url,
+                &body,
+                &texts,
+                self.options.dimensions,
+                |reply| interpret(reply, texts.len()),
+            )
+            .await
         })
     }
 
