@@ -235,23 +235,32 @@ fn language_name(lang: &Lang) -> String {
 }
 
 /// Judges the HTTP reply: the message content of the first choice, or an OpenAI-style error.
+/// An OpenAI-style error reply (chat and embeddings alike): its `error.code`, and its message,
+/// or the verdict itself when the code or type says the quota is spent.
+pub(crate) fn read_error<T>(reply: &Reply) -> Result<(String, String), Verdict<T>> {
+    let value: Value = reply.error_json();
+    let code = value["error"]["code"].as_str().unwrap_or_default();
+    let kind = value["error"]["type"].as_str().unwrap_or_default();
+    let message = reply.error_text(|v| {
+        v["error"]["message"]
+            .as_str()
+            .or_else(|| v["detail"].as_str())
+            .or_else(|| v["error"].as_str())
+            .map(str::to_string)
+    });
+    let quota = ["insufficient_quota", "credit_balance_exhausted"];
+    if quota.contains(&code) || quota.contains(&kind) {
+        return Err(Verdict::Fail(ProviderError::Quota(message)));
+    }
+    Ok((code.to_string(), message))
+}
+
 fn interpret(reply: &Reply) -> Verdict<String> {
     if !(200..300).contains(&reply.status) {
-        let value: Value = serde_json::from_str(&reply.body).unwrap_or(Value::Null);
-        let error = &value["error"];
-        let code = error["code"].as_str().unwrap_or_default();
-        let kind = error["type"].as_str().unwrap_or_default();
-        let message = reply.error_text(|v| {
-            v["error"]["message"]
-                .as_str()
-                .or_else(|| v["detail"].as_str())
-                .or_else(|| v["error"].as_str())
-                .map(str::to_string)
-        });
-        let quota = ["insufficient_quota", "credit_balance_exhausted"];
-        if quota.contains(&code) || quota.contains(&kind) {
-            return Verdict::Fail(ProviderError::Quota(message));
-        }
+        let (code, message) = match read_error(reply) {
+            Ok(read) => read,
+            Err(verdict) => return verdict,
+        };
         if code == "context_length_exceeded" {
             return Verdict::Fail(ProviderError::too_large(format!(
                 "{message}; lower max_texts or max_request_bytes for this provider"

@@ -114,21 +114,10 @@ fn prefix(options: &OpenAiEmbeddingsSettings, kind: InputKind) -> &str {
 /// Judges one reply: the vectors in `index` order, or why not.
 pub(crate) fn interpret(reply: &Reply, sent: usize) -> Verdict<Vec<Vec<f32>>> {
     if !(200..300).contains(&reply.status) {
-        let value: Value = reply.error_json();
-        let code = value["error"]["code"].as_str().unwrap_or_default();
-        let kind = value["error"]["type"].as_str().unwrap_or_default();
-        let message = reply.error_text(|v| {
-            v["error"]["message"]
-                .as_str()
-                .or_else(|| v["detail"].as_str())
-                .or_else(|| v["error"].as_str())
-                .map(str::to_string)
-        });
-        let quota = ["insufficient_quota", "credit_balance_exhausted"];
-        if quota.contains(&code) || quota.contains(&kind) {
-            return Verdict::Fail(ProviderError::Quota(message));
-        }
-        return classify_status(reply, message);
+        return match super::openai::read_error(reply) {
+            Ok((_, message)) => classify_status(reply, message),
+            Err(verdict) => verdict,
+        };
     }
     let value = match reply.json() {
         Ok(v) => v,
