@@ -225,41 +225,38 @@ impl PairDots {
                 postings[id].push((t as u32, w));
             }
         }
-        let (mut start, mut first, mut len) = (
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-        );
-        let mut values = Vec::new();
-        for s in 0..n {
-            let lo = band.lo[s + 1].saturating_sub(reach);
-            let hi = band.hi[(s + reach).min(n)].min(m);
-            start.push(values.len());
-            first.push(lo);
-            len.push(hi - lo);
-            let row_start = values.len();
-            values.resize(row_start + (hi - lo), 0.0);
+        PairDots::banded(n, m, band, reach, |s, lo, row| {
+            let hi = lo + row.len();
             for &(id, w) in &level.src[s].entries {
                 let Some(list) = postings.get(id as usize) else {
                     continue;
                 };
                 let from = list.partition_point(|p| (p.0 as usize) < lo);
                 for &(t, wt) in list[from..].iter().take_while(|p| (p.0 as usize) < hi) {
-                    values[row_start + t as usize - lo] += w * wt;
+                    row[t as usize - lo] += w * wt;
                 }
             }
-        }
-        PairDots {
-            start,
-            first,
-            len,
-            values,
-        }
+        })
     }
 
     /// The same layout as [`PairDots::compute`], for dense rows (embeddings).
     fn compute_dense(src: &Dense, tgt: &Dense, band: &Band, reach: usize) -> PairDots {
-        let (n, m) = (src.len(), tgt.len());
+        PairDots::banded(src.len(), tgt.len(), band, reach, |s, lo, row| {
+            for (k, value) in row.iter_mut().enumerate() {
+                *value = dot(src.row(s), tgt.row(lo + k));
+            }
+        })
+    }
+
+    /// The layout both kinds share: source sentence `s` gets a row over the targets its beads can
+    /// reach (the band widened by `reach`), zeroed, which `fill(s, first target, row)` writes.
+    fn banded(
+        n: usize,
+        m: usize,
+        band: &Band,
+        reach: usize,
+        mut fill: impl FnMut(usize, usize, &mut [f32]),
+    ) -> PairDots {
         let (mut start, mut first, mut len) = (
             Vec::with_capacity(n),
             Vec::with_capacity(n),
@@ -268,11 +265,13 @@ impl PairDots {
         let mut values = Vec::new();
         for s in 0..n {
             let lo = band.lo[s + 1].saturating_sub(reach);
-            let hi = band.hi[(s + reach).min(n)].min(m);
+            let hi = band.hi[(s + reach).min(n)].min(m).max(lo);
             start.push(values.len());
             first.push(lo);
             len.push(hi - lo);
-            values.extend((lo..hi).map(|t| dot(src.row(s), tgt.row(t))));
+            let row_start = values.len();
+            values.resize(row_start + (hi - lo), 0.0);
+            fill(s, lo, &mut values[row_start..]);
         }
         PairDots {
             start,
