@@ -390,6 +390,10 @@ impl Note {
     }
 }
 
+/// The error for a file whose first record is not a header.
+const NOT_A_BITEXT: &str =
+    "the first record must be the header ({\"type\":\"header\",…}); is this a tarjama bitext?";
+
 /// One line of the JSONL file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
@@ -558,29 +562,50 @@ impl Bitext {
                 continue;
             }
             last = number;
-            let value: serde_json::Value = match serde_json::from_str(line) {
-                Ok(value) => value,
-                // The last line, without its line feed: an append cut short (power loss, full
-                // disk). What it held was never reported as saved; the next append removes it.
-                Err(_) if !complete && header.is_some() => break,
-                Err(e) => return Err(invalid(number, format!("not a JSON object: {e}"))),
+            // Straight to a record: one parse instead of two. A line that is not one of ours
+            // takes the slow path (a JSON value first), which tells a torn last line, a newer
+            // record type and an error apart.
+            let record = match serde_json::from_str::<Record>(line) {
+                Ok(record) => {
+                    if header.is_none() && !matches!(record, Record::Header(_)) {
+                        return Err(invalid(number, NOT_A_BITEXT.into()));
+                    }
+                    record
+                }
+                Err(_) => {
+                    let value: serde_json::Value = match serde_json::from_str(line) {
+                        Ok(value) => value,
+                        // The last line, without its line feed: an append cut short (power
+                        // loss, full disk). What it held was never reported as saved; the
+                        // next append removes it.
+                        Err(_) if !complete && header.is_some() => break,
+                        Err(e) => return Err(invalid(number, format!("not a JSON object: {e}"))),
+                    };
+                    let kind = value
+                        .get("type")
+                        .and_then(|t| t.as_str())
+                        .unwrap_or_default()
+                        .to_string();
+                    if header.is_none() && kind != "header" {
+                        return Err(invalid(number, NOT_A_BITEXT.into()));
+                    }
+                    if !matches!(
+                        kind.as_str(),
+                        "header"
+                            | "sentence"
+                            | "bead"
+                            | "flag"
+                            | "decision"
+                            | "note"
+                            | "stale-decision"
+                    ) {
+                        // A record type from a newer tarjama of the same schema: keep reading.
+                        continue;
+                    }
+                    serde_json::from_value(value)
+                        .map_err(|e| invalid(number, format!("invalid {kind} record: {e}")))?
+                }
             };
-            let kind = value
-                .get("type")
-                .and_then(|t| t.as_str())
-                .unwrap_or_default()
-                .to_string();
-            if header.is_none() && kind != "header" {
-                return Err(invalid(number, "the first record must be the header ({\"type\":\"header\",…}); is this a tarjama bitext?".into()));
-            }
-            if !matches!(
-                kind.as_str(),
-                "header" | "sentence" | "bead" | "flag" | "decision" | "note" | "stale-decision"
-            ) {
-                continue; // a record type from a newer tarjama of the same schema: keep reading
-            }
-            let record: Record = serde_json::from_value(value)
-                .map_err(|e| invalid(number, format!("invalid {kind} record: {e}")))?;
             match record {
                 Record::Header(h) => {
                     if header.is_some() {

@@ -39,6 +39,8 @@
 
 use std::collections::BTreeSet;
 
+use rayon::prelude::*;
+
 use crate::bitext::{Bead, Flag, Side};
 use crate::quality::Ctx;
 use crate::quality::length::{LengthResidual, robust_center_scale};
@@ -242,19 +244,6 @@ fn center_scale(values: &[f64], min: usize, prior: (f64, f64), min_scale: f64) -
     }
 }
 
-/// The bitext's [`NameLexicon`], built on first use.
-struct LazyNames<'a> {
-    /// (source, target) of every bead with both sides (none unless the source is Arabic).
-    pairs: Vec<(&'a str, &'a str)>,
-    lexicon: std::cell::OnceCell<NameLexicon>,
-}
-
-impl LazyNames<'_> {
-    fn get(&self) -> &NameLexicon {
-        self.lexicon.get_or_init(|| NameLexicon::build(&self.pairs))
-    }
-}
-
 /// Evidence gathered for one bead.
 struct BeadEvidence<'a> {
     source: &'a str,
@@ -269,7 +258,7 @@ struct BeadEvidence<'a> {
     /// Whether the target is English (the seam rules are English rules).
     english_target: bool,
     /// The names the bitext shows in both scripts (empty unless the source is Arabic).
-    names: &'a LazyNames<'a>,
+    names: &'a NameLexicon,
     /// The lexical coverage, the z-score of its imbalance (source share − target share) over
     /// the bitext, and the bitext's usual imbalance.
     lexical: Option<(Coverage, f64, f64)>,
@@ -413,7 +402,7 @@ impl BeadEvidence<'_> {
 
     /// Names of the source the target lacks.
     fn names_part(&self, explain: bool) -> Part {
-        let lost = self.names.get().lost(self.source, self.target);
+        let lost = self.names.lost(self.source, self.target);
         if lost.is_empty() {
             return (0.0, None);
         }
@@ -460,7 +449,8 @@ fn lexical_scores(ctx: &Ctx, both: &[usize]) -> Vec<Option<(Coverage, f64, f64)>
     let Some(lexicon) = ctx.bead_lexicon() else {
         return vec![None; both.len()];
     };
-    let coverage: Vec<Option<Coverage>> = both.iter().map(|&k| lexicon.own_coverage(k)).collect();
+    let coverage: Vec<Option<Coverage>> =
+        both.par_iter().map(|&k| lexicon.own_coverage(k)).collect();
     let imbalances: Vec<f64> = coverage
         .iter()
         .flatten()
@@ -507,7 +497,7 @@ fn run(ctx: &Ctx, residuals: &[Option<LengthResidual>], flags: &mut Vec<Flag>) -
         .filter(|&k| !beads[k].source.is_empty() && !beads[k].target.is_empty())
         .collect();
     let marks: Vec<(usize, usize)> = both
-        .iter()
+        .par_iter()
         .map(|&k| {
             (
                 clause_marks(ctx.bead_text(&beads[k], Side::Source)),
@@ -518,7 +508,7 @@ fn run(ctx: &Ctx, residuals: &[Option<LengthResidual>], flags: &mut Vec<Flag>) -
     let differences: Vec<f64> = marks.iter().map(|&(s, t)| s as f64 - t as f64).collect();
     let (usual_difference, difference_scale) = robust_center_scale(&differences, 1.0);
     let coverage: Vec<Option<MtCoverage>> = both
-        .iter()
+        .par_iter()
         .map(|&k| {
             bead_mt(ctx, &beads[k])
                 .and_then(|mt| mt_coverage(&mt, ctx.bead_text(&beads[k], Side::Target)))
@@ -529,23 +519,22 @@ fn run(ctx: &Ctx, residuals: &[Option<LengthResidual>], flags: &mut Vec<Flag>) -
         .flatten()
         .map(MtCoverage::imbalance)
         .collect();
-    let pairs: Vec<(&str, &str)> = if ctx.source_is_arabic() {
-        both.iter()
+    // Learnt up front from the whole bitext (a lazy build, first asked from inside the
+    // parallel scoring below, would block the other cores), only for an Arabic source's
+    // omissions.
+    let names = if ctx.source_is_arabic() && omission.is_some() {
+        let pairs: Vec<(&str, &str)> = both
+            .iter()
             .map(|&k| {
                 (
                     ctx.bead_text(&beads[k], Side::Source),
                     ctx.bead_text(&beads[k], Side::Target),
                 )
             })
-            .collect()
+            .collect();
+        NameLexicon::build(&pairs)
     } else {
-        Vec::new()
-    };
-    // Learnt from the whole bitext, but only once a bead needs it (most beads of a good
-    // translation never lean short enough to ask).
-    let names = LazyNames {
-        pairs,
-        lexicon: std::cell::OnceCell::new(),
+        NameLexicon::default()
     };
     let mt_stats = center_scale(&imbalances, MT_MIN_BEADS, MT_PRIOR, MT_MIN_SCALE);
     let lexical = if omission.is_some() {
@@ -553,57 +542,68 @@ fn run(ctx: &Ctx, residuals: &[Option<LengthResidual>], flags: &mut Vec<Flag>) -
     } else {
         vec![None; both.len()]
     };
-    for (j, &k) in both.iter().enumerate() {
-        let bead = &beads[k];
-        // `المادة الرابعة والعشرون` = `Article 24`: a heading's length predicts nothing.
-        if crate::quality::structure::heading_bead(ctx.bitext, bead) {
-            continue;
-        }
-        let (source_marks, target_marks) = marks[j];
-        let source = ctx.bead_text(bead, Side::Source);
-        let target = ctx.bead_text(bead, Side::Target);
-        let evidence = BeadEvidence {
-            length: residuals.get(k).copied().flatten(),
-            punctuation: (differences[j] - usual_difference) / difference_scale,
-            source_marks,
-            target_marks,
-            source,
-            target,
-            english_target: ctx.target_is_english(),
-            names: &names,
-            lexical: lexical[j],
-            mt: coverage[j].clone().map(|c| {
-                let z = (c.imbalance() - mt_stats.0) / mt_stats.1;
-                (c, z)
-            }),
-        };
-        for (is_omission, severity, min_score) in [
-            (true, omission, ctx.settings.omission.min_score),
-            (false, addition, ctx.settings.addition.min_score),
-        ] {
-            let Some(severity) = severity else {
-                continue;
-            };
-            let (score, _) = evidence.score(is_omission, false, min_score);
-            if score < min_score {
-                continue;
+    // Each bead is scored on its own (the bitext-wide statistics are fixed above): spread
+    // over the cores, collected in bead order.
+    let per_bead: Vec<(usize, Vec<Flag>)> = both
+        .par_iter()
+        .enumerate()
+        .map(|(j, &k)| {
+            let bead = &beads[k];
+            let mut found = Vec::new();
+            // `المادة الرابعة والعشرون` = `Article 24`: a heading's length predicts nothing.
+            if crate::quality::structure::heading_bead(ctx.bitext, bead) {
+                return (k, found);
             }
-            let (_, parts) = evidence.score(is_omission, true, min_score);
-            flagged[k] = true;
-            let (code, message) = if is_omission {
-                (
-                    Code::Omission,
-                    "the translation seems to lack part of its source: check that nothing was left out",
-                )
-            } else {
-                (
-                    Code::Addition,
-                    "the translation seems to say more than its source: check that nothing was added",
-                )
+            let (source_marks, target_marks) = marks[j];
+            let source = ctx.bead_text(bead, Side::Source);
+            let target = ctx.bead_text(bead, Side::Target);
+            let evidence = BeadEvidence {
+                length: residuals.get(k).copied().flatten(),
+                punctuation: (differences[j] - usual_difference) / difference_scale,
+                source_marks,
+                target_marks,
+                source,
+                target,
+                english_target: ctx.target_is_english(),
+                names: &names,
+                lexical: lexical[j],
+                mt: coverage[j].clone().map(|c| {
+                    let z = (c.imbalance() - mt_stats.0) / mt_stats.1;
+                    (c, z)
+                }),
             };
-            let evidence = format!("score {score:.1} ≥ {min_score:.1}: {}", parts.join("; "));
-            flags.push(ctx.bead_flag(code, severity, bead, message.into(), evidence));
-        }
+            for (is_omission, severity, min_score) in [
+                (true, omission, ctx.settings.omission.min_score),
+                (false, addition, ctx.settings.addition.min_score),
+            ] {
+                let Some(severity) = severity else {
+                    continue;
+                };
+                let (score, _) = evidence.score(is_omission, false, min_score);
+                if score < min_score {
+                    continue;
+                }
+                let (_, parts) = evidence.score(is_omission, true, min_score);
+                let (code, message) = if is_omission {
+                    (
+                        Code::Omission,
+                        "the translation seems to lack part of its source: check that nothing was left out",
+                    )
+                } else {
+                    (
+                        Code::Addition,
+                        "the translation seems to say more than its source: check that nothing was added",
+                    )
+                };
+                let evidence = format!("score {score:.1} ≥ {min_score:.1}: {}", parts.join("; "));
+                found.push(ctx.bead_flag(code, severity, bead, message.into(), evidence));
+            }
+            (k, found)
+        })
+        .collect();
+    for (k, found) in per_bead {
+        flagged[k] |= !found.is_empty();
+        flags.extend(found);
     }
     flagged
 }

@@ -14,6 +14,8 @@
 //! spreads are pulled towards the prior's (a homogeneous document of 50 beads would otherwise
 //! call every free sentence an outlier).
 
+use rayon::prelude::*;
+
 use crate::bitext::Severity;
 use crate::bitext::{Flag, Side};
 use crate::quality::Ctx;
@@ -640,7 +642,7 @@ pub(crate) fn measure(ctx: &Ctx) -> Vec<(usize, SourceFeatures, usize, i64)> {
     let min_chars = ctx.settings.length_ratio.min_chars;
     ctx.bitext
         .beads
-        .iter()
+        .par_iter()
         .enumerate()
         .filter(|(_, b)| !b.source.is_empty() && !b.target.is_empty())
         .filter_map(|(k, bead)| {

@@ -20,6 +20,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use crate::align::model_one::{BeadShare, ModelOne, NULL, common_targets};
 use crate::quality::text::{is_arabic_letter, is_letter_or_digit};
 use crate::quality::transliteration::barest_stem;
@@ -154,6 +156,7 @@ fn intern(ids: &mut HashMap<String, u32>, word: String) -> u32 {
 impl BitextLexicon {
     /// Trains on 1-1 beads given as (bead position, source keys, target text); `None` when
     /// there are fewer than `min_pairs`.
+    #[cfg(test)]
     pub fn train(
         beads: &[(usize, Vec<String>, &str)],
         settings: &LexicalSettings,
@@ -161,12 +164,23 @@ impl BitextLexicon {
         if beads.len() < settings.min_pairs.max(1) {
             return None;
         }
+        Some(BitextLexicon::fit(
+            spread(beads, settings.max_pairs),
+            settings,
+        ))
+    }
+
+    /// Trains on the given beads, all of them.
+    fn fit<'b, 't: 'b>(
+        beads: impl Iterator<Item = &'b (usize, Vec<String>, &'t str)>,
+        settings: &LexicalSettings,
+    ) -> BitextLexicon {
         let mut lex = BitextLexicon {
             min_count: settings.min_count,
             ..BitextLexicon::default()
         };
         lex.source_ids.insert(String::new(), NULL);
-        let corpus: Vec<(usize, Vec<u32>, Vec<u32>)> = spread(beads, settings.max_pairs)
+        let corpus: Vec<(usize, Vec<u32>, Vec<u32>)> = beads
             .map(|(at, keys, target)| {
                 let mut source = vec![NULL];
                 source.extend(keys.iter().map(|k| intern(&mut lex.source_ids, k.clone())));
@@ -187,7 +201,7 @@ impl BitextLexicon {
         lex.common = common_targets(&corpus, lex.target_ids.len(), MAX_TARGET_SHARE);
         lex.candidates = candidates(&model, lex.source_ids.len(), &lex.common);
         lex.shares = model.shares;
-        Some(lex)
+        lex
     }
 
     /// A bead's sides as ids.
@@ -307,20 +321,33 @@ pub(crate) struct BeadLexicon {
 impl BeadLexicon {
     /// Learns the lexicon from the 1-1 beads of `beads` (their source and target texts by
     /// position, `None` for other beads); `None` when there are fewer than `min_pairs`.
+    ///
+    /// Only the training beads' keys are kept as strings (at most `max_pairs`); every bead is
+    /// then encoded from its text, spread over the cores, so memory does not grow with the
+    /// bitext's words.
     pub fn learn(beads: &[Option<(&str, &str)>], settings: &LexicalSettings) -> Option<Self> {
-        let pairs: Vec<(usize, Vec<String>, &str)> = beads
-            .iter()
-            .enumerate()
-            .filter_map(|(at, b)| {
-                let (source, target) = (*b)?;
+        let pairs: Vec<usize> = (0..beads.len()).filter(|&at| beads[at].is_some()).collect();
+        if pairs.len() < settings.min_pairs.max(1) {
+            return None;
+        }
+        let training: Vec<(usize, Vec<String>, &str)> = spread(&pairs, settings.max_pairs)
+            .copied()
+            .collect::<Vec<usize>>()
+            .into_par_iter()
+            .filter_map(|at| {
+                let (source, target) = beads[at]?;
                 Some((at, source_keys(source, settings.source_prefix), target))
             })
             .collect();
-        let lexicon = BitextLexicon::train(&pairs, settings)?;
-        let mut encoded = vec![None; beads.len()];
-        for (at, keys, target) in &pairs {
-            encoded[*at] = Some(lexicon.encode(keys, target));
-        }
+        let lexicon = BitextLexicon::fit(training.iter(), settings);
+        drop(training);
+        let encoded = beads
+            .par_iter()
+            .map(|b| {
+                let (source, target) = (*b)?;
+                Some(lexicon.encode(&source_keys(source, settings.source_prefix), target))
+            })
+            .collect();
         Some(BeadLexicon { lexicon, encoded })
     }
 

@@ -33,6 +33,9 @@ pub mod text;
 pub mod transliteration;
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
 
 use crate::bitext::{Bead, Bitext, Flag, Severity, Side};
 
@@ -102,10 +105,9 @@ impl std::fmt::Display for Family {
     }
 }
 
-/// A shared analysis of the bitext that several checks use; [`Ctx`] computes each once, on
-/// first use, so a bitext whose checks do not need it never pays for it.
-// Outside tests only the accessors are used; the declarations are held true by a test.
-#[cfg_attr(not(test), allow(dead_code))]
+/// A shared analysis of the bitext that several checks use; [`Ctx`] computes each once, before
+/// the checks that declare it run, so a bitext whose enabled checks do not need it never pays
+/// for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Analysis {
     /// The length model fitted on the bitext and every bead's residual ([`Ctx::length`]).
@@ -119,7 +121,6 @@ pub(crate) enum Analysis {
 impl Analysis {
     /// The analyses this one reads (the coverage scores weigh the length residuals and the
     /// bitext lexicon).
-    #[cfg_attr(not(test), allow(dead_code))]
     fn uses(self) -> &'static [Analysis] {
         match self {
             Analysis::Coverage => &[Analysis::Length, Analysis::BeadLexicon],
@@ -135,9 +136,8 @@ pub(crate) trait Check: Sync {
     /// coverage scores); they then share one entry.
     fn info(&self) -> &'static [CheckInfo];
 
-    /// The shared analyses it reads (the data flow between checks, held true by a test;
-    /// [`Ctx`] computes each lazily, whoever asks first).
-    #[cfg_attr(not(test), allow(dead_code))]
+    /// The shared analyses it reads (the data flow between checks, held true by a test):
+    /// [`check`] computes them before the checks run side by side, which then only read them.
     fn needs(&self) -> &'static [Analysis] {
         &[]
     }
@@ -238,11 +238,11 @@ pub(crate) struct Ctx<'a> {
     /// Source and target text of every bead, joined once for all checks.
     bead_texts: Vec<(String, String)>,
     /// The bitext's own word lexicon, learned on first use.
-    lexicon: std::cell::OnceCell<Option<lexical::BeadLexicon>>,
+    lexicon: OnceLock<Option<lexical::BeadLexicon>>,
     /// The length model and every bead's residual, fitted on first use.
-    length: std::cell::OnceCell<(length::LengthModel, Vec<Option<length::LengthResidual>>)>,
+    length: OnceLock<(length::LengthModel, Vec<Option<length::LengthResidual>>)>,
     /// The omission/addition scores, computed on first use.
-    coverage: std::cell::OnceCell<coverage::CoverageOutcome>,
+    coverage: OnceLock<coverage::CoverageOutcome>,
 }
 
 impl<'a> Ctx<'a> {
@@ -262,9 +262,21 @@ impl<'a> Ctx<'a> {
             settings,
             placement: Placement::of(bitext),
             bead_texts,
-            lexicon: std::cell::OnceCell::new(),
-            length: std::cell::OnceCell::new(),
-            coverage: std::cell::OnceCell::new(),
+            lexicon: OnceLock::new(),
+            length: OnceLock::new(),
+            coverage: OnceLock::new(),
+        }
+    }
+
+    /// Computes `analysis` and what it reads, if not done yet.
+    fn prepare(&self, analysis: Analysis) {
+        for &used in analysis.uses() {
+            self.prepare(used);
+        }
+        match analysis {
+            Analysis::Length => _ = self.length(),
+            Analysis::Coverage => _ = self.coverage(),
+            Analysis::BeadLexicon => _ = self.bead_lexicon(),
         }
     }
 
@@ -440,9 +452,42 @@ pub(crate) fn make_flag(
 }
 
 /// Runs every enabled rule check and returns the flags, sorted by bead, sentence and code.
+///
+/// The checks that read no shared analysis run side by side with the others, which first
+/// compute the analyses they declare (each spread over the cores inside) and then run side by
+/// side themselves. An analysis is never first asked from inside a parallel check: a thread
+/// waiting there may pick up another check that asks for the same analysis, and a `OnceLock`
+/// initialised re-entrantly deadlocks.
 pub fn check(bitext: &Bitext, settings: &CheckSettings) -> Vec<Flag> {
     let ctx = Ctx::new(bitext, settings);
-    let mut flags: Vec<Flag> = CHECKS.iter().flat_map(|c| c.run(&ctx)).collect();
+    let (dependent, independent): (Vec<&dyn Check>, Vec<&dyn Check>) = CHECKS
+        .iter()
+        .copied()
+        .filter(|c| {
+            c.info()
+                .iter()
+                .any(|i| settings.severity_of(i.code).is_some())
+        })
+        .partition(|c| !c.needs().is_empty());
+    let run_all = |checks: &[&dyn Check]| -> Vec<Vec<Flag>> {
+        checks.par_iter().map(|c| c.run(&ctx)).collect()
+    };
+    let (from_dependent, from_independent) = rayon::join(
+        || {
+            for check in &dependent {
+                for &analysis in check.needs() {
+                    ctx.prepare(analysis);
+                }
+            }
+            run_all(&dependent)
+        },
+        || run_all(&independent),
+    );
+    let mut flags: Vec<Flag> = from_dependent
+        .into_iter()
+        .chain(from_independent)
+        .flatten()
+        .collect();
     sort_flags(&mut flags);
     flags
 }

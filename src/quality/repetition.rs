@@ -40,14 +40,21 @@ pub fn back_to_back(
 
 /// A phrase of four words that occurs three times or more anywhere in the text.
 pub fn frequent_phrase(tokens: &[String]) -> Option<(String, usize)> {
-    let mut counts = std::collections::BTreeMap::new();
-    for w in tokens.windows(4) {
-        *counts.entry(w.join(" ")).or_insert(0usize) += 1;
+    // Sorted, equal phrases sit side by side: counted without a string per window. Of phrases
+    // equally frequent, the one whose text sorts last is named.
+    let mut windows: Vec<&[String]> = tokens.windows(4).collect();
+    windows.sort_unstable();
+    let mut best: Option<(&[String], usize)> = None;
+    for run in windows.chunk_by(|a, b| a == b) {
+        let count = run.len();
+        let better = best.is_none_or(|(phrase, most)| {
+            count > most || (count == most && run[0].join(" ") > phrase.join(" "))
+        });
+        if count >= 3 && better {
+            best = Some((run[0], count));
+        }
     }
-    counts
-        .into_iter()
-        .filter(|(_, c)| *c >= 3)
-        .max_by_key(|(_, c)| *c)
+    best.map(|(phrase, count)| (phrase.join(" "), count))
 }
 
 /// Runs `repetition` on the target of every bead.
@@ -101,7 +108,20 @@ impl Check for RepetitionCheck {
 
 #[cfg(test)]
 mod tests {
+    use super::frequent_phrase;
     use crate::quality::testkit::{codes, pairs};
+
+    #[test]
+    fn the_most_frequent_phrase_is_named_and_ties_go_to_the_last_in_order() {
+        let tokens = |t: &str| t.split(' ').map(String::from).collect::<Vec<_>>();
+        assert_eq!(
+            frequent_phrase(&tokens("a b c d x a b c d y a b c d")),
+            Some(("a b c d".into(), 3))
+        );
+        let tie = tokens("e f g h 1 a b c d 2 e f g h 3 a b c d 4 a b c d 5 e f g h");
+        assert_eq!(frequent_phrase(&tie), Some(("e f g h".into(), 3)));
+        assert_eq!(frequent_phrase(&tokens("a b c d x a b c d")), None);
+    }
 
     fn has(t: &str) -> bool {
         codes(&pairs(&[("جملة عادية هنا.", t)]))

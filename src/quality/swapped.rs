@@ -22,13 +22,15 @@
 
 use std::collections::BTreeSet;
 
+use rayon::prelude::*;
+
 use crate::align::chrf::{ChrfParams, chrf};
 use crate::bitext::Severity;
 use crate::bitext::{Bead, Flag, Side};
 use crate::lang::Script;
 use crate::quality::Ctx;
 use crate::quality::length::{ACRONYM_CREDIT, LengthModel, SourceFeatures, acronym_letters};
-use crate::quality::lexical::BitextLexicon;
+use crate::quality::lexical::{BeadLexicon, BitextLexicon};
 use crate::quality::names::latin_tokens;
 use crate::quality::numbers::numbers;
 use crate::quality::settings::Swapped;
@@ -394,52 +396,38 @@ fn total(evidence: &[SwapEvidence; 2]) -> SwapEvidence {
 
 /// A 1-1 bead with both sides summarised.
 struct OneToOne<'a> {
-    bead: &'a Bead,
     source: Summary<'a>,
     target: Summary<'a>,
 }
 
-/// The 1-1 beads of the bitext with text on both sides, in bead order.
-fn one_to_one<'a>(ctx: &'a Ctx<'a>) -> Vec<Option<OneToOne<'a>>> {
-    let bitext = ctx.bitext;
-    bitext
-        .beads
-        .iter()
-        .map(|bead| {
-            let (&[s], &[t]) = (bead.source.as_slice(), bead.target.as_slice()) else {
-                return None;
-            };
-            let (source, target) = (bitext.source.get(s)?, bitext.target.get(t)?);
-            let source = Summary::of(ctx, &source.text, source.mt.as_deref(), Side::Source);
-            let target = Summary::of(ctx, &target.text, None, Side::Target);
-            (source.letters > 0 && target.letters > 0).then_some(OneToOne {
-                bead,
-                source,
-                target,
-            })
-        })
-        .collect()
-}
-
-/// Points the beads' word ids at the bitext's lexicon's encoding; `None` when it has none or
-/// the lexical evidence is turned off.
-fn with_lexicon<'a>(
+/// Bead `at` summarised when it is 1-1 with letters on both sides, its word ids pointed at the
+/// bitext's lexicon's encoding when there is one.
+fn one_to_one<'a>(
     ctx: &'a Ctx<'a>,
-    beads: &mut [Option<OneToOne<'a>>],
-    settings: &Swapped,
-) -> Option<&'a BitextLexicon> {
-    if settings.lexical_weight == 0.0 {
+    at: usize,
+    lexicon: Option<&'a BeadLexicon>,
+) -> Option<OneToOne<'a>> {
+    let bitext = ctx.bitext;
+    let bead = &bitext.beads[at];
+    let (&[s], &[t]) = (bead.source.as_slice(), bead.target.as_slice()) else {
+        return None;
+    };
+    let (source, target) = (bitext.source.get(s)?, bitext.target.get(t)?);
+    let mut source = Summary::of(ctx, &source.text, source.mt.as_deref(), Side::Source);
+    let mut target = Summary::of(ctx, &target.text, None, Side::Target);
+    if source.letters == 0 || target.letters == 0 {
         return None;
     }
-    let shared = ctx.bead_lexicon()?;
-    for (at, bead) in beads.iter_mut().enumerate() {
-        if let (Some(b), Some(Some(encoded))) = (bead.as_mut(), shared.encoded.get(at)) {
-            b.source.ids = &encoded.source;
-            b.target.ids = &encoded.target;
-        }
+    if let Some(Some(encoded)) = lexicon.and_then(|l| l.encoded.get(at)) {
+        source.ids = &encoded.source;
+        target.ids = &encoded.target;
     }
-    Some(&shared.lexicon)
+    Some(OneToOne { source, target })
 }
+
+/// Beads summarised per chunk: a summary holds every stem of its sentence, so the whole
+/// bitext's at once would hold gigabytes on a big one.
+const CHUNK: usize = 2048;
 
 /// Runs `swapped` with the length model the other length checks use.
 pub(crate) fn run(ctx: &Ctx, model: &LengthModel, flags: &mut Vec<Flag>) {
@@ -447,60 +435,75 @@ pub(crate) fn run(ctx: &Ctx, model: &LengthModel, flags: &mut Vec<Flag>) {
         return;
     };
     let settings = &ctx.settings.swapped;
-    let mut beads = one_to_one(ctx);
-    let lexicon = with_lexicon(ctx, &mut beads, settings);
-    let beads = beads;
+    // The bitext's lexicon, unless the lexical evidence is turned off.
+    let shared = (settings.lexical_weight != 0.0)
+        .then(|| ctx.bead_lexicon())
+        .flatten();
+    let lexicon = shared.map(|l| &l.lexicon);
+    let n = ctx.bitext.beads.len();
     // Every neighbouring pair that crossing clearly improves, best first; a bead is named in
-    // one flag at most.
-    let mut candidates: Vec<(f64, usize, SwapEvidence)> = (0..beads.len().saturating_sub(1))
-        .filter_map(|k| {
-            let (a, b) = (beads[k].as_ref()?, beads[k + 1].as_ref()?);
-            if a.target.text == b.target.text || a.source.text == b.source.text {
-                return None;
-            }
-            let e = evidence(
-                model,
-                lexicon.as_ref().map(|lexicon| Lexical {
-                    lexicon,
-                    held_out: [k, k + 1],
-                }),
-                (&a.source, &a.target),
-                (&b.source, &b.target),
-            );
-            let score = pair_score(&e, settings)?;
-            (score >= settings.min_score).then_some((score, k, total(&e)))
+    // one flag at most. Each chunk summarises its beads and the next chunk's first (pairs
+    // cross chunk ends), scores its pairs, and lets the summaries go.
+    let mut candidates: Vec<(f64, usize, SwapEvidence)> = (0..n.saturating_sub(1))
+        .step_by(CHUNK)
+        .collect::<Vec<usize>>()
+        .into_par_iter()
+        .flat_map_iter(|start| {
+            let end = (start + CHUNK).min(n - 1);
+            let beads: Vec<Option<OneToOne>> = (start..=end)
+                .map(|at| one_to_one(ctx, at, shared))
+                .collect();
+            (start..end)
+                .filter_map(|k| {
+                    let (a, b) = (beads[k - start].as_ref()?, beads[k + 1 - start].as_ref()?);
+                    if a.target.text == b.target.text || a.source.text == b.source.text {
+                        return None;
+                    }
+                    let e = evidence(
+                        model,
+                        lexicon.map(|lexicon| Lexical {
+                            lexicon,
+                            held_out: [k, k + 1],
+                        }),
+                        (&a.source, &a.target),
+                        (&b.source, &b.target),
+                    );
+                    let score = pair_score(&e, settings)?;
+                    (score >= settings.min_score).then_some((score, k, total(&e)))
+                })
+                .collect::<Vec<_>>()
         })
         .collect();
     candidates.sort_by(|p, q| q.0.total_cmp(&p.0).then(p.1.cmp(&q.1)));
-    let mut used = vec![false; beads.len()];
+    let mut used = vec![false; n];
+    let beads = &ctx.bitext.beads;
     for (score, k, e) in candidates {
         if used[k] || used[k + 1] {
             continue;
         }
         used[k] = true;
         used[k + 1] = true;
-        let (Some(a), Some(b)) = (&beads[k], &beads[k + 1]) else {
-            continue;
-        };
+        let (a, b) = (&beads[k], &beads[k + 1]);
+        let text = |bead: &Bead| ctx.bead_text(bead, Side::Target);
         let mut flag = ctx.bead_flag(
             Code::Swapped,
             severity,
-            a.bead,
+            a,
             format!(
                 "the translations of beads {} and {} fit each other's source better than their own: they were probably exchanged",
-                a.bead.id, b.bead.id
+                a.id, b.id
             ),
             format!(
                 "crossed better by {score:.1} ({}): «{}» ↔ «{}»",
                 e.describe(),
-                excerpt(a.target.text, 40),
-                excerpt(b.target.text, 40)
+                excerpt(text(a), 40),
+                excerpt(text(b), 40)
             ),
         );
-        flag.source.extend(&b.bead.source);
-        flag.target.extend(&b.bead.target);
+        flag.source.extend(&b.source);
+        flag.target.extend(&b.target);
         flag.extra
-            .insert("beads".into(), serde_json::json!([a.bead.id, b.bead.id]));
+            .insert("beads".into(), serde_json::json!([a.id, b.id]));
         flags.push(flag);
     }
 }
@@ -690,6 +693,31 @@ mod tests {
         assert!(!check(&b, &settings).iter().any(|f| f.code == "swapped"));
     }
 
+    #[test]
+    fn swaps_across_the_edge_of_a_chunk_are_found() {
+        // Every sentence carries its own number, so a swap shows in the numbers alone.
+        let mut rows: Vec<(String, String)> = word_for_word(2 * CHUNK + 40)
+            .into_iter()
+            .enumerate()
+            .map(|(i, (s, t))| (format!("{s} {}", 1000 + i), format!("{t} {}", 1000 + i)))
+            .collect();
+        // The last pair of the first chunk and the first pair of the third.
+        for k in [CHUNK - 1, 2 * CHUNK] {
+            let (x, y) = (rows[k].1.clone(), rows[k + 1].1.clone());
+            rows[k].1 = y;
+            rows[k + 1].1 = x;
+        }
+        let refs: Vec<(&str, &str)> = rows.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let sources: Vec<Vec<usize>> = swapped_flags(&pairs(&refs))
+            .into_iter()
+            .map(|f| f.source)
+            .collect();
+        assert_eq!(
+            sources,
+            [vec![CHUNK - 1, CHUNK], vec![2 * CHUNK, 2 * CHUNK + 1]]
+        );
+    }
+
     proptest::proptest! {
         /// Whatever the text, a pair and its crossed version are never both swaps (each
         /// source's preference changes sign), and no bead is named by two flags.
@@ -705,7 +733,7 @@ mod tests {
             let settings = CheckSettings::default();
             let ctx = Ctx::new(&b, &settings);
             let model = LengthModel::prior(&settings.length_ratio);
-            let beads = one_to_one(&ctx);
+            let beads: Vec<_> = (0..b.beads.len()).map(|at| one_to_one(&ctx, at, None)).collect();
             for k in 0..beads.len() - 1 {
                 let (Some(a), Some(c)) = (&beads[k], &beads[k + 1]) else { continue };
                 let straight = evidence(&model, None, (&a.source, &a.target), (&c.source, &c.target));

@@ -20,6 +20,8 @@
 use crate::quality::lexicon::CLASSIFIERS;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use rayon::prelude::*;
+
 /// The vowel class of a skeleton.
 const VOWEL: u8 = b'V';
 
@@ -150,20 +152,28 @@ fn near(a: u8, b: u8) -> bool {
         && NEAR_BITS[(a - b'A') as usize] & (1 << (b - b'A')) != 0
 }
 
-/// Weighted edit distance between skeletons (a vowel costs 0.3, a near class half).
-fn distance(a: &[u8], b: &[u8]) -> f64 {
+/// Whether the weighted edit distance between skeletons (a vowel costs 0.3, a near class
+/// half) is at most `limit`.
+///
+/// Every cost is positive, so a row's smallest cell never falls in the rows below it: once a
+/// row's smallest cell is above `limit` the answer is no, which most word pairs show after
+/// a row or two (this runs for many word pairs of every bead).
+fn within(a: &[u8], b: &[u8], limit: f64) -> bool {
     let cost = |c: u8| if c == VOWEL { 0.3 } else { 1.0 };
-    // Two rows on the stack (this runs for many word pairs of every bead).
+    // Two rows on the stack.
     if b.len() >= MAX_SKELETON {
-        return f64::INFINITY;
+        return false;
     }
-    let mut prev = [0.0_f64; MAX_SKELETON];
+    let (mut first_row, mut second_row) = ([0.0_f64; MAX_SKELETON], [0.0_f64; MAX_SKELETON]);
+    // The rows are swapped by reference (swapping the arrays themselves copied 512 bytes per
+    // row and was most of the time).
+    let (mut prev, mut row) = (&mut first_row, &mut second_row);
     for (j, &c) in b.iter().enumerate() {
         prev[j + 1] = prev[j] + cost(c);
     }
-    let mut row = [0.0_f64; MAX_SKELETON];
     for &x in a {
         row[0] = prev[0] + cost(x);
+        let mut smallest = row[0];
         for (j, &y) in b.iter().enumerate() {
             let substitute = if x == y {
                 0.0
@@ -175,10 +185,14 @@ fn distance(a: &[u8], b: &[u8]) -> f64 {
             row[j + 1] = (prev[j] + substitute)
                 .min(prev[j + 1] + cost(x))
                 .min(row[j] + cost(y));
+            smallest = smallest.min(row[j + 1]);
+        }
+        if smallest > limit {
+            return false;
         }
         std::mem::swap(&mut prev, &mut row);
     }
-    prev[b.len()]
+    prev[b.len()] <= limit
 }
 
 /// Longest skeleton compared (longer ones are no single name).
@@ -192,8 +206,9 @@ const TOLERANCE: f64 = 0.2;
 #[derive(Debug, Clone, Copy)]
 struct Skeleton {
     classes: [u8; MAX_SKELETON],
-    len: usize,
-    consonants: usize,
+    // Bytes, not words: 35 bytes a skeleton instead of 56 (every stem of a bead has one).
+    len: u8,
+    consonants: u8,
     first: Option<u8>,
 }
 
@@ -207,14 +222,15 @@ impl Skeleton {
             first: None,
         };
         for c in classes {
-            if k.len > 0 && k.classes[k.len - 1] == c {
+            let len = usize::from(k.len);
+            if len > 0 && k.classes[len - 1] == c {
                 continue;
             }
-            if k.len == MAX_SKELETON {
+            if len == MAX_SKELETON {
                 k.consonants = 0;
                 return k;
             }
-            k.classes[k.len] = c;
+            k.classes[len] = c;
             k.len += 1;
             if c != VOWEL {
                 k.consonants += 1;
@@ -234,7 +250,7 @@ impl Skeleton {
     }
 
     fn classes(&self) -> &[u8] {
-        &self.classes[..self.len]
+        &self.classes[..usize::from(self.len)]
     }
 
     /// Whether it has the two consonants a name needs to be recognised.
@@ -245,9 +261,11 @@ impl Skeleton {
 
 /// A consonant class and its near classes, as bits (`A` = bit 0).
 fn consonant_bits(c: u8) -> u32 {
-    (b'A'..=b'Z')
-        .filter(|&x| x == c || near(x, c))
-        .fold(0, |set, x| set | 1 << (x - b'A'))
+    if c.is_ascii_uppercase() {
+        NEAR_BITS[(c - b'A') as usize] | 1 << (c - b'A')
+    } else {
+        0
+    }
 }
 
 /// Whether two skeletons sound alike, cheap checks first.
@@ -263,14 +281,14 @@ fn alike(a: &Skeleton, b: &Skeleton) -> bool {
     {
         return false;
     }
-    let longer = a.len.max(b.len) as f64;
+    let longer = f64::from(a.len.max(b.len));
     // Each extra consonant costs 1, each extra class at least 0.3.
-    if a.consonants.abs_diff(b.consonants) as f64 > TOLERANCE * longer
-        || 0.3 * a.len.abs_diff(b.len) as f64 > TOLERANCE * longer
+    if f64::from(a.consonants.abs_diff(b.consonants)) > TOLERANCE * longer
+        || 0.3 * f64::from(a.len.abs_diff(b.len)) > TOLERANCE * longer
     {
         return false;
     }
-    distance(a.classes(), b.classes()) <= TOLERANCE * longer
+    within(a.classes(), b.classes(), TOLERANCE * longer)
 }
 
 /// Whether an Arabic and a Latin skeleton sound alike (see the module documentation).
@@ -472,6 +490,8 @@ pub fn classifier_letters(source: &str, target: &str) -> usize {
 /// English text's tells which names they share with no lexicon (`ستارلين` ~ `Starlin`).
 #[derive(Debug, Clone, Default)]
 pub struct HeardNames {
+    /// Sorted by first consonant: a word can only sound like those whose first consonant is
+    /// its own or a near one, which are a few short runs here.
     skeletons: Vec<Skeleton>,
     /// The first consonants of the skeletons and their near classes, as bits (`A` = bit 0): a
     /// name whose first consonant is not among them sounds like none of them.
@@ -494,12 +514,34 @@ impl HeardNames {
         HeardNames::from(skeletons)
     }
 
-    fn from(skeletons: Vec<Skeleton>) -> HeardNames {
+    fn from(mut skeletons: Vec<Skeleton>) -> HeardNames {
+        skeletons.sort_by_key(|k| k.first);
         let firsts = skeletons
             .iter()
             .filter_map(|k| k.first)
             .fold(0, |set, c| set | consonant_bits(c));
         HeardNames { skeletons, firsts }
+    }
+
+    /// Whether `alike(skeleton of ours, other)` holds for one of ours, looking only at those
+    /// whose first consonant is `other`'s or near it (`alike` rejects every other one first).
+    fn any_alike(&self, other: &Skeleton, alike: impl Fn(&Skeleton, &Skeleton) -> bool) -> bool {
+        let Some(first) = other.first else {
+            return false;
+        };
+        let mut classes = consonant_bits(first);
+        while classes != 0 {
+            let class = b'A' + classes.trailing_zeros() as u8;
+            classes &= classes - 1;
+            let from = self.skeletons.partition_point(|k| k.first < Some(class));
+            let run = self.skeletons[from..]
+                .iter()
+                .take_while(|k| k.first == Some(class));
+            if run.into_iter().any(|k| alike(k, other)) {
+                return true;
+            }
+        }
+        false
     }
 
     /// The capitalised words of a Latin-script text (see [`capitalised_words`]), once each.
@@ -524,7 +566,7 @@ impl HeardNames {
                 return false;
             }
             let skeleton = Skeleton::of_arabic(stem);
-            self.skeletons.iter().any(|k| alike(&skeleton, k))
+            self.any_alike(&skeleton, |ours, arabic| alike(arabic, ours))
         })
     }
 
@@ -542,7 +584,7 @@ impl HeardNames {
                 l.first
                     .is_some_and(|c| arabic.firsts & (1 << (c - b'A')) != 0)
             })
-            .filter(|l| arabic.skeletons.iter().any(|a| alike(a, l)))
+            .filter(|l| arabic.any_alike(l, alike))
             .count()
     }
 }
@@ -591,56 +633,62 @@ fn form_key(word: &str) -> String {
         .to_string()
 }
 
+/// The (Arabic stem, capitalised English word) pairs of one bead whose sounds match: for every
+/// Arabic word, its longest stem that sounds like one of the target's capitalised words.
+fn names_of_pair<'t>(source: &str, target: &'t str) -> Vec<(String, &'t str)> {
+    let mut capitals: Vec<(&str, Skeleton)> = capitalised_words(target)
+        .into_iter()
+        .map(|c| (c, Skeleton::new(latin_skeleton(c))))
+        .filter(|(_, k)| k.may_be_name())
+        .collect();
+    capitals.dedup_by_key(|(c, _)| *c);
+    if capitals.is_empty() {
+        return Vec::new();
+    }
+    // First consonants a stem may start with to sound like one of the capitals.
+    let firsts = capitals
+        .iter()
+        .filter_map(|(_, k)| k.first)
+        .fold(0u32, |set, c| set | consonant_bits(c));
+    let mut found = Vec::new();
+    for word in arabic_word_slices(source) {
+        let letters = plain_letters(word);
+        let stems = stem_slices(&letters);
+        let hit = stems.as_slice().iter().rev().find_map(|stem| {
+            let first = Skeleton::first_arabic_consonant(stem)?;
+            if firsts & (1 << (first - b'A')) == 0 {
+                return None;
+            }
+            let skeleton = Skeleton::of_arabic(stem);
+            capitals
+                .iter()
+                .find(|(_, c)| alike(&skeleton, c))
+                .map(|(c, _)| (stem.to_string(), *c))
+        });
+        found.extend(hit);
+    }
+    found
+}
+
 impl NameLexicon {
     /// Learns the names of a bitext from its (source, target) pairs.
     pub fn build(pairs: &[(&str, &str)]) -> NameLexicon {
-        let mut latin: HashMap<&str, Skeleton> = HashMap::new();
+        // Each pair's names are found on its own, spread over the cores; merged in pair order
+        // so a form written two ways keeps the later pair's spelling, as a serial pass would.
+        let found: Vec<Vec<(String, &str)>> = pairs
+            .par_iter()
+            .map(|(source, target)| names_of_pair(source, target))
+            .collect();
         let mut forms: HashMap<String, BTreeMap<String, String>> = HashMap::new();
-        for (source, target) in pairs {
-            let mut capitals: Vec<(&str, Skeleton)> = capitalised_words(target)
-                .into_iter()
-                .map(|c| {
-                    let k = *latin
-                        .entry(c)
-                        .or_insert_with(|| Skeleton::new(latin_skeleton(c)));
-                    (c, k)
-                })
-                .filter(|(_, k)| k.may_be_name())
-                .collect();
-            capitals.dedup_by_key(|(c, _)| *c);
-            if capitals.is_empty() {
-                continue;
-            }
-            // First consonants a stem may start with to sound like one of the capitals.
-            let firsts = capitals
-                .iter()
-                .filter_map(|(_, k)| k.first)
-                .fold(0u32, |set, c| set | consonant_bits(c));
-            for word in arabic_word_slices(source) {
-                let letters = plain_letters(word);
-                let stems = stem_slices(&letters);
-                let found = stems.as_slice().iter().rev().find_map(|stem| {
-                    let first = Skeleton::first_arabic_consonant(stem)?;
-                    if firsts & (1 << (first - b'A')) == 0 {
-                        return None;
-                    }
-                    let skeleton = Skeleton::of_arabic(stem);
-                    capitals
-                        .iter()
-                        .find(|(_, c)| alike(&skeleton, c))
-                        .map(|(c, _)| (*stem, *c))
-                });
-                if let Some((stem, english)) = found {
-                    let written = english
-                        .trim_end_matches("'s")
-                        .trim_end_matches("’s")
-                        .to_string();
-                    forms
-                        .entry(stem.to_string())
-                        .or_default()
-                        .insert(form_key(english), written);
-                }
-            }
+        for (stem, english) in found.into_iter().flatten() {
+            let written = english
+                .trim_end_matches("'s")
+                .trim_end_matches("’s")
+                .to_string();
+            forms
+                .entry(stem)
+                .or_default()
+                .insert(form_key(english), written);
         }
         let mut lexicon = NameLexicon {
             forms,
@@ -692,19 +740,31 @@ impl NameLexicon {
         if self.forms.is_empty() {
             return;
         }
+        // Per pair (spread over the cores): each lexicon stem it has, and whether the target
+        // has one of its forms.
+        let per_pair: Vec<Vec<(&str, bool)>> = pairs
+            .par_iter()
+            .map(|(source, target)| {
+                let stems: BTreeSet<&str> =
+                    self.names_in(source).into_iter().map(|(_, s)| s).collect();
+                if stems.is_empty() {
+                    return Vec::new();
+                }
+                let lower = target.to_lowercase();
+                stems
+                    .into_iter()
+                    .map(|stem| {
+                        let present = self.forms[stem].keys().any(|f| lower.contains(f.as_str()));
+                        (stem, present)
+                    })
+                    .collect()
+            })
+            .collect();
         let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
-        for (source, target) in pairs {
-            let stems: BTreeSet<&str> = self.names_in(source).into_iter().map(|(_, s)| s).collect();
-            if stems.is_empty() {
-                continue;
-            }
-            let lower = target.to_lowercase();
-            for stem in stems {
-                let present = self.forms[stem].keys().any(|f| lower.contains(f.as_str()));
-                let entry = seen.entry(stem.to_string()).or_default();
-                entry.0 += 1;
-                entry.1 += usize::from(present);
-            }
+        for (stem, present) in per_pair.into_iter().flatten() {
+            let entry = seen.entry(stem.to_string()).or_default();
+            entry.0 += 1;
+            entry.1 += usize::from(present);
         }
         self.forms.retain(|s, _| {
             seen.get(s)
