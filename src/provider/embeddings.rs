@@ -34,6 +34,14 @@ impl InputKind {
             InputKind::Passage => "passage",
         }
     }
+
+    /// The prefix configured for this kind of text.
+    pub fn prefix<'a>(self, query: &'a str, passage: &'a str) -> &'a str {
+        match self {
+            InputKind::Query => query,
+            InputKind::Passage => passage,
+        }
+    }
 }
 
 /// A sentence-embedding service.
@@ -145,17 +153,27 @@ pub fn plan_batches(
     Ok(batches)
 }
 
-/// Posts one JSON request body to `url` (the key, if any, as a bearer token), reads the reply
-/// with `interpret` and validates the vectors against the texts sent: what every embeddings
-/// kind does the same way (the kinds differ in their body and their reply).
-pub(crate) async fn post_json(
+/// Embeds one batch the way every embeddings kind does (they differ only in their body and
+/// their reply): nothing is sent for no texts; the texts are checked against `limits`, get
+/// `prefix`, and go as `body(texts)` to `url` (the key, if any, as a bearer token); the reply
+/// is read with `interpret` and its vectors validated against the texts sent.
+#[allow(clippy::too_many_arguments)] // one call per kind, each argument named there
+pub(crate) async fn embed_batch(
     http: &Http,
     url: &str,
-    body: &Value,
+    limits: Limits,
     texts: &[String],
+    prefix: &str,
     dimensions: usize,
+    body: impl FnOnce(&[String]) -> Value,
     interpret: impl Fn(&Reply) -> Verdict<Vec<Vec<f32>>>,
 ) -> Result<Vec<Vec<f32>>, ProviderError> {
+    if texts.is_empty() {
+        return Ok(Vec::new());
+    }
+    super::check_fits(&limits, texts)?;
+    let texts = prefixed(prefix, texts);
+    let body = body(&texts);
     let auth = http.secret().map(|key| format!("Bearer {}", key.expose()));
     let chars = texts.iter().map(|t| t.chars().count()).sum();
     let vectors = http
@@ -166,7 +184,7 @@ pub(crate) async fn post_json(
                 if let Some(auth) = &auth {
                     request = request.header("Authorization", auth);
                 }
-                request.json(body)
+                request.json(&body)
             },
             interpret,
         )
@@ -272,7 +290,7 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
 }
 
 /// A text as sent: the configured prefix, then the text.
-pub(crate) fn prefixed(prefix: &str, texts: &[String]) -> Vec<String> {
+fn prefixed(prefix: &str, texts: &[String]) -> Vec<String> {
     texts.iter().map(|t| format!("{prefix}{t}")).collect()
 }
 

@@ -9,7 +9,7 @@
 use serde_json::{Value, json};
 
 use super::BoxFuture;
-use super::embeddings::{Embed, InputKind, base64_floats, float_array, prefixed};
+use super::embeddings::{Embed, InputKind, base64_floats, embed_batch, float_array};
 use super::http::{Http, Reply, Secret, Transport, Verdict, classify_status, service_settings};
 use super::{Encoding, Limits, ProviderError, Stats, endpoint, root};
 
@@ -103,14 +103,6 @@ pub(crate) fn request_body(
     body
 }
 
-/// The prefix of texts of `kind`.
-fn prefix(options: &OpenAiEmbeddingsSettings, kind: InputKind) -> &str {
-    match kind {
-        InputKind::Query => &options.query_prefix,
-        InputKind::Passage => &options.passage_prefix,
-    }
-}
-
 /// Judges one reply: the vectors in `index` order, or why not.
 pub(crate) fn interpret(reply: &Reply, sent: usize) -> Verdict<Vec<Vec<f32>>> {
     if !(200..300).contains(&reply.status) {
@@ -176,23 +168,17 @@ impl Embed for OpenAiEmbeddings {
         texts: &'a [String],
         kind: InputKind,
     ) -> BoxFuture<'a, Result<Vec<Vec<f32>>, ProviderError>> {
-        Box::pin(async move {
-            if texts.is_empty() {
-                return Ok(Vec::new());
-            }
-            super::check_fits(&self.limits(), texts)?;
-            let texts = prefixed(prefix(&self.options, kind), texts);
-            let body = request_body(&self.options, &texts, kind);
-            super::embeddings::post_json(
-                &self.http,
-                &self.url,
-                &body,
-                &texts,
-                self.options.dimensions,
-                |reply| interpret(reply, texts.len()),
-            )
-            .await
-        })
+        let o = &self.options;
+        Box::pin(embed_batch(
+            &self.http,
+            &self.url,
+            self.limits(),
+            texts,
+            kind.prefix(&o.query_prefix, &o.passage_prefix),
+            o.dimensions,
+            move |texts| request_body(o, texts, kind),
+            |reply| interpret(reply, texts.len()),
+        ))
     }
 
     fn stats(&self) -> Stats {

@@ -7,7 +7,7 @@
 use serde_json::{Value, json};
 
 use super::BoxFuture;
-use super::embeddings::{Embed, InputKind, float_arrays, prefixed};
+use super::embeddings::{Embed, InputKind, embed_batch, float_arrays};
 use super::http::{
     Http, Reply, Secret, Transport, Verdict, classify_status, judge, service_settings,
 };
@@ -110,27 +110,17 @@ impl Embed for TeiEmbeddings {
         texts: &'a [String],
         kind: InputKind,
     ) -> BoxFuture<'a, Result<Vec<Vec<f32>>, ProviderError>> {
-        Box::pin(async move {
-            if texts.is_empty() {
-                return Ok(Vec::new());
-            }
-            let prefix = match kind {
-                InputKind::Query => &self.options.query_prefix,
-                InputKind::Passage => &self.options.passage_prefix,
-            };
-            super::check_fits(&self.limits(), texts)?;
-            let texts = prefixed(prefix, texts);
-            let body = request_body(&texts);
-            super::embeddings::post_json(
-                &self.http,
-                &self.url,
-                &body,
-                &texts,
-                self.options.dimensions,
-                interpret,
-            )
-            .await
-        })
+        let o = &self.options;
+        Box::pin(embed_batch(
+            &self.http,
+            &self.url,
+            self.limits(),
+            texts,
+            kind.prefix(&o.query_prefix, &o.passage_prefix),
+            o.dimensions,
+            request_body,
+            interpret,
+        ))
     }
 
     fn stats(&self) -> Stats {
