@@ -28,7 +28,7 @@
 
 pub mod chrf;
 mod embedding;
-mod fast_hash;
+pub(crate) mod fast_hash;
 mod features;
 pub mod length;
 mod lexicon;

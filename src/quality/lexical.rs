@@ -22,6 +22,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
+use crate::align::fast_hash::FastMap;
 use crate::align::model_one::{BeadShare, ModelOne, NULL, common_targets};
 use crate::quality::text::{is_arabic_letter, is_letter_or_digit};
 use crate::quality::transliteration::barest_stem;
@@ -50,32 +51,47 @@ const MAX_TARGET_SHARE: f64 = 0.3;
 /// The source-side keys of a text: stems without clitics (Arabic), lowercased words otherwise,
 /// in text order (repeats kept).
 pub(crate) fn source_keys(text: &str, prefix: usize) -> Vec<String> {
-    text.split(|c: char| !is_letter_or_digit(c) && !is_mark(c))
-        .filter_map(|word| {
-            let letters: String = word
-                .chars()
-                .filter(|&c| !is_mark(c))
-                .map(fold_arabic)
-                .collect();
-            // Arabic letters first: the general Unicode lookup is slow.
-            let numeric = |c: char| {
-                c.is_ascii_digit() || (!c.is_ascii() && !is_arabic_letter(c) && c.is_numeric())
-            };
-            if letters.is_empty() || letters.chars().any(numeric) {
-                return None;
+    let mut keys = Vec::new();
+    for_each_source_key(text, prefix, |key| keys.push(key.to_string()));
+    keys
+}
+
+/// Calls `f` with each of [`source_keys`], built in reused buffers: every bead of the bitext
+/// is encoded, and a `String` or two per word was most of that time.
+fn for_each_source_key(text: &str, prefix: usize, mut f: impl FnMut(&str)) {
+    // Arabic letters first: the general Unicode lookup is slow.
+    let numeric =
+        |c: char| c.is_ascii_digit() || (!c.is_ascii() && !is_arabic_letter(c) && c.is_numeric());
+    let (mut letters, mut lower) = (String::new(), String::new());
+    for word in text.split(|c: char| !is_letter_or_digit(c) && !is_mark(c)) {
+        letters.clear();
+        letters.extend(word.chars().filter(|&c| !is_mark(c)).map(fold_arabic));
+        if letters.is_empty() || letters.chars().any(numeric) {
+            continue;
+        }
+        let key = if letters.chars().all(is_arabic_letter) {
+            barest_stem(&letters)
+        } else {
+            lower.clear();
+            if letters.is_ascii() {
+                lower.push_str(&letters);
+                lower.make_ascii_lowercase();
+            } else {
+                // `str::to_lowercase`, not per character: a final sigma lowercases by context.
+                lower.push_str(&letters.to_lowercase());
             }
-            let key = if letters.chars().all(is_arabic_letter) {
-                barest_stem(&letters).to_string()
-            } else {
-                letters.to_lowercase()
-            };
-            Some(if prefix == 0 {
-                key
-            } else {
-                key.chars().take(prefix).collect()
-            })
-        })
-        .collect()
+            &lower
+        };
+        f(first_chars(key, prefix));
+    }
+}
+
+/// The first `n` characters of `text` (all of it when `n` is 0 or it is shorter).
+fn first_chars(text: &str, n: usize) -> &str {
+    match text.char_indices().nth(n) {
+        Some((end, _)) if n > 0 => &text[..end],
+        _ => text,
+    }
 }
 
 /// Arabic diacritics and tatweel (dropped from keys).
@@ -96,13 +112,25 @@ fn fold_arabic(c: char) -> char {
 /// the PUD dev split it lifted `swapped` recall from 0.936 to 0.948).
 const TARGET_PREFIX: usize = 5;
 
-/// The lowercased words of a target text (letters, at least two, no digit), cut to
-/// [`TARGET_PREFIX`] letters, in text order.
-pub(crate) fn target_tokens(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'))
+/// Calls `f` with the lowercased words of a target text (letters, at least two, no digit),
+/// cut to [`TARGET_PREFIX`] letters, in text order; built in one reused buffer (see
+/// [`for_each_source_key`]).
+fn for_each_target_token(text: &str, mut f: impl FnMut(&str)) {
+    let mut token = String::new();
+    let words = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'))
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
-        .filter(|w| w.chars().count() >= 2 && !w.chars().any(char::is_numeric))
-        .map(|w| w.to_lowercase().chars().take(TARGET_PREFIX).collect())
+        .filter(|w| w.chars().count() >= 2 && !w.chars().any(char::is_numeric));
+    for w in words {
+        token.clear();
+        if w.is_ascii() {
+            token.push_str(&w[..w.len().min(TARGET_PREFIX)]);
+            token.make_ascii_lowercase();
+        } else {
+            token.extend(w.to_lowercase().chars().take(TARGET_PREFIX));
+        }
+        f(&token);
+    }
 }
 
 /// A bead's sides as lexicon ids (words the lexicon never saw are left out).
@@ -132,8 +160,9 @@ fn lookup<V: Copy + Default>(list: &[(u32, V)], id: u32) -> V {
 /// `p(target word | source key)` learned from a bitext's own 1-1 beads, with leave-one-out.
 #[derive(Debug, Default)]
 pub(crate) struct BitextLexicon {
-    source_ids: HashMap<String, u32>,
-    target_ids: HashMap<String, u32>,
+    // Fast-hashed: every word of every bead is looked up here.
+    source_ids: FastMap<String, u32>,
+    target_ids: FastMap<String, u32>,
     /// Per source id: occurrences in the training beads.
     seen: Vec<u32>,
     /// Per source id: its expected count in the last EM step.
@@ -148,9 +177,13 @@ pub(crate) struct BitextLexicon {
 }
 
 /// Interns a string as a dense id.
-fn intern(ids: &mut HashMap<String, u32>, word: String) -> u32 {
+fn intern(ids: &mut FastMap<String, u32>, word: &str) -> u32 {
+    if let Some(&id) = ids.get(word) {
+        return id;
+    }
     let next = ids.len() as u32;
-    *ids.entry(word).or_insert(next)
+    ids.insert(word.to_string(), next);
+    next
 }
 
 impl BitextLexicon {
@@ -183,10 +216,10 @@ impl BitextLexicon {
         let corpus: Vec<(usize, Vec<u32>, Vec<u32>)> = beads
             .map(|(at, keys, target)| {
                 let mut source = vec![NULL];
-                source.extend(keys.iter().map(|k| intern(&mut lex.source_ids, k.clone())));
-                let target = target_tokens(target)
-                    .map(|w| intern(&mut lex.target_ids, w))
-                    .collect();
+                source.extend(keys.iter().map(|k| intern(&mut lex.source_ids, k)));
+                let mut ids = Vec::new();
+                for_each_target_token(target, |w| ids.push(intern(&mut lex.target_ids, w)));
+                let target = ids;
                 (*at, source, target)
             })
             .collect();
@@ -205,20 +238,37 @@ impl BitextLexicon {
     }
 
     /// A bead's sides as ids.
+    #[cfg(test)]
     pub fn encode(&self, source_keys: &[String], target: &str) -> Encoded {
-        let mut source: Vec<u32> = source_keys
-            .iter()
-            .filter_map(|k| self.source_ids.get(k).copied())
-            .collect();
+        self.encode_with(|f| source_keys.iter().for_each(|k| f(k)), target)
+    }
+
+    /// A bead's sides as ids, its source keys made from `source` with `prefix`.
+    fn encode_text(&self, source: &str, prefix: usize, target: &str) -> Encoded {
+        self.encode_with(|f| for_each_source_key(source, prefix, f), target)
+    }
+
+    /// A bead's sides as ids, `keys` calling its argument with each source key.
+    fn encode_with(&self, keys: impl FnOnce(&mut dyn FnMut(&str)), target: &str) -> Encoded {
+        let mut source: Vec<u32> = Vec::new();
+        keys(&mut |k| source.extend(self.source_ids.get(k).copied()));
         source.sort_unstable();
         source.dedup();
-        let mut target: Vec<u32> = target_tokens(target)
-            .filter_map(|w| self.target_ids.get(&w).copied())
-            .filter(|&t| !self.common[t as usize])
-            .collect();
-        target.sort_unstable();
-        target.dedup();
-        Encoded { source, target }
+        let mut target_ids: Vec<u32> = Vec::new();
+        for_each_target_token(target, |w| {
+            target_ids.extend(
+                self.target_ids
+                    .get(w)
+                    .copied()
+                    .filter(|&t| !self.common[t as usize]),
+            );
+        });
+        target_ids.sort_unstable();
+        target_ids.dedup();
+        Encoded {
+            source,
+            target: target_ids,
+        }
     }
 
     /// How well `target` translates `source` with the beads at `held_out` taken out of the
@@ -345,7 +395,7 @@ impl BeadLexicon {
             .par_iter()
             .map(|b| {
                 let (source, target) = (*b)?;
-                Some(lexicon.encode(&source_keys(source, settings.source_prefix), target))
+                Some(lexicon.encode_text(source, settings.source_prefix, target))
             })
             .collect();
         Some(BeadLexicon { lexicon, encoded })
