@@ -247,9 +247,10 @@ pub(crate) struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     fn new(bitext: &'a Bitext, settings: &'a CheckSettings) -> Ctx<'a> {
+        // On the cores: this runs before any check can start.
         let bead_texts = bitext
             .beads
-            .iter()
+            .par_iter()
             .map(|b| {
                 (
                     bitext.text_of(Side::Source, &b.source),
