@@ -31,6 +31,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::io::{BufRead, Write};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::lang::Lang;
@@ -526,6 +527,15 @@ impl Bitext {
 
     /// Reads and validates a JSONL bitext. `name` is used in error messages.
     pub fn read_jsonl<R: BufRead>(input: R, name: &str) -> Result<Bitext, BitextError> {
+        Bitext::read_jsonl_in_batches(input, name, BATCH_BYTES)
+    }
+
+    /// [`Bitext::read_jsonl`], parsing about `batch_bytes` of lines at a time.
+    fn read_jsonl_in_batches<R: BufRead>(
+        input: R,
+        name: &str,
+        batch_bytes: usize,
+    ) -> Result<Bitext, BitextError> {
         let invalid = |line: usize, message: String| BitextError::Invalid {
             file: name.to_string(),
             line,
@@ -537,116 +547,134 @@ impl Bitext {
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let (mut notes, mut stale) = (Vec::new(), Vec::new());
         let mut input = input;
-        let mut buffer = Vec::new();
+        let mut batch = LineBatch::default();
         let mut number = 0;
-        loop {
-            buffer.clear();
-            let read = input
-                .read_until(b'\n', &mut buffer)
+        'read: loop {
+            let more = batch
+                .fill(&mut input, batch_bytes)
                 .map_err(|source| BitextError::Io {
                     file: name.to_string(),
                     source,
                 })?;
-            if read == 0 {
+            // Parsed on every core (a big bitext is tens of megabytes of JSON); whatever the
+            // fast parse does not take is read again below, in order, by the slow path.
+            let parsed: Vec<Option<Record>> = batch
+                .lines()
+                .collect::<Vec<&[u8]>>()
+                .into_par_iter()
+                .map(|line| {
+                    std::str::from_utf8(line)
+                        .ok()
+                        .filter(|line| !line.trim().is_empty())
+                        .and_then(|line| serde_json::from_str::<Record>(line).ok())
+                })
+                .collect();
+            for (buffer, parsed) in batch.lines().zip(parsed) {
+                number += 1;
+                let complete = buffer.last() == Some(&b'\n');
+                let line = match std::str::from_utf8(buffer) {
+                    Ok(line) => line,
+                    // A last line cut short by a crash during an append may end inside a
+                    // character.
+                    Err(_) if !complete => break 'read,
+                    Err(e) => return Err(invalid(number, format!("not UTF-8: {e}"))),
+                };
+                if line.trim().is_empty() {
+                    continue;
+                }
+                last = number;
+                // Straight to a record: one parse instead of two. A line that is not one of
+                // ours takes the slow path (a JSON value first), which tells a torn last line,
+                // a newer record type and an error apart.
+                let record = match parsed {
+                    Some(record) => {
+                        if header.is_none() && !matches!(record, Record::Header(_)) {
+                            return Err(invalid(number, NOT_A_BITEXT.into()));
+                        }
+                        record
+                    }
+                    None => {
+                        let value: serde_json::Value = match serde_json::from_str(line) {
+                            Ok(value) => value,
+                            // The last line, without its line feed: an append cut short (power
+                            // loss, full disk). What it held was never reported as saved; the
+                            // next append removes it.
+                            Err(_) if !complete && header.is_some() => break 'read,
+                            Err(e) => {
+                                return Err(invalid(number, format!("not a JSON object: {e}")));
+                            }
+                        };
+                        let kind = value
+                            .get("type")
+                            .and_then(|t| t.as_str())
+                            .unwrap_or_default()
+                            .to_string();
+                        if header.is_none() && kind != "header" {
+                            return Err(invalid(number, NOT_A_BITEXT.into()));
+                        }
+                        if !matches!(
+                            kind.as_str(),
+                            "header"
+                                | "sentence"
+                                | "bead"
+                                | "flag"
+                                | "decision"
+                                | "note"
+                                | "stale-decision"
+                        ) {
+                            // A record type from a newer tarjama of the same schema: keep
+                            // reading.
+                            continue;
+                        }
+                        serde_json::from_value(value)
+                            .map_err(|e| invalid(number, format!("invalid {kind} record: {e}")))?
+                    }
+                };
+                match record {
+                    Record::Header(h) => {
+                        if header.is_some() {
+                            return Err(invalid(number, "a second header record".into()));
+                        }
+                        if h.schema != SCHEMA_VERSION {
+                            return Err(invalid(
+                                number,
+                                format!(
+                                    "schema version {} is not supported (this tarjama reads version {SCHEMA_VERSION}); upgrade tarjama",
+                                    h.schema
+                                ),
+                            ));
+                        }
+                        header = Some(h);
+                    }
+                    Record::Sentence(s) => {
+                        let list = if s.side == Side::Source {
+                            &mut source
+                        } else {
+                            &mut target
+                        };
+                        if s.id != list.len() {
+                            return Err(invalid(
+                                number,
+                                format!(
+                                    "{:?} sentence id {} out of order (expected {})",
+                                    s.side,
+                                    s.id,
+                                    list.len()
+                                )
+                                .to_lowercase(),
+                            ));
+                        }
+                        list.push(s);
+                    }
+                    Record::Bead(b) => beads.push((number, b)),
+                    Record::Flag(f) => flags.push((number, f)),
+                    Record::Decision(d) => decisions.push((number, d)),
+                    Record::Note(n) => notes.push((number, n)),
+                    Record::StaleDecision(d) => stale.push(d),
+                }
+            }
+            if !more {
                 break;
-            }
-            number += 1;
-            let complete = buffer.last() == Some(&b'\n');
-            let line = match std::str::from_utf8(&buffer) {
-                Ok(line) => line,
-                // A last line cut short by a crash during an append may end inside a character.
-                Err(_) if !complete => break,
-                Err(e) => return Err(invalid(number, format!("not UTF-8: {e}"))),
-            };
-            if line.trim().is_empty() {
-                continue;
-            }
-            last = number;
-            // Straight to a record: one parse instead of two. A line that is not one of ours
-            // takes the slow path (a JSON value first), which tells a torn last line, a newer
-            // record type and an error apart.
-            let record = match serde_json::from_str::<Record>(line) {
-                Ok(record) => {
-                    if header.is_none() && !matches!(record, Record::Header(_)) {
-                        return Err(invalid(number, NOT_A_BITEXT.into()));
-                    }
-                    record
-                }
-                Err(_) => {
-                    let value: serde_json::Value = match serde_json::from_str(line) {
-                        Ok(value) => value,
-                        // The last line, without its line feed: an append cut short (power
-                        // loss, full disk). What it held was never reported as saved; the
-                        // next append removes it.
-                        Err(_) if !complete && header.is_some() => break,
-                        Err(e) => return Err(invalid(number, format!("not a JSON object: {e}"))),
-                    };
-                    let kind = value
-                        .get("type")
-                        .and_then(|t| t.as_str())
-                        .unwrap_or_default()
-                        .to_string();
-                    if header.is_none() && kind != "header" {
-                        return Err(invalid(number, NOT_A_BITEXT.into()));
-                    }
-                    if !matches!(
-                        kind.as_str(),
-                        "header"
-                            | "sentence"
-                            | "bead"
-                            | "flag"
-                            | "decision"
-                            | "note"
-                            | "stale-decision"
-                    ) {
-                        // A record type from a newer tarjama of the same schema: keep reading.
-                        continue;
-                    }
-                    serde_json::from_value(value)
-                        .map_err(|e| invalid(number, format!("invalid {kind} record: {e}")))?
-                }
-            };
-            match record {
-                Record::Header(h) => {
-                    if header.is_some() {
-                        return Err(invalid(number, "a second header record".into()));
-                    }
-                    if h.schema != SCHEMA_VERSION {
-                        return Err(invalid(
-                            number,
-                            format!(
-                                "schema version {} is not supported (this tarjama reads version {SCHEMA_VERSION}); upgrade tarjama",
-                                h.schema
-                            ),
-                        ));
-                    }
-                    header = Some(h);
-                }
-                Record::Sentence(s) => {
-                    let list = if s.side == Side::Source {
-                        &mut source
-                    } else {
-                        &mut target
-                    };
-                    if s.id != list.len() {
-                        return Err(invalid(
-                            number,
-                            format!(
-                                "{:?} sentence id {} out of order (expected {})",
-                                s.side,
-                                s.id,
-                                list.len()
-                            )
-                            .to_lowercase(),
-                        ));
-                    }
-                    list.push(s);
-                }
-                Record::Bead(b) => beads.push((number, b)),
-                Record::Flag(f) => flags.push((number, f)),
-                Record::Decision(d) => decisions.push((number, d)),
-                Record::Note(n) => notes.push((number, n)),
-                Record::StaleDecision(d) => stale.push(d),
             }
         }
         let header = header.ok_or_else(|| invalid(0, "empty file: no header record".into()))?;
@@ -742,6 +770,43 @@ impl Bitext {
                 Bitext::read_jsonl(std::io::BufReader::new(file), &name)
             }
         }
+    }
+}
+
+/// Bytes of JSONL read before the lines are parsed side by side: enough lines to keep every
+/// core busy, few enough that a big bitext is never held twice.
+const BATCH_BYTES: usize = 4 << 20;
+
+/// Whole lines of a JSONL input, read a batch at a time into one buffer.
+#[derive(Default)]
+struct LineBatch {
+    bytes: Vec<u8>,
+    /// Where each line ends (after its line feed, if it has one).
+    ends: Vec<usize>,
+}
+
+impl LineBatch {
+    /// Replaces the batch with the next lines of `input`, at least `limit` bytes of them
+    /// unless the input ends first; false once the input is exhausted (the batch then holds its
+    /// last lines, if any).
+    fn fill(&mut self, input: &mut impl BufRead, limit: usize) -> std::io::Result<bool> {
+        self.bytes.clear();
+        self.ends.clear();
+        while self.bytes.len() < limit {
+            if input.read_until(b'\n', &mut self.bytes)? == 0 {
+                return Ok(false);
+            }
+            self.ends.push(self.bytes.len());
+        }
+        Ok(true)
+    }
+
+    /// The batch's lines, each with its line feed if it has one.
+    fn lines(&self) -> impl Iterator<Item = &[u8]> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(&self.ends)
+            .map(|(start, &end)| &self.bytes[start..end])
     }
 }
 
@@ -1054,6 +1119,40 @@ mod tests {
         broken.extend_from_slice(b"{\"type\":\"decision\"\n");
         broken.extend_from_slice(&whole[whole.len() - 10..]);
         assert!(Bitext::read_jsonl(&broken[..], "t").is_err());
+    }
+
+    #[test]
+    fn batches_of_any_size_read_the_same_bitext_and_the_same_errors() {
+        let mut b = Bitext::new(Lang::parse("ar").unwrap(), Lang::parse("en").unwrap());
+        for i in 0..40 {
+            b.source
+                .push(Sentence::new(Side::Source, i, i / 4, format!("جملة {i}.")));
+            b.target.push(Sentence::new(
+                Side::Target,
+                i,
+                i / 4,
+                format!("Sentence {i}."),
+            ));
+            b.beads.push(Bead::new(i, vec![i], vec![i], 0.9));
+        }
+        let mut whole = Vec::new();
+        b.write_jsonl(&mut whole).unwrap();
+        // A torn last line is dropped, a line that is not JSON is named, whatever the batches.
+        let mut torn = whole.clone();
+        torn.extend_from_slice(b"{\"type\":\"decision\",\"bead\":0,\"act");
+        let mut broken = whole.clone();
+        broken.splice(200..200, b"not json\n".iter().copied());
+        for batch in [1, 7, 100, 1000, usize::MAX] {
+            let read = |bytes: &[u8]| Bitext::read_jsonl_in_batches(bytes, "t", batch);
+            assert_eq!(read(&whole).unwrap(), b, "batch {batch}");
+            assert_eq!(read(&torn).unwrap(), b, "batch {batch}");
+            let line = 1 + broken[..200].iter().filter(|&&c| c == b'\n').count();
+            let err = read(&broken).unwrap_err().to_string();
+            assert!(
+                err.starts_with(&format!("t:{line}: ")),
+                "batch {batch}: {err}"
+            );
+        }
     }
 
     #[test]
