@@ -438,6 +438,12 @@ fn fit_coefficients(samples: &[(SourceFeatures, usize)]) -> [f64; FEATURES] {
 /// a source in a language without them often writes out in full; acronyms the source also has
 /// in Latin letters, and era markers (`AD`, `BC`), are not counted.
 pub fn acronym_letters(text: &str, source: &str) -> usize {
+    acronym_letters_of(&acronyms(text), source)
+}
+
+/// The acronyms of a target text that [`acronym_letters`] may count, before the source is
+/// looked at (checks that weigh one target against several sources find them once).
+pub fn acronyms(text: &str) -> Vec<&str> {
     // Era markers are short on both sides (`833 AD` = `833 م`).
     const ERAS: [&str; 4] = ["AD", "BC", "CE", "BCE"];
     // Fast path: no two capitals in a row (or around a dot), no acronym.
@@ -446,7 +452,7 @@ pub fn acronym_letters(text: &str, source: &str) -> usize {
         .windows(2)
         .any(|w| w[0].is_ascii_uppercase() && (w[1].is_ascii_uppercase() || w[1] == b'.'));
     if !has_run {
-        return 0;
+        return Vec::new();
     }
     // A text in capitals (a headline) has no acronyms to tell apart; a short line that is
     // mostly acronyms (`4 GB of RAM.`) still has words in lower case.
@@ -457,20 +463,30 @@ pub fn acronym_letters(text: &str, source: &str) -> usize {
         .filter(|w| w.chars().any(char::is_lowercase))
         .count();
     if 2 * capitals > letters && lower_words * 4 < text.split_whitespace().count() {
-        return 0;
+        return Vec::new();
     }
     crate::quality::text::words(text)
         .into_iter()
         .map(|w| w.trim_end_matches("'s").trim_end_matches('s'))
         .filter(|w| {
-            let caps = w.chars().filter(|c| c.is_ascii_uppercase()).count();
-            (2..=6).contains(&caps)
+            (2..=6).contains(&capitals_of(w))
                 && !w.chars().any(|c| c.is_lowercase())
-                && !source.contains(*w)
                 && !ERAS.contains(w)
         })
-        .map(|w| w.chars().filter(|c| c.is_ascii_uppercase()).count())
+        .collect()
+}
+
+/// [`acronym_letters`] from the target's [`acronyms`].
+pub fn acronym_letters_of(acronyms: &[&str], source: &str) -> usize {
+    acronyms
+        .iter()
+        .filter(|w| !source.contains(**w))
+        .map(|w| capitals_of(w))
         .sum()
+}
+
+fn capitals_of(word: &str) -> usize {
+    word.bytes().filter(u8::is_ascii_uppercase).count()
 }
 
 /// Letters of an English number word below 1,000 (`14` → `fourteen`, 8), or of `x and a half`.

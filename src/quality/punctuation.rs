@@ -19,32 +19,47 @@ const PAIRS: &[(char, char)] = &[
 
 /// Where the balance of a paragraph breaks: the sentence (index into the slice) and the mark.
 fn unbalanced(paragraph: &[&Sentence]) -> Vec<(usize, String)> {
-    let mut problems = Vec::new();
-    let arabic = paragraph
+    // The marks in order, with their sentence: one pass over the text, and most paragraphs
+    // have none.
+    let marks: Vec<(usize, char)> = paragraph
         .iter()
-        .any(|s| s.text.chars().any(crate::quality::text::is_arabic_letter));
+        .enumerate()
+        .flat_map(|(k, s)| {
+            s.text
+                .chars()
+                .filter(|&c| c == '"' || PAIRS.iter().any(|&(o, e)| c == o || c == e))
+                .map(move |c| (k, c))
+        })
+        .collect();
+    let mut problems = Vec::new();
+    if marks.is_empty() {
+        return problems;
+    }
+    let arabic = || {
+        paragraph
+            .iter()
+            .any(|s| s.text.chars().any(crate::quality::text::is_arabic_letter))
+    };
     for &(open, close) in PAIRS {
-        if arabic && open == '(' && mirrored_balance(paragraph) {
+        if open == '(' && mirrored_balance(&marks) && arabic() {
             continue;
         }
         let mut depth_openers: Vec<usize> = Vec::new();
-        for (k, s) in paragraph.iter().enumerate() {
-            for c in s.text.chars() {
-                if c == open {
-                    depth_openers.push(k);
-                } else if c == close && depth_openers.pop().is_none() {
-                    problems.push((k, format!("{close} without {open}")));
-                }
+        for &(k, c) in &marks {
+            if c == open {
+                depth_openers.push(k);
+            } else if c == close && depth_openers.pop().is_none() {
+                problems.push((k, format!("{close} without {open}")));
             }
         }
         if let Some(&k) = depth_openers.last() {
             problems.push((k, format!("{open} never closed by {close}")));
         }
     }
-    let straight: Vec<usize> = paragraph
+    let straight: Vec<usize> = marks
         .iter()
-        .enumerate()
-        .flat_map(|(k, s)| s.text.chars().filter(|&c| c == '"').map(move |_| k))
+        .filter(|&&(_, c)| c == '"')
+        .map(|&(k, _)| k)
         .collect();
     if straight.len() % 2 == 1 {
         problems.push((straight[straight.len() - 1], "odd number of \"".into()));
@@ -58,9 +73,10 @@ fn unbalanced(paragraph: &[&Sentence]) -> Vec<(usize, String)> {
 /// some Arabic typesetting is allowed: a bracket set in the wrong direction (`)نصف(`), or a
 /// closing shape used to open (`) بواحد وعشرين)`). A `)` with nothing open starts a reversed
 /// pair that the next `(` or `)` closes; a bracket left open or a lone mark still fails.
-fn mirrored_balance(paragraph: &[&Sentence]) -> bool {
+/// `marks` are the paragraph's marks in order, each with its sentence.
+fn mirrored_balance(marks: &[(usize, char)]) -> bool {
     let mut stack: Vec<bool> = Vec::new();
-    for c in paragraph.iter().flat_map(|s| s.text.chars()) {
+    for &(_, c) in marks {
         match (c, stack.last()) {
             ('(', Some(true)) | (')', Some(true)) => {
                 stack.pop();
@@ -144,21 +160,18 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
 
 /// How many times a space stands before `، . ؛ ؟ : ,` (not before an ellipsis or a number).
 fn spaces_before_punctuation(text: &str) -> usize {
-    let chars: Vec<char> = text.chars().collect();
-    chars
-        .windows(3)
-        .filter(|w| {
-            w[0] == ' '
-                && matches!(w[1], '،' | '.' | '؛' | '؟' | ':' | ',')
-                && !w[2].is_ascii_digit()
-                && w[2] != '.'
-        })
-        .count()
-        + usize::from(
-            chars.len() >= 2
-                && chars[chars.len() - 2] == ' '
-                && matches!(chars[chars.len() - 1], '،' | '.' | '؛' | '؟' | ':' | ','),
-        )
+    let is_mark = |c: char| matches!(c, '،' | '.' | '؛' | '؟' | ':' | ',');
+    // Each character with the two before it, without collecting the text's characters.
+    let mut count = 0;
+    let (mut before, mut last) = (None, None);
+    for c in text.chars() {
+        if before == Some(' ') && last.is_some_and(is_mark) && !c.is_ascii_digit() && c != '.' {
+            count += 1;
+        }
+        (before, last) = (last, Some(c));
+    }
+    // At the very end.
+    count + usize::from(before == Some(' ') && last.is_some_and(is_mark))
 }
 
 fn is_question(text: &str) -> bool {

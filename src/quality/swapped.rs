@@ -29,7 +29,9 @@ use crate::bitext::Severity;
 use crate::bitext::{Bead, Flag, Side};
 use crate::lang::Script;
 use crate::quality::Ctx;
-use crate::quality::length::{ACRONYM_CREDIT, LengthModel, SourceFeatures, acronym_letters};
+use crate::quality::length::{
+    ACRONYM_CREDIT, LengthModel, SourceFeatures, acronym_letters_of, acronyms,
+};
 use crate::quality::lexical::{BeadLexicon, BitextLexicon};
 use crate::quality::names::latin_tokens;
 use crate::quality::numbers::numbers;
@@ -46,8 +48,9 @@ struct Summary<'a> {
     /// Source side: length features; target side: unused.
     features: SourceFeatures,
     letters: usize,
-    /// Maybe has acronyms (see [`acronym_letters`]).
-    capital_run: bool,
+    /// Target side: its acronyms (see [`crate::quality::length::acronym_letters`]), found
+    /// once for the four pairings it is weighed in.
+    acronyms: Vec<&'a str>,
     /// The number mentions (each as the values it may stand for).
     mentions: Vec<Vec<String>>,
     /// Every value of every mention.
@@ -144,7 +147,11 @@ impl<'a> Summary<'a> {
             text,
             features,
             letters: scan.letters,
-            capital_run: scan.capital_run,
+            acronyms: if side == Side::Target && scan.capital_run {
+                acronyms(text)
+            } else {
+                Vec::new()
+            },
             mentions,
             values,
             names,
@@ -256,11 +263,7 @@ impl SwapEvidence {
 /// Length cost of translating `source` by `target`: z²/2 under the model, with the target
 /// credited for acronyms the source writes out.
 fn length_cost(model: &LengthModel, source: &Summary, target: &Summary) -> f64 {
-    let credited = if target.capital_run {
-        ACRONYM_CREDIT * acronym_letters(target.text, source.text)
-    } else {
-        0
-    };
+    let credited = ACRONYM_CREDIT * acronym_letters_of(&target.acronyms, source.text);
     let z = model
         .residual(&source.features, target.letters + credited)
         .z;
