@@ -4,7 +4,7 @@
 use crate::bitext::{Flag, Severity, Side};
 use crate::quality::Ctx;
 use crate::quality::text::{excerpt, has_content};
-use crate::quality::{Check, CheckInfo, Code, Family, info};
+use crate::quality::{CheckInfo, Code, Family, info};
 
 /// Runs the alignment checks.
 pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
@@ -99,20 +99,10 @@ pub(crate) static INFO: &[CheckInfo] = &[
     ),
 ];
 
-/// The `omission`, `addition`, `complex-bead`, `low-bead-score` checks.
-pub(crate) struct AlignmentCheck;
-
-impl Check for AlignmentCheck {
-    fn info(&self) -> &'static [CheckInfo] {
-        INFO
-    }
-
-    fn run(&self, ctx: &Ctx) -> Vec<Flag> {
-        let mut flags = Vec::new();
-        run(ctx, &mut flags);
-        flags
-    }
-}
+family_check!(
+    /// The `omission`, `addition`, `complex-bead`, `low-bead-score` checks.
+    AlignmentCheck
+);
 
 #[cfg(test)]
 mod tests {

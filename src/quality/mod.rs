@@ -11,6 +11,27 @@
 //! [`swapped`]),
 //! target-side fragments ([`target_fragments`]).
 
+/// Declares a family's check that needs no shared analysis: a unit struct whose codes are the
+/// family's `INFO` table and whose run collects what the family's `run(ctx, &mut flags)` pushes.
+macro_rules! family_check {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        pub(crate) struct $name;
+
+        impl crate::quality::Check for $name {
+            fn info(&self) -> &'static [crate::quality::CheckInfo] {
+                INFO
+            }
+
+            fn run(&self, ctx: &crate::quality::Ctx) -> Vec<crate::bitext::Flag> {
+                let mut flags = Vec::new();
+                run(ctx, &mut flags);
+                flags
+            }
+        }
+    };
+}
+
 pub mod alignment;
 pub mod code;
 pub mod coverage;

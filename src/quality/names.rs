@@ -6,7 +6,7 @@ use crate::bitext::{Flag, Side};
 use crate::lang::Script;
 use crate::quality::Ctx;
 use crate::quality::text::is_latin_letter;
-use crate::quality::{Check, CheckInfo, Code, Family, info};
+use crate::quality::{CheckInfo, Code, Family, info};
 
 /// Latin-script tokens of a text (letters, digits, inner `.`/`-`/`'`), at least `min_len`
 /// letters long.
@@ -97,20 +97,10 @@ pub(crate) static INFO: &[CheckInfo] = &[info(
     "a Latin-script name or acronym of the source does not appear in the target",
 )];
 
-/// The `name-missing` check.
-pub(crate) struct NameMissingCheck;
-
-impl Check for NameMissingCheck {
-    fn info(&self) -> &'static [CheckInfo] {
-        INFO
-    }
-
-    fn run(&self, ctx: &Ctx) -> Vec<Flag> {
-        let mut flags = Vec::new();
-        run(ctx, &mut flags);
-        flags
-    }
-}
+family_check!(
+    /// The `name-missing` check.
+    NameMissingCheck
+);
 
 #[cfg(test)]
 mod tests {

@@ -28,7 +28,7 @@ use crate::bitext::{Flag, Side};
 use crate::quality::Ctx;
 use crate::quality::settings::NumberMismatch;
 use crate::quality::text::normalize_arabic_word;
-use crate::quality::{Check, CheckInfo, Code, Family, info};
+use crate::quality::{CheckInfo, Code, Family, info};
 
 pub mod units;
 pub mod words;
@@ -609,20 +609,10 @@ pub(crate) static INFO: &[CheckInfo] = &[info(
     "a number of the source is missing from the target, or the target has a number the source lacks (digit sets, separators and decimals normalised)",
 )];
 
-/// The `number-mismatch` check.
-pub(crate) struct NumberMismatchCheck;
-
-impl Check for NumberMismatchCheck {
-    fn info(&self) -> &'static [CheckInfo] {
-        INFO
-    }
-
-    fn run(&self, ctx: &Ctx) -> Vec<Flag> {
-        let mut flags = Vec::new();
-        run(ctx, &mut flags);
-        flags
-    }
-}
+family_check!(
+    /// The `number-mismatch` check.
+    NumberMismatchCheck
+);
 
 #[cfg(test)]
 mod tests {

@@ -5,7 +5,7 @@ use crate::bitext::Severity;
 use crate::bitext::{Bead, Flag, Sentence, Side};
 use crate::quality::Ctx;
 use crate::quality::text::{excerpt, has_content, trim_closers, words};
-use crate::quality::{Check, CheckInfo, Code, Family, info};
+use crate::quality::{CheckInfo, Code, Family, info};
 
 /// Bracket and quote pairs that must balance within a paragraph.
 const PAIRS: &[(char, char)] = &[
@@ -374,20 +374,10 @@ pub(crate) static INFO: &[CheckInfo] = &[
     ),
 ];
 
-/// The `unbalanced-brackets`, `mt-typography`, `question-mismatch`, `quote-mismatch`, `truncated`, `html-entity` checks.
-pub(crate) struct PunctuationCheck;
-
-impl Check for PunctuationCheck {
-    fn info(&self) -> &'static [CheckInfo] {
-        INFO
-    }
-
-    fn run(&self, ctx: &Ctx) -> Vec<Flag> {
-        let mut flags = Vec::new();
-        run(ctx, &mut flags);
-        flags
-    }
-}
+family_check!(
+    /// The `unbalanced-brackets`, `mt-typography`, `question-mismatch`, `quote-mismatch`, `truncated`, `html-entity` checks.
+    PunctuationCheck
+);
 
 #[cfg(test)]
 mod tests {

@@ -6,7 +6,7 @@ use crate::bitext::Severity;
 use crate::bitext::{Flag, Side};
 use crate::quality::Ctx;
 use crate::quality::text::words;
-use crate::quality::{Check, CheckInfo, Code, Family, info};
+use crate::quality::{CheckInfo, Code, Family, info};
 
 /// The first phrase repeated back to back often enough, with its repeat count.
 pub fn back_to_back(
@@ -91,20 +91,10 @@ pub(crate) static INFO: &[CheckInfo] = &[info(
     "the target repeats the same words over and over (oscillating machine output)",
 )];
 
-/// The `repetition` check.
-pub(crate) struct RepetitionCheck;
-
-impl Check for RepetitionCheck {
-    fn info(&self) -> &'static [CheckInfo] {
-        INFO
-    }
-
-    fn run(&self, ctx: &Ctx) -> Vec<Flag> {
-        let mut flags = Vec::new();
-        run(ctx, &mut flags);
-        flags
-    }
-}
+family_check!(
+    /// The `repetition` check.
+    RepetitionCheck
+);
 
 #[cfg(test)]
 mod tests {

@@ -6,7 +6,7 @@ use crate::bitext::{Flag, Side};
 use crate::lang::Script;
 use crate::quality::Ctx;
 use crate::quality::text::{excerpt, has_content, is_arabic_letter, is_letter_or_digit};
-use crate::quality::{Check, CheckInfo, Code, Family, info};
+use crate::quality::{CheckInfo, Code, Family, info};
 
 /// Whether two texts have the same letters and digits, ignoring case (stops at the first
 /// difference, allocates nothing).
@@ -115,20 +115,10 @@ pub(crate) static INFO: &[CheckInfo] = &[
     ),
 ];
 
-/// The `untranslated`, `empty-translation` checks.
-pub(crate) struct ScriptCheck;
-
-impl Check for ScriptCheck {
-    fn info(&self) -> &'static [CheckInfo] {
-        INFO
-    }
-
-    fn run(&self, ctx: &Ctx) -> Vec<Flag> {
-        let mut flags = Vec::new();
-        run(ctx, &mut flags);
-        flags
-    }
-}
+family_check!(
+    /// The `untranslated`, `empty-translation` checks.
+    ScriptCheck
+);
 
 #[cfg(test)]
 mod tests {

@@ -18,7 +18,7 @@ use crate::quality::structure;
 use crate::quality::target_fragments;
 use crate::quality::text::{excerpt, is_arabic_letter, normalize_arabic_word, trim_openers, words};
 use crate::quality::transliteration::HeardNames;
-use crate::quality::{Check, CheckInfo, Code, Family, info};
+use crate::quality::{CheckInfo, Code, Family, info};
 
 /// Why a sentence cannot stand alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -776,20 +776,10 @@ pub(crate) static INFO: &[CheckInfo] = &[
     ),
 ];
 
-/// The `fragment`, `suspicious-break`, `lost-quotation`, `verb-agreement` checks.
-pub(crate) struct SourceFragmentsCheck;
-
-impl Check for SourceFragmentsCheck {
-    fn info(&self) -> &'static [CheckInfo] {
-        INFO
-    }
-
-    fn run(&self, ctx: &Ctx) -> Vec<Flag> {
-        let mut flags = Vec::new();
-        run(ctx, &mut flags);
-        flags
-    }
-}
+family_check!(
+    /// The `fragment`, `suspicious-break`, `lost-quotation`, `verb-agreement` checks.
+    SourceFragmentsCheck
+);
 
 #[cfg(test)]
 mod tests {

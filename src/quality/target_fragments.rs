@@ -6,7 +6,7 @@ use crate::bitext::Severity;
 use crate::quality::Ctx;
 use crate::quality::structure;
 use crate::quality::text::{excerpt, trim_closers, trim_openers, words};
-use crate::quality::{Check, CheckInfo, Code, Family, info};
+use crate::quality::{CheckInfo, Code, Family, info};
 
 /// Relative words that cannot open a statement.
 const RELATIVE_OPENERS: &[&str] = &["which", "who", "whom", "whose"];
@@ -356,20 +356,10 @@ pub(crate) static INFO: &[CheckInfo] = &[info(
     "target sentence that cannot stand alone: short and verbless, or opens with Which/Who/Whose and is not a question",
 )];
 
-/// The `target-fragment` check.
-pub(crate) struct TargetFragmentCheck;
-
-impl Check for TargetFragmentCheck {
-    fn info(&self) -> &'static [CheckInfo] {
-        INFO
-    }
-
-    fn run(&self, ctx: &Ctx) -> Vec<Flag> {
-        let mut flags = Vec::new();
-        run(ctx, &mut flags);
-        flags
-    }
-}
+family_check!(
+    /// The `target-fragment` check.
+    TargetFragmentCheck
+);
 
 #[cfg(test)]
 mod tests {
