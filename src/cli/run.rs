@@ -166,6 +166,9 @@ fn summary(outcome: &pipeline::Outcome, written: &[PathBuf], started: Instant) -
         ),
         format!("time:      {:.2} s", started.elapsed().as_secs_f64()),
     ];
+    if let Some(counts) = &t.embeddings {
+        lines.insert(lines.len() - 1, counts.to_string());
+    }
     lines.push(format!(
         "written:   {}",
         join(written.iter().map(|p| p.display().to_string()).collect())

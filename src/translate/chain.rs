@@ -10,8 +10,8 @@ use anyhow::Context;
 
 use super::service::{ServiceRun, Stop};
 use super::{
-    Done, Element, Outcome, RunError, RunOptions, Summary, WorkUnit, progress::Progress,
-    progress::Silent,
+    Done, Element, EmbeddingCounts, Outcome, RunError, RunOptions, Summary, WorkUnit,
+    progress::Progress, progress::Silent,
 };
 use crate::align::EmbeddingLookup;
 use crate::bitext::Origin;
@@ -231,6 +231,15 @@ impl Translator {
                 reason,
                 summary: Box::new(summary.clone()),
             })?;
+        summary.embeddings = lookup.map(|(name, lookup)| {
+            let lookup = lookup.into_inner();
+            EmbeddingCounts {
+                provider: name.to_string(),
+                from_cache: lookup.from_cache,
+                embedded: lookup.embedded,
+                service_time: lookup.service_time,
+            }
+        });
         Ok(Outcome { bitext, summary })
     }
 

@@ -109,6 +109,34 @@ pub struct Summary {
     pub billed_chars: u64,
     /// Wall-clock time.
     pub elapsed: Duration,
+    /// The sentence vectors of a paragraph run aligned with embeddings, if it was.
+    pub embeddings: Option<EmbeddingCounts>,
+}
+
+/// Where a run's sentence vectors came from.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EmbeddingCounts {
+    /// The embeddings provider's name.
+    pub provider: String,
+    /// Texts whose vector was in the cache.
+    pub from_cache: usize,
+    /// Texts sent to the service.
+    pub embedded: usize,
+    /// Time spent waiting for the service.
+    pub service_time: Duration,
+}
+
+impl std::fmt::Display for EmbeddingCounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "embeddings ({}): {} from cache, {} embedded in {:.1} s",
+            self.provider,
+            self.from_cache,
+            self.embedded,
+            self.service_time.as_secs_f64()
+        )
+    }
 }
 
 impl std::fmt::Display for Summary {
@@ -126,7 +154,11 @@ impl std::fmt::Display for Summary {
             self.retries,
             self.billed_chars,
             self.elapsed.as_secs_f64()
-        )
+        )?;
+        match &self.embeddings {
+            Some(counts) => write!(f, "; {counts}"),
+            None => Ok(()),
+        }
     }
 }
 

@@ -1003,11 +1003,28 @@ fn paragraph_mode_aligns_with_the_embeddings_named_on_the_command_line() {
         .map(|v| v.as_u64().unwrap())
         .collect();
     assert_eq!(covered, vec![0, 1, 2, 3], "{beads:?}");
+    // the summary says where the vectors came from
+    let embedded = asked.len();
+    assert!(
+        stderr(&out).contains(&format!(
+            "embeddings (e5): 0 from cache, {embedded} embedded in "
+        )),
+        "{}",
+        stderr(&out)
+    );
     // the vectors are cached: a second run asks the embeddings service nothing
     let requests = embedder.requests().len();
     let again = wd.run(&args);
     assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
     assert_eq!(embedder.requests().len(), requests);
+    // (every lookup now comes from the cache, a text asked twice counted twice)
+    let again_err = stderr(&again);
+    let from_cache: usize = again_err
+        .split_once("embeddings (e5): ")
+        .and_then(|(_, rest)| rest.split_once(" from cache, 0 embedded in "))
+        .and_then(|(count, _)| count.parse().ok())
+        .unwrap_or_else(|| panic!("{again_err}"));
+    assert!(from_cache >= embedded, "{again_err}");
     let beads_of = |text: &str| -> Vec<Value> {
         records(text)
             .into_iter()
