@@ -121,10 +121,7 @@ pub fn clause_marks(text: &str) -> usize {
 /// side) whose values `to` does not contain, as written in `from`.
 pub fn lost_numbers(from: &str, to: &str) -> Vec<String> {
     // Most sentences have no digit at all: skip the parse.
-    if !from
-        .chars()
-        .any(|c| c.is_ascii_digit() || (c.is_numeric() && !c.is_ascii()))
-    {
+    if !from.chars().any(crate::quality::text::is_numeric_char) {
         return Vec::new();
     }
     let have: BTreeSet<String> = numbers(to).into_iter().flat_map(|n| n.values).collect();

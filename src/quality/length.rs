@@ -153,7 +153,7 @@ impl SourceFeatures {
             let alnum = crate::quality::text::is_letter_or_digit(c);
             if is_latin_letter(c) {
                 f.latin += 1.0;
-            } else if c.is_ascii_digit() || c.is_numeric() {
+            } else if crate::quality::text::is_numeric_char(c) {
                 f.digits += 1.0;
             } else if alnum {
                 f.letters += 1.0;

@@ -567,7 +567,11 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
         }
         let source = ctx.bead_text(bead, Side::Source);
         let target = ctx.bead_text(bead, Side::Target);
-        if !source.chars().chain(target.chars()).any(|c| c.is_numeric()) {
+        if !source
+            .chars()
+            .chain(target.chars())
+            .any(crate::quality::text::is_numeric_char)
+        {
             continue; // only numbers written with digits are compared
         }
         let (source, target) = (BeadSide::of(source), BeadSide::of(target));

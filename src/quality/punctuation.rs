@@ -216,8 +216,8 @@ fn truncation(source: &str, target: &str) -> Option<String> {
             "the translation ends with «{last}», not with a full stop"
         ));
     }
-    let tokens: Vec<String> = words(tgt).iter().map(|w| w.to_lowercase()).collect();
-    let last_word = tokens.last()?;
+    let tokens = words(tgt);
+    let last_word = tokens.last()?.to_lowercase();
     // `paragraph (a).`, `Schedule A.`: a label, not the article `a`.
     let body = tgt.trim_end_matches(['.', '!', '?', '…']);
     if body.ends_with(')') || body.ends_with(|c: char| c.is_uppercase()) {
@@ -228,7 +228,7 @@ fn truncation(source: &str, target: &str) -> Option<String> {
     let stranded = last_word == "of"
         && tokens[..tokens.len() - 1]
             .iter()
-            .any(|w| STRANDING.contains(&w.as_str()));
+            .any(|w| STRANDING.contains(&w.to_lowercase().as_str()));
     if FUNCTION_WORDS.contains(&last_word.as_str()) && !stranded {
         return Some(format!("the translation ends on «{last_word}»"));
     }

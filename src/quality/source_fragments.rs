@@ -310,7 +310,9 @@ fn in_construct_state(raw: &str, normalised: &str) -> bool {
 /// For each word of [`words`] of `text`: whether punctuation follows it (a pause, so it does
 /// not govern the next word).
 fn pauses(text: &str) -> Vec<bool> {
-    let is_pause = |c: char| !c.is_alphanumeric() && !crate::segment::normalize::is_diacritic(c);
+    let is_pause = |c: char| {
+        !crate::quality::text::is_letter_or_digit(c) && !crate::segment::normalize::is_diacritic(c)
+    };
     let mut out: Vec<bool> = Vec::new();
     for raw in text.split_whitespace() {
         if raw.chars().all(is_pause) {

@@ -273,6 +273,10 @@ pub fn english_fragment(sentence: &str, max_words: usize) -> Option<String> {
             tokens[0]
         ));
     }
+    // Only a short phrase can be a fragment: a longer sentence needs no verb search.
+    if tokens.len() < 2 || tokens.len() > max_words {
+        return None;
+    }
     let lower: Vec<String> = tokens
         .iter()
         .map(|t| t.to_lowercase().replace('’', "'"))
@@ -304,8 +308,7 @@ pub fn english_fragment(sentence: &str, max_words: usize) -> Option<String> {
         .is_some_and(|w| DETERMINERS.contains(&w.as_str()))
         && !NOT_IMPERATIVE.contains(&first.as_str());
     let has_verb = has_verb || imperative;
-    if tokens.len() >= 2 && tokens.len() <= max_words && !has_verb && !is_question && !clause_adverb
-    {
+    if !has_verb && !is_question && !clause_adverb {
         return Some(format!(
             "a {}-word phrase with no verb stands as a sentence: a detached fragment",
             tokens.len()
