@@ -556,44 +556,38 @@ impl Bitext {
                     file: name.to_string(),
                     source,
                 })?;
-            // Parsed on every core (a big bitext is tens of megabytes of JSON); whatever the
-            // fast parse does not take is read again below, in order, by the slow path.
-            let parsed: Vec<Option<Record>> = batch
+            // Read on every core (a big bitext is tens of megabytes of JSON); what follows, in
+            // order, only looks at each line's outcome.
+            let read: Vec<(&[u8], Line)> = batch
                 .lines()
                 .collect::<Vec<&[u8]>>()
                 .into_par_iter()
-                .map(|line| {
-                    std::str::from_utf8(line)
-                        .ok()
-                        .filter(|line| !line.trim().is_empty())
-                        .and_then(|line| serde_json::from_str::<Record>(line).ok())
-                })
+                .map(|bytes| (bytes, Line::read(bytes)))
                 .collect();
-            for (buffer, parsed) in batch.lines().zip(parsed) {
+            for (bytes, line) in read {
                 number += 1;
-                let complete = buffer.last() == Some(&b'\n');
-                let line = match std::str::from_utf8(buffer) {
-                    Ok(line) => line,
+                let complete = bytes.last() == Some(&b'\n');
+                let line = match line {
+                    Line::Blank => continue,
                     // A last line cut short by a crash during an append may end inside a
                     // character.
-                    Err(_) if !complete => break 'read,
-                    Err(e) => return Err(invalid(number, format!("not UTF-8: {e}"))),
+                    Line::NotUtf8(_) if !complete => break 'read,
+                    Line::NotUtf8(e) => return Err(invalid(number, format!("not UTF-8: {e}"))),
+                    Line::Record(record) => Ok(record),
+                    Line::Other(text) => Err(text),
                 };
-                if line.trim().is_empty() {
-                    continue;
-                }
                 last = number;
                 // Straight to a record: one parse instead of two. A line that is not one of
                 // ours takes the slow path (a JSON value first), which tells a torn last line,
                 // a newer record type and an error apart.
-                let record = match parsed {
-                    Some(record) => {
+                let record = match line {
+                    Ok(record) => {
                         if header.is_none() && !matches!(record, Record::Header(_)) {
                             return Err(invalid(number, NOT_A_BITEXT.into()));
                         }
                         record
                     }
-                    None => {
+                    Err(line) => {
                         let value: serde_json::Value = match serde_json::from_str(line) {
                             Ok(value) => value,
                             // The last line, without its line feed: an append cut short (power
@@ -776,6 +770,35 @@ impl Bitext {
 /// Bytes of JSONL read before the lines are parsed side by side: enough lines to keep every
 /// core busy, few enough that a big bitext is never held twice.
 const BATCH_BYTES: usize = 4 << 20;
+
+/// One line of a JSONL bitext as the fast path reads it.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "nearly every line is a record: boxing it would add an allocation per line"
+)]
+enum Line<'a> {
+    /// Empty or only whitespace.
+    Blank,
+    /// Not valid UTF-8.
+    NotUtf8(std::str::Utf8Error),
+    /// One of our records.
+    Record(Record),
+    /// Text the fast parse did not take: a newer record type, a torn line or an error.
+    Other(&'a str),
+}
+
+impl<'a> Line<'a> {
+    fn read(bytes: &'a [u8]) -> Line<'a> {
+        match std::str::from_utf8(bytes) {
+            Err(e) => Line::NotUtf8(e),
+            Ok(text) if text.trim().is_empty() => Line::Blank,
+            Ok(text) => match serde_json::from_str::<Record>(text) {
+                Ok(record) => Line::Record(record),
+                Err(_) => Line::Other(text),
+            },
+        }
+    }
+}
 
 /// Whole lines of a JSONL input, read a batch at a time into one buffer.
 #[derive(Default)]

@@ -24,7 +24,7 @@ use rayon::prelude::*;
 
 use crate::align::fast_hash::FastMap;
 use crate::align::model_one::{BeadShare, ModelOne, NULL, common_targets};
-use crate::quality::text::{is_arabic_letter, is_letter_or_digit};
+use crate::quality::text::{is_arabic_letter, is_letter_or_digit, is_numeric_char};
 use crate::quality::transliteration::barest_stem;
 use crate::segment::normalize::{fold_alef, is_diacritic, is_tatweel};
 
@@ -59,14 +59,11 @@ pub(crate) fn source_keys(text: &str, prefix: usize) -> Vec<String> {
 /// Calls `f` with each of [`source_keys`], built in reused buffers: every bead of the bitext
 /// is encoded, and a `String` or two per word was most of that time.
 fn for_each_source_key(text: &str, prefix: usize, mut f: impl FnMut(&str)) {
-    // Arabic letters first: the general Unicode lookup is slow.
-    let numeric =
-        |c: char| c.is_ascii_digit() || (!c.is_ascii() && !is_arabic_letter(c) && c.is_numeric());
     let (mut letters, mut lower) = (String::new(), String::new());
     for word in text.split(|c: char| !is_letter_or_digit(c) && !is_mark(c)) {
         letters.clear();
         letters.extend(word.chars().filter(|&c| !is_mark(c)).map(fold_arabic));
-        if letters.is_empty() || letters.chars().any(numeric) {
+        if letters.is_empty() || letters.chars().any(is_numeric_char) {
             continue;
         }
         let key = if letters.chars().all(is_arabic_letter) {

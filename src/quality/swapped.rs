@@ -80,8 +80,6 @@ struct Scan {
     letters: usize,
     digits: bool,
     latin: bool,
-    /// Two capitals in a row, or a capital and a dot: maybe an acronym.
-    capital_run: bool,
     quoted: bool,
     commas: i32,
     bracketed: bool,
@@ -92,10 +90,7 @@ impl Scan {
     /// One pass over the characters (the check runs on every bead, so no repeated searches).
     fn of(text: &str) -> Scan {
         let mut scan = Scan::default();
-        let mut after_capital = false;
         for c in text.chars() {
-            scan.capital_run |= after_capital && (c.is_ascii_uppercase() || c == '.');
-            after_capital = c.is_ascii_uppercase();
             if c.is_ascii_alphanumeric() {
                 scan.letters += 1;
                 scan.digits |= c.is_ascii_digit();
@@ -147,7 +142,8 @@ impl<'a> Summary<'a> {
             text,
             features,
             letters: scan.letters,
-            acronyms: if side == Side::Target && scan.capital_run {
+            // `acronyms` passes over a text without two capitals in a row at once.
+            acronyms: if side == Side::Target {
                 acronyms(text)
             } else {
                 Vec::new()
