@@ -211,6 +211,9 @@ pub struct LengthResidual {
     pub credited: i64,
     /// Robust z-score (negative: shorter than predicted).
     pub z: f64,
+    /// The source's features the prediction was made from (`swapped` weighs the same source
+    /// against a neighbour's target with them).
+    pub features: SourceFeatures,
 }
 
 impl LengthResidual {
@@ -361,6 +364,7 @@ impl LengthModel {
             actual: target,
             credited: 0,
             z,
+            features: *f,
         }
     }
 }
@@ -942,6 +946,7 @@ mod tests {
             actual: 59,
             credited: 0,
             z: -3.12,
+            features: SourceFeatures::default(),
         };
         assert_eq!(
             r.describe(),

@@ -20,6 +20,7 @@
 //! flag at most (the best pair first); the flag names both beads' sentences and lists them in
 //! its `beads` field.
 
+use std::cell::OnceCell;
 use std::collections::BTreeSet;
 
 use rayon::prelude::*;
@@ -30,14 +31,14 @@ use crate::bitext::{Bead, Flag, Side};
 use crate::lang::Script;
 use crate::quality::Ctx;
 use crate::quality::length::{
-    ACRONYM_CREDIT, LengthModel, SourceFeatures, acronym_letters_of, acronyms,
+    ACRONYM_CREDIT, LengthModel, LengthResidual, SourceFeatures, acronym_letters_of, acronyms,
 };
 use crate::quality::lexical::{BeadLexicon, BitextLexicon};
 use crate::quality::names::latin_tokens;
 use crate::quality::numbers::numbers;
 use crate::quality::settings::Swapped;
 use crate::quality::text::{excerpt, is_letter_or_digit};
-use crate::quality::transliteration::HeardNames;
+use crate::quality::transliteration::{HeardNames, capitalised_words};
 use crate::quality::{Analysis, Check, CheckInfo, Code, Family, info};
 use crate::segment::normalize::is_digit;
 
@@ -58,8 +59,13 @@ struct Summary<'a> {
     /// Latin-script names and acronyms (source side only).
     names: Vec<String>,
     /// Words that may be names, as sounds (Arabic: every stem; Latin script: capitalised
-    /// words; other scripts: none).
-    heard: HeardNames,
+    /// words; other scripts: none), found on first use: most pairs are decided without them
+    /// (see [`within_reach`]).
+    heard: OnceCell<HeardNames>,
+    hearing: Hearing,
+    /// At least as many as the names `heard` finds: a Latin-script text's capitalised words
+    /// (`usize::MAX` for an Arabic source, whose every stem counts).
+    most_heard: usize,
     question: bool,
     quoted: bool,
     /// Commas (Arabic and Latin).
@@ -72,6 +78,17 @@ struct Summary<'a> {
     /// Its words as ids of the bitext's lexicon (source keys or target words, distinct,
     /// sorted); empty when the bitext has no lexicon.
     ids: &'a [u32],
+}
+
+/// Where the names of a side are heard (see [`HeardNames`]).
+#[derive(Debug, Clone, Copy)]
+enum Hearing {
+    /// Every stem of an Arabic source.
+    ArabicStems,
+    /// The capitalised words of a Latin-script text.
+    LatinCapitals,
+    /// Nowhere (other scripts, and an Arabic target).
+    Nowhere,
 }
 
 /// What one pass over a text counts.
@@ -116,7 +133,15 @@ impl Scan {
 }
 
 impl<'a> Summary<'a> {
-    fn of(ctx: &Ctx<'a>, text: &'a str, mt: Option<&'a str>, side: Side) -> Summary<'a> {
+    /// One side of a 1-1 bead; `features`: the source's length features when the length
+    /// analysis measured them already.
+    fn of(
+        ctx: &Ctx<'a>,
+        text: &'a str,
+        mt: Option<&'a str>,
+        side: Side,
+        features: Option<SourceFeatures>,
+    ) -> Summary<'a> {
         let scan = Scan::of(text);
         // Most sentences have no digit: skip the number reader's folding for them.
         let mentions: Vec<Vec<String>> = if scan.digits {
@@ -126,10 +151,10 @@ impl<'a> Summary<'a> {
         };
         let values = mentions.iter().flatten().cloned().collect();
         let source = side == Side::Source;
-        let features = if source {
-            SourceFeatures::of_lang(text, &ctx.bitext.header.source_lang)
-        } else {
-            SourceFeatures::default()
+        let features = match (source, features) {
+            (false, _) => SourceFeatures::default(),
+            (true, Some(measured)) => measured,
+            (true, None) => SourceFeatures::of_lang(text, &ctx.bitext.header.source_lang),
         };
         // Latin names only stand out in a source of another script.
         let names =
@@ -138,6 +163,11 @@ impl<'a> Summary<'a> {
             } else {
                 Vec::new()
             };
+        let hearing = match (source, side_script(ctx, side)) {
+            (true, Script::Arabic) => Hearing::ArabicStems,
+            (_, Script::Latin) => Hearing::LatinCapitals,
+            _ => Hearing::Nowhere,
+        };
         Summary {
             text,
             features,
@@ -151,10 +181,12 @@ impl<'a> Summary<'a> {
             mentions,
             values,
             names,
-            heard: match (source, side_script(ctx, side)) {
-                (true, Script::Arabic) => HeardNames::of_arabic(text),
-                (_, Script::Latin) => HeardNames::of_latin(text),
-                _ => HeardNames::default(),
+            heard: OnceCell::new(),
+            hearing,
+            most_heard: match hearing {
+                Hearing::ArabicStems => usize::MAX,
+                Hearing::LatinCapitals => capitalised_words(text).len(),
+                Hearing::Nowhere => 0,
             },
             question: text
                 .trim_end()
@@ -167,6 +199,15 @@ impl<'a> Summary<'a> {
             mt,
             ids: &[],
         }
+    }
+
+    /// The words that may be names, as sounds (found on first use).
+    fn heard(&self) -> &HeardNames {
+        self.heard.get_or_init(|| match self.hearing {
+            Hearing::ArabicStems => HeardNames::of_arabic(self.text),
+            Hearing::LatinCapitals => HeardNames::of_latin(self.text),
+            Hearing::Nowhere => HeardNames::default(),
+        })
     }
 }
 
@@ -301,7 +342,7 @@ fn name_misses(source: &Summary, target: &Summary) -> i32 {
 
 /// Names of `target` that sound like a word of `source`.
 fn heard_names(source: &Summary, target: &Summary) -> i32 {
-    HeardNames::shared(&source.heard, &target.heard) as i32
+    HeardNames::shared(source.heard(), target.heard()) as i32
 }
 
 /// How much more of source `a`'s words the lexicon finds translated in `other` than in `own`.
@@ -320,8 +361,9 @@ struct Lexical<'l> {
     held_out: [usize; 2],
 }
 
-/// The evidence that source `a` is better translated by `other` than by `own`.
-fn preference(
+/// The evidence that source `a` is better translated by `other` than by `own`, but for the
+/// costly evidence ([`add_costly_evidence`]).
+fn cheap_preference(
     model: &LengthModel,
     lexical: Option<Lexical>,
     a: &Summary,
@@ -333,44 +375,93 @@ fn preference(
         length: length_cost(model, a, own) - length_cost(model, a, other),
         numbers: gain(&number_misses),
         names: gain(&name_misses),
-        heard: heard_names(a, other) - heard_names(a, own),
+        heard: 0,
         questions: gain(&|s, t| i32::from(s.question != t.question)),
         quotes: gain(&|s, t| i32::from(s.quoted != t.quoted)),
         marks: gain(&|s, t| i32::from(s.bracketed != t.bracketed) + i32::from(s.colon != t.colon)),
         commas: gain(&|s, t| (s.commas - t.commas).abs().min(3)),
-        mt: a.mt.map(|mt| {
-            let p = ChrfParams::default();
-            chrf(mt, other.text, &p) - chrf(mt, own.text, &p)
-        }),
+        mt: None,
         lexical: lexical.and_then(|l| lexical_gain(l, a, own, other)),
     }
 }
 
+/// Adds to source `a`'s [`cheap_preference`] the evidence that costs most: the names heard
+/// across scripts (every stem of the source is sounded out) and the chrF of its MT.
+fn add_costly_evidence(e: &mut SwapEvidence, a: &Summary, own: &Summary, other: &Summary) {
+    e.heard = heard_names(a, other) - heard_names(a, own);
+    e.mt = a.mt.map(|mt| {
+        let p = ChrfParams::default();
+        chrf(mt, other.text, &p) - chrf(mt, own.text, &p)
+    });
+}
+
+/// The most the costly evidence can add to source `a`'s score: the names heard in `other`
+/// are at most its capitalised words, those heard in `own` at most its own, and a chrF
+/// difference is at most 100 points.
+fn costly_bound(settings: &Swapped, a: &Summary, own: &Summary, other: &Summary) -> f64 {
+    let heard = (settings.heard_weight * other.most_heard as f64)
+        .max(-settings.heard_weight * own.most_heard as f64);
+    let mt = if a.mt.is_some() {
+        settings.mt_weight.abs() * 10.0
+    } else {
+        0.0
+    };
+    heard + mt
+}
+
 /// The evidence of each source of `a` (source A, target X) and `b` (source B, target Y) for
-/// the crossed assignment.
+/// the crossed assignment; `None` when the cheap evidence already rules a swap out (see
+/// [`within_reach`]; with `settings` `None`, never).
 fn evidence(
     model: &LengthModel,
     lexical: Option<Lexical>,
+    settings: Option<&Swapped>,
     (a, x): (&Summary, &Summary),
     (b, y): (&Summary, &Summary),
-) -> [SwapEvidence; 2] {
-    [
-        preference(model, lexical, a, x, y),
-        preference(model, lexical, b, y, x),
-    ]
+) -> Option<[SwapEvidence; 2]> {
+    let mut e = [
+        cheap_preference(model, lexical, a, x, y),
+        cheap_preference(model, lexical, b, y, x),
+    ];
+    if let Some(settings) = settings {
+        let bounds = [
+            costly_bound(settings, a, x, y),
+            costly_bound(settings, b, y, x),
+        ];
+        if !within_reach(&e, bounds, settings) {
+            return None;
+        }
+    }
+    add_costly_evidence(&mut e[0], a, x, y);
+    add_costly_evidence(&mut e[1], b, y, x);
+    Some(e)
+}
+
+/// Each source's score with the lexical evidence pooled: each gets half of the two sources'
+/// lexical gains (one sentence's few words are a noisy witness; the pair's are less so).
+fn pooled_scores(evidence: &[SwapEvidence; 2], settings: &Swapped) -> [f64; 2] {
+    let lexical = |e: &SwapEvidence| e.lexical.map_or(0.0, |d| settings.lexical_weight * d);
+    let pooled = (lexical(&evidence[0]) + lexical(&evidence[1])) / 2.0;
+    evidence.map(|e| e.score(settings) - lexical(&e) + pooled)
 }
 
 /// The pair's score: the two sources' evidence added, or `None` when one source prefers its own
 /// target (a swap moves both translations, so both sources must fit better crossed; one bad
 /// bead next to a good one is an omission or an addition, not a swap).
-///
-/// The lexical evidence is pooled: each source gets half of the two sources' lexical gains (one
-/// sentence's few words are a noisy witness; the pair's are less so).
 fn pair_score(evidence: &[SwapEvidence; 2], settings: &Swapped) -> Option<f64> {
-    let lexical = |e: &SwapEvidence| e.lexical.map_or(0.0, |d| settings.lexical_weight * d);
-    let pooled = (lexical(&evidence[0]) + lexical(&evidence[1])) / 2.0;
-    let [a, b] = evidence.map(|e| e.score(settings) - lexical(&e) + pooled);
+    let [a, b] = pooled_scores(evidence, settings);
     (a > 0.0 && b > 0.0).then_some(a + b)
+}
+
+/// Whether a pair whose costly evidence is not in yet could still be flagged: with each
+/// source's `bounds` (see [`costly_bound`]) added, and a margin for rounding, it passes
+/// [`pair_score`] and `min_score`. Most neighbours fail here, so their stems are never
+/// sounded out.
+fn within_reach(cheap: &[SwapEvidence; 2], bounds: [f64; 2], settings: &Swapped) -> bool {
+    const ROUNDING: f64 = 1e-6;
+    let [a, b] = pooled_scores(cheap, settings);
+    let (a, b) = (a + bounds[0] + ROUNDING, b + bounds[1] + ROUNDING);
+    a > 0.0 && b > 0.0 && a + b >= settings.min_score
 }
 
 /// The two sources' evidence added up (for the flag's evidence string).
@@ -405,6 +496,7 @@ fn one_to_one<'a>(
     ctx: &'a Ctx<'a>,
     at: usize,
     lexicon: Option<&'a BeadLexicon>,
+    residuals: &[Option<LengthResidual>],
 ) -> Option<OneToOne<'a>> {
     let bitext = ctx.bitext;
     let bead = &bitext.beads[at];
@@ -412,8 +504,16 @@ fn one_to_one<'a>(
         return None;
     };
     let (source, target) = (bitext.source.get(s)?, bitext.target.get(t)?);
-    let mut source = Summary::of(ctx, &source.text, source.mt.as_deref(), Side::Source);
-    let mut target = Summary::of(ctx, &target.text, None, Side::Target);
+    // A 1-1 bead's text is its one sentence's, so the length analysis measured the same text.
+    let features = residuals.get(at).copied().flatten().map(|r| r.features);
+    let mut source = Summary::of(
+        ctx,
+        &source.text,
+        source.mt.as_deref(),
+        Side::Source,
+        features,
+    );
+    let mut target = Summary::of(ctx, &target.text, None, Side::Target, None);
     if source.letters == 0 || target.letters == 0 {
         return None;
     }
@@ -428,8 +528,13 @@ fn one_to_one<'a>(
 /// bitext's at once would hold gigabytes on a big one.
 const CHUNK: usize = 2048;
 
-/// Runs `swapped` with the length model the other length checks use.
-pub(crate) fn run(ctx: &Ctx, model: &LengthModel, flags: &mut Vec<Flag>) {
+/// Runs `swapped` with the length model the other length checks use and its residuals.
+pub(crate) fn run(
+    ctx: &Ctx,
+    model: &LengthModel,
+    residuals: &[Option<LengthResidual>],
+    flags: &mut Vec<Flag>,
+) {
     let Some(severity) = ctx.settings.severity_of(Code::Swapped) else {
         return;
     };
@@ -450,7 +555,7 @@ pub(crate) fn run(ctx: &Ctx, model: &LengthModel, flags: &mut Vec<Flag>) {
         .flat_map_iter(|start| {
             let end = (start + CHUNK).min(n - 1);
             let beads: Vec<Option<OneToOne>> = (start..=end)
-                .map(|at| one_to_one(ctx, at, shared))
+                .map(|at| one_to_one(ctx, at, shared, residuals))
                 .collect();
             (start..end)
                 .filter_map(|k| {
@@ -464,9 +569,10 @@ pub(crate) fn run(ctx: &Ctx, model: &LengthModel, flags: &mut Vec<Flag>) {
                             lexicon,
                             held_out: [k, k + 1],
                         }),
+                        Some(settings),
                         (&a.source, &a.target),
                         (&b.source, &b.target),
-                    );
+                    )?;
                     let score = pair_score(&e, settings)?;
                     (score >= settings.min_score).then_some((score, k, total(&e)))
                 })
@@ -529,7 +635,8 @@ impl Check for SwappedCheck {
 
     fn run(&self, ctx: &Ctx) -> Vec<Flag> {
         let mut flags = Vec::new();
-        run(ctx, &ctx.length().0, &mut flags);
+        let (model, residuals) = ctx.length();
+        run(ctx, model, residuals, &mut flags);
         flags
     }
 }
@@ -732,15 +839,23 @@ mod tests {
             let settings = CheckSettings::default();
             let ctx = Ctx::new(&b, &settings);
             let model = LengthModel::prior(&settings.length_ratio);
-            let beads: Vec<_> = (0..b.beads.len()).map(|at| one_to_one(&ctx, at, None)).collect();
+            let beads: Vec<_> = (0..b.beads.len()).map(|at| one_to_one(&ctx, at, None, &[])).collect();
             for k in 0..beads.len() - 1 {
                 let (Some(a), Some(c)) = (&beads[k], &beads[k + 1]) else { continue };
-                let straight = evidence(&model, None, (&a.source, &a.target), (&c.source, &c.target));
-                let crossed = evidence(&model, None, (&a.source, &c.target), (&c.source, &a.target));
+                let straight = evidence(&model, None, None, (&a.source, &a.target), (&c.source, &c.target)).unwrap();
+                let crossed = evidence(&model, None, None, (&a.source, &c.target), (&c.source, &a.target)).unwrap();
                 proptest::prop_assert!(
                     pair_score(&straight, &settings.swapped).is_none()
                         || pair_score(&crossed, &settings.swapped).is_none()
                 );
+                // The cheap evidence never rules out a pair the whole evidence flags.
+                for (p, q) in [((a, a), (c, c)), ((a, c), (c, a))] {
+                    let (p, q) = ((&p.0.source, &p.1.target), (&q.0.source, &q.1.target));
+                    let whole = evidence(&model, None, None, p, q).unwrap();
+                    if pair_score(&whole, &settings.swapped).is_some_and(|s| s >= settings.swapped.min_score) {
+                        proptest::prop_assert!(evidence(&model, None, Some(&settings.swapped), p, q).is_some());
+                    }
+                }
             }
             let mut named = std::collections::BTreeSet::new();
             for f in swapped_flags(&b) {
@@ -756,8 +871,8 @@ mod tests {
         let ctx_bitext = pairs(&[("أ", "a")]);
         let settings = CheckSettings::default();
         let ctx = Ctx::new(&ctx_bitext, &settings);
-        let s = |t| Summary::of(&ctx, t, None, Side::Source);
-        let t = |t| Summary::of(&ctx, t, None, Side::Target);
+        let s = |t| Summary::of(&ctx, t, None, Side::Source, None);
+        let t = |t| Summary::of(&ctx, t, None, Side::Target, None);
         let (a, x) = (s("وصل 2500 جندي."), t("2,500 troops arrived."));
         let (q, y) = (s("هل وصل بايدن (Biden)؟"), t("Did Biden arrive?"));
         assert_eq!(number_misses(&a, &x), 0);
@@ -767,9 +882,11 @@ mod tests {
         let e = evidence(
             &LengthModel::prior(&settings.length_ratio),
             None,
+            None,
             (&a, &x),
             (&q, &y),
-        );
+        )
+        .unwrap();
         let sum = total(&e);
         assert_eq!((sum.numbers, sum.names, sum.questions), (-2, -1, -2));
         assert_eq!(pair_score(&e, &settings.swapped), None);
@@ -777,9 +894,11 @@ mod tests {
         let e = evidence(
             &LengthModel::prior(&settings.length_ratio),
             None,
+            None,
             (&a, &y),
             (&q, &x),
-        );
+        )
+        .unwrap();
         assert!(pair_score(&e, &settings.swapped).is_some_and(|s| s > 4.0));
     }
 }
