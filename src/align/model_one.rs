@@ -91,9 +91,30 @@ impl ModelOne {
         self.counts.iter_mut().for_each(|x| *x = 0.0);
         self.totals.iter_mut().for_each(|x| *x = 0.0);
         let mut at = 0;
+        // A bead's share, kept in vectors reused from bead to bead (a hash map per bead was
+        // most of the last E-step): each source word's slot among the bead's distinct ids,
+        // and each target word's weight in text order, summed per id once sorted (a stable
+        // sort keeps each id's additions in text order, so the sums are the same).
+        let (mut distinct, mut slot_of, mut own_totals, mut weights) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (bead, source, target) in corpus {
-            let mut own_totals: HashMap<u32, f32> = HashMap::new();
-            let mut weights: HashMap<u32, f32> = HashMap::new();
+            if shares {
+                distinct.clear();
+                distinct.extend_from_slice(source);
+                distinct.sort_unstable();
+                distinct.dedup();
+                slot_of.clear();
+                slot_of.extend(
+                    source
+                        .iter()
+                        .map(|s| distinct.binary_search(s).unwrap_or(0)),
+                );
+                own_totals.clear();
+                own_totals.resize(distinct.len(), 0.0_f32);
+                weights.clear();
+            }
+            // Whether a target word was counted (the map had no ids until one was).
+            let mut counted = false;
             for &t in target {
                 let row = &self.slots[at..at + source.len()];
                 at += source.len();
@@ -101,29 +122,45 @@ impl ModelOne {
                 if denom <= 0.0 {
                     continue;
                 }
-                for (&k, &s) in row.iter().zip(source) {
+                counted = true;
+                for (i, (&k, &s)) in row.iter().zip(source).enumerate() {
                     let c = self.prob[k as usize] / denom;
                     self.counts[k as usize] += c;
                     self.totals[s as usize] += c;
                     if shares {
-                        *own_totals.entry(s).or_default() += c;
+                        own_totals[slot_of[i]] += c;
                     }
                 }
                 if shares {
-                    *weights.entry(t).or_default() += 1.0 / denom;
+                    weights.push((t, 1.0 / denom));
                 }
             }
             if shares {
-                let mut multiplicity: HashMap<u32, u32> = HashMap::new();
-                source
-                    .iter()
-                    .for_each(|&s| *multiplicity.entry(s).or_default() += 1);
+                let mut multiplicity: Vec<(u32, u32)> = distinct.iter().map(|&s| (s, 0)).collect();
+                slot_of.iter().for_each(|&k| multiplicity[k].1 += 1);
+                let totals: Vec<(u32, f32)> = if counted {
+                    distinct
+                        .iter()
+                        .copied()
+                        .zip(own_totals.iter().copied())
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                weights.sort_by_key(|&(t, _)| t);
+                let mut summed: Vec<(u32, f32)> = Vec::new();
+                for &(t, w) in &weights {
+                    match summed.last_mut() {
+                        Some((last, sum)) if *last == t => *sum += w,
+                        _ => summed.push((t, w)),
+                    }
+                }
                 self.shares.insert(
                     *bead,
                     BeadShare {
-                        multiplicity: sorted(multiplicity),
-                        totals: sorted(own_totals),
-                        weights: sorted(weights),
+                        multiplicity,
+                        totals,
+                        weights: summed,
                     },
                 );
             }
@@ -152,10 +189,4 @@ pub(crate) fn common_targets(corpus: &[Bead], size: usize, max_share: f64) -> Ve
     }
     let limit = (max_share * corpus.len() as f64).max(2.0) as u32;
     df.into_iter().map(|d| d > limit).collect()
-}
-
-fn sorted<V>(map: HashMap<u32, V>) -> Vec<(u32, V)> {
-    let mut v: Vec<(u32, V)> = map.into_iter().collect();
-    v.sort_unstable_by_key(|e| e.0);
-    v
 }
