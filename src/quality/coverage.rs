@@ -151,8 +151,7 @@ const STOPWORDS: &[&str] = &[
 /// (a crude stem: `countries` and `country` meet), stopwords and words under three letters
 /// left out; numbers kept whole.
 pub fn content_keys(text: &str) -> Vec<String> {
-    crate::quality::text::words(text)
-        .into_iter()
+    crate::quality::text::word_iter(text)
         .filter_map(|w| {
             let lower = w.to_lowercase();
             if lower
@@ -194,8 +193,7 @@ impl MtCoverage {
 /// content words.
 pub fn mt_coverage(mt: &str, target: &str) -> Option<MtCoverage> {
     let with_keys = |text: &str| -> Vec<(String, String)> {
-        crate::quality::text::words(text)
-            .into_iter()
+        crate::quality::text::word_iter(text)
             .filter_map(|w| content_keys(w).pop().map(|k| (w.to_string(), k)))
             .collect()
     };

@@ -469,8 +469,7 @@ pub fn acronyms(text: &str) -> Vec<&str> {
     if 2 * capitals > letters && lower_words * 4 < text.split_whitespace().count() {
         return Vec::new();
     }
-    crate::quality::text::words(text)
-        .into_iter()
+    crate::quality::text::word_iter(text)
         .map(|w| w.trim_end_matches("'s").trim_end_matches('s'))
         .filter(|w| {
             (2..=6).contains(&capitals_of(w))

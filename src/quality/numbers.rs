@@ -457,8 +457,7 @@ fn push_new(values: &mut Vec<String>, value: String) {
 
 /// The words of a text for the number-word reader (hyphenated English numbers split).
 fn word_tokens(text: &str) -> Vec<&str> {
-    crate::quality::text::words(text)
-        .into_iter()
+    crate::quality::text::word_iter(text)
         .flat_map(|w| w.split(['-', '–']))
         .filter(|w| !w.is_empty())
         .collect()

@@ -7,6 +7,8 @@
 //! This errs towards silence: an unknown word (a name, a verb, an adjective) is assumed to be a
 //! possible predicate, so clean sentences stay unflagged.
 
+use rayon::prelude::*;
+
 use crate::bitext::{Flag, Severity};
 use crate::quality::Ctx;
 use crate::quality::lexicon::{
@@ -16,7 +18,9 @@ use crate::quality::lexicon::{
 };
 use crate::quality::structure;
 use crate::quality::target_fragments;
-use crate::quality::text::{excerpt, is_arabic_letter, normalize_arabic_word, trim_openers, words};
+use crate::quality::text::{
+    excerpt, is_arabic_letter, normalize_arabic_word, trim_openers, word_iter, words,
+};
 use crate::quality::transliteration::HeardNames;
 use crate::quality::{CheckInfo, Code, Family, info};
 
@@ -380,13 +384,14 @@ pub fn arabic_fragment_named(
 ) -> Option<FragmentReason> {
     let tokens = words(trim_openers(sentence));
     let first = tokens.first()?;
-    let normalised: Vec<String> = tokens.iter().map(|t| normalize_arabic_word(t)).collect();
-    if in_list_with_conjunction(&normalised[0], RELATIVES) {
+    // Only the first and last words are always read normalised (sentences are long).
+    let first_normalised = normalize_arabic_word(first);
+    if in_list_with_conjunction(&first_normalised, RELATIVES) {
         return Some(FragmentReason::RelativeOpening(first.to_string()));
     }
     if paragraph_initial
         && tokens.len() >= 2
-        && in_list_with_conjunction(&normalised[0], PASSIVE_AUXILIARIES)
+        && in_list_with_conjunction(&first_normalised, PASSIVE_AUXILIARIES)
         && has_object_suffix(tokens[1])
     {
         return Some(FragmentReason::UnanchoredPronoun(format!(
@@ -397,18 +402,18 @@ pub fn arabic_fragment_named(
     // A short question needs no verb (`ماذا عن العراق؟`), unless it is only a prepositional
     // phrase with no question word: the tail of a question cut by a full stop (`على مكاتبهم؟`).
     let question = sentence.trim_end().ends_with(['؟', '?'])
-        && !(is_preposition(&normalised[0])
-            && normalised[0] != "من"
-            && !normalised
+        && !(is_preposition(&first_normalised)
+            && first_normalised != "من"
+            && !tokens
                 .iter()
-                .any(|w| QUESTION_WORDS.contains(&w.as_str())));
+                .any(|w| QUESTION_WORDS.contains(&normalize_arabic_word(w).as_str())));
     if tokens.len() <= max_words
         && !question
         && no_predicate(&tokens, &pauses(trim_openers(sentence)), &names())
     {
         return Some(FragmentReason::Verbless(tokens.len()));
     }
-    let last = normalised.last()?;
+    let last = normalize_arabic_word(tokens.last()?);
     let ends_with_stop = sentence.trim_end().ends_with(['.', '!', '؟', '?']);
     // `… فقرة (ب).`: a label in brackets, not the preposition `ب`.
     let labelled = sentence
@@ -418,7 +423,7 @@ pub fn arabic_fragment_named(
     if tokens.len() >= 2 && ends_with_stop && !labelled && CLAUSE_OPENERS.contains(&last.as_str()) {
         return Some(FragmentReason::EndsMidClause(tokens.last()?.to_string()));
     }
-    if ends_with_stop && let Some(k) = subjectless_that_clause(&tokens, &normalised) {
+    if ends_with_stop && let Some(k) = subjectless_that_clause(&tokens) {
         return Some(FragmentReason::EndsMidClause(tokens[k..].join(" ")));
     }
     None
@@ -433,13 +438,16 @@ pub fn arabic_continuation(
     max_words: usize,
 ) -> Option<FragmentReason> {
     let tokens = words(trim_openers(sentence));
-    let before = words(previous);
     if tokens.is_empty()
         || tokens.len() > max_words
-        || before.len() < tokens.len() + 3
         || !previous.trim_end().ends_with('.')
         || previous.trim_end().ends_with("..")
     {
+        return None;
+    }
+    // The previous sentence's words only for a short sentence after a full stop.
+    let before = words(previous);
+    if before.len() < tokens.len() + 3 {
         return None;
     }
     let (last_raw, first_raw) = (*before.last()?, tokens[0]);
@@ -548,9 +556,10 @@ fn after_without(words: &[&str]) -> bool {
 /// `من المرجح أن هذه المادة.`: the sentence ends in an `أنّ`/`إنّ` clause that has a subject and
 /// no predicate (its last one to three words are nouns, with no nominal sentence among them):
 /// the predicate went to the next sentence. Returns where the clause starts.
-fn subjectless_that_clause(tokens: &[&str], normalised: &[String]) -> Option<usize> {
+fn subjectless_that_clause(tokens: &[&str]) -> Option<usize> {
     let n = tokens.len();
-    let k = (n.saturating_sub(4)..n.saturating_sub(1)).rfind(|&k| normalised[k] == "ان")?;
+    let k = (n.saturating_sub(4)..n.saturating_sub(1))
+        .rfind(|&k| normalize_arabic_word(tokens[k]) == "ان")?;
     let clause = &tokens[k + 1..];
     let subject_only = clause.iter().all(|t| surely_not_a_verb(t))
         && clause
@@ -580,7 +589,9 @@ fn joined_in_translation(ctx: &Ctx, id: usize, max_words: usize) -> Option<Fragm
         return None;
     }
     let sentences = &ctx.bitext.source;
-    let n = words(trim_openers(&sentences[id].text)).len();
+    let n = word_iter(trim_openers(&sentences[id].text))
+        .take(max_words + 1)
+        .count();
     let previous = sentences[id - 1].text.trim_end();
     (n > 0 && n <= max_words && previous.ends_with('.') && !previous.ends_with(".."))
         .then_some(FragmentReason::JoinedInTranslation(n))
@@ -621,11 +632,17 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
     let fragment = ctx.settings.severity_of(Code::Fragment);
     let brk = ctx.settings.severity_of(Code::SuspiciousBreak);
     let sentences = &ctx.bitext.source;
-    for id in 0..sentences.len() {
-        if fragment.is_none() && brk.is_none() {
-            break;
-        }
-        let Some(reason) = fragment_reason(ctx, id) else {
+    // Each sentence is judged on its own, spread over the cores; flagged in sentence order.
+    let reasons: Vec<Option<FragmentReason>> = if fragment.is_none() && brk.is_none() {
+        Vec::new()
+    } else {
+        (0..sentences.len())
+            .into_par_iter()
+            .map(|id| fragment_reason(ctx, id))
+            .collect()
+    };
+    for (id, reason) in reasons.into_iter().enumerate() {
+        let Some(reason) = reason else {
             continue;
         };
         let text = &sentences[id].text;
@@ -687,8 +704,8 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
 /// A sentence that opens with a bare masculine verb (`حزن`, `يحزن`) followed by a feminine
 /// plural subject in `ات` (`الولايات`): returns the two words.
 fn masculine_verb_before_feminine_plural(sentence: &str) -> Option<(String, String)> {
-    let tokens = words(trim_openers(sentence));
-    let (first, second) = (tokens.first()?, tokens.get(1)?);
+    let mut tokens = word_iter(trim_openers(sentence));
+    let (first, second) = (tokens.next()?, tokens.next()?);
     let verb = normalize_arabic_word(first);
     let verb = match verb.strip_prefix(['و', 'ف']) {
         Some(rest) if rest.chars().count() >= 3 => rest.to_string(),
@@ -721,8 +738,7 @@ fn lost_quotation(ctx: &Ctx, severity: Severity, flags: &mut Vec<Flag>) {
         if text.starts_with(['"', '“', '«', '»', '„']) {
             continue;
         }
-        let tokens = words(text);
-        let Some(first) = tokens.first() else {
+        let Some(first) = word_iter(text).next() else {
             continue;
         };
         if !FIRST_PERSON.contains(&normalize_arabic_word(first).as_str()) {
@@ -734,7 +750,7 @@ fn lost_quotation(ctx: &Ctx, severity: Severity, flags: &mut Vec<Flag>) {
             .flatten()
             .filter_map(|i| sentences.get(i))
             .filter(|s| s.para == sentence.para)
-            .flat_map(|s| words(&s.text))
+            .flat_map(|s| word_iter(&s.text))
             .find(|w| in_list_with_conjunction(&normalize_arabic_word(w), SPEECH_VERBS));
         if let Some(verb) = verb {
             flags.push(ctx.source_flag(

@@ -9,7 +9,7 @@
 //! الثالث.`), and that case stays a fragment.
 
 use crate::bitext::{Bead, Bitext, Sentence};
-use crate::quality::text::{trim_closers, trim_openers, words};
+use crate::quality::text::{trim_closers, trim_openers, word_iter};
 
 /// Words a list item may open with before a colon (`أولاً:`, `ثانياً:`, `First:`), normalised
 /// without the tanween alef's diacritic.
@@ -55,7 +55,7 @@ pub fn list_marker(text: &str) -> bool {
         // `3.5 %` is a number, not a label.
         return !t[label.len() + 1..].starts_with(|c: char| c.is_numeric());
     }
-    let first = words(t).first().map(|w| {
+    let first = word_iter(t).next().map(|w| {
         crate::quality::text::normalize_arabic_word(w)
             .trim_end_matches('ا')
             .to_string()
@@ -74,8 +74,8 @@ pub fn definition(text: &str) -> bool {
     let Some((term, rest)) = trim_openers(text).split_once([':', '：']) else {
         return false;
     };
-    let n = words(term).len();
-    (1..=3).contains(&n) && !words(rest).is_empty()
+    let n = word_iter(term).take(4).count();
+    (1..=3).contains(&n) && word_iter(rest).next().is_some()
 }
 
 /// Whether `text` announces what follows (ends with a colon, `… البيانات الآتية:`).
@@ -101,7 +101,7 @@ pub fn structural(sentences: &[Sentence], id: usize) -> bool {
         if announces(&previous.text) {
             return true;
         }
-        if words(&previous.text).len() > ITEM_WORDS {
+        if word_iter(&previous.text).nth(ITEM_WORDS).is_some() {
             return false;
         }
     }
@@ -123,7 +123,7 @@ pub fn heading(sentences: &[Sentence], id: usize) -> bool {
     let text = trim_closers(sentence.text.trim_end());
     alone
         && !text.ends_with(['.', '!', '?', '؟', '…', '؛', ';', ':', '،', ','])
-        && (1..=HEADING_WORDS).contains(&words(text).len())
+        && (1..=HEADING_WORDS).contains(&word_iter(text).take(HEADING_WORDS + 1).count())
 }
 
 /// Whether a bead is a heading translated by a heading (one sentence a side, both headings):

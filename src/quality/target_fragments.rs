@@ -5,7 +5,7 @@ use crate::bitext::Flag;
 use crate::bitext::Severity;
 use crate::quality::Ctx;
 use crate::quality::structure;
-use crate::quality::text::{excerpt, trim_closers, trim_openers, words};
+use crate::quality::text::{excerpt, trim_closers, trim_openers, word_iter, words};
 use crate::quality::{CheckInfo, Code, Family, info};
 
 /// Relative words that cannot open a statement.
@@ -319,8 +319,8 @@ pub fn english_fragment(sentence: &str, max_words: usize) -> Option<String> {
 
 /// Whether an English sentence opens with a relative pronoun (`Which…`, `Who…`).
 fn opens_with_relative(sentence: &str) -> bool {
-    words(trim_openers(sentence))
-        .first()
+    word_iter(trim_openers(sentence))
+        .next()
         .is_some_and(|w| RELATIVE_OPENERS.contains(&w.to_lowercase().as_str()))
 }
 
