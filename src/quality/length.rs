@@ -460,13 +460,17 @@ pub fn acronyms(text: &str) -> Vec<&str> {
     }
     // A text in capitals (a headline) has no acronyms to tell apart; a short line that is
     // mostly acronyms (`4 GB of RAM.`) still has words in lower case.
-    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
-    let capitals = text.chars().filter(|c| c.is_uppercase()).count();
-    let lower_words = text
-        .split_whitespace()
-        .filter(|w| w.chars().any(char::is_lowercase))
-        .count();
-    if 2 * capitals > letters && lower_words * 4 < text.split_whitespace().count() {
+    let (mut letters, mut capitals) = (0, 0);
+    for c in text.chars() {
+        letters += usize::from(c.is_alphabetic());
+        capitals += usize::from(c.is_uppercase());
+    }
+    let lower_words = || {
+        text.split_whitespace()
+            .filter(|w| w.chars().any(char::is_lowercase))
+            .count()
+    };
+    if 2 * capitals > letters && lower_words() * 4 < text.split_whitespace().count() {
         return Vec::new();
     }
     crate::quality::text::word_iter(text)

@@ -324,6 +324,11 @@ fn ulp_of(integer: &str, fraction: &str) -> f64 {
 
 /// Every number written with digits in `text`, with what it may stand for.
 pub fn quantities(text: &str) -> Vec<Quantity> {
+    // Only digits (of any set) fold to ASCII digits: a text without one has no number, and
+    // most sentences have none (no folding, no character vector for them).
+    if !text.chars().any(crate::segment::normalize::is_digit) {
+        return Vec::new();
+    }
     let folded = fold_numbers(text);
     let chars: Vec<char> = folded.chars().collect();
     let mut out: Vec<Quantity> = Vec::new();

@@ -2,10 +2,12 @@
 //! peaceful transition`), or a four-word phrase three times: the oscillation of a derailed
 //! machine translation.
 
+use rayon::prelude::*;
+
 use crate::bitext::Severity;
 use crate::bitext::{Flag, Side};
 use crate::quality::Ctx;
-use crate::quality::text::words;
+use crate::quality::text::word_iter;
 use crate::quality::{CheckInfo, Code, Family, info};
 
 /// The first phrase repeated back to back often enough, with its repeat count.
@@ -63,14 +65,22 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
         return;
     };
     let s = &ctx.settings.repetition;
-    for bead in &ctx.bitext.beads {
-        if bead.target.is_empty() {
-            continue;
-        }
-        let target = ctx.bead_text(bead, Side::Target);
-        let tokens: Vec<String> = words(target).iter().map(|w| w.to_lowercase()).collect();
-        let found = back_to_back(&tokens, s.word_repeats, s.phrase_repeats, s.max_n)
-            .or_else(|| frequent_phrase(&tokens));
+    // Each target on its own, spread over the cores; flagged in bead order.
+    let found: Vec<Option<(String, usize)>> = ctx
+        .bitext
+        .beads
+        .par_iter()
+        .map(|bead| {
+            if bead.target.is_empty() {
+                return None;
+            }
+            let target = ctx.bead_text(bead, Side::Target);
+            let tokens: Vec<String> = word_iter(target).map(|w| w.to_lowercase()).collect();
+            back_to_back(&tokens, s.word_repeats, s.phrase_repeats, s.max_n)
+                .or_else(|| frequent_phrase(&tokens))
+        })
+        .collect();
+    for (bead, found) in ctx.bitext.beads.iter().zip(found) {
         if let Some((phrase, count)) = found {
             flags.push(ctx.bead_flag(
                 Code::Repetition,
