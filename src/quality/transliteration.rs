@@ -65,12 +65,12 @@ pub fn latin_skeleton(word: &str) -> Vec<u8> {
         .strip_suffix("'s")
         .or_else(|| lower.strip_suffix("’s"))
         .unwrap_or(&lower);
-    let chars: Vec<char> = lower.chars().collect();
-    let mut out = Vec::with_capacity(chars.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let rest = &chars[i..];
-        let starts = |s: &str| s.chars().zip(rest).filter(|(a, b)| a == *b).count() == s.len();
+    let mut out = Vec::with_capacity(lower.len());
+    // Read in place (no vector of characters: this runs for every capitalised word).
+    let mut rest = lower;
+    while let Some(first) = rest.chars().next() {
+        let starts = |s: &str| rest.starts_with(s);
+        // Digraphs are ASCII: their length in bytes is their length in characters.
         let (class, used): (&[u8], usize) = if starts("sch") {
             (b"X", 3)
         } else if starts("sh") {
@@ -86,9 +86,9 @@ pub fn latin_skeleton(word: &str) -> Vec<u8> {
         } else if starts("ck") || starts("qu") {
             (b"K", 2)
         } else {
-            let next = rest.get(1).copied().unwrap_or(' ');
+            let next = rest[first.len_utf8()..].chars().next().unwrap_or(' ');
             let soft = matches!(next, 'e' | 'i' | 'y');
-            let class: &[u8] = match rest[0] {
+            let class: &[u8] = match first {
                 'b' | 'p' => b"B",
                 't' => b"T",
                 'd' => b"D",
@@ -109,10 +109,10 @@ pub fn latin_skeleton(word: &str) -> Vec<u8> {
                 c if c.is_alphabetic() && c != 'h' => b"V",
                 _ => b"",
             };
-            (class, 1)
+            (class, first.len_utf8())
         };
         out.extend_from_slice(class);
-        i += used;
+        rest = &rest[used..];
     }
     collapse(out)
 }
@@ -363,8 +363,11 @@ struct Stems<'w> {
 }
 
 impl<'w> Stems<'w> {
+    /// Adds `stem` unless it is there already. Every stem is a suffix of the one word, so
+    /// two are equal exactly when their lengths are (no text compared: this runs for every
+    /// stem of every word of the bitext).
     fn push(&mut self, stem: &'w str) {
-        if self.len < MAX_STEMS && !self.items[..self.len].contains(&stem) {
+        if self.len < MAX_STEMS && !self.items[..self.len].iter().any(|s| s.len() == stem.len()) {
             self.items[self.len] = stem;
             self.len += 1;
         }
