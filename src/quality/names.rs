@@ -11,6 +11,11 @@ use crate::quality::{CheckInfo, Code, Family, info};
 /// Latin-script tokens of a text (letters, digits, inner `.`/`-`/`'`), at least `min_len`
 /// letters long.
 pub fn latin_tokens(text: &str, min_len: usize) -> Vec<String> {
+    // A token needs a Latin letter, and most Arabic sentences have none (split on every
+    // Arabic letter, they were hundreds of empty pieces each).
+    if !text.chars().any(is_latin_letter) {
+        return Vec::new();
+    }
     let mut out: Vec<String> = Vec::new();
     for raw in text.split(|c: char| {
         !(is_latin_letter(c) || c.is_ascii_digit() || matches!(c, '.' | '-' | '\'' | '’'))

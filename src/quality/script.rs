@@ -27,6 +27,10 @@ fn same_letters(a: &str, b: &str) -> bool {
 
 /// The first run of at least `min` consecutive Arabic letters (marks allowed inside) in `text`.
 pub fn arabic_run(text: &str, min: usize) -> Option<String> {
+    // Most targets are plain ASCII, which has no Arabic letter.
+    if text.is_ascii() {
+        return None;
+    }
     for word in text.split_whitespace() {
         let count = word.chars().filter(|&c| is_arabic_letter(c)).count();
         if count >= min {
