@@ -59,27 +59,63 @@ pub(crate) fn source_keys(text: &str, prefix: usize) -> Vec<String> {
 /// Calls `f` with each of [`source_keys`], built in reused buffers: every bead of the bitext
 /// is encoded, and a `String` or two per word was most of that time.
 fn for_each_source_key(text: &str, prefix: usize, mut f: impl FnMut(&str)) {
-    let (mut letters, mut lower) = (String::new(), String::new());
-    for word in text.split(|c: char| !is_letter_or_digit(c) && !is_mark(c)) {
+    let mut buffers = KeyBuffers::default();
+    for word in source_words(text) {
+        if let Some(key) = buffers.source_key(word, prefix) {
+            f(key);
+        }
+    }
+}
+
+/// The words of a source text as written (letters and marks between other characters).
+fn source_words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !is_letter_or_digit(c) && !is_mark(c))
+}
+
+/// The buffers a word's key is built in, reused from word to word.
+#[derive(Default)]
+struct KeyBuffers {
+    letters: String,
+    lower: String,
+}
+
+impl KeyBuffers {
+    /// The key of a source word (see [`source_keys`]); `None` for a word with a digit or no
+    /// letter.
+    fn source_key(&mut self, word: &str, prefix: usize) -> Option<&str> {
+        let (letters, lower) = (&mut self.letters, &mut self.lower);
         letters.clear();
         letters.extend(word.chars().filter(|&c| !is_mark(c)).map(fold_arabic));
         if letters.is_empty() || letters.chars().any(is_numeric_char) {
-            continue;
+            return None;
         }
         let key = if letters.chars().all(is_arabic_letter) {
-            barest_stem(&letters)
+            barest_stem(letters)
         } else {
             lower.clear();
             if letters.is_ascii() {
-                lower.push_str(&letters);
+                lower.push_str(letters);
                 lower.make_ascii_lowercase();
             } else {
                 // `str::to_lowercase`, not per character: a final sigma lowercases by context.
                 lower.push_str(&letters.to_lowercase());
             }
-            &lower
+            lower
         };
-        f(first_chars(key, prefix));
+        Some(first_chars(key, prefix))
+    }
+
+    /// The key of a target word (see [`for_each_target_token`]).
+    fn target_key(&mut self, word: &str) -> &str {
+        let token = &mut self.lower;
+        token.clear();
+        if word.is_ascii() {
+            token.push_str(&word[..word.len().min(TARGET_PREFIX)]);
+            token.make_ascii_lowercase();
+        } else {
+            token.extend(word.to_lowercase().chars().take(TARGET_PREFIX));
+        }
+        token
     }
 }
 
@@ -113,21 +149,27 @@ const TARGET_PREFIX: usize = 5;
 /// cut to [`TARGET_PREFIX`] letters, in text order; built in one reused buffer (see
 /// [`for_each_source_key`]).
 fn for_each_target_token(text: &str, mut f: impl FnMut(&str)) {
-    let mut token = String::new();
-    let words = text
-        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'))
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
-        .filter(|w| w.chars().count() >= 2 && !w.chars().any(char::is_numeric));
-    for w in words {
-        token.clear();
-        if w.is_ascii() {
-            token.push_str(&w[..w.len().min(TARGET_PREFIX)]);
-            token.make_ascii_lowercase();
-        } else {
-            token.extend(w.to_lowercase().chars().take(TARGET_PREFIX));
-        }
-        f(&token);
+    let mut buffers = KeyBuffers::default();
+    for word in target_words(text) {
+        f(buffers.target_key(word));
     }
+}
+
+/// The words of a target text that have a key: letters, at least two, no digit.
+fn target_words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'))
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.chars().count() >= 2 && !w.chars().any(char::is_numeric))
+}
+
+/// The ids of the words met so far when encoding many beads: a word's key (folded, stemmed,
+/// lower-cased) is worked out at its first occurrence only, as news text repeats its words
+/// (the encoding of every bead was most of the lexicon's time).
+#[derive(Default)]
+struct EncodeMemo<'t> {
+    source: FastMap<&'t str, Option<u32>>,
+    target: FastMap<&'t str, Option<u32>>,
+    buffers: KeyBuffers,
 }
 
 /// A bead's sides as lexicon ids (words the lexicon never saw are left out).
@@ -240,12 +282,50 @@ impl BitextLexicon {
         self.encode_with(|f| source_keys.iter().for_each(|k| f(k)), target)
     }
 
-    /// A bead's sides as ids, its source keys made from `source` with `prefix`.
-    fn encode_text(&self, source: &str, prefix: usize, target: &str) -> Encoded {
-        self.encode_with(|f| for_each_source_key(source, prefix, f), target)
+    /// A bead's sides as ids, its source keys made from `source` with `prefix`, the ids of
+    /// words met before taken from `memo` (the same as [`Self::encode_with`] gives).
+    fn encode_text<'t>(
+        &self,
+        source: &'t str,
+        prefix: usize,
+        target: &'t str,
+        memo: &mut EncodeMemo<'t>,
+    ) -> Encoded {
+        let EncodeMemo {
+            source: source_memo,
+            target: target_memo,
+            buffers,
+        } = memo;
+        let mut source_ids: Vec<u32> = source_words(source)
+            .filter_map(|word| {
+                *source_memo.entry(word).or_insert_with(|| {
+                    let key = buffers.source_key(word, prefix)?;
+                    self.source_ids.get(key).copied()
+                })
+            })
+            .collect();
+        source_ids.sort_unstable();
+        source_ids.dedup();
+        let mut target_ids: Vec<u32> = target_words(target)
+            .filter_map(|word| {
+                *target_memo.entry(word).or_insert_with(|| {
+                    self.target_ids
+                        .get(buffers.target_key(word))
+                        .copied()
+                        .filter(|&t| !self.common[t as usize])
+                })
+            })
+            .collect();
+        target_ids.sort_unstable();
+        target_ids.dedup();
+        Encoded {
+            source: source_ids,
+            target: target_ids,
+        }
     }
 
     /// A bead's sides as ids, `keys` calling its argument with each source key.
+    #[cfg(test)]
     fn encode_with(&self, keys: impl FnOnce(&mut dyn FnMut(&str)), target: &str) -> Encoded {
         let mut source: Vec<u32> = Vec::new();
         keys(&mut |k| source.extend(self.source_ids.get(k).copied()));
@@ -390,9 +470,9 @@ impl BeadLexicon {
         drop(training);
         let encoded = beads
             .par_iter()
-            .map(|b| {
+            .map_init(EncodeMemo::default, |memo, b| {
                 let (source, target) = (*b)?;
-                Some(lexicon.encode_text(source, settings.source_prefix, target))
+                Some(lexicon.encode_text(source, settings.source_prefix, target, memo))
             })
             .collect();
         Some(BeadLexicon { lexicon, encoded })
@@ -470,6 +550,21 @@ mod tests {
         ("الجيش انتهى أمس", "the army finished yesterday"),
         ("الحكومة صدرت القرار", "the government issued the decision"),
     ];
+
+    #[test]
+    fn a_memo_encodes_as_the_keys_do() {
+        let lex = lexicon(&ROWS, 1);
+        let mut memo = EncodeMemo::default();
+        let extra = [("وبالحكومة ٢٥ أعلنت", "The Government's 25 plans")];
+        for (source, target) in ROWS.iter().chain(&extra).chain(&ROWS) {
+            let by_keys = lex.encode(&source_keys(source, 3), target);
+            let memoised = lex.encode_text(source, 3, target, &mut memo);
+            assert_eq!(
+                (by_keys.source, by_keys.target),
+                (memoised.source, memoised.target)
+            );
+        }
+    }
 
     #[test]
     fn coverage_prefers_the_target_that_translates_the_source() {
