@@ -636,9 +636,33 @@ fn form_key(word: &str) -> String {
         .to_string()
 }
 
+/// The stems of the Arabic words met so far that may be names, shortest first, each with its
+/// first consonant and skeleton: a word's stems are sounded out at its first occurrence only,
+/// as news text repeats its words (this was most of the name lexicon's time).
+type StemMemo<'s> = crate::align::fast_hash::FastMap<&'s str, Vec<(String, u8, Skeleton)>>;
+
+/// The stems of `word` that have a first consonant, shortest first (see [`StemMemo`]).
+fn sounded_stems(word: &str) -> Vec<(String, u8, Skeleton)> {
+    let letters = plain_letters(word);
+    let stems = stem_slices(&letters);
+    stems
+        .as_slice()
+        .iter()
+        .rev()
+        .filter_map(|stem| {
+            let first = Skeleton::first_arabic_consonant(stem)?;
+            Some((stem.to_string(), first, Skeleton::of_arabic(stem)))
+        })
+        .collect()
+}
+
 /// The (Arabic stem, capitalised English word) pairs of one bead whose sounds match: for every
 /// Arabic word, its longest stem that sounds like one of the target's capitalised words.
-fn names_of_pair<'t>(source: &str, target: &'t str) -> Vec<(String, &'t str)> {
+fn names_of_pair<'s, 't>(
+    source: &'s str,
+    target: &'t str,
+    memo: &mut StemMemo<'s>,
+) -> Vec<(String, &'t str)> {
     let mut capitals: Vec<(&str, Skeleton)> = capitalised_words(target)
         .into_iter()
         .map(|c| (c, Skeleton::new(latin_skeleton(c))))
@@ -655,18 +679,15 @@ fn names_of_pair<'t>(source: &str, target: &'t str) -> Vec<(String, &'t str)> {
         .fold(0u32, |set, c| set | consonant_bits(c));
     let mut found = Vec::new();
     for word in arabic_word_slices(source) {
-        let letters = plain_letters(word);
-        let stems = stem_slices(&letters);
-        let hit = stems.as_slice().iter().rev().find_map(|stem| {
-            let first = Skeleton::first_arabic_consonant(stem)?;
+        let stems = memo.entry(word).or_insert_with(|| sounded_stems(word));
+        let hit = stems.iter().find_map(|(stem, first, skeleton)| {
             if firsts & (1 << (first - b'A')) == 0 {
                 return None;
             }
-            let skeleton = Skeleton::of_arabic(stem);
             capitals
                 .iter()
-                .find(|(_, c)| alike(&skeleton, c))
-                .map(|(c, _)| (stem.to_string(), *c))
+                .find(|(_, c)| alike(skeleton, c))
+                .map(|(c, _)| (stem.clone(), *c))
         });
         found.extend(hit);
     }
@@ -680,7 +701,9 @@ impl NameLexicon {
         // so a form written two ways keeps the later pair's spelling, as a serial pass would.
         let found: Vec<Vec<(String, &str)>> = pairs
             .par_iter()
-            .map(|(source, target)| names_of_pair(source, target))
+            .map_init(StemMemo::default, |memo, (source, target)| {
+                names_of_pair(source, target, memo)
+            })
             .collect();
         let mut forms: HashMap<String, BTreeMap<String, String>> = HashMap::new();
         for (stem, english) in found.into_iter().flatten() {
