@@ -12,7 +12,7 @@ use crate::quality::{CheckInfo, Code, Family, info};
 
 /// The first phrase repeated back to back often enough, with its repeat count.
 pub fn back_to_back(
-    tokens: &[String],
+    tokens: &[&str],
     word_repeats: usize,
     phrase_repeats: usize,
     max_n: usize,
@@ -41,12 +41,12 @@ pub fn back_to_back(
 }
 
 /// A phrase of four words that occurs three times or more anywhere in the text.
-pub fn frequent_phrase(tokens: &[String]) -> Option<(String, usize)> {
+pub fn frequent_phrase(tokens: &[&str]) -> Option<(String, usize)> {
     // Sorted, equal phrases sit side by side: counted without a string per window. Of phrases
     // equally frequent, the one whose text sorts last is named.
-    let mut windows: Vec<&[String]> = tokens.windows(4).collect();
+    let mut windows: Vec<&[&str]> = tokens.windows(4).collect();
     windows.sort_unstable();
-    let mut best: Option<(&[String], usize)> = None;
+    let mut best: Option<(&[&str], usize)> = None;
     for run in windows.chunk_by(|a, b| a == b) {
         let count = run.len();
         let better = best.is_none_or(|(phrase, most)| {
@@ -75,7 +75,16 @@ pub(crate) fn run(ctx: &Ctx, flags: &mut Vec<Flag>) {
                 return None;
             }
             let target = ctx.bead_text(bead, Side::Target);
-            let tokens: Vec<String> = word_iter(target).map(|w| w.to_lowercase()).collect();
+            // An ASCII target (most English ones) is lower-cased whole and its words borrowed
+            // from it: the same words, without a string each.
+            let (lower, owned): (String, Vec<String>);
+            let tokens: Vec<&str> = if target.is_ascii() {
+                lower = target.to_ascii_lowercase();
+                word_iter(&lower).collect()
+            } else {
+                owned = word_iter(target).map(str::to_lowercase).collect();
+                owned.iter().map(String::as_str).collect()
+            };
             back_to_back(&tokens, s.word_repeats, s.phrase_repeats, s.max_n)
                 .or_else(|| frequent_phrase(&tokens))
         })
@@ -113,7 +122,7 @@ mod tests {
 
     #[test]
     fn the_most_frequent_phrase_is_named_and_ties_go_to_the_last_in_order() {
-        let tokens = |t: &str| t.split(' ').map(String::from).collect::<Vec<_>>();
+        let tokens = |t: &'static str| t.split(' ').collect::<Vec<_>>();
         assert_eq!(
             frequent_phrase(&tokens("a b c d x a b c d y a b c d")),
             Some(("a b c d".into(), 3))
