@@ -792,39 +792,12 @@ impl<'a> Line<'a> {
         match std::str::from_utf8(bytes) {
             Err(e) => Line::NotUtf8(e),
             Ok(text) if text.trim().is_empty() => Line::Blank,
-            Ok(text) => match parse_record(text) {
+            Ok(text) => match serde_json::from_str::<Record>(text) {
                 Ok(record) => Line::Record(record),
                 Err(_) => Line::Other(text),
             },
         }
     }
-}
-
-/// A line's record, read straight into its struct when the line opens with the type of a
-/// sentence, bead or flag (as tarjama writes them): serde's tagged enum buffers every field of
-/// a line before the struct reads them again, which was most of reading a bitext. Any other
-/// line, or one the struct refuses, goes through the enum.
-fn parse_record(text: &str) -> serde_json::Result<Record> {
-    /// The struct of a line, without the `type` field its catch-all map took.
-    fn direct<T: serde::de::DeserializeOwned>(
-        text: &str,
-        extra: impl FnOnce(&mut T) -> &mut BTreeMap<String, serde_json::Value>,
-    ) -> Option<T> {
-        let mut record: T = serde_json::from_str(text).ok()?;
-        extra(&mut record).remove("type");
-        Some(record)
-    }
-    let tag = text
-        .strip_prefix(r#"{"type":""#)
-        .and_then(|rest| rest.split_once('"'))
-        .map(|(tag, _)| tag);
-    let fast = match tag {
-        Some("sentence") => direct(text, |s: &mut Sentence| &mut s.extra).map(Record::Sentence),
-        Some("bead") => direct(text, |b: &mut Bead| &mut b.extra).map(Record::Bead),
-        Some("flag") => direct(text, |f: &mut Flag| &mut f.extra).map(Record::Flag),
-        _ => None,
-    };
-    fast.map_or_else(|| serde_json::from_str(text), Ok)
 }
 
 /// Whole lines of a JSONL input, read a batch at a time into one buffer.
@@ -1002,21 +975,6 @@ impl Bitext {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn records_read_straight_are_the_records_the_enum_reads() {
-        for line in [
-            r#"{"type":"sentence","side":"source","id":3,"para":1,"start":0,"end":4,"text":"نص \"x\"","mt":"text","future":[1,{"a":2.5}]}"#,
-            r#"{"type":"bead","id":2,"source":[2,3],"target":[],"kind":"2-0","score":1,"note":"x"}"#,
-            r#"{"type":"flag","code":"swapped","severity":"warning","source":[1],"target":[1,2],"bead":1,"message":"m","evidence":"e","beads":[1,2]}"#,
-            r#"{"type":"decision","bead":1,"action":"accept","at":"2026-01-01T00:00:00Z"}"#,
-            r#"{"type":"bead","id":"not a number"}"#,
-        ] {
-            let by_enum = serde_json::from_str::<Record>(line).map_err(|e| e.to_string());
-            let straight = parse_record(line).map_err(|e| e.to_string());
-            assert_eq!(straight, by_enum, "{line}");
-        }
-    }
 
     fn sample() -> Bitext {
         let mut b = Bitext::new(Lang::parse("ar").unwrap(), Lang::parse("en").unwrap());
