@@ -739,26 +739,35 @@ impl NameLexicon {
     fn names_in<'s>(&self, source: &'s str) -> Vec<(std::borrow::Cow<'s, str>, &str)> {
         let mut out = Vec::new();
         for word in arabic_word_slices(source) {
-            let letters = plain_letters(word);
-            let bit = ending_bit(&letters);
-            if self
-                .endings
-                .get(bit / 64)
-                .is_none_or(|w| w & (1 << (bit % 64)) == 0)
-            {
+            let known = self.stems_of_word(word);
+            if known.is_empty() {
                 continue;
             }
-            let stems = stem_slices(&letters);
-            let known: Vec<&str> = stems
-                .as_slice()
-                .iter()
-                .filter_map(|s| self.forms.get_key_value(*s).map(|(k, _)| k.as_str()))
-                .collect();
+            let letters = plain_letters(word);
             for stem in known {
                 out.push((letters.clone(), stem));
             }
         }
         out
+    }
+
+    /// The lexicon stems of one Arabic word (most words have none, which the ending filter
+    /// tells at once).
+    fn stems_of_word(&self, word: &str) -> Vec<&str> {
+        let letters = plain_letters(word);
+        let bit = ending_bit(&letters);
+        if self
+            .endings
+            .get(bit / 64)
+            .is_none_or(|w| w & (1 << (bit % 64)) == 0)
+        {
+            return Vec::new();
+        }
+        stem_slices(&letters)
+            .as_slice()
+            .iter()
+            .filter_map(|s| self.forms.get_key_value(*s).map(|(k, _)| k.as_str()))
+            .collect()
     }
 
     /// Drops the stems whose English form is missing from most targets of their beads.
@@ -768,23 +777,31 @@ impl NameLexicon {
         }
         // Per pair (spread over the cores): each lexicon stem it has, and whether the target
         // has one of its forms.
+        // Each job remembers the stems of the words it met (news repeats its words).
         let per_pair: Vec<Vec<(&str, bool)>> = pairs
             .par_iter()
-            .map(|(source, target)| {
-                let stems: BTreeSet<&str> =
-                    self.names_in(source).into_iter().map(|(_, s)| s).collect();
-                if stems.is_empty() {
-                    return Vec::new();
-                }
-                let lower = target.to_lowercase();
-                stems
-                    .into_iter()
-                    .map(|stem| {
-                        let present = self.forms[stem].keys().any(|f| lower.contains(f.as_str()));
-                        (stem, present)
-                    })
-                    .collect()
-            })
+            .map_init(
+                crate::align::fast_hash::FastMap::default,
+                |memo, (source, target)| {
+                    let mut stems: BTreeSet<&str> = BTreeSet::new();
+                    for word in arabic_word_slices(source) {
+                        let known = memo.entry(word).or_insert_with(|| self.stems_of_word(word));
+                        stems.extend(known.iter().copied());
+                    }
+                    if stems.is_empty() {
+                        return Vec::new();
+                    }
+                    let lower = target.to_lowercase();
+                    stems
+                        .into_iter()
+                        .map(|stem| {
+                            let present =
+                                self.forms[stem].keys().any(|f| lower.contains(f.as_str()));
+                            (stem, present)
+                        })
+                        .collect()
+                },
+            )
             .collect();
         let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
         for (stem, present) in per_pair.into_iter().flatten() {
