@@ -53,6 +53,7 @@ pub mod target_fragments;
 pub mod text;
 pub mod transliteration;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -256,8 +257,9 @@ pub(crate) struct Ctx<'a> {
     /// The settings.
     pub settings: &'a CheckSettings,
     placement: Placement,
-    /// Source and target text of every bead, joined once for all checks.
-    bead_texts: Vec<(String, String)>,
+    /// Source and target text of every bead, joined once for all checks (a side of one
+    /// sentence, as most are, borrows its text).
+    bead_texts: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     /// The bitext's own word lexicon, learned on first use.
     lexicon: OnceLock<Option<lexical::BeadLexicon>>,
     /// The length model and every bead's residual, fitted on first use.
@@ -274,8 +276,8 @@ impl<'a> Ctx<'a> {
             .par_iter()
             .map(|b| {
                 (
-                    bitext.text_of(Side::Source, &b.source),
-                    bitext.text_of(Side::Target, &b.target),
+                    side_text(bitext, Side::Source, &b.source),
+                    side_text(bitext, Side::Target, &b.target),
                 )
             })
             .collect();
@@ -344,7 +346,7 @@ impl<'a> Ctx<'a> {
                             && bead.target.len() == 1
                             && has_letters(source)
                             && has_letters(target))
-                        .then_some((source.as_str(), target.as_str()))
+                        .then_some((source.as_ref(), target.as_ref()))
                     })
                     .collect();
                 let s = &self.settings.swapped;
@@ -448,6 +450,19 @@ impl<'a> Ctx<'a> {
             },
             None => "",
         }
+    }
+}
+
+/// The text of a bead's side: its one sentence's, borrowed, or its sentences' joined by
+/// spaces ([`Bitext::text_of`]).
+fn side_text<'a>(bitext: &'a Bitext, side: Side, ids: &[usize]) -> Cow<'a, str> {
+    let sentences = match side {
+        Side::Source => &bitext.source,
+        Side::Target => &bitext.target,
+    };
+    match ids {
+        [one] => Cow::Borrowed(sentences.get(*one).map_or("", |s| s.text.as_str())),
+        _ => Cow::Owned(bitext.text_of(side, ids)),
     }
 }
 
