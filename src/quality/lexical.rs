@@ -276,14 +276,36 @@ impl BitextLexicon {
         lex
     }
 
-    /// A bead's sides as ids.
+    /// A bead's sides as ids, the direct way: each key and target word looked up at each
+    /// occurrence (the tests' reference for [`Self::encode_text`]).
     #[cfg(test)]
     pub fn encode(&self, source_keys: &[String], target: &str) -> Encoded {
-        self.encode_with(|f| source_keys.iter().for_each(|k| f(k)), target)
+        let mut source: Vec<u32> = source_keys
+            .iter()
+            .filter_map(|k| self.source_ids.get(k).copied())
+            .collect();
+        source.sort_unstable();
+        source.dedup();
+        let mut target_ids: Vec<u32> = Vec::new();
+        for_each_target_token(target, |w| {
+            target_ids.extend(
+                self.target_ids
+                    .get(w)
+                    .copied()
+                    .filter(|&t| !self.common[t as usize]),
+            );
+        });
+        target_ids.sort_unstable();
+        target_ids.dedup();
+        Encoded {
+            source,
+            target: target_ids,
+        }
     }
 
     /// A bead's sides as ids, its source keys made from `source` with `prefix`, the ids of
-    /// words met before taken from `memo` (the same as [`Self::encode_with`] gives).
+    /// words met before taken from `memo` (the same as looking each one up, as the tests' `encode`
+    /// does).
     fn encode_text<'t>(
         &self,
         source: &'t str,
@@ -320,30 +342,6 @@ impl BitextLexicon {
         target_ids.dedup();
         Encoded {
             source: source_ids,
-            target: target_ids,
-        }
-    }
-
-    /// A bead's sides as ids, `keys` calling its argument with each source key.
-    #[cfg(test)]
-    fn encode_with(&self, keys: impl FnOnce(&mut dyn FnMut(&str)), target: &str) -> Encoded {
-        let mut source: Vec<u32> = Vec::new();
-        keys(&mut |k| source.extend(self.source_ids.get(k).copied()));
-        source.sort_unstable();
-        source.dedup();
-        let mut target_ids: Vec<u32> = Vec::new();
-        for_each_target_token(target, |w| {
-            target_ids.extend(
-                self.target_ids
-                    .get(w)
-                    .copied()
-                    .filter(|&t| !self.common[t as usize]),
-            );
-        });
-        target_ids.sort_unstable();
-        target_ids.dedup();
-        Encoded {
-            source,
             target: target_ids,
         }
     }
