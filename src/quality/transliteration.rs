@@ -17,6 +17,7 @@
 //! common word that happens to sound like `Millican` is not). A bead whose source has such a
 //! name but whose target has none of its English forms has lost it.
 
+use crate::align::fast_hash::FastMap;
 use crate::quality::lexicon::CLASSIFIERS;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -639,7 +640,7 @@ fn form_key(word: &str) -> String {
 /// The stems of the Arabic words met so far that may be names, shortest first, each with its
 /// first consonant and skeleton: a word's stems are sounded out at its first occurrence only,
 /// as news text repeats its words (this was most of the name lexicon's time).
-type StemMemo<'s> = crate::align::fast_hash::FastMap<&'s str, Vec<(String, u8, Skeleton)>>;
+type StemMemo<'s> = FastMap<&'s str, Vec<(String, u8, Skeleton)>>;
 
 /// The stems of `word` that have a first consonant, shortest first (see [`StemMemo`]).
 fn sounded_stems(word: &str) -> Vec<(String, u8, Skeleton)> {
@@ -780,28 +781,24 @@ impl NameLexicon {
         // Each job remembers the stems of the words it met (news repeats its words).
         let per_pair: Vec<Vec<(&str, bool)>> = pairs
             .par_iter()
-            .map_init(
-                crate::align::fast_hash::FastMap::default,
-                |memo, (source, target)| {
-                    let mut stems: BTreeSet<&str> = BTreeSet::new();
-                    for word in arabic_word_slices(source) {
-                        let known = memo.entry(word).or_insert_with(|| self.stems_of_word(word));
-                        stems.extend(known.iter().copied());
-                    }
-                    if stems.is_empty() {
-                        return Vec::new();
-                    }
-                    let lower = target.to_lowercase();
-                    stems
-                        .into_iter()
-                        .map(|stem| {
-                            let present =
-                                self.forms[stem].keys().any(|f| lower.contains(f.as_str()));
-                            (stem, present)
-                        })
-                        .collect()
-                },
-            )
+            .map_init(FastMap::default, |memo, (source, target)| {
+                let mut stems: BTreeSet<&str> = BTreeSet::new();
+                for word in arabic_word_slices(source) {
+                    let known = memo.entry(word).or_insert_with(|| self.stems_of_word(word));
+                    stems.extend(known.iter().copied());
+                }
+                if stems.is_empty() {
+                    return Vec::new();
+                }
+                let lower = target.to_lowercase();
+                stems
+                    .into_iter()
+                    .map(|stem| {
+                        let present = self.forms[stem].keys().any(|f| lower.contains(f.as_str()));
+                        (stem, present)
+                    })
+                    .collect()
+            })
             .collect();
         let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
         for (stem, present) in per_pair.into_iter().flatten() {
