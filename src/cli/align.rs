@@ -259,12 +259,9 @@ fn aligned_with_embeddings(
     ));
     let beads = tarjama::align::align_with_embeddings(input, options, &lookup)
         .map_err(|e| anyhow::anyhow!("provider '{name}': {e}"))?;
-    let done = lookup.borrow();
     eprintln!(
-        "tarjama: embeddings ({name}): {} from cache, {} embedded in {:.1} s",
-        done.from_cache,
-        done.embedded,
-        done.service_time.as_secs_f64()
+        "tarjama: {}",
+        tarjama::translate::EmbeddingCounts::of(name, &lookup.borrow())
     );
     Ok(beads)
 }

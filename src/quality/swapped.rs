@@ -38,7 +38,7 @@ use crate::quality::names::latin_tokens;
 use crate::quality::numbers::numbers;
 use crate::quality::settings::Swapped;
 use crate::quality::text::{excerpt, is_letter_or_digit};
-use crate::quality::transliteration::{HeardNames, capitalised_words};
+use crate::quality::transliteration::{HeardNames, capitalised_word_iter};
 use crate::quality::{Analysis, Check, CheckInfo, Code, Family, info};
 use crate::segment::normalize::is_digit;
 
@@ -185,7 +185,7 @@ impl<'a> Summary<'a> {
             hearing,
             most_heard: match hearing {
                 Hearing::ArabicStems => usize::MAX,
-                Hearing::LatinCapitals => capitalised_words(text).len(),
+                Hearing::LatinCapitals => capitalised_word_iter(text).count(),
                 Hearing::Nowhere => 0,
             },
             question: text

@@ -432,6 +432,11 @@ const NOT_NAMES: &[&str] = &[
 
 /// Capitalised words of an English text that may be names (not acronyms, not function words).
 pub fn capitalised_words(text: &str) -> Vec<&str> {
+    capitalised_word_iter(text).collect()
+}
+
+/// [`capitalised_words`] one at a time (`swapped` only counts them, for every target).
+pub fn capitalised_word_iter(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !(c.is_alphabetic() || c == '\'' || c == '’'))
         .map(|w| w.trim_matches(['\'', '’']))
         .filter(|w| {
@@ -439,7 +444,6 @@ pub fn capitalised_words(text: &str) -> Vec<&str> {
                 && w.chars().any(char::is_lowercase)
                 && !NOT_NAMES.iter().any(|n| n.eq_ignore_ascii_case(w))
         })
-        .collect()
 }
 
 /// Letters of the target's acronyms (`GM`, `BA`, `U.S.`): a name may hide in one
@@ -740,23 +744,18 @@ impl NameLexicon {
     fn names_in<'s>(&self, source: &'s str) -> Vec<(std::borrow::Cow<'s, str>, &str)> {
         let mut out = Vec::new();
         for word in arabic_word_slices(source) {
-            let known = self.stems_of_word(word);
-            if known.is_empty() {
-                continue;
-            }
             let letters = plain_letters(word);
-            for stem in known {
+            for stem in self.stems_of(&letters) {
                 out.push((letters.clone(), stem));
             }
         }
         out
     }
 
-    /// The lexicon stems of one Arabic word (most words have none, which the ending filter
-    /// tells at once).
-    fn stems_of_word(&self, word: &str) -> Vec<&str> {
-        let letters = plain_letters(word);
-        let bit = ending_bit(&letters);
+    /// The lexicon stems of one Arabic word, given by its letters (most words have none,
+    /// which the ending filter tells at once).
+    fn stems_of(&self, letters: &str) -> Vec<&str> {
+        let bit = ending_bit(letters);
         if self
             .endings
             .get(bit / 64)
@@ -764,7 +763,7 @@ impl NameLexicon {
         {
             return Vec::new();
         }
-        stem_slices(&letters)
+        stem_slices(letters)
             .as_slice()
             .iter()
             .filter_map(|s| self.forms.get_key_value(*s).map(|(k, _)| k.as_str()))
@@ -777,14 +776,16 @@ impl NameLexicon {
             return;
         }
         // Per pair (spread over the cores): each lexicon stem it has, and whether the target
-        // has one of its forms.
-        // Each job remembers the stems of the words it met (news repeats its words).
+        // has one of its forms. Each job remembers the stems of the words it met (news repeats
+        // its words).
         let per_pair: Vec<Vec<(&str, bool)>> = pairs
             .par_iter()
             .map_init(FastMap::default, |memo, (source, target)| {
                 let mut stems: BTreeSet<&str> = BTreeSet::new();
                 for word in arabic_word_slices(source) {
-                    let known = memo.entry(word).or_insert_with(|| self.stems_of_word(word));
+                    let known = memo
+                        .entry(word)
+                        .or_insert_with(|| self.stems_of(&plain_letters(word)));
                     stems.extend(known.iter().copied());
                 }
                 if stems.is_empty() {

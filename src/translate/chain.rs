@@ -231,15 +231,8 @@ impl Translator {
                 reason,
                 summary: Box::new(summary.clone()),
             })?;
-        summary.embeddings = lookup.map(|(name, lookup)| {
-            let lookup = lookup.into_inner();
-            EmbeddingCounts {
-                provider: name.to_string(),
-                from_cache: lookup.from_cache,
-                embedded: lookup.embedded,
-                service_time: lookup.service_time,
-            }
-        });
+        summary.embeddings =
+            lookup.map(|(name, lookup)| EmbeddingCounts::of(name, &lookup.into_inner()));
         Ok(Outcome { bitext, summary })
     }
 

@@ -126,6 +126,18 @@ pub struct EmbeddingCounts {
     pub service_time: Duration,
 }
 
+impl EmbeddingCounts {
+    /// What `embedder` (of provider `provider`) counted.
+    pub fn of(provider: &str, embedder: &crate::cache::CachedEmbedder) -> EmbeddingCounts {
+        EmbeddingCounts {
+            provider: provider.to_string(),
+            from_cache: embedder.from_cache,
+            embedded: embedder.embedded,
+            service_time: embedder.service_time,
+        }
+    }
+}
+
 impl std::fmt::Display for EmbeddingCounts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
