@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::GlobalArgs;
 use tarjama::Status;
-use tarjama::bitext::{Bitext, Flag, Severity};
+use tarjama::bitext::{Bitext, Flag, Severity, Side};
 use tarjama::quality::{self, CheckSettings};
 
 use rayon::prelude::*;
@@ -170,19 +170,22 @@ pub fn write_text(bitext: &Bitext, out: &mut dyn Write) -> std::io::Result<()> {
         beads.len(),
         bitext.beads.len()
     )?;
-    // The beads' blocks are formatted on every core, a chunk at a time (the report of a big
-    // bitext is tens of megabytes, formatted alone it was a tenth of the run), and written in
-    // order.
+    // The beads' blocks are formatted on every core, a run of beads into each buffer (the report
+    // of a big bitext is tens of megabytes, formatted alone it was a tenth of the run), and
+    // written in order.
     for chunk in beads.chunks(REPORT_CHUNK) {
-        let blocks = chunk
-            .par_iter()
-            .map(|&(risk, _, bead)| {
-                let mut block = Vec::new();
-                write_bead(bitext, &index, bead, risk, &mut block).map(|()| block)
+        let buffers = chunk
+            .par_chunks(REPORT_RUN)
+            .map(|run| {
+                let mut buffer = Vec::with_capacity(run.len() * BLOCK_BYTES);
+                for &(risk, _, bead) in run {
+                    write_bead(bitext, &index, bead, risk, &mut buffer)?;
+                }
+                Ok(buffer)
             })
             .collect::<std::io::Result<Vec<Vec<u8>>>>()?;
-        for block in blocks {
-            out.write_all(&block)?;
+        for buffer in buffers {
+            out.write_all(&buffer)?;
         }
     }
     let loose: Vec<&Flag> = bitext
@@ -199,6 +202,12 @@ pub fn write_text(bitext: &Bitext, out: &mut dyn Write) -> std::io::Result<()> {
 /// Beads whose report blocks are formatted side by side before being written.
 const REPORT_CHUNK: usize = 4096;
 
+/// Beads whose blocks one job formats into one buffer.
+const REPORT_RUN: usize = 256;
+
+/// About the size of a bead's block, to size the buffers.
+const BLOCK_BYTES: usize = 1024;
+
 /// One flagged bead's block of the text report: its texts and its flags.
 fn write_bead(
     bitext: &Bitext,
@@ -212,25 +221,19 @@ fn write_bead(
         "\nbead {} (source {:?}, target {:?}), risk {:.2}",
         bead.id, bead.source, bead.target, risk
     )?;
-    writeln!(
-        out,
-        "  source: {}",
-        bitext.text_of(tarjama::bitext::Side::Source, &bead.source)
-    )?;
-    writeln!(
-        out,
-        "  target: {}",
-        bitext.text_of(tarjama::bitext::Side::Target, &bead.target)
-    )?;
+    for (label, side, ids) in [
+        ("  source: ", Side::Source, &bead.source),
+        ("  target: ", Side::Target, &bead.target),
+    ] {
+        out.write_all(label.as_bytes())?;
+        out.write_all(bitext.side_text(side, ids).as_bytes())?;
+        out.write_all(b"\n")?;
+    }
     for f in index.for_bead(bitext, bead.id) {
         writeln!(
             out,
             "  {:<7} {} [source {:?}, target {:?}]: {}",
-            f.severity.to_string(),
-            f.code,
-            f.source,
-            f.target,
-            f.message
+            f.severity, f.code, f.source, f.target, f.message
         )?;
         if !f.evidence.is_empty() {
             writeln!(out, "          evidence: {}", f.evidence)?;

@@ -276,8 +276,8 @@ impl<'a> Ctx<'a> {
             .par_iter()
             .map(|b| {
                 (
-                    side_text(bitext, Side::Source, &b.source),
-                    side_text(bitext, Side::Target, &b.target),
+                    bitext.side_text(Side::Source, &b.source),
+                    bitext.side_text(Side::Target, &b.target),
                 )
             })
             .collect();
@@ -450,19 +450,6 @@ impl<'a> Ctx<'a> {
             },
             None => "",
         }
-    }
-}
-
-/// The text of a bead's side: its one sentence's, borrowed, or its sentences' joined by
-/// spaces ([`Bitext::text_of`]).
-fn side_text<'a>(bitext: &'a Bitext, side: Side, ids: &[usize]) -> Cow<'a, str> {
-    let sentences = match side {
-        Side::Source => &bitext.source,
-        Side::Target => &bitext.target,
-    };
-    match ids {
-        [one] => Cow::Borrowed(sentences.get(*one).map_or("", |s| s.text.as_str())),
-        _ => Cow::Owned(bitext.text_of(side, ids)),
     }
 }
 

@@ -29,12 +29,14 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::io::{BufRead, Write};
+use std::io::Write;
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::lang::Lang;
+
+mod fast;
+mod read;
 
 /// The schema version this build reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -241,7 +243,8 @@ pub enum Severity {
 
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        // `pad`, so that a width (`{:<7}`) lines severities up.
+        f.pad(match self {
             Severity::Info => "info",
             Severity::Warning => "warning",
             Severity::Error => "error",
@@ -391,10 +394,6 @@ impl Note {
     }
 }
 
-/// The error for a file whose first record is not a header.
-const NOT_A_BITEXT: &str =
-    "the first record must be the header ({\"type\":\"header\",…}); is this a tarjama bitext?";
-
 /// One line of the JSONL file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
@@ -450,6 +449,18 @@ impl Bitext {
             hash = hash.wrapping_mul(0x0100_0000_01b3);
         }
         format!("fnv1a64:{hash:016x}")
+    }
+
+    /// [`Bitext::text_of`], borrowed when the run is one sentence, as most are.
+    pub fn side_text(&self, side: Side, ids: &[usize]) -> std::borrow::Cow<'_, str> {
+        let sentences = match side {
+            Side::Source => &self.source,
+            Side::Target => &self.target,
+        };
+        match ids {
+            [one] => sentences.get(*one).map_or("", |s| s.text.as_str()).into(),
+            _ => self.text_of(side, ids).into(),
+        }
     }
 
     /// Text of a run of sentences of one side, joined by a space.
@@ -524,359 +535,6 @@ impl Bitext {
         }
         out.flush()
     }
-
-    /// Reads and validates a JSONL bitext. `name` is used in error messages.
-    pub fn read_jsonl<R: BufRead>(input: R, name: &str) -> Result<Bitext, BitextError> {
-        Bitext::read_jsonl_in_batches(input, name, BATCH_BYTES)
-    }
-
-    /// [`Bitext::read_jsonl`], parsing about `batch_bytes` of lines at a time.
-    fn read_jsonl_in_batches<R: BufRead>(
-        input: R,
-        name: &str,
-        batch_bytes: usize,
-    ) -> Result<Bitext, BitextError> {
-        let invalid = |line: usize, message: String| BitextError::Invalid {
-            file: name.to_string(),
-            line,
-            message,
-        };
-        let mut header = None;
-        let mut last = 0;
-        let (mut source, mut target, mut beads, mut flags, mut decisions) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        let (mut notes, mut stale) = (Vec::new(), Vec::new());
-        let mut input = input;
-        let mut batch = LineBatch::default();
-        let mut number = 0;
-        'read: loop {
-            let more = batch
-                .fill(&mut input, batch_bytes)
-                .map_err(|source| BitextError::Io {
-                    file: name.to_string(),
-                    source,
-                })?;
-            // Read on every core (a big bitext is tens of megabytes of JSON); what follows, in
-            // order, only looks at each line's outcome.
-            let read: Vec<(&[u8], Line)> = batch
-                .lines()
-                .collect::<Vec<&[u8]>>()
-                .into_par_iter()
-                .map(|bytes| (bytes, Line::read(bytes)))
-                .collect();
-            for (bytes, line) in read {
-                number += 1;
-                let complete = bytes.last() == Some(&b'\n');
-                let line = match line {
-                    Line::Blank => continue,
-                    // A last line cut short by a crash during an append may end inside a
-                    // character.
-                    Line::NotUtf8(_) if !complete => break 'read,
-                    Line::NotUtf8(e) => return Err(invalid(number, format!("not UTF-8: {e}"))),
-                    Line::Record(record) => Ok(record),
-                    Line::Other(text) => Err(text),
-                };
-                last = number;
-                // Straight to a record: one parse instead of two. A line that is not one of
-                // ours takes the slow path (a JSON value first), which tells a torn last line,
-                // a newer record type and an error apart.
-                let record = match line {
-                    Ok(record) => {
-                        if header.is_none() && !matches!(record, Record::Header(_)) {
-                            return Err(invalid(number, NOT_A_BITEXT.into()));
-                        }
-                        record
-                    }
-                    Err(line) => {
-                        let value: serde_json::Value = match serde_json::from_str(line) {
-                            Ok(value) => value,
-                            // The last line, without its line feed: an append cut short (power
-                            // loss, full disk). What it held was never reported as saved; the
-                            // next append removes it.
-                            Err(_) if !complete && header.is_some() => break 'read,
-                            Err(e) => {
-                                return Err(invalid(number, format!("not a JSON object: {e}")));
-                            }
-                        };
-                        let kind = value
-                            .get("type")
-                            .and_then(|t| t.as_str())
-                            .unwrap_or_default()
-                            .to_string();
-                        if header.is_none() && kind != "header" {
-                            return Err(invalid(number, NOT_A_BITEXT.into()));
-                        }
-                        if !matches!(
-                            kind.as_str(),
-                            "header"
-                                | "sentence"
-                                | "bead"
-                                | "flag"
-                                | "decision"
-                                | "note"
-                                | "stale-decision"
-                        ) {
-                            // A record type from a newer tarjama of the same schema: keep
-                            // reading.
-                            continue;
-                        }
-                        serde_json::from_value(value)
-                            .map_err(|e| invalid(number, format!("invalid {kind} record: {e}")))?
-                    }
-                };
-                match record {
-                    Record::Header(h) => {
-                        if header.is_some() {
-                            return Err(invalid(number, "a second header record".into()));
-                        }
-                        if h.schema != SCHEMA_VERSION {
-                            return Err(invalid(
-                                number,
-                                format!(
-                                    "schema version {} is not supported (this tarjama reads version {SCHEMA_VERSION}); upgrade tarjama",
-                                    h.schema
-                                ),
-                            ));
-                        }
-                        header = Some(h);
-                    }
-                    Record::Sentence(s) => {
-                        let list = if s.side == Side::Source {
-                            &mut source
-                        } else {
-                            &mut target
-                        };
-                        if s.id != list.len() {
-                            return Err(invalid(
-                                number,
-                                format!(
-                                    "{:?} sentence id {} out of order (expected {})",
-                                    s.side,
-                                    s.id,
-                                    list.len()
-                                )
-                                .to_lowercase(),
-                            ));
-                        }
-                        list.push(s);
-                    }
-                    Record::Bead(b) => beads.push((number, b)),
-                    Record::Flag(f) => flags.push((number, f)),
-                    Record::Decision(d) => decisions.push((number, d)),
-                    Record::Note(n) => notes.push((number, n)),
-                    Record::StaleDecision(d) => stale.push(d),
-                }
-            }
-            if !more {
-                break;
-            }
-        }
-        let header = header.ok_or_else(|| invalid(0, "empty file: no header record".into()))?;
-        let beads: Vec<Bead> = {
-            let mut next = (0, 0);
-            let mut checked = Vec::with_capacity(beads.len());
-            for (number, bead) in beads {
-                if let Err(message) = check_bead(&bead, next, checked.len()) {
-                    return Err(invalid(number, message));
-                }
-                next = (next.0 + bead.source.len(), next.1 + bead.target.len());
-                checked.push(bead);
-            }
-            if checked.is_empty() && !(source.is_empty() && target.is_empty()) {
-                return Err(invalid(
-                    last,
-                    format!(
-                        "the file ends after {} source and {} target sentences without any bead; is it cut short? Write it again with the command that made it",
-                        source.len(),
-                        target.len()
-                    ),
-                ));
-            }
-            if !checked.is_empty() && next != (source.len(), target.len()) {
-                return Err(invalid(
-                    last,
-                    format!(
-                        "the beads cover {} of {} source and {} of {} target sentences (is the file cut short?); every sentence must be in exactly one bead",
-                        next.0,
-                        source.len(),
-                        next.1,
-                        target.len()
-                    ),
-                ));
-            }
-            checked
-        };
-        let flags = flags
-            .into_iter()
-            .map(
-                |(number, f)| match check_flag(&f, beads.len(), source.len(), target.len()) {
-                    Ok(()) => Ok(f),
-                    Err(message) => Err(invalid(number, message)),
-                },
-            )
-            .collect::<Result<_, _>>()?;
-        let decisions = decisions
-            .into_iter()
-            .map(|(number, d)| {
-                if d.bead < beads.len() {
-                    Ok(d)
-                } else {
-                    Err(invalid(
-                        number,
-                        format!("decision for unknown bead {}", d.bead),
-                    ))
-                }
-            })
-            .collect::<Result<_, _>>()?;
-        let notes = notes
-            .into_iter()
-            .map(|(number, n)| {
-                if n.stale || n.bead < beads.len() {
-                    Ok(n)
-                } else {
-                    Err(invalid(number, format!("note for unknown bead {}", n.bead)))
-                }
-            })
-            .collect::<Result<_, _>>()?;
-        Ok(Bitext {
-            header,
-            source,
-            target,
-            beads,
-            flags,
-            decisions,
-            notes,
-            stale,
-        })
-    }
-
-    /// Reads a bitext file, or standard input for `-`.
-    pub fn read_path(path: &std::path::Path) -> Result<Bitext, BitextError> {
-        let source = crate::input::Source::from_arg(path);
-        let name = source.display_name();
-        match source {
-            crate::input::Source::Stdin => Bitext::read_jsonl(std::io::stdin().lock(), &name),
-            crate::input::Source::File(p) => {
-                let file = std::fs::File::open(&p).map_err(|source| BitextError::Io {
-                    file: name.clone(),
-                    source,
-                })?;
-                Bitext::read_jsonl(std::io::BufReader::new(file), &name)
-            }
-        }
-    }
-}
-
-/// Bytes of JSONL read before the lines are parsed side by side: enough lines to keep every
-/// core busy, few enough that a big bitext is never held twice.
-const BATCH_BYTES: usize = 4 << 20;
-
-/// One line of a JSONL bitext as the fast path reads it.
-#[expect(
-    clippy::large_enum_variant,
-    reason = "nearly every line is a record: boxing it would add an allocation per line"
-)]
-enum Line<'a> {
-    /// Empty or only whitespace.
-    Blank,
-    /// Not valid UTF-8.
-    NotUtf8(std::str::Utf8Error),
-    /// One of our records.
-    Record(Record),
-    /// Text the fast parse did not take: a newer record type, a torn line or an error.
-    Other(&'a str),
-}
-
-impl<'a> Line<'a> {
-    fn read(bytes: &'a [u8]) -> Line<'a> {
-        match std::str::from_utf8(bytes) {
-            Err(e) => Line::NotUtf8(e),
-            Ok(text) if text.trim().is_empty() => Line::Blank,
-            Ok(text) => match serde_json::from_str::<Record>(text) {
-                Ok(record) => Line::Record(record),
-                Err(_) => Line::Other(text),
-            },
-        }
-    }
-}
-
-/// Whole lines of a JSONL input, read a batch at a time into one buffer.
-#[derive(Default)]
-struct LineBatch {
-    bytes: Vec<u8>,
-    /// Where each line ends (after its line feed, if it has one).
-    ends: Vec<usize>,
-}
-
-impl LineBatch {
-    /// Replaces the batch with the next lines of `input`, at least `limit` bytes of them
-    /// unless the input ends first; false once the input is exhausted (the batch then holds its
-    /// last lines, if any).
-    fn fill(&mut self, input: &mut impl BufRead, limit: usize) -> std::io::Result<bool> {
-        self.bytes.clear();
-        self.ends.clear();
-        while self.bytes.len() < limit {
-            if input.read_until(b'\n', &mut self.bytes)? == 0 {
-                return Ok(false);
-            }
-            self.ends.push(self.bytes.len());
-        }
-        Ok(true)
-    }
-
-    /// The batch's lines, each with its line feed if it has one.
-    fn lines(&self) -> impl Iterator<Item = &[u8]> {
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        starts
-            .zip(&self.ends)
-            .map(|(start, &end)| &self.bytes[start..end])
-    }
-}
-
-/// Checks that a bead continues where the previous one stopped, with consecutive ids.
-fn check_bead(bead: &Bead, next: (usize, usize), expected_id: usize) -> Result<(), String> {
-    if bead.id != expected_id {
-        return Err(format!(
-            "bead id {} out of order (expected {expected_id})",
-            bead.id
-        ));
-    }
-    if bead.source.is_empty() && bead.target.is_empty() {
-        return Err(format!("bead {} is empty on both sides", bead.id));
-    }
-    let consecutive =
-        |ids: &[usize], start: usize| ids.iter().enumerate().all(|(k, &i)| i == start + k);
-    if !consecutive(&bead.source, next.0) || !consecutive(&bead.target, next.1) {
-        return Err(format!(
-            "bead {} is not monotone: it should continue at source {} and target {}",
-            bead.id, next.0, next.1
-        ));
-    }
-    Ok(())
-}
-
-/// Checks that a flag names only beads and sentences the file has.
-fn check_flag(flag: &Flag, beads: usize, source: usize, target: usize) -> Result<(), String> {
-    if let Some(bead) = flag.bead.filter(|&b| b >= beads) {
-        return Err(format!(
-            "flag {} names bead {bead}, but the file has {beads} beads",
-            flag.code
-        ));
-    }
-    let beyond = |ids: &[usize], count: usize| ids.iter().copied().find(|&i| i >= count);
-    if let Some(id) = beyond(&flag.source, source) {
-        return Err(format!(
-            "flag {} names source sentence {id}, but the file has {source} source sentences",
-            flag.code
-        ));
-    }
-    if let Some(id) = beyond(&flag.target, target) {
-        return Err(format!(
-            "flag {} names target sentence {id}, but the file has {target} target sentences",
-            flag.code
-        ));
-    }
-    Ok(())
 }
 
 fn write_record<W: Write>(out: &mut W, record: &Record) -> std::io::Result<()> {
@@ -1142,40 +800,6 @@ mod tests {
         broken.extend_from_slice(b"{\"type\":\"decision\"\n");
         broken.extend_from_slice(&whole[whole.len() - 10..]);
         assert!(Bitext::read_jsonl(&broken[..], "t").is_err());
-    }
-
-    #[test]
-    fn batches_of_any_size_read_the_same_bitext_and_the_same_errors() {
-        let mut b = Bitext::new(Lang::parse("ar").unwrap(), Lang::parse("en").unwrap());
-        for i in 0..40 {
-            b.source
-                .push(Sentence::new(Side::Source, i, i / 4, format!("جملة {i}.")));
-            b.target.push(Sentence::new(
-                Side::Target,
-                i,
-                i / 4,
-                format!("Sentence {i}."),
-            ));
-            b.beads.push(Bead::new(i, vec![i], vec![i], 0.9));
-        }
-        let mut whole = Vec::new();
-        b.write_jsonl(&mut whole).unwrap();
-        // A torn last line is dropped, a line that is not JSON is named, whatever the batches.
-        let mut torn = whole.clone();
-        torn.extend_from_slice(b"{\"type\":\"decision\",\"bead\":0,\"act");
-        let mut broken = whole.clone();
-        broken.splice(200..200, b"not json\n".iter().copied());
-        for batch in [1, 7, 100, 1000, usize::MAX] {
-            let read = |bytes: &[u8]| Bitext::read_jsonl_in_batches(bytes, "t", batch);
-            assert_eq!(read(&whole).unwrap(), b, "batch {batch}");
-            assert_eq!(read(&torn).unwrap(), b, "batch {batch}");
-            let line = 1 + broken[..200].iter().filter(|&&c| c == b'\n').count();
-            let err = read(&broken).unwrap_err().to_string();
-            assert!(
-                err.starts_with(&format!("t:{line}: ")),
-                "batch {batch}: {err}"
-            );
-        }
     }
 
     #[test]
