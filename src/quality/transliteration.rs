@@ -641,12 +641,21 @@ fn form_key(word: &str) -> String {
         .to_string()
 }
 
-/// The stems of the Arabic words met so far that may be names, shortest first, each with its
-/// first consonant and skeleton: a word's stems are sounded out at its first occurrence only,
-/// as news text repeats its words (this was most of the name lexicon's time).
-type StemMemo<'s> = FastMap<&'s str, Vec<(String, u8, Skeleton)>>;
+/// What one job of [`NameLexicon::build`] worked out already: news text repeats its words and
+/// names, and sounding them out was most of the name lexicon's time.
+#[derive(Default)]
+struct NameMemo<'p> {
+    /// The stems of the Arabic words met so far that may be names, shortest first, each with
+    /// its first consonant and skeleton.
+    stems: FastMap<&'p str, Vec<(String, u8, Skeleton)>>,
+    /// The skeleton of each capitalised word met so far.
+    capitals: FastMap<&'p str, Skeleton>,
+    /// For an Arabic word and a capitalised word met together: the first of the word's stems
+    /// that sounds like it, if any.
+    alike: FastMap<(&'p str, &'p str), Option<u8>>,
+}
 
-/// The stems of `word` that have a first consonant, shortest first (see [`StemMemo`]).
+/// The stems of `word` that have a first consonant, shortest first (see [`NameMemo`]).
 fn sounded_stems(word: &str) -> Vec<(String, u8, Skeleton)> {
     let letters = plain_letters(word);
     let stems = stem_slices(&letters);
@@ -662,15 +671,25 @@ fn sounded_stems(word: &str) -> Vec<(String, u8, Skeleton)> {
 }
 
 /// The (Arabic stem, capitalised English word) pairs of one bead whose sounds match: for every
-/// Arabic word, its longest stem that sounds like one of the target's capitalised words.
-fn names_of_pair<'s, 't>(
-    source: &'s str,
-    target: &'t str,
-    memo: &mut StemMemo<'s>,
-) -> Vec<(String, &'t str)> {
-    let mut capitals: Vec<(&str, Skeleton)> = capitalised_words(target)
-        .into_iter()
-        .map(|c| (c, Skeleton::new(latin_skeleton(c))))
+/// Arabic word, its first stem (shortest first) that sounds like one of the target's
+/// capitalised words, with the first of those.
+fn names_of_pair<'p>(
+    source: &'p str,
+    target: &'p str,
+    memo: &mut NameMemo<'p>,
+) -> Vec<(String, &'p str)> {
+    let NameMemo {
+        stems: stem_memo,
+        capitals: capital_memo,
+        alike: alike_memo,
+    } = memo;
+    let mut capitals: Vec<(&str, Skeleton)> = capitalised_word_iter(target)
+        .map(|c| {
+            let skeleton = *capital_memo
+                .entry(c)
+                .or_insert_with(|| Skeleton::new(latin_skeleton(c)));
+            (c, skeleton)
+        })
         .filter(|(_, k)| k.may_be_name())
         .collect();
     capitals.dedup_by_key(|(c, _)| *c);
@@ -684,17 +703,29 @@ fn names_of_pair<'s, 't>(
         .fold(0u32, |set, c| set | consonant_bits(c));
     let mut found = Vec::new();
     for word in arabic_word_slices(source) {
-        let stems = memo.entry(word).or_insert_with(|| sounded_stems(word));
-        let hit = stems.iter().find_map(|(stem, first, skeleton)| {
-            if firsts & (1 << (first - b'A')) == 0 {
-                return None;
+        let stems = stem_memo.entry(word).or_insert_with(|| sounded_stems(word));
+        if !stems
+            .iter()
+            .any(|(_, first, _)| firsts & (1 << (first - b'A')) != 0)
+        {
+            continue;
+        }
+        // The earliest stem alike to any capital; among the capitals alike to it, the first.
+        let mut best: Option<(u8, &str)> = None;
+        for &(capital, skeleton) in &capitals {
+            let first_alike = *alike_memo.entry((word, capital)).or_insert_with(|| {
+                stems
+                    .iter()
+                    .position(|(_, _, stem)| alike(stem, &skeleton))
+                    .map(|k| k as u8)
+            });
+            if let Some(k) = first_alike
+                && best.is_none_or(|(b, _)| k < b)
+            {
+                best = Some((k, capital));
             }
-            capitals
-                .iter()
-                .find(|(_, c)| alike(skeleton, c))
-                .map(|(c, _)| (stem.clone(), *c))
-        });
-        found.extend(hit);
+        }
+        found.extend(best.map(|(k, capital)| (stems[usize::from(k)].0.clone(), capital)));
     }
     found
 }
@@ -706,7 +737,7 @@ impl NameLexicon {
         // so a form written two ways keeps the later pair's spelling, as a serial pass would.
         let found: Vec<Vec<(String, &str)>> = pairs
             .par_iter()
-            .map_init(StemMemo::default, |memo, (source, target)| {
+            .map_init(NameMemo::default, |memo, (source, target)| {
                 names_of_pair(source, target, memo)
             })
             .collect();
