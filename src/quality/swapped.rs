@@ -20,7 +20,7 @@
 //! flag at most (the best pair first); the flag names both beads' sentences and lists them in
 //! its `beads` field.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeSet;
 
 use rayon::prelude::*;
@@ -38,7 +38,7 @@ use crate::quality::names::latin_tokens;
 use crate::quality::numbers::numbers;
 use crate::quality::settings::Swapped;
 use crate::quality::text::{excerpt, is_letter_or_digit};
-use crate::quality::transliteration::{HeardNames, capitalised_word_iter};
+use crate::quality::transliteration::{HeardNames, SoundMemo, capitalised_word_iter};
 use crate::quality::{Analysis, Check, CheckInfo, Code, Family, info};
 use crate::segment::normalize::is_digit;
 
@@ -201,11 +201,14 @@ impl<'a> Summary<'a> {
         }
     }
 
-    /// The words that may be names, as sounds (found on first use).
-    fn heard(&self) -> &HeardNames {
+    /// The words that may be names, as sounds (found on first use, the words `sounds` met
+    /// before taken from it).
+    fn heard(&self, sounds: &RefCell<SoundMemo<'a>>) -> &HeardNames {
         self.heard.get_or_init(|| match self.hearing {
-            Hearing::ArabicStems => HeardNames::of_arabic(self.text),
-            Hearing::LatinCapitals => HeardNames::of_latin(self.text),
+            Hearing::ArabicStems => HeardNames::of_arabic_with(self.text, &mut sounds.borrow_mut()),
+            Hearing::LatinCapitals => {
+                HeardNames::of_latin_with(self.text, &mut sounds.borrow_mut())
+            }
             Hearing::Nowhere => HeardNames::default(),
         })
     }
@@ -341,8 +344,12 @@ fn name_misses(source: &Summary, target: &Summary) -> i32 {
 }
 
 /// Names of `target` that sound like a word of `source`.
-fn heard_names(source: &Summary, target: &Summary) -> i32 {
-    HeardNames::shared(source.heard(), target.heard()) as i32
+fn heard_names<'a>(
+    source: &Summary<'a>,
+    target: &Summary<'a>,
+    sounds: &RefCell<SoundMemo<'a>>,
+) -> i32 {
+    HeardNames::shared(source.heard(sounds), target.heard(sounds)) as i32
 }
 
 /// How much more of source `a`'s words the lexicon finds translated in `other` than in `own`.
@@ -387,8 +394,12 @@ fn cheap_preference(
 
 /// Adds to source `a`'s [`cheap_preference`] the evidence that costs most: the names heard
 /// across scripts (every stem of the source is sounded out) and the chrF of its MT.
-fn add_costly_evidence(e: &mut SwapEvidence, a: &Summary, own: &Summary, other: &Summary) {
-    e.heard = heard_names(a, other) - heard_names(a, own);
+fn add_costly_evidence<'a>(
+    e: &mut SwapEvidence,
+    (a, own, other): (&Summary<'a>, &Summary<'a>, &Summary<'a>),
+    sounds: &RefCell<SoundMemo<'a>>,
+) {
+    e.heard = heard_names(a, other, sounds) - heard_names(a, own, sounds);
     e.mt = a.mt.map(|mt| {
         let p = ChrfParams::default();
         chrf(mt, other.text, &p) - chrf(mt, own.text, &p)
@@ -411,13 +422,14 @@ fn costly_bound(settings: &Swapped, a: &Summary, own: &Summary, other: &Summary)
 
 /// The evidence of each source of `a` (source A, target X) and `b` (source B, target Y) for
 /// the crossed assignment; `None` when the cheap evidence already rules a swap out (see
-/// [`within_reach`]; with `settings` `None`, never).
-fn evidence(
+/// [`within_reach`]; with `settings` `None`, never). `sounds`: the words sounded out so far.
+fn evidence<'a>(
     model: &LengthModel,
     lexical: Option<Lexical>,
     settings: Option<&Swapped>,
-    (a, x): (&Summary, &Summary),
-    (b, y): (&Summary, &Summary),
+    (a, x): (&Summary<'a>, &Summary<'a>),
+    (b, y): (&Summary<'a>, &Summary<'a>),
+    sounds: &RefCell<SoundMemo<'a>>,
 ) -> Option<[SwapEvidence; 2]> {
     let mut e = [
         cheap_preference(model, lexical, a, x, y),
@@ -432,8 +444,8 @@ fn evidence(
             return None;
         }
     }
-    add_costly_evidence(&mut e[0], a, x, y);
-    add_costly_evidence(&mut e[1], b, y, x);
+    add_costly_evidence(&mut e[0], (a, x, y), sounds);
+    add_costly_evidence(&mut e[1], (b, y, x), sounds);
     Some(e)
 }
 
@@ -557,6 +569,7 @@ pub(crate) fn run(
             let beads: Vec<Option<OneToOne>> = (start..=end)
                 .map(|at| one_to_one(ctx, at, shared, residuals))
                 .collect();
+            let sounds = RefCell::new(SoundMemo::default());
             (start..end)
                 .filter_map(|k| {
                     let (a, b) = (beads[k - start].as_ref()?, beads[k + 1 - start].as_ref()?);
@@ -572,6 +585,7 @@ pub(crate) fn run(
                         Some(settings),
                         (&a.source, &a.target),
                         (&b.source, &b.target),
+                        &sounds,
                     )?;
                     let score = pair_score(&e, settings)?;
                     (score >= settings.min_score).then_some((score, k, total(&e)))
@@ -842,8 +856,9 @@ mod tests {
             let beads: Vec<_> = (0..b.beads.len()).map(|at| one_to_one(&ctx, at, None, &[])).collect();
             for k in 0..beads.len() - 1 {
                 let (Some(a), Some(c)) = (&beads[k], &beads[k + 1]) else { continue };
-                let straight = evidence(&model, None, None, (&a.source, &a.target), (&c.source, &c.target)).unwrap();
-                let crossed = evidence(&model, None, None, (&a.source, &c.target), (&c.source, &a.target)).unwrap();
+                let sounds = RefCell::new(SoundMemo::default());
+                let straight = evidence(&model, None, None, (&a.source, &a.target), (&c.source, &c.target), &sounds).unwrap();
+                let crossed = evidence(&model, None, None, (&a.source, &c.target), (&c.source, &a.target), &sounds).unwrap();
                 proptest::prop_assert!(
                     pair_score(&straight, &settings.swapped).is_none()
                         || pair_score(&crossed, &settings.swapped).is_none()
@@ -851,9 +866,9 @@ mod tests {
                 // The cheap evidence never rules out a pair the whole evidence flags.
                 for (p, q) in [((a, a), (c, c)), ((a, c), (c, a))] {
                     let (p, q) = ((&p.0.source, &p.1.target), (&q.0.source, &q.1.target));
-                    let whole = evidence(&model, None, None, p, q).unwrap();
+                    let whole = evidence(&model, None, None, p, q, &sounds).unwrap();
                     if pair_score(&whole, &settings.swapped).is_some_and(|s| s >= settings.swapped.min_score) {
-                        proptest::prop_assert!(evidence(&model, None, Some(&settings.swapped), p, q).is_some());
+                        proptest::prop_assert!(evidence(&model, None, Some(&settings.swapped), p, q, &sounds).is_some());
                     }
                 }
             }
@@ -885,6 +900,7 @@ mod tests {
             None,
             (&a, &x),
             (&q, &y),
+            &RefCell::default(),
         )
         .unwrap();
         let sum = total(&e);
@@ -897,6 +913,7 @@ mod tests {
             None,
             (&a, &y),
             (&q, &x),
+            &RefCell::default(),
         )
         .unwrap();
         assert!(pair_score(&e, &settings.swapped).is_some_and(|s| s > 4.0));

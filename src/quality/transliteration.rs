@@ -506,18 +506,36 @@ pub struct HeardNames {
     firsts: u32,
 }
 
+/// The sounds of the words met so far (see [`HeardNames::of_arabic_with`]): news text repeats
+/// its words, and sounding them out was most of the time of hearing names.
+#[derive(Debug, Default)]
+pub struct SoundMemo<'w> {
+    /// Each Arabic word's stems (as written) that may be names, as skeletons, in stem order.
+    arabic: FastMap<&'w str, Vec<Skeleton>>,
+    /// Each capitalised word's skeleton, when it may be a name.
+    latin: FastMap<&'w str, Option<Skeleton>>,
+}
+
 impl HeardNames {
     /// The stems of an Arabic text's words with the two consonants a name needs.
     pub fn of_arabic(text: &str) -> HeardNames {
+        HeardNames::of_arabic_with(text, &mut SoundMemo::default())
+    }
+
+    /// [`HeardNames::of_arabic`], sounding out only the words `memo` has not met.
+    pub fn of_arabic_with<'w>(text: &'w str, memo: &mut SoundMemo<'w>) -> HeardNames {
         let mut skeletons = Vec::new();
         for word in arabic_word_slices(text) {
-            let letters = plain_letters(word);
-            for stem in stem_slices(&letters).as_slice() {
-                let skeleton = Skeleton::of_arabic(stem);
-                if skeleton.may_be_name() {
-                    skeletons.push(skeleton);
-                }
-            }
+            let sounds = memo.arabic.entry(word).or_insert_with(|| {
+                let letters = plain_letters(word);
+                stem_slices(&letters)
+                    .as_slice()
+                    .iter()
+                    .map(|stem| Skeleton::of_arabic(stem))
+                    .filter(Skeleton::may_be_name)
+                    .collect()
+            });
+            skeletons.extend_from_slice(sounds);
         }
         HeardNames::from(skeletons)
     }
@@ -554,13 +572,21 @@ impl HeardNames {
 
     /// The capitalised words of a Latin-script text (see [`capitalised_words`]), once each.
     pub fn of_latin(text: &str) -> HeardNames {
+        HeardNames::of_latin_with(text, &mut SoundMemo::default())
+    }
+
+    /// [`HeardNames::of_latin`], sounding out only the words `memo` has not met.
+    pub fn of_latin_with<'w>(text: &'w str, memo: &mut SoundMemo<'w>) -> HeardNames {
         let mut words = capitalised_words(text);
         words.sort_unstable();
         words.dedup();
         let skeletons = words
             .into_iter()
-            .map(|w| Skeleton::new(latin_skeleton(w)))
-            .filter(Skeleton::may_be_name)
+            .filter_map(|w| {
+                *memo.latin.entry(w).or_insert_with(|| {
+                    Some(Skeleton::new(latin_skeleton(w))).filter(Skeleton::may_be_name)
+                })
+            })
             .collect();
         HeardNames::from(skeletons)
     }
