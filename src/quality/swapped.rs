@@ -20,7 +20,7 @@
 //! flag at most (the best pair first); the flag names both beads' sentences and lists them in
 //! its `beads` field.
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::OnceCell;
 use std::collections::BTreeSet;
 
 use rayon::prelude::*;
@@ -203,12 +203,10 @@ impl<'a> Summary<'a> {
 
     /// The words that may be names, as sounds (found on first use, the words `sounds` met
     /// before taken from it).
-    fn heard(&self, sounds: &RefCell<SoundMemo<'a>>) -> &HeardNames {
+    fn heard(&self, sounds: &mut SoundMemo<'a>) -> &HeardNames {
         self.heard.get_or_init(|| match self.hearing {
-            Hearing::ArabicStems => HeardNames::of_arabic_with(self.text, &mut sounds.borrow_mut()),
-            Hearing::LatinCapitals => {
-                HeardNames::of_latin_with(self.text, &mut sounds.borrow_mut())
-            }
+            Hearing::ArabicStems => HeardNames::of_arabic_with(self.text, sounds),
+            Hearing::LatinCapitals => HeardNames::of_latin_with(self.text, sounds),
             Hearing::Nowhere => HeardNames::default(),
         })
     }
@@ -344,12 +342,9 @@ fn name_misses(source: &Summary, target: &Summary) -> i32 {
 }
 
 /// Names of `target` that sound like a word of `source`.
-fn heard_names<'a>(
-    source: &Summary<'a>,
-    target: &Summary<'a>,
-    sounds: &RefCell<SoundMemo<'a>>,
-) -> i32 {
-    HeardNames::shared(source.heard(sounds), target.heard(sounds)) as i32
+fn heard_names<'a>(source: &Summary<'a>, target: &Summary<'a>, sounds: &mut SoundMemo<'a>) -> i32 {
+    let source = source.heard(sounds);
+    HeardNames::shared(source, target.heard(sounds)) as i32
 }
 
 /// How much more of source `a`'s words the lexicon finds translated in `other` than in `own`.
@@ -396,8 +391,10 @@ fn cheap_preference(
 /// across scripts (every stem of the source is sounded out) and the chrF of its MT.
 fn add_costly_evidence<'a>(
     e: &mut SwapEvidence,
-    (a, own, other): (&Summary<'a>, &Summary<'a>, &Summary<'a>),
-    sounds: &RefCell<SoundMemo<'a>>,
+    a: &Summary<'a>,
+    own: &Summary<'a>,
+    other: &Summary<'a>,
+    sounds: &mut SoundMemo<'a>,
 ) {
     e.heard = heard_names(a, other, sounds) - heard_names(a, own, sounds);
     e.mt = a.mt.map(|mt| {
@@ -429,7 +426,7 @@ fn evidence<'a>(
     settings: Option<&Swapped>,
     (a, x): (&Summary<'a>, &Summary<'a>),
     (b, y): (&Summary<'a>, &Summary<'a>),
-    sounds: &RefCell<SoundMemo<'a>>,
+    sounds: &mut SoundMemo<'a>,
 ) -> Option<[SwapEvidence; 2]> {
     let mut e = [
         cheap_preference(model, lexical, a, x, y),
@@ -444,8 +441,8 @@ fn evidence<'a>(
             return None;
         }
     }
-    add_costly_evidence(&mut e[0], (a, x, y), sounds);
-    add_costly_evidence(&mut e[1], (b, y, x), sounds);
+    add_costly_evidence(&mut e[0], a, x, y, sounds);
+    add_costly_evidence(&mut e[1], b, y, x, sounds);
     Some(e)
 }
 
@@ -569,7 +566,7 @@ pub(crate) fn run(
             let beads: Vec<Option<OneToOne>> = (start..=end)
                 .map(|at| one_to_one(ctx, at, shared, residuals))
                 .collect();
-            let sounds = RefCell::new(SoundMemo::default());
+            let mut sounds = SoundMemo::default();
             (start..end)
                 .filter_map(|k| {
                     let (a, b) = (beads[k - start].as_ref()?, beads[k + 1 - start].as_ref()?);
@@ -585,7 +582,7 @@ pub(crate) fn run(
                         Some(settings),
                         (&a.source, &a.target),
                         (&b.source, &b.target),
-                        &sounds,
+                        &mut sounds,
                     )?;
                     let score = pair_score(&e, settings)?;
                     (score >= settings.min_score).then_some((score, k, total(&e)))
@@ -856,9 +853,9 @@ mod tests {
             let beads: Vec<_> = (0..b.beads.len()).map(|at| one_to_one(&ctx, at, None, &[])).collect();
             for k in 0..beads.len() - 1 {
                 let (Some(a), Some(c)) = (&beads[k], &beads[k + 1]) else { continue };
-                let sounds = RefCell::new(SoundMemo::default());
-                let straight = evidence(&model, None, None, (&a.source, &a.target), (&c.source, &c.target), &sounds).unwrap();
-                let crossed = evidence(&model, None, None, (&a.source, &c.target), (&c.source, &a.target), &sounds).unwrap();
+                let mut sounds = SoundMemo::default();
+                let straight = evidence(&model, None, None, (&a.source, &a.target), (&c.source, &c.target), &mut sounds).unwrap();
+                let crossed = evidence(&model, None, None, (&a.source, &c.target), (&c.source, &a.target), &mut sounds).unwrap();
                 proptest::prop_assert!(
                     pair_score(&straight, &settings.swapped).is_none()
                         || pair_score(&crossed, &settings.swapped).is_none()
@@ -866,9 +863,9 @@ mod tests {
                 // The cheap evidence never rules out a pair the whole evidence flags.
                 for (p, q) in [((a, a), (c, c)), ((a, c), (c, a))] {
                     let (p, q) = ((&p.0.source, &p.1.target), (&q.0.source, &q.1.target));
-                    let whole = evidence(&model, None, None, p, q, &sounds).unwrap();
+                    let whole = evidence(&model, None, None, p, q, &mut sounds).unwrap();
                     if pair_score(&whole, &settings.swapped).is_some_and(|s| s >= settings.swapped.min_score) {
-                        proptest::prop_assert!(evidence(&model, None, Some(&settings.swapped), p, q, &sounds).is_some());
+                        proptest::prop_assert!(evidence(&model, None, Some(&settings.swapped), p, q, &mut sounds).is_some());
                     }
                 }
             }
@@ -900,7 +897,7 @@ mod tests {
             None,
             (&a, &x),
             (&q, &y),
-            &RefCell::default(),
+            &mut SoundMemo::default(),
         )
         .unwrap();
         let sum = total(&e);
@@ -913,7 +910,7 @@ mod tests {
             None,
             (&a, &y),
             (&q, &x),
-            &RefCell::default(),
+            &mut SoundMemo::default(),
         )
         .unwrap();
         assert!(pair_score(&e, &settings.swapped).is_some_and(|s| s > 4.0));
