@@ -516,6 +516,15 @@ pub struct SoundMemo<'w> {
     latin: FastMap<&'w str, Option<Skeleton>>,
 }
 
+impl<'w> SoundMemo<'w> {
+    /// The skeleton of a Latin-script word, when it may be a name.
+    fn latin(&mut self, word: &'w str) -> Option<Skeleton> {
+        *self.latin.entry(word).or_insert_with(|| {
+            Some(Skeleton::new(latin_skeleton(word))).filter(Skeleton::may_be_name)
+        })
+    }
+}
+
 impl HeardNames {
     /// The stems of an Arabic text's words with the two consonants a name needs.
     pub fn of_arabic(text: &str) -> HeardNames {
@@ -580,14 +589,7 @@ impl HeardNames {
         let mut words = capitalised_words(text);
         words.sort_unstable();
         words.dedup();
-        let skeletons = words
-            .into_iter()
-            .filter_map(|w| {
-                *memo.latin.entry(w).or_insert_with(|| {
-                    Some(Skeleton::new(latin_skeleton(w))).filter(Skeleton::may_be_name)
-                })
-            })
-            .collect();
+        let skeletons = words.into_iter().filter_map(|w| memo.latin(w)).collect();
         HeardNames::from(skeletons)
     }
 
@@ -674,8 +676,8 @@ struct NameMemo<'p> {
     /// The stems of the Arabic words met so far that may be names, shortest first, each with
     /// its first consonant and skeleton.
     stems: FastMap<&'p str, Vec<(String, u8, Skeleton)>>,
-    /// The skeleton of each capitalised word met so far.
-    capitals: FastMap<&'p str, Skeleton>,
+    /// The skeleton of each capitalised word met so far (its Latin side).
+    sounds: SoundMemo<'p>,
     /// For an Arabic word and a capitalised word met together: the first of the word's stems
     /// that sounds like it, if any.
     alike: FastMap<(&'p str, &'p str), Option<u8>>,
@@ -706,17 +708,11 @@ fn names_of_pair<'p>(
 ) -> Vec<(String, &'p str)> {
     let NameMemo {
         stems: stem_memo,
-        capitals: capital_memo,
+        sounds,
         alike: alike_memo,
     } = memo;
     let mut capitals: Vec<(&str, Skeleton)> = capitalised_word_iter(target)
-        .map(|c| {
-            let skeleton = *capital_memo
-                .entry(c)
-                .or_insert_with(|| Skeleton::new(latin_skeleton(c)));
-            (c, skeleton)
-        })
-        .filter(|(_, k)| k.may_be_name())
+        .filter_map(|c| Some((c, sounds.latin(c)?)))
         .collect();
     capitals.dedup_by_key(|(c, _)| *c);
     if capitals.is_empty() {
