@@ -391,27 +391,32 @@ impl BitextLexicon {
             .collect();
         let (mut sum, mut n) = (0.0, 0usize);
         let mut target_best = vec![0.0f32; target.len()];
-        // `source` is sorted: the held-out beads' lists are read alongside, in one pass each.
-        let mut multiplicities: Vec<SortedReader<u32>> = shares
+        // `source` is sorted: each held-out bead's multiplicities and totals are read alongside,
+        // in one pass each.
+        let mut readers: Vec<(SortedReader<u32>, SortedReader<f32>)> = shares
             .iter()
-            .map(|b| SortedReader::new(&b.multiplicity))
-            .collect();
-        let mut totals: Vec<SortedReader<f32>> = shares
-            .iter()
-            .map(|b| SortedReader::new(&b.totals))
+            .map(|b| {
+                (
+                    SortedReader::new(&b.multiplicity),
+                    SortedReader::new(&b.totals),
+                )
+            })
             .collect();
         let mut counts = vec![0u32; shares.len()];
         for &s in source {
             let list = &self.candidates[s as usize];
-            for (count, reader) in counts.iter_mut().zip(&mut multiplicities) {
-                *count = reader.value(s);
+            for (count, (multiplicity, _)) in counts.iter_mut().zip(&mut readers) {
+                *count = multiplicity.value(s);
             }
             let own: u32 = counts.iter().sum();
             if list.is_empty() || self.seen[s as usize].saturating_sub(own) < self.min_count {
                 continue;
             }
-            let total =
-                self.totals[s as usize] - totals.iter_mut().map(|r| r.value(s)).sum::<f32>();
+            let total = self.totals[s as usize]
+                - readers
+                    .iter_mut()
+                    .map(|(_, total)| total.value(s))
+                    .sum::<f32>();
             if total <= 1e-6 {
                 continue;
             }
